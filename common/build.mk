@@ -1,0 +1,3 @@
+COMMON_SRCS	:= common/log.c common/wire.c common/chan.c common/json.c \
+		   common/jsonw.c common/proc.c
+COMMON_OBJS	:= $(call objs,$(COMMON_SRCS))

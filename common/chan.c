@@ -1,0 +1,454 @@
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "chan.h"
+
+#define CHAN_RBUF_INIT	(64 * 1024)
+#define CHAN_WBUF_INIT	(64 * 1024)
+
+int
+chan_init(struct chan *c, int fd)
+{
+	memset(c, 0, sizeof(*c));
+	c->fd = fd;
+	if ((c->rbuf = malloc(CHAN_RBUF_INIT)) == NULL)
+		return -1;
+	c->rcap = CHAN_RBUF_INIT;
+	return 0;
+}
+
+void
+chan_clear(struct chan *c)
+{
+	size_t	i;
+
+	for (i = 0; i < c->nrfds; i++)
+		close(c->rfds[i]);
+	for (i = 0; i < c->nwfds; i++)
+		close(c->wfds[i].fd);
+	free(c->rbuf);
+	free(c->wbuf);
+	free(c->wfds);
+	if (c->fd != -1)
+		close(c->fd);
+	memset(c, 0, sizeof(*c));
+	c->fd = -1;
+}
+
+size_t
+chan_queued(const struct chan *c)
+{
+	return c->wlen - c->wpos;
+}
+
+ssize_t
+chan_read(struct chan *c)
+{
+	union {
+		struct cmsghdr	hdr;
+		char		buf[CMSG_SPACE(sizeof(int) * 16)];
+	} cmsgbuf;
+	struct msghdr	 msg;
+	struct cmsghdr	*cmsg;
+	struct iovec	 iov;
+	ssize_t		 n;
+	size_t		 i, nfd;
+	int		*fds;
+
+	/* Drop consumed bytes, then make room for at least one full message. */
+	if (c->rpos > 0) {
+		memmove(c->rbuf, c->rbuf + c->rpos, c->rlen - c->rpos);
+		c->rlen -= c->rpos;
+		c->rpos = 0;
+	}
+	if (c->rcap - c->rlen < CHAN_RBUF_INIT / 2) {
+		size_t	 ncap = c->rcap * 2;
+		uint8_t	*p;
+
+		if (ncap > 2 * (CHAN_MAX_PAYLOAD + CHAN_HDR_LEN))
+			ncap = 2 * (CHAN_MAX_PAYLOAD + CHAN_HDR_LEN);
+		if (ncap > c->rcap) {
+			if ((p = realloc(c->rbuf, ncap)) == NULL)
+				return -1;
+			c->rbuf = p;
+			c->rcap = ncap;
+		}
+	}
+	if (c->rcap == c->rlen) {
+		errno = ENOBUFS;
+		return -1;
+	}
+
+	memset(&msg, 0, sizeof(msg));
+	iov.iov_base = c->rbuf + c->rlen;
+	iov.iov_len = c->rcap - c->rlen;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = &cmsgbuf.buf;
+	msg.msg_controllen = sizeof(cmsgbuf.buf);
+
+	while ((n = recvmsg(c->fd, &msg, MSG_CMSG_CLOEXEC)) == -1) {
+		if (errno != EINTR)
+			return -1;
+	}
+	for (cmsg = CMSG_FIRSTHDR(&msg); cmsg != NULL;
+	    cmsg = CMSG_NXTHDR(&msg, cmsg)) {
+		if (cmsg->cmsg_level != SOL_SOCKET ||
+		    cmsg->cmsg_type != SCM_RIGHTS)
+			continue;
+		nfd = (cmsg->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		fds = (int *)CMSG_DATA(cmsg);
+		for (i = 0; i < nfd; i++) {
+			if (c->nrfds == CHAN_MAX_FDS) {
+				/* A peer flooding us with fds is broken. */
+				close(fds[i]);
+				errno = EMFILE;
+				n = -1;
+				continue;
+			}
+			c->rfds[c->nrfds++] = fds[i];
+		}
+	}
+	if (msg.msg_flags & MSG_CTRUNC) {
+		errno = EMFILE;
+		return -1;
+	}
+	if (n > 0)
+		c->rlen += n;
+	return n;
+}
+
+int
+chan_get(struct chan *c, struct chan_msg *m)
+{
+	size_t	avail = c->rlen - c->rpos;
+
+	if (avail < CHAN_HDR_LEN)
+		return 0;
+	memcpy(&m->hdr, c->rbuf + c->rpos, CHAN_HDR_LEN);
+	if (m->hdr.ch_len > CHAN_MAX_PAYLOAD ||
+	    (m->hdr.ch_flags & ~CHAN_F_HASFD) != 0) {
+		errno = EBADMSG;
+		return -1;
+	}
+	if (avail < CHAN_HDR_LEN + m->hdr.ch_len)
+		return 0;
+	m->fd = -1;
+	if (m->hdr.ch_flags & CHAN_F_HASFD) {
+		/* The fd travelled with the first byte of this message. */
+		if (c->nrfds == 0) {
+			errno = EBADMSG;
+			return -1;
+		}
+		m->fd = c->rfds[0];
+		memmove(c->rfds, c->rfds + 1, (c->nrfds - 1) * sizeof(int));
+		c->nrfds--;
+	}
+	m->data = c->rbuf + c->rpos + CHAN_HDR_LEN;
+	m->len = m->hdr.ch_len;
+	c->rpos += CHAN_HDR_LEN + m->hdr.ch_len;
+	return 1;
+}
+
+static int
+chan_reserve(struct chan *c, size_t need)
+{
+	size_t	 ncap;
+	uint8_t	*p;
+
+	if (c->wpos > 0 && c->wpos == c->wlen) {
+		c->wpos = c->wlen = 0;
+	} else if (c->wpos > c->wcap / 2) {
+		/* Reclaim the sent half before growing. */
+		size_t	i;
+
+		memmove(c->wbuf, c->wbuf + c->wpos, c->wlen - c->wpos);
+		for (i = 0; i < c->nwfds; i++)
+			c->wfds[i].off -= c->wpos;
+		c->wlen -= c->wpos;
+		c->wpos = 0;
+	}
+	if (c->wlen - c->wpos + need > CHAN_MAX_QUEUED) {
+		errno = ENOBUFS;
+		return -1;
+	}
+	if (c->wcap - c->wlen >= need)
+		return 0;
+	ncap = c->wcap ? c->wcap : CHAN_WBUF_INIT;
+	while (ncap - c->wlen < need)
+		ncap *= 2;
+	if ((p = realloc(c->wbuf, ncap)) == NULL)
+		return -1;
+	c->wbuf = p;
+	c->wcap = ncap;
+	return 0;
+}
+
+int
+chan_composev(struct chan *c, uint32_t type, uint32_t peerid, int fd,
+    const struct iovec *iov, int iovcnt)
+{
+	struct chan_hdr	 h;
+	struct chan_fdq	*q;
+	size_t		 len = 0;
+	int		 i;
+
+	for (i = 0; i < iovcnt; i++)
+		len += iov[i].iov_len;
+	if (len > CHAN_MAX_PAYLOAD) {
+		errno = EMSGSIZE;
+		goto fail;
+	}
+	if (chan_reserve(c, CHAN_HDR_LEN + len) == -1)
+		goto fail;
+	if (fd != -1) {
+		if (c->nwfds == c->wfdcap) {
+			size_t ncap = c->wfdcap ? c->wfdcap * 2 : 8;
+
+			if ((q = reallocarray(c->wfds, ncap, sizeof(*q))) == NULL)
+				goto fail;
+			c->wfds = q;
+			c->wfdcap = ncap;
+		}
+		c->wfds[c->nwfds].off = c->wlen;
+		c->wfds[c->nwfds].fd = fd;
+		c->nwfds++;
+	}
+	memset(&h, 0, sizeof(h));
+	h.ch_type = type;
+	h.ch_len = len;
+	h.ch_peerid = peerid;
+	h.ch_flags = fd != -1 ? CHAN_F_HASFD : 0;
+	memcpy(c->wbuf + c->wlen, &h, CHAN_HDR_LEN);
+	c->wlen += CHAN_HDR_LEN;
+	for (i = 0; i < iovcnt; i++) {
+		if (iov[i].iov_len == 0)
+			continue;
+		memcpy(c->wbuf + c->wlen, iov[i].iov_base, iov[i].iov_len);
+		c->wlen += iov[i].iov_len;
+	}
+	return 0;
+fail:
+	if (fd != -1)
+		close(fd);
+	return -1;
+}
+
+int
+chan_compose(struct chan *c, uint32_t type, uint32_t peerid, int fd,
+    const void *data, size_t len)
+{
+	struct iovec	iov;
+
+	iov.iov_base = (void *)(uintptr_t)data;
+	iov.iov_len = len;
+	return chan_composev(c, type, peerid, fd, &iov, data ? 1 : 0);
+}
+
+int
+chan_flush(struct chan *c)
+{
+	union {
+		struct cmsghdr	hdr;
+		char		buf[CMSG_SPACE(sizeof(int))];
+	} cmsgbuf;
+	struct msghdr	 msg;
+	struct cmsghdr	*cmsg;
+	struct iovec	 iov;
+	ssize_t		 n;
+	size_t		 end;
+	int		 sendfd;
+
+	while (c->wpos < c->wlen) {
+		memset(&msg, 0, sizeof(msg));
+		end = c->wlen;
+		sendfd = -1;
+		/*
+		 * An fd rides on the first byte of its message, so stop each
+		 * write just before the next message that carries one.
+		 */
+		if (c->nwfds > 0) {
+			if (c->wfds[0].off == c->wpos)
+				sendfd = c->wfds[0].fd;
+			if (c->nwfds > (sendfd != -1 ? 1U : 0U))
+				end = c->wfds[sendfd != -1 ? 1 : 0].off;
+		}
+		iov.iov_base = c->wbuf + c->wpos;
+		iov.iov_len = end - c->wpos;
+		msg.msg_iov = &iov;
+		msg.msg_iovlen = 1;
+		if (sendfd != -1) {
+			memset(&cmsgbuf, 0, sizeof(cmsgbuf));
+			msg.msg_control = &cmsgbuf.buf;
+			msg.msg_controllen = sizeof(cmsgbuf.buf);
+			cmsg = CMSG_FIRSTHDR(&msg);
+			cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+			cmsg->cmsg_level = SOL_SOCKET;
+			cmsg->cmsg_type = SCM_RIGHTS;
+			memcpy(CMSG_DATA(cmsg), &sendfd, sizeof(int));
+		}
+		if ((n = sendmsg(c->fd, &msg, MSG_NOSIGNAL)) == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return 0;
+			return -1;
+		}
+		if (sendfd != -1) {
+			close(sendfd);
+			memmove(c->wfds, c->wfds + 1,
+			    (c->nwfds - 1) * sizeof(*c->wfds));
+			c->nwfds--;
+		}
+		c->wpos += n;
+	}
+	c->wpos = c->wlen = 0;
+	return 0;
+}
+
+int
+chan_flush_all(struct chan *c)
+{
+	struct pollfd	pfd;
+
+	for (;;) {
+		if (chan_flush(c) == -1)
+			return -1;
+		if (chan_queued(c) == 0)
+			return 0;
+		pfd.fd = c->fd;
+		pfd.events = POLLOUT;
+		if (poll(&pfd, 1, 10000) <= 0) {
+			if (errno == EINTR)
+				continue;
+			errno = ETIMEDOUT;
+			return -1;
+		}
+	}
+}
+
+int
+chan_strfield(const char *field, size_t fieldsz)
+{
+	return memchr(field, '\0', fieldsz) == NULL ? -1 : 0;
+}
+
+static void
+chanev_handler(int fd, short event, void *arg)
+{
+	struct chanev	*ce = arg;
+	struct chan_msg	 m;
+	ssize_t		 n;
+	int		 r;
+
+	if (event & EV_READ) {
+		n = chan_read(&ce->c);
+		if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR))
+			goto closed;
+	}
+	if (event & EV_WRITE) {
+		if (chan_flush(&ce->c) == -1)
+			goto closed;
+	}
+	while ((r = chan_get(&ce->c, &m)) == 1) {
+		ce->dispatch(ce, &m, ce->arg);
+		/* dispatch may have torn the channel down */
+		if (!ce->active)
+			return;
+	}
+	if (r == -1)
+		goto closed;
+	chanev_update(ce);
+	return;
+closed:
+	event_del(&ce->ev);
+	ce->active = 0;
+	if (ce->closed != NULL)
+		ce->closed(ce, ce->arg);
+}
+
+int
+chanev_init(struct chanev *ce, int fd, chanev_dispatch_cb dispatch,
+    chanev_closed_cb closed, void *arg)
+{
+	int	flags;
+
+	memset(ce, 0, sizeof(*ce));
+	if ((flags = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1)
+		return -1;
+	if (chan_init(&ce->c, fd) == -1)
+		return -1;
+	ce->dispatch = dispatch;
+	ce->closed = closed;
+	ce->arg = arg;
+	ce->active = 1;
+	ce->events = EV_READ;
+	event_set(&ce->ev, fd, ce->events, chanev_handler, ce);
+	event_add(&ce->ev, NULL);
+	return 0;
+}
+
+void
+chanev_clear(struct chanev *ce)
+{
+	if (event_initialized(&ce->ev))
+		event_del(&ce->ev);
+	ce->active = 0;
+	chan_clear(&ce->c);
+}
+
+void
+chanev_update(struct chanev *ce)
+{
+	short	events = EV_READ;
+
+	if (!ce->active)
+		return;
+	if (chan_queued(&ce->c) > 0)
+		events |= EV_WRITE;
+	if (events == ce->events && event_pending(&ce->ev, EV_READ, NULL))
+		return;
+	event_del(&ce->ev);
+	ce->events = events;
+	event_set(&ce->ev, ce->c.fd, ce->events, chanev_handler, ce);
+	event_add(&ce->ev, NULL);
+}
+
+int
+chanev_compose(struct chanev *ce, uint32_t type, uint32_t peerid, int fd,
+    const void *data, size_t len)
+{
+	int	r;
+
+	if (!ce->active) {
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	r = chan_compose(&ce->c, type, peerid, fd, data, len);
+	chanev_update(ce);
+	return r;
+}
+
+int
+chanev_composev(struct chanev *ce, uint32_t type, uint32_t peerid, int fd,
+    const struct iovec *iov, int iovcnt)
+{
+	int	r;
+
+	if (!ce->active) {
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	r = chan_composev(&ce->c, type, peerid, fd, iov, iovcnt);
+	chanev_update(ce);
+	return r;
+}

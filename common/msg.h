@@ -1,0 +1,188 @@
+/*
+ * The one list of message types between v720d's processes and v720ctl,
+ * and their flat wire structs.  Strings are fixed-size and must be
+ * NUL-terminated (check with chan_strfield()); a malformed message from
+ * a sibling process is a bug and fatal, from v720ctl it drops the client.
+ */
+#ifndef V720_MSG_H
+#define V720_MSG_H
+
+#include <stdint.h>
+
+#define V720_ID_MAX		32	/* camera uid, NUL included */
+#define V720_NAME_MAX		64
+#define V720_ADDR_MAX		64	/* "ip:port" or an address */
+#define V720_USER_MAX		32
+#define V720_HASH_MAX		128
+#define V720_PATH_MAX		108	/* sun_path */
+#define V720_FRAME_MAX		(256 * 1024)	/* largest JPEG frame accepted */
+#define V720_ERR_MAX		256
+
+enum msg_type {
+	IMSG_NONE = 0,
+
+	/* Config push, parent -> child: START, the rest, END; child DONE. */
+	IMSG_CFG_START = 100,	/* struct cfg_global */
+	IMSG_CFG_LISTEN,	/* struct cfg_listen + fd */
+	IMSG_CFG_CAMERA,	/* struct cfg_camera */
+	IMSG_CFG_WEBUSER,	/* struct cfg_webuser */
+	IMSG_CFG_TLS_CERT,	/* PEM bytes (web only) */
+	IMSG_CFG_TLS_KEY,	/* PEM bytes (web only) */
+	IMSG_CFG_END,
+	IMSG_CFG_DONE,		/* child -> parent, after END */
+	IMSG_CFG_PEER,		/* parent -> child: fd of the engine<->web pair */
+	IMSG_PROC_STATS,	/* parent -> web: struct proc_stats */
+
+	/* Control: v720ctl <-> engine, and engine <-> parent for reload/log. */
+	IMSG_CTL_SHOW_CAMERAS = 200,	/* no payload */
+	IMSG_CTL_SHOW_CAMERA,	/* struct ctl_id */
+	IMSG_CTL_CAMERA,	/* reply: struct cam_info */
+	IMSG_CTL_STREAM,	/* struct ctl_req (value 1 start, 0 stop) */
+	IMSG_CTL_SNAPSHOT,	/* struct ctl_id */
+	IMSG_CTL_FRAME,		/* reply: JPEG bytes */
+	IMSG_CTL_SET,		/* struct ctl_set */
+	IMSG_CTL_REBOOT,	/* struct ctl_id */
+	IMSG_CTL_RELOAD,	/* no payload */
+	IMSG_CTL_VERBOSE,	/* int32_t level */
+	IMSG_CTL_OK,		/* reply, no payload */
+	IMSG_CTL_FAIL,		/* reply: NUL-terminated message */
+	IMSG_CTL_END,		/* end of a list reply */
+
+	/* Camera engine -> web. */
+	IMSG_CAM_STATE = 300,	/* struct cam_info */
+	IMSG_CAM_FRAME,		/* struct cam_media + JPEG bytes */
+	IMSG_CAM_AUDIO,		/* struct cam_media + audio bytes */
+
+	/* Web -> camera engine. */
+	IMSG_WEB_VIEWERS = 400,	/* struct ctl_req: value = viewers now */
+	IMSG_WEB_STREAM,	/* struct ctl_req: value 1 start, 0 stop */
+	IMSG_WEB_SET,		/* struct ctl_set */
+	IMSG_WEB_REBOOT,	/* struct ctl_id */
+	IMSG_WEB_FORWARD,	/* struct web_forward */
+};
+
+/* Listener kinds in IMSG_CFG_LISTEN. */
+enum listen_kind {
+	LISTEN_CAMERA_TCP = 1,
+	LISTEN_CAMERA_UDP,
+	LISTEN_BOOTSTRAP,
+	LISTEN_CONTROL,
+	LISTEN_WEB,
+};
+
+struct cfg_global {
+	char		cg_user[V720_USER_MAX];
+	char		cg_server_addr[V720_ADDR_MAX];	/* "" = local address */
+	char		cg_control_path[V720_PATH_MAX];
+	uint16_t	cg_camera_port;		/* tcpPort told to cameras */
+	uint8_t		cg_unknown_accept;	/* 1 accept, 0 reject */
+	uint8_t		cg_pad;
+	int32_t		cg_verbose;
+	uint32_t	cg_idle_timeout;	/* default for unlisted cameras */
+};
+
+struct cfg_listen {
+	uint8_t		cl_kind;		/* enum listen_kind */
+	uint8_t		cl_tls;
+	uint16_t	cl_port;
+	char		cl_addr[V720_ADDR_MAX];
+};
+
+struct cfg_camera {
+	char		cc_id[V720_ID_MAX];
+	char		cc_name[V720_NAME_MAX];
+	uint8_t		cc_stream_always;
+	uint8_t		cc_pad[3];
+	uint32_t	cc_idle_timeout;	/* seconds */
+};
+
+struct cfg_webuser {
+	char		cw_name[V720_USER_MAX];
+	char		cw_hash[V720_HASH_MAX];
+};
+
+struct proc_stats {
+	int64_t		ps_parent_start;	/* Unix seconds */
+	int64_t		ps_engine_start;
+	int64_t		ps_web_start;
+	uint32_t	ps_engine_restarts;
+	uint32_t	ps_web_restarts;
+};
+
+enum cam_state {
+	CAM_OFFLINE = 0,
+	CAM_ONLINE,
+	CAM_CONNECTING,
+	CAM_STREAMING,
+};
+
+/* Settings values; CAM_SETTING_UNKNOWN until the camera told us. */
+#define CAM_SETTING_UNKNOWN	255
+
+struct cam_info {
+	char		ci_id[V720_ID_MAX];
+	char		ci_name[V720_NAME_MAX];
+	char		ci_address[V720_ADDR_MAX];	/* TCP peer "ip:port" */
+	char		ci_firmware[32];
+	char		ci_wifi[V720_NAME_MAX];
+	uint8_t		ci_state;		/* enum cam_state */
+	uint8_t		ci_stream_always;
+	uint8_t		ci_ir_led;		/* IrLed 0 off, 1 on, 2 auto */
+	uint8_t		ci_flip;		/* mirrorFlip 0, 2, 3, 4 */
+	uint8_t		ci_status_led;		/* instLed 0/1 */
+	uint8_t		ci_motion_alert;	/* moveAlert 0/1 */
+	int16_t		ci_battery;		/* percent, -1 unknown */
+	uint32_t	ci_viewers;
+	uint32_t	ci_fps_milli;		/* frames/s x 1000, last seconds */
+	int64_t		ci_last_seen;		/* Unix seconds, 0 never */
+	uint64_t	ci_frames;
+	uint64_t	ci_bytes;
+	uint64_t	ci_dropped;		/* frames dropped, all reasons */
+	/* Why frames were dropped, and packet counters (debug route). */
+	uint64_t	ci_drop_incomplete;	/* fragments missing at timeout */
+	uint64_t	ci_drop_size;		/* size trailer mismatch */
+	uint64_t	ci_drop_jpeg;		/* no FF D8 ... FF D9 */
+	uint64_t	ci_drop_toobig;		/* over V720_FRAME_MAX */
+	uint64_t	ci_drop_backlog;	/* web not reading */
+	uint64_t	ci_packets;
+	uint64_t	ci_packets_dup;
+	uint64_t	ci_packets_late;	/* for a frame already done */
+	uint64_t	ci_confirms;		/* 605 messages sent */
+	uint64_t	ci_audio_chunks;
+	uint64_t	ci_stream_restarts;	/* watchdog restarts */
+};
+
+struct cam_media {
+	char		cm_id[V720_ID_MAX];
+	uint64_t	cm_seq;			/* frame or chunk number */
+	uint64_t	cm_ts_ns;		/* CLOCK_MONOTONIC, last packet */
+	uint8_t		cm_codec;		/* WIRE_CMD_ALAW/PCM/JPEG */
+	uint8_t		cm_pad[7];
+};
+
+struct ctl_id {
+	char		id[V720_ID_MAX];
+};
+
+struct ctl_req {
+	char		id[V720_ID_MAX];
+	int32_t		value;
+};
+
+/* Setting names and values as in the web API: "ir_led" "on|off|auto",
+ * "flip" "normal|horizontal|vertical|upside-down", "status_led" "on|off",
+ * "motion_alert" "on|off". */
+struct ctl_set {
+	char		id[V720_ID_MAX];
+	char		key[16];
+	char		value[16];
+};
+
+/* A forward command built by the web compatibility route: a JSON object
+ * (the forward's content, with "code") that the engine re-checks. */
+struct web_forward {
+	char		wf_id[V720_ID_MAX];
+	char		wf_json[512];
+};
+
+#endif

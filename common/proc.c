@@ -1,0 +1,102 @@
+#include <sys/prctl.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "proc.h"
+
+extern char **environ;
+
+pid_t
+proc_spawn(const char *path, char *const argv[], int chanfd)
+{
+	pid_t	pid;
+
+	switch (pid = fork()) {
+	case -1:
+		return -1;
+	case 0:
+		if (chanfd != PROC_PARENT_FD) {
+			if (dup2(chanfd, PROC_PARENT_FD) == -1)
+				_exit(127);
+		}
+		closefrom(PROC_PARENT_FD + 1);
+		execv(path, argv);
+		log_warn("exec %s", path);
+		_exit(127);
+	default:
+		return pid;
+	}
+}
+
+void
+proc_privdrop(const char *user, const char *root)
+{
+	struct passwd	*pw;
+	uid_t		 ru, eu, su;
+	gid_t		 rg, eg, sg;
+
+	if (geteuid() != 0)
+		return;
+	if ((pw = getpwnam(user)) == NULL)
+		fatalx("unknown user %s", user);
+	if (pw->pw_uid == 0)
+		fatalx("refusing to run children as root (user %s)", user);
+	if (chroot(root) == -1)
+		fatal("chroot %s", root);
+	if (chdir("/") == -1)
+		fatal("chdir /");
+	if (setgroups(1, &pw->pw_gid) == -1 ||
+	    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||
+	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)
+		fatal("cannot drop privileges to %s", user);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
+		fatal("prctl(PR_SET_NO_NEW_PRIVS)");
+
+	/* Verify: a child that could still become root must not run. */
+	if (getresuid(&ru, &eu, &su) == -1 || getresgid(&rg, &eg, &sg) == -1)
+		fatal("getresuid");
+	if (ru != pw->pw_uid || eu != pw->pw_uid || su != pw->pw_uid ||
+	    rg != pw->pw_gid || eg != pw->pw_gid || sg != pw->pw_gid)
+		fatalx("privilege drop to %s did not take", user);
+	if (setuid(0) != -1 || seteuid(0) != -1)
+		fatalx("could regain root after dropping privileges");
+}
+
+void
+proc_title_init(int argc, char *argv[])
+{
+	setproctitle_init(argc, argv, environ);
+}
+
+void
+proc_title(const char *title)
+{
+	/* libbsd omits the program name when the format starts with '-'. */
+	if (title[0] == '-')
+		setproctitle("-%s", title + 1);
+	else
+		setproctitle("%s", title);
+}
+
+unsigned long long
+proc_now_ns(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+unsigned long long
+proc_now_ms(void)
+{
+	return proc_now_ns() / 1000000ULL;
+}
