@@ -2,6 +2,7 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdlib.h>
@@ -23,10 +24,12 @@ proc_spawn(const char *path, char *const argv[], int chanfd)
 	case -1:
 		return -1;
 	case 0:
+		/* dup2 clears close-on-exec; a descriptor already at 3 keeps it. */
 		if (chanfd != PROC_PARENT_FD) {
 			if (dup2(chanfd, PROC_PARENT_FD) == -1)
 				_exit(127);
-		}
+		} else if (fcntl(chanfd, F_SETFD, 0) == -1)
+			_exit(127);
 		closefrom(PROC_PARENT_FD + 1);
 		execv(path, argv);
 		log_warn("exec %s", path);

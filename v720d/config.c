@@ -1,0 +1,209 @@
+#include <sys/queue.h>
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "proc.h"
+
+struct config *
+config_new(void)
+{
+	struct config	*c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	strlcpy(c->user, PROC_DEFAULT_USER, sizeof(c->user));
+	strlcpy(c->chroot, PROC_DEFAULT_CHROOT, sizeof(c->chroot));
+	strlcpy(c->camera.addr, "0.0.0.0", sizeof(c->camera.addr));
+	c->camera.port = CONF_DEFAULT_CAMPORT;
+	strlcpy(c->bootstrap.addr, "0.0.0.0", sizeof(c->bootstrap.addr));
+	c->bootstrap.port = CONF_DEFAULT_BOOTPORT;
+	TAILQ_INIT(&c->web);
+	TAILQ_INIT(&c->webusers);
+	TAILQ_INIT(&c->cameras);
+	strlcpy(c->control_path, CONF_DEFAULT_CONTROL, sizeof(c->control_path));
+	c->unknown_accept = 1;
+	c->idle_timeout = CONF_DEFAULT_IDLE;
+	return c;
+}
+
+void
+config_free(struct config *c)
+{
+	struct conf_listen	*l;
+	struct conf_webuser	*u;
+	struct conf_camera	*cam;
+
+	if (c == NULL)
+		return;
+	while ((l = TAILQ_FIRST(&c->web)) != NULL) {
+		TAILQ_REMOVE(&c->web, l, entry);
+		free(l);
+	}
+	while ((u = TAILQ_FIRST(&c->webusers)) != NULL) {
+		TAILQ_REMOVE(&c->webusers, u, entry);
+		explicit_bzero(u, sizeof(*u));
+		free(u);
+	}
+	while ((cam = TAILQ_FIRST(&c->cameras)) != NULL) {
+		TAILQ_REMOVE(&c->cameras, cam, entry);
+		free(cam);
+	}
+	free(c);
+}
+
+int
+config_finish(struct config *c, const char *file)
+{
+	struct conf_listen	*l;
+	struct conf_camera	*cam;
+	int			 tls = 0, errors = 0;
+
+	/* No web listener given: the built-in one, loopback only. */
+	if (TAILQ_EMPTY(&c->web)) {
+		if ((l = calloc(1, sizeof(*l))) == NULL)
+			return -1;
+		strlcpy(l->addr, "127.0.0.1", sizeof(l->addr));
+		l->port = CONF_DEFAULT_WEBPORT;
+		TAILQ_INSERT_TAIL(&c->web, l, entry);
+	}
+	TAILQ_FOREACH(l, &c->web, entry) {
+		if (l->tls)
+			tls = 1;
+		if (l->port == c->bootstrap.port &&
+		    (strcmp(l->addr, c->bootstrap.addr) == 0 ||
+		    strcmp(l->addr, "0.0.0.0") == 0 ||
+		    strcmp(c->bootstrap.addr, "0.0.0.0") == 0)) {
+			fprintf(stderr, "%s: web listener %s port %u collides "
+			    "with the bootstrap listener\n", file, l->addr,
+			    l->port);
+			errors++;
+		}
+	}
+	if (tls && (c->tls_cert[0] == '\0' || c->tls_key[0] == '\0')) {
+		fprintf(stderr, "%s: a tls web listener needs both "
+		    "\"tls certificate\" and \"tls key\"\n", file);
+		errors++;
+	}
+	if (c->camera.port == c->bootstrap.port) {
+		fprintf(stderr, "%s: camera and bootstrap ports must differ "
+		    "(%u)\n", file, c->camera.port);
+		errors++;
+	}
+	TAILQ_FOREACH(cam, &c->cameras, entry) {
+		if (!cam->idle_set)
+			cam->cc.cc_idle_timeout = c->idle_timeout;
+	}
+	return errors ? -1 : 0;
+}
+
+int
+config_listen_equal(const struct conf_listen *a, const struct conf_listen *b)
+{
+	return a->port == b->port && a->tls == b->tls &&
+	    strcmp(a->addr, b->addr) == 0;
+}
+
+int
+config_valid_id(const char *id)
+{
+	size_t	n = 0;
+
+	for (; *id != '\0'; id++, n++) {
+		if (!isalnum((unsigned char)*id) && *id != '-' && *id != '_')
+			return 0;
+	}
+	return n > 0 && n < V720_ID_MAX;
+}
+
+int
+config_valid_addr(const char *a)
+{
+	struct in6_addr	in6;
+	struct in_addr	in;
+
+	if (strcmp(a, "*") == 0)
+		return 1;
+	if (strlen(a) >= V720_ADDR_MAX)
+		return 0;
+	return inet_pton(AF_INET, a, &in) == 1 ||
+	    inet_pton(AF_INET6, a, &in6) == 1;
+}
+
+/* Print a string in double quotes, escaping what the lexer unescapes. */
+static void
+print_quoted(FILE *fp, const char *s)
+{
+	fputc('"', fp);
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', fp);
+		fputc(*s, fp);
+	}
+	fputc('"', fp);
+}
+
+void
+config_print(const struct config *c, FILE *fp)
+{
+	const struct conf_listen	*l;
+	const struct conf_webuser	*u;
+	const struct conf_camera	*cam;
+
+	fprintf(fp, "user ");
+	print_quoted(fp, c->user);
+	fprintf(fp, "\nchroot ");
+	print_quoted(fp, c->chroot);
+	fprintf(fp, "\ncamera listen on %s port %u\n", c->camera.addr,
+	    c->camera.port);
+	fprintf(fp, "bootstrap listen on %s port %u\n", c->bootstrap.addr,
+	    c->bootstrap.port);
+	if (c->server_addr[0] != '\0')
+		fprintf(fp, "server address %s\n", c->server_addr);
+	TAILQ_FOREACH(l, &c->web, entry)
+		fprintf(fp, "web listen on %s port %u%s\n", l->addr, l->port,
+		    l->tls ? " tls" : "");
+	if (c->tls_cert[0] != '\0') {
+		fprintf(fp, "tls certificate ");
+		print_quoted(fp, c->tls_cert);
+		fputc('\n', fp);
+	}
+	if (c->tls_key[0] != '\0') {
+		fprintf(fp, "tls key ");
+		print_quoted(fp, c->tls_key);
+		fputc('\n', fp);
+	}
+	TAILQ_FOREACH(u, &c->webusers, entry) {
+		fprintf(fp, "web user ");
+		print_quoted(fp, u->cw.cw_name);
+		fprintf(fp, " password ");
+		print_quoted(fp, u->cw.cw_hash);
+		fputc('\n', fp);
+	}
+	fprintf(fp, "control socket ");
+	print_quoted(fp, c->control_path);
+	fprintf(fp, "\nunknown cameras %s\n", c->unknown_accept ? "accept" :
+	    "reject");
+	fprintf(fp, "stream %s\n", c->stream_always ? "always" : "on-demand");
+	fprintf(fp, "idle timeout %u\n", c->idle_timeout);
+	TAILQ_FOREACH(cam, &c->cameras, entry) {
+		fprintf(fp, "camera ");
+		print_quoted(fp, cam->cc.cc_id);
+		fprintf(fp, " {\n");
+		if (cam->cc.cc_name[0] != '\0') {
+			fprintf(fp, "\tname ");
+			print_quoted(fp, cam->cc.cc_name);
+			fputc('\n', fp);
+		}
+		fprintf(fp, "\tstream %s\n", cam->cc.cc_stream_always ?
+		    "always" : "on-demand");
+		fprintf(fp, "\tidle timeout %u\n}\n", cam->cc.cc_idle_timeout);
+	}
+}

@@ -1,0 +1,77 @@
+/* v720d's configuration: parsed by the parent only, pushed to the children. */
+#ifndef V720D_CONFIG_H
+#define V720D_CONFIG_H
+
+#include <sys/queue.h>
+
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "msg.h"
+
+#define CONF_DEFAULT_FILE	"/etc/v720d.conf"
+#define CONF_DEFAULT_CONTROL	"/run/v720d.sock"
+#define CONF_DEFAULT_CAMPORT	6123
+#define CONF_DEFAULT_BOOTPORT	80
+#define CONF_DEFAULT_WEBPORT	8080
+#define CONF_DEFAULT_IDLE	30
+#define CONF_MAX_IDLE		86400
+#define CONF_MAX_WEB_LISTEN	16
+#define CONF_MAX_CAMERAS	4096
+#define CONF_MAX_WEBUSERS	64
+
+struct conf_listen {
+	TAILQ_ENTRY(conf_listen) entry;
+	char		addr[V720_ADDR_MAX];	/* numeric address */
+	uint16_t	port;
+	int		tls;
+};
+TAILQ_HEAD(conf_listens, conf_listen);
+
+struct conf_camera {
+	TAILQ_ENTRY(conf_camera) entry;
+	struct cfg_camera	cc;
+	int			idle_set;	/* idle timeout given in block */
+};
+TAILQ_HEAD(conf_cameras, conf_camera);
+
+struct conf_webuser {
+	TAILQ_ENTRY(conf_webuser) entry;
+	struct cfg_webuser	cw;
+};
+TAILQ_HEAD(conf_webusers, conf_webuser);
+
+struct config {
+	char			 user[V720_USER_MAX];
+	char			 chroot[PATH_MAX];
+	struct conf_listen	 camera;	/* TCP and UDP, same port */
+	struct conf_listen	 bootstrap;
+	char			 server_addr[V720_ADDR_MAX];
+	struct conf_listens	 web;
+	char			 tls_cert[PATH_MAX];
+	char			 tls_key[PATH_MAX];
+	struct conf_webusers	 webusers;
+	char			 control_path[V720_PATH_MAX];
+	int			 unknown_accept;
+	int			 stream_always;	/* default for unlisted cameras */
+	uint32_t		 idle_timeout;
+	struct conf_cameras	 cameras;
+};
+
+struct config	*config_new(void);	/* built-in defaults, no web listener yet */
+void		 config_free(struct config *);
+/* Checks that need the whole file; reports "file: message". 0 or -1. */
+int		 config_finish(struct config *, const char *file);
+/* Print in config syntax (v720d -nn); parser tests diff this. */
+void		 config_print(const struct config *, FILE *);
+int		 config_listen_equal(const struct conf_listen *,
+		    const struct conf_listen *);
+int		 config_valid_id(const char *);
+int		 config_valid_addr(const char *);
+
+/* parse.y */
+struct config	*parse_config(const char *file, int missing_ok);
+int		 cmdline_symset(const char *);
+
+#endif

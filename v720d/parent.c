@@ -1,0 +1,763 @@
+/*
+ * The parent: the only process that keeps root.  It reads the
+ * configuration, binds every socket, loads TLS key material, starts the
+ * camera engine and v720-web, restarts them when they die, reloads on
+ * SIGHUP and stops everything on SIGTERM/SIGINT.
+ */
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <event.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "chan.h"
+#include "config.h"
+#include "log.h"
+#include "msg.h"
+#include "parent.h"
+#include "proc.h"
+
+#define BACKOFF_MIN	1
+#define BACKOFF_MAX	30
+#define STABLE_SECS	60	/* a child up this long gets BACKOFF_MIN again */
+#define STOP_GRACE_MS	1500	/* SIGTERM to SIGKILL on shutdown */
+#define TLS_FILE_MAX	(1024 * 1024)
+
+struct listener {
+	TAILQ_ENTRY(listener)	 entry;
+	enum listen_kind	 kind;
+	struct conf_listen	 cl;
+	int			 fd;
+};
+TAILQ_HEAD(listeners, listener);
+
+struct child {
+	const char	*name;
+	int		 is_web;
+	pid_t		 pid;		/* -1: not running */
+	struct chanev	 ce;
+	time_t		 started;
+	unsigned int	 restarts;
+	int		 backoff;
+	struct event	 restart_ev;
+};
+
+struct parent {
+	struct config		*conf;
+	struct parent_opts	 opts;
+	struct listeners	 listeners;
+	char			 control_path[V720_PATH_MAX];
+	char			*cert, *key;
+	size_t			 certlen, keylen;
+	struct child		 engine, web;
+	char			 self_path[PATH_MAX];
+	char			 web_path[PATH_MAX];
+	time_t			 start;
+	int			 stopping;
+	struct event		 ev_chld, ev_hup, ev_term, ev_int, ev_stop;
+};
+
+static struct parent	*env;
+
+static void	parent_dispatch_child(struct chanev *, struct chan_msg *, void *);
+static void	parent_child_closed(struct chanev *, void *);
+static int	child_start(struct child *);
+static void	parent_shutdown(void);
+
+static int
+read_file(const char *path, char **buf, size_t *len)
+{
+	struct stat	 st;
+	ssize_t		 n;
+	size_t		 off = 0;
+	char		*p;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    st.st_size > TLS_FILE_MAX || st.st_size == 0) {
+		if (errno == 0 || S_ISREG(st.st_mode))
+			errno = EFBIG;
+		close(fd);
+		return -1;
+	}
+	if ((p = malloc(st.st_size)) == NULL) {
+		close(fd);
+		return -1;
+	}
+	while (off < (size_t)st.st_size) {
+		if ((n = read(fd, p + off, st.st_size - off)) <= 0) {
+			if (n == -1 && errno == EINTR)
+				continue;
+			freezero(p, st.st_size);
+			close(fd);
+			errno = EIO;
+			return -1;
+		}
+		off += n;
+	}
+	close(fd);
+	*buf = p;
+	*len = off;
+	return 0;
+}
+
+/* Load the certificate and key a tls listener needs; keep the old on error. */
+static int
+load_tls(struct parent *p, const struct config *c)
+{
+	struct conf_listen	*l;
+	char			*cert = NULL, *key = NULL;
+	size_t			 certlen = 0, keylen = 0;
+	int			 tls = 0;
+
+	TAILQ_FOREACH(l, &c->web, entry)
+		tls |= l->tls;
+	if (tls) {
+		if (read_file(c->tls_cert, &cert, &certlen) == -1) {
+			log_warn("tls certificate %s", c->tls_cert);
+			return -1;
+		}
+		if (read_file(c->tls_key, &key, &keylen) == -1) {
+			log_warn("tls key %s", c->tls_key);
+			freezero(cert, certlen);
+			return -1;
+		}
+	}
+	freezero(p->cert, p->certlen);
+	freezero(p->key, p->keylen);
+	p->cert = cert;
+	p->certlen = certlen;
+	p->key = key;
+	p->keylen = keylen;
+	return 0;
+}
+
+static struct listener *
+listener_find(struct listeners *ls, enum listen_kind kind,
+    const struct conf_listen *cl)
+{
+	struct listener	*l;
+
+	TAILQ_FOREACH(l, ls, entry)
+		if (l->kind == kind && config_listen_equal(&l->cl, cl))
+			return l;
+	return NULL;
+}
+
+/*
+ * Build the listener set for c: reuse sockets from old where nothing
+ * changed (so camera and viewer connections stay up), bind the rest.
+ */
+static int
+listener_want(struct listeners *old, struct listeners *new,
+    enum listen_kind kind, const struct conf_listen *cl)
+{
+	struct listener	*l;
+	const char	*what;
+	int		 fd;
+
+	if (old != NULL && (l = listener_find(old, kind, cl)) != NULL) {
+		TAILQ_REMOVE(old, l, entry);
+		TAILQ_INSERT_TAIL(new, l, entry);
+		return 0;
+	}
+	switch (kind) {
+	case LISTEN_CAMERA_UDP:
+		what = "camera udp";
+		fd = listen_udp(cl->addr, cl->port);
+		break;
+	case LISTEN_CAMERA_TCP:
+		what = "camera";
+		fd = listen_tcp(cl->addr, cl->port);
+		break;
+	case LISTEN_BOOTSTRAP:
+		what = "bootstrap";
+		fd = listen_tcp(cl->addr, cl->port);
+		break;
+	default:
+		what = "web";
+		fd = listen_tcp(cl->addr, cl->port);
+		break;
+	}
+	if (fd == -1) {
+		log_warn("cannot listen for %s on %s port %u", what, cl->addr,
+		    cl->port);
+		return -1;
+	}
+	if ((l = calloc(1, sizeof(*l))) == NULL)
+		fatal("calloc");
+	l->kind = kind;
+	l->cl = *cl;
+	l->fd = fd;
+	TAILQ_INSERT_TAIL(new, l, entry);
+	return 0;
+}
+
+static void
+listeners_free(struct listeners *ls)
+{
+	struct listener	*l;
+
+	while ((l = TAILQ_FIRST(ls)) != NULL) {
+		TAILQ_REMOVE(ls, l, entry);
+		close(l->fd);
+		free(l);
+	}
+}
+
+static int
+listeners_setup(struct listeners *old, struct listeners *new,
+    const struct config *c)
+{
+	struct conf_listen	*w;
+
+	TAILQ_INIT(new);
+	if (listener_want(old, new, LISTEN_CAMERA_TCP, &c->camera) == -1 ||
+	    listener_want(old, new, LISTEN_CAMERA_UDP, &c->camera) == -1 ||
+	    listener_want(old, new, LISTEN_BOOTSTRAP, &c->bootstrap) == -1)
+		goto fail;
+	TAILQ_FOREACH(w, &c->web, entry)
+		if (listener_want(old, new, LISTEN_WEB, w) == -1)
+			goto fail;
+	return 0;
+fail:
+	/* Hand reused sockets back so the running set stays whole. */
+	{
+		struct listener	*l, *next;
+
+		TAILQ_FOREACH_SAFE(l, new, entry, next) {
+			TAILQ_REMOVE(new, l, entry);
+			if (old != NULL)
+				TAILQ_INSERT_TAIL(old, l, entry);
+			else {
+				close(l->fd);
+				free(l);
+			}
+		}
+	}
+	return -1;
+}
+
+static int
+control_setup(struct parent *p, const struct config *c)
+{
+	struct listener	*l, *cur = NULL;
+	int		 fd;
+
+	TAILQ_FOREACH(l, &p->listeners, entry)
+		if (l->kind == LISTEN_CONTROL)
+			cur = l;
+	if (cur != NULL && strcmp(p->control_path, c->control_path) == 0)
+		return 0;
+	if ((fd = listen_unix(c->control_path, c->user)) == -1) {
+		log_warn("control socket %s", c->control_path);
+		return -1;
+	}
+	if (cur != NULL) {
+		unlink(p->control_path);
+		close(cur->fd);
+	} else {
+		if ((cur = calloc(1, sizeof(*cur))) == NULL)
+			fatal("calloc");
+		cur->kind = LISTEN_CONTROL;
+		TAILQ_INSERT_TAIL(&p->listeners, cur, entry);
+	}
+	cur->fd = fd;
+	strlcpy(cur->cl.addr, "unix", sizeof(cur->cl.addr));
+	strlcpy(p->control_path, c->control_path, sizeof(p->control_path));
+	return 0;
+}
+
+static void
+send_listen(struct child *c, struct listener *l)
+{
+	struct cfg_listen	cl;
+	int			fd;
+
+	if ((fd = dup(l->fd)) == -1)
+		fatal("dup");
+	memset(&cl, 0, sizeof(cl));
+	cl.cl_kind = l->kind;
+	cl.cl_tls = l->cl.tls;
+	cl.cl_port = l->cl.port;
+	strlcpy(cl.cl_addr, l->cl.addr, sizeof(cl.cl_addr));
+	if (chanev_compose(&c->ce, IMSG_CFG_LISTEN, 0, fd, &cl,
+	    sizeof(cl)) == -1)
+		log_warn("%s: listener to %s", __func__, c->name);
+}
+
+/* Push the whole configuration: START, listeners, cameras, ..., END. */
+static void
+config_push(struct parent *p, struct child *c)
+{
+	struct cfg_global	 g;
+	struct listener		*l;
+	struct conf_camera	*cam;
+	struct conf_webuser	*u;
+	const struct config	*conf = p->conf;
+
+	if (c->pid == -1 || !c->ce.active)
+		return;
+	memset(&g, 0, sizeof(g));
+	strlcpy(g.cg_user, conf->user, sizeof(g.cg_user));
+	strlcpy(g.cg_server_addr, conf->server_addr, sizeof(g.cg_server_addr));
+	strlcpy(g.cg_control_path, conf->control_path,
+	    sizeof(g.cg_control_path));
+	g.cg_camera_port = conf->camera.port;
+	g.cg_unknown_accept = conf->unknown_accept;
+	g.cg_verbose = log_getverbose();
+	g.cg_idle_timeout = conf->idle_timeout;
+	chanev_compose(&c->ce, IMSG_CFG_START, 0, -1, &g, sizeof(g));
+
+	TAILQ_FOREACH(l, &p->listeners, entry) {
+		if ((l->kind == LISTEN_WEB) == c->is_web)
+			send_listen(c, l);
+	}
+	TAILQ_FOREACH(cam, &conf->cameras, entry)
+		chanev_compose(&c->ce, IMSG_CFG_CAMERA, 0, -1, &cam->cc,
+		    sizeof(cam->cc));
+	if (c->is_web) {
+		TAILQ_FOREACH(u, &conf->webusers, entry)
+			chanev_compose(&c->ce, IMSG_CFG_WEBUSER, 0, -1, &u->cw,
+			    sizeof(u->cw));
+		if (p->cert != NULL) {
+			chanev_compose(&c->ce, IMSG_CFG_TLS_CERT, 0, -1,
+			    p->cert, p->certlen);
+			chanev_compose(&c->ce, IMSG_CFG_TLS_KEY, 0, -1,
+			    p->key, p->keylen);
+		}
+	}
+	chanev_compose(&c->ce, IMSG_CFG_END, 0, -1, NULL, 0);
+}
+
+static void
+send_stats(struct parent *p)
+{
+	struct proc_stats	ps;
+
+	if (p->web.pid == -1)
+		return;
+	memset(&ps, 0, sizeof(ps));
+	ps.ps_parent_start = p->start;
+	ps.ps_engine_start = p->engine.started;
+	ps.ps_web_start = p->web.started;
+	ps.ps_engine_restarts = p->engine.restarts;
+	ps.ps_web_restarts = p->web.restarts;
+	chanev_compose(&p->web.ce, IMSG_PROC_STATS, 0, -1, &ps, sizeof(ps));
+}
+
+/* A fresh engine<->web pair, one end to each running child. */
+static void
+connect_peers(struct parent *p)
+{
+	int	sp[2];
+
+	if (p->engine.pid == -1 || p->web.pid == -1 || p->stopping)
+		return;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) == -1)
+		fatal("socketpair");
+	chanev_compose(&p->engine.ce, IMSG_CFG_PEER, 0, sp[0], NULL, 0);
+	chanev_compose(&p->web.ce, IMSG_CFG_PEER, 0, sp[1], NULL, 0);
+}
+
+static int
+child_start(struct child *c)
+{
+	struct parent	*p = env;
+	char		*argv[16], vflag[16];
+	const char	*path;
+	int		 sp[2], argc = 0, i;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) == -1)
+		fatal("socketpair");
+	path = c->is_web ? p->web_path : p->self_path;
+	argv[argc++] = c->is_web ? "v720-web" : "v720d";
+	if (!c->is_web)
+		argv[argc++] = "-E";
+	if (p->opts.debug)
+		argv[argc++] = "-d";
+	if (log_getverbose() > 0) {
+		vflag[0] = '-';
+		for (i = 0; i < log_getverbose() && i < 8; i++)
+			vflag[i + 1] = 'v';
+		vflag[i + 1] = '\0';
+		argv[argc++] = vflag;
+	}
+	argv[argc++] = "-u";
+	argv[argc++] = p->conf->user;
+	argv[argc++] = "-C";
+	argv[argc++] = p->conf->chroot;
+	argv[argc] = NULL;
+
+	if ((c->pid = proc_spawn(path, argv, sp[1])) == -1) {
+		log_warn("cannot start %s", c->name);
+		close(sp[0]);
+		close(sp[1]);
+		return -1;
+	}
+	close(sp[1]);
+	if (chanev_init(&c->ce, sp[0], parent_dispatch_child,
+	    parent_child_closed, c) == -1)
+		fatal("chanev_init");
+	c->started = time(NULL);
+	log_debug("started %s, pid %d", c->name, c->pid);
+	config_push(p, c);
+	connect_peers(p);
+	send_stats(p);
+	return 0;
+}
+
+static void
+child_restart_cb(int fd, short ev, void *arg)
+{
+	struct child	*c = arg;
+	struct timeval	 tv;
+
+	if (env->stopping)
+		return;
+	c->restarts++;
+	log_info("restarting %s (restart %u)", c->name, c->restarts);
+	if (child_start(c) == -1) {
+		c->backoff = c->backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX :
+		    c->backoff * 2;
+		tv.tv_sec = c->backoff;
+		tv.tv_usec = 0;
+		evtimer_add(&c->restart_ev, &tv);
+	}
+}
+
+static void
+child_died(struct child *c, int status)
+{
+	struct timeval	tv;
+	time_t		up = time(NULL) - c->started;
+
+	if (WIFSIGNALED(status))
+		log_warnx("%s (pid %d) killed by signal %d", c->name, c->pid,
+		    WTERMSIG(status));
+	else if (!env->stopping || WEXITSTATUS(status) != 0)
+		log_warnx("%s (pid %d) exited with status %d", c->name,
+		    c->pid, WEXITSTATUS(status));
+	c->pid = -1;
+	if (c->ce.c.fd != -1 || c->ce.active)
+		chanev_clear(&c->ce);
+	if (env->stopping)
+		return;
+
+	/* Restart with backoff: 1 s doubling to 30 s, reset when stable. */
+	if (up >= STABLE_SECS)
+		c->backoff = BACKOFF_MIN;
+	tv.tv_sec = c->backoff;
+	tv.tv_usec = 0;
+	log_info("%s will be restarted in %d s", c->name, c->backoff);
+	evtimer_add(&c->restart_ev, &tv);
+	c->backoff = c->backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX :
+	    c->backoff * 2;
+}
+
+static void
+parent_sigchld(int sig, short ev, void *arg)
+{
+	struct parent	*p = arg;
+	pid_t		 pid;
+	int		 status;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (pid == p->engine.pid)
+			child_died(&p->engine, status);
+		else if (pid == p->web.pid)
+			child_died(&p->web, status);
+	}
+	if (p->stopping && p->engine.pid == -1 && p->web.pid == -1)
+		parent_shutdown();
+}
+
+static void
+parent_child_closed(struct chanev *ce, void *arg)
+{
+	struct child	*c = arg;
+
+	/* The process follows; SIGCHLD does the bookkeeping. */
+	log_debug("%s closed its channel", c->name);
+	chanev_clear(ce);
+}
+
+/* Parse again; on success swap and push, on failure keep running as is. */
+static int
+parent_reload(struct parent *p, char *why, size_t whysz)
+{
+	struct config		*nc;
+	struct listeners	 nl;
+	struct listener		*ctl;
+
+	log_info("reloading configuration from %s", p->opts.conffile);
+	if ((nc = parse_config(p->opts.conffile,
+	    p->opts.conffile_default)) == NULL) {
+		snprintf(why, whysz, "%s has errors, keeping the running "
+		    "configuration", p->opts.conffile);
+		log_warnx("%s", why);
+		return -1;
+	}
+	if (strcmp(nc->user, p->conf->user) != 0 ||
+	    strcmp(nc->chroot, p->conf->chroot) != 0)
+		log_warnx("user and chroot changes take effect when the "
+		    "children restart");
+	if (load_tls(p, nc) == -1) {
+		snprintf(why, whysz, "cannot load tls key material, keeping "
+		    "the running configuration");
+		config_free(nc);
+		return -1;
+	}
+	/* The control socket is not in the inet set: set it aside. */
+	TAILQ_FOREACH(ctl, &p->listeners, entry)
+		if (ctl->kind == LISTEN_CONTROL)
+			break;
+	if (ctl != NULL)
+		TAILQ_REMOVE(&p->listeners, ctl, entry);
+	if (listeners_setup(&p->listeners, &nl, nc) == -1) {
+		if (ctl != NULL)
+			TAILQ_INSERT_TAIL(&p->listeners, ctl, entry);
+		snprintf(why, whysz, "cannot bind the new listeners, keeping "
+		    "the running configuration");
+		config_free(nc);
+		return -1;
+	}
+	/* What is left in the old set is no longer wanted. */
+	listeners_free(&p->listeners);
+	TAILQ_CONCAT(&p->listeners, &nl, entry);
+	if (ctl != NULL)
+		TAILQ_INSERT_TAIL(&p->listeners, ctl, entry);
+	config_free(p->conf);
+	p->conf = nc;
+	if (control_setup(p, nc) == -1)
+		log_warnx("keeping control socket %s", p->control_path);
+	config_push(p, &p->engine);
+	config_push(p, &p->web);
+	log_info("configuration reloaded");
+	return 0;
+}
+
+static void
+parent_dispatch_child(struct chanev *ce, struct chan_msg *m, void *arg)
+{
+	struct parent	*p = env;
+	struct child	*c = arg;
+	char		 why[V720_ERR_MAX];
+	int32_t		 level;
+
+	switch (m->hdr.ch_type) {
+	case IMSG_CFG_DONE:
+		log_debug("%s has the configuration", c->name);
+		break;
+	case IMSG_CTL_RELOAD:
+		/* Relayed by the engine from v720ctl; peerid is the client. */
+		if (c->is_web)
+			fatalx("%s: reload request from %s", __func__, c->name);
+		if (parent_reload(p, why, sizeof(why)) == 0)
+			chanev_compose(ce, IMSG_CTL_OK, m->hdr.ch_peerid, -1,
+			    NULL, 0);
+		else
+			chanev_compose(ce, IMSG_CTL_FAIL, m->hdr.ch_peerid, -1,
+			    why, strlen(why) + 1);
+		break;
+	case IMSG_CTL_VERBOSE:
+		if (m->len != sizeof(level))
+			fatalx("%s: bad IMSG_CTL_VERBOSE from %s", __func__,
+			    c->name);
+		memcpy(&level, m->data, sizeof(level));
+		if (level < 0 || level > 3)
+			level = level < 0 ? 0 : 3;
+		log_setverbose(level);
+		log_info("log level %s", level ? "verbose" : "brief");
+		if (p->engine.pid != -1)
+			chanev_compose(&p->engine.ce, IMSG_CTL_VERBOSE, 0, -1,
+			    &level, sizeof(level));
+		if (p->web.pid != -1)
+			chanev_compose(&p->web.ce, IMSG_CTL_VERBOSE, 0, -1,
+			    &level, sizeof(level));
+		chanev_compose(ce, IMSG_CTL_OK, m->hdr.ch_peerid, -1, NULL, 0);
+		break;
+	default:
+		/* A sibling sending nonsense is a bug. */
+		fatalx("%s: unexpected message %u from %s", __func__,
+		    m->hdr.ch_type, c->name);
+	}
+	if (m->fd != -1)
+		close(m->fd);
+}
+
+static void
+parent_sighup(int sig, short ev, void *arg)
+{
+	char	why[V720_ERR_MAX];
+
+	(void)parent_reload(arg, why, sizeof(why));
+}
+
+static void
+parent_stop_timeout(int fd, short ev, void *arg)
+{
+	struct parent	*p = arg;
+
+	if (p->engine.pid != -1)
+		kill(p->engine.pid, SIGKILL);
+	if (p->web.pid != -1)
+		kill(p->web.pid, SIGKILL);
+}
+
+static void
+parent_sigterm(int sig, short ev, void *arg)
+{
+	struct parent	*p = arg;
+	struct timeval	 tv;
+
+	if (p->stopping)
+		return;
+	log_info("received %s, stopping", sig == SIGINT ? "SIGINT" :
+	    "SIGTERM");
+	p->stopping = 1;
+	evtimer_del(&p->engine.restart_ev);
+	evtimer_del(&p->web.restart_ev);
+	if (p->engine.pid != -1)
+		kill(p->engine.pid, SIGTERM);
+	if (p->web.pid != -1)
+		kill(p->web.pid, SIGTERM);
+	if (p->engine.pid == -1 && p->web.pid == -1)
+		parent_shutdown();
+	tv.tv_sec = 0;
+	tv.tv_usec = STOP_GRACE_MS * 1000;
+	evtimer_set(&p->ev_stop, parent_stop_timeout, p);
+	evtimer_add(&p->ev_stop, &tv);
+}
+
+static __attribute__((noreturn)) void
+parent_shutdown(void)
+{
+	struct parent	*p = env;
+
+	if (p->control_path[0] != '\0')
+		unlink(p->control_path);
+	listeners_free(&p->listeners);
+	freezero(p->cert, p->certlen);
+	freezero(p->key, p->keylen);
+	config_free(p->conf);
+	log_info("stopped");
+	exit(0);
+}
+
+/* v720-web sits beside us: ../libexec when installed, ../v720-web in the tree. */
+static void
+find_paths(struct parent *p)
+{
+	char		 dir[PATH_MAX], buf[PATH_MAX];
+	ssize_t		 n;
+	const char	*cand[] = { "../libexec/v720-web", "../v720-web/v720-web" };
+	size_t		 i;
+
+	if ((n = readlink("/proc/self/exe", p->self_path,
+	    sizeof(p->self_path) - 1)) == -1)
+		fatal("readlink /proc/self/exe");
+	p->self_path[n] = '\0';
+	strlcpy(buf, p->self_path, sizeof(buf));
+	strlcpy(dir, dirname(buf), sizeof(dir));
+	for (i = 0; i < sizeof(cand) / sizeof(cand[0]); i++) {
+		if (strlcpy(p->web_path, dir, sizeof(p->web_path)) >=
+		    sizeof(p->web_path) ||
+		    strlcat(p->web_path, "/", sizeof(p->web_path)) >=
+		    sizeof(p->web_path) ||
+		    strlcat(p->web_path, cand[i], sizeof(p->web_path)) >=
+		    sizeof(p->web_path))
+			fatalx("path of %s too long", p->self_path);
+		if (access(p->web_path, X_OK) == 0)
+			return;
+	}
+	fatalx("cannot find v720-web next to %s (tried %s/../libexec and "
+	    "%s/../v720-web)", p->self_path, dir, dir);
+}
+
+void
+parent_main(struct config *conf, const struct parent_opts *opts)
+{
+	struct parent	 p;
+	struct stat	 st;
+
+	memset(&p, 0, sizeof(p));
+	env = &p;
+	p.conf = conf;
+	p.opts = *opts;
+	p.start = time(NULL);
+	TAILQ_INIT(&p.listeners);
+	p.engine.name = "camera engine";
+	p.engine.pid = -1;
+	p.engine.backoff = BACKOFF_MIN;
+	p.engine.ce.c.fd = -1;
+	p.web.name = "v720-web";
+	p.web.is_web = 1;
+	p.web.pid = -1;
+	p.web.backoff = BACKOFF_MIN;
+	p.web.ce.c.fd = -1;
+
+	log_procinit("parent");
+	if (geteuid() != 0)
+		log_warnx("warning: not started as root: all processes run as "
+		    "uid %d, without chroot or privilege separation",
+		    (int)geteuid());
+	else {
+		if (getpwnam(conf->user) == NULL)
+			fatalx("user %s does not exist", conf->user);
+		/* The children's chroot: an empty, root-owned directory. */
+		if (stat(conf->chroot, &st) == -1) {
+			if (errno != ENOENT || mkdir(conf->chroot, 0755) == -1)
+				fatal("chroot directory %s", conf->chroot);
+		}
+	}
+	find_paths(&p);
+	if (load_tls(&p, conf) == -1)
+		fatalx("cannot load tls key material");
+	if (listeners_setup(NULL, &p.listeners, conf) == -1)
+		fatalx("cannot bind listeners");
+	if (control_setup(&p, conf) == -1)
+		fatalx("cannot create control socket %s", conf->control_path);
+
+	if (!opts->debug) {
+		if (daemon(0, 0) == -1)
+			fatal("daemon");
+		log_init(0, LOG_DAEMON);
+	}
+	proc_title("parent");
+	event_init();
+	signal(SIGPIPE, SIG_IGN);
+	signal_set(&p.ev_chld, SIGCHLD, parent_sigchld, &p);
+	signal_set(&p.ev_hup, SIGHUP, parent_sighup, &p);
+	signal_set(&p.ev_term, SIGTERM, parent_sigterm, &p);
+	signal_set(&p.ev_int, SIGINT, parent_sigterm, &p);
+	signal_add(&p.ev_chld, NULL);
+	signal_add(&p.ev_hup, NULL);
+	signal_add(&p.ev_term, NULL);
+	signal_add(&p.ev_int, NULL);
+	evtimer_set(&p.engine.restart_ev, child_restart_cb, &p.engine);
+	evtimer_set(&p.web.restart_ev, child_restart_cb, &p.web);
+
+	if (child_start(&p.engine) == -1 || child_start(&p.web) == -1)
+		fatalx("cannot start the children");
+	log_info("started: engine pid %d, v720-web pid %d", p.engine.pid,
+	    p.web.pid);
+	event_dispatch();
+	fatalx("event loop ended");
+}

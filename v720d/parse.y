@@ -1,0 +1,879 @@
+/*
+ * v720d.conf grammar, in the style of OpenBSD daemons: a hand-written
+ * lexer with a sorted keyword table, $macros, -D macros and include.
+ * Errors are reported as "file:line: message" and parsing goes on to
+ * find them all; the caller gets NULL if there was any.
+ */
+
+%{
+#include <sys/queue.h>
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "log.h"
+
+#define MAXINCLUDE	8
+#define MAXWORD		8192
+
+struct file {
+	TAILQ_ENTRY(file)	 entry;
+	FILE			*stream;
+	char			*name;
+	int			 lineno;
+	int			 errors;
+	size_t			 ungetpos;
+	size_t			 ungetsize;
+	unsigned char		*ungetbuf;
+	int			 eof_reached;
+};
+TAILQ_HEAD(files, file);
+
+struct sym {
+	TAILQ_ENTRY(sym)	 entry;
+	int			 used;
+	int			 persist;	/* from -D */
+	char			*nam;
+	char			*val;
+};
+TAILQ_HEAD(syms, sym);
+
+static struct files	 files = TAILQ_HEAD_INITIALIZER(files);
+static struct syms	 symhead = TAILQ_HEAD_INITIALIZER(symhead);
+static struct file	*file, *topfile;
+static struct config	*conf;
+static struct conf_camera *curcam;
+static int		 nincludes;
+
+static struct file	*pushfile(const char *, int);
+static int		 popfile(void);
+static int		 yyparse(void);
+static int		 yylex(void);
+static int		 yyerror(const char *, ...)
+			    __attribute__((format(printf, 1, 2)));
+static int		 kw_cmp(const void *, const void *);
+static int		 lookup(char *);
+static int		 igetc(void);
+static int		 lgetc(int);
+static void		 lungetc(int);
+static int		 findeol(void);
+static int		 symset(const char *, const char *, int);
+static char		*symget(const char *);
+static int		 check_port(int64_t);
+static int		 check_addr(const char *);
+static int		 check_str(const char *, size_t, const char *);
+static void		 set_listen(struct conf_listen *, const char *, int64_t);
+
+typedef struct {
+	union {
+		int64_t	 number;
+		char	*string;
+	} v;
+	int lineno;
+} YYSTYPE;
+#define YYSTYPE_IS_DECLARED 1
+
+%}
+
+%token	ACCEPT ADDRESS ALWAYS BOOTSTRAP CAMERA CAMERAS CERTIFICATE CHROOT
+%token	CONTROL DEMAND IDLE INCLUDE KEY LISTEN NAME ON PASSWORD PORT REJECT
+%token	SERVER SOCKET STREAM TIMEOUT TLS UNKNOWN USER WEB
+%token	ERROR
+%token	<v.string>	STRING
+%token	<v.number>	NUMBER
+%type	<v.number>	tlsopt port streammode
+%type	<v.string>	address
+
+%%
+
+grammar		: /* empty */
+		| grammar '\n'
+		| grammar include '\n'
+		| grammar varset '\n'
+		| grammar main '\n'
+		| grammar camera '\n'
+		| grammar error '\n'		{ file->errors++; }
+		;
+
+include		: INCLUDE STRING {
+			struct file	*nfile;
+
+			if ((nfile = pushfile($2, 0)) == NULL) {
+				yyerror("failed to include file %s", $2);
+				free($2);
+				YYERROR;
+			}
+			free($2);
+			file = nfile;
+			lungetc('\n');
+		}
+		;
+
+varset		: STRING '=' STRING {
+			char	*s;
+
+			for (s = $1; *s != '\0'; s++) {
+				if (!isalnum((unsigned char)*s) && *s != '_') {
+					yyerror("macro name may only hold "
+					    "letters, digits and _: %s", $1);
+					free($1);
+					free($3);
+					YYERROR;
+				}
+			}
+			if (symset($1, $3, 0) == -1)
+				fatal("cannot store macro");
+			free($1);
+			free($3);
+		}
+		;
+
+port		: PORT NUMBER {
+			if (check_port($2) == -1)
+				YYERROR;
+			$$ = $2;
+		}
+		;
+
+address		: STRING {
+			if (check_addr($1) == -1) {
+				free($1);
+				YYERROR;
+			}
+			$$ = $1;
+		}
+		| NUMBER {
+			yyerror("invalid address: %lld", (long long)$1);
+			YYERROR;
+		}
+		;
+
+tlsopt		: /* empty */	{ $$ = 0; }
+		| TLS		{ $$ = 1; }
+		;
+
+streammode	: DEMAND	{ $$ = 0; }
+		| ALWAYS	{ $$ = 1; }
+		;
+
+main		: USER STRING {
+			if (check_str($2, sizeof(conf->user), "user") == 0)
+				strlcpy(conf->user, $2, sizeof(conf->user));
+			free($2);
+		}
+		| CHROOT STRING {
+			if ($2[0] != '/')
+				yyerror("chroot must be an absolute path");
+			else if (check_str($2, sizeof(conf->chroot),
+			    "chroot") == 0)
+				strlcpy(conf->chroot, $2, sizeof(conf->chroot));
+			free($2);
+		}
+		| CAMERA LISTEN ON address port {
+			set_listen(&conf->camera, $4, $5);
+			free($4);
+		}
+		| BOOTSTRAP LISTEN ON address port {
+			set_listen(&conf->bootstrap, $4, $5);
+			free($4);
+		}
+		| SERVER ADDRESS address {
+			strlcpy(conf->server_addr, $3,
+			    sizeof(conf->server_addr));
+			free($3);
+		}
+		| WEB LISTEN ON address port tlsopt {
+			struct conf_listen	*l;
+			int			 n = 0;
+
+			TAILQ_FOREACH(l, &conf->web, entry) {
+				n++;
+				if (strcmp(l->addr, $4) == 0 &&
+				    l->port == $5)
+					break;
+			}
+			if (l != NULL)
+				yyerror("web listener %s port %lld given "
+				    "twice", $4, (long long)$5);
+			else if (n >= CONF_MAX_WEB_LISTEN)
+				yyerror("too many web listeners (max %d)",
+				    CONF_MAX_WEB_LISTEN);
+			else {
+				if ((l = calloc(1, sizeof(*l))) == NULL)
+					fatal("calloc");
+				set_listen(l, $4, $5);
+				l->tls = $6;
+				TAILQ_INSERT_TAIL(&conf->web, l, entry);
+			}
+			free($4);
+		}
+		| TLS CERTIFICATE STRING {
+			if (check_str($3, sizeof(conf->tls_cert),
+			    "certificate path") == 0)
+				strlcpy(conf->tls_cert, $3,
+				    sizeof(conf->tls_cert));
+			free($3);
+		}
+		| TLS KEY STRING {
+			if (check_str($3, sizeof(conf->tls_key),
+			    "key path") == 0)
+				strlcpy(conf->tls_key, $3,
+				    sizeof(conf->tls_key));
+			free($3);
+		}
+		| WEB USER STRING PASSWORD STRING {
+			struct conf_webuser	*u;
+			int			 n = 0;
+
+			TAILQ_FOREACH(u, &conf->webusers, entry) {
+				n++;
+				if (strcmp(u->cw.cw_name, $3) == 0)
+					break;
+			}
+			if (u != NULL)
+				yyerror("web user %s given twice", $3);
+			else if (n >= CONF_MAX_WEBUSERS)
+				yyerror("too many web users");
+			else if (check_str($3, sizeof(u->cw.cw_name),
+			    "web user name") == 0 && check_str($5,
+			    sizeof(u->cw.cw_hash), "password hash") == 0) {
+				if ($3[0] == '\0' || strchr($3, ':') != NULL)
+					yyerror("invalid web user name");
+				else if ($5[0] != '$' ||
+				    strchr($5 + 1, '$') == NULL)
+					yyerror("password must be a crypt(3) "
+					    "hash such as $2b$... or $6$...");
+				else {
+					if ((u = calloc(1, sizeof(*u))) == NULL)
+						fatal("calloc");
+					strlcpy(u->cw.cw_name, $3,
+					    sizeof(u->cw.cw_name));
+					strlcpy(u->cw.cw_hash, $5,
+					    sizeof(u->cw.cw_hash));
+					TAILQ_INSERT_TAIL(&conf->webusers, u,
+					    entry);
+				}
+			}
+			free($3);
+			free($5);
+		}
+		| CONTROL SOCKET STRING {
+			if ($3[0] != '/')
+				yyerror("control socket must be an absolute "
+				    "path");
+			else if (check_str($3, sizeof(conf->control_path),
+			    "control socket path") == 0)
+				strlcpy(conf->control_path, $3,
+				    sizeof(conf->control_path));
+			free($3);
+		}
+		| UNKNOWN CAMERAS ACCEPT	{ conf->unknown_accept = 1; }
+		| UNKNOWN CAMERAS REJECT	{ conf->unknown_accept = 0; }
+		| STREAM streammode		{ conf->stream_always = $2; }
+		| IDLE TIMEOUT NUMBER {
+			if ($3 < 0 || $3 > CONF_MAX_IDLE)
+				yyerror("idle timeout out of range "
+				    "(0-%d s)", CONF_MAX_IDLE);
+			else
+				conf->idle_timeout = $3;
+		}
+		;
+
+camera		: CAMERA STRING {
+			struct conf_camera	*c;
+			int			 n = 0;
+
+			if (!config_valid_id($2)) {
+				yyerror("invalid camera id \"%s\": 1-%d "
+				    "letters, digits, - or _", $2,
+				    V720_ID_MAX - 1);
+				free($2);
+				YYERROR;
+			}
+			TAILQ_FOREACH(c, &conf->cameras, entry) {
+				n++;
+				if (strcmp(c->cc.cc_id, $2) == 0)
+					break;
+			}
+			if (c != NULL) {
+				yyerror("camera %s defined twice", $2);
+				free($2);
+				YYERROR;
+			}
+			if (n >= CONF_MAX_CAMERAS) {
+				yyerror("too many cameras");
+				free($2);
+				YYERROR;
+			}
+			if ((curcam = calloc(1, sizeof(*curcam))) == NULL)
+				fatal("calloc");
+			strlcpy(curcam->cc.cc_id, $2, sizeof(curcam->cc.cc_id));
+			curcam->cc.cc_stream_always = conf->stream_always;
+			TAILQ_INSERT_TAIL(&conf->cameras, curcam, entry);
+			free($2);
+		} '{' optnl camopts_l '}' {
+			curcam = NULL;
+		}
+		;
+
+optnl		: /* empty */
+		| optnl '\n'
+		;
+
+camopts_l	: /* empty */
+		| camopts_l camopt nl
+		;
+
+nl		: '\n' optnl
+		;
+
+camopt		: NAME STRING {
+			if (check_str($2, sizeof(curcam->cc.cc_name),
+			    "camera name") == 0)
+				strlcpy(curcam->cc.cc_name, $2,
+				    sizeof(curcam->cc.cc_name));
+			free($2);
+		}
+		| STREAM streammode {
+			curcam->cc.cc_stream_always = $2;
+		}
+		| IDLE TIMEOUT NUMBER {
+			if ($3 < 0 || $3 > CONF_MAX_IDLE)
+				yyerror("idle timeout out of range "
+				    "(0-%d s)", CONF_MAX_IDLE);
+			else {
+				curcam->cc.cc_idle_timeout = $3;
+				curcam->idle_set = 1;
+			}
+		}
+		;
+
+%%
+
+struct keywords {
+	const char	*k_name;
+	int		 k_val;
+};
+
+static int
+yyerror(const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 msg[512];
+
+	file->errors++;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s:%d: %s\n", file->name, yylval.lineno, msg);
+	return 0;
+}
+
+static int
+kw_cmp(const void *k, const void *e)
+{
+	return strcmp(k, ((const struct keywords *)e)->k_name);
+}
+
+static int
+lookup(char *s)
+{
+	/* Sorted for bsearch. */
+	static const struct keywords keywords[] = {
+		{ "accept",		ACCEPT },
+		{ "address",		ADDRESS },
+		{ "always",		ALWAYS },
+		{ "bootstrap",		BOOTSTRAP },
+		{ "camera",		CAMERA },
+		{ "cameras",		CAMERAS },
+		{ "certificate",	CERTIFICATE },
+		{ "chroot",		CHROOT },
+		{ "control",		CONTROL },
+		{ "idle",		IDLE },
+		{ "include",		INCLUDE },
+		{ "key",		KEY },
+		{ "listen",		LISTEN },
+		{ "name",		NAME },
+		{ "on",			ON },
+		{ "on-demand",		DEMAND },
+		{ "password",		PASSWORD },
+		{ "port",		PORT },
+		{ "reject",		REJECT },
+		{ "server",		SERVER },
+		{ "socket",		SOCKET },
+		{ "stream",		STREAM },
+		{ "timeout",		TIMEOUT },
+		{ "tls",		TLS },
+		{ "unknown",		UNKNOWN },
+		{ "user",		USER },
+		{ "web",		WEB },
+	};
+	const struct keywords	*p;
+
+	p = bsearch(s, keywords, sizeof(keywords) / sizeof(keywords[0]),
+	    sizeof(keywords[0]), kw_cmp);
+	return p != NULL ? p->k_val : STRING;
+}
+
+static unsigned char	*parsebuf;
+static size_t		 parseindex;
+
+static int
+igetc(void)
+{
+	if (file->ungetpos > 0)
+		return file->ungetbuf[--file->ungetpos];
+	return getc(file->stream);
+}
+
+static int
+lgetc(int quotec)
+{
+	int	c, next;
+
+	/* Expanding a macro: read its value first. */
+	if (parsebuf != NULL) {
+		if ((c = parsebuf[parseindex++]) != '\0')
+			return c;
+		parsebuf = NULL;
+		parseindex = 0;
+	}
+	if (quotec) {
+		if ((c = igetc()) == EOF) {
+			yyerror("reached end of file while parsing a "
+			    "quoted string");
+			if (file == topfile || popfile() == EOF)
+				return EOF;
+			return quotec;
+		}
+		return c;
+	}
+	while ((c = igetc()) == '\\') {
+		next = igetc();
+		if (next != '\n') {
+			c = next;
+			break;
+		}
+		yylval.lineno = file->lineno;
+		file->lineno++;
+	}
+	if (c == EOF) {
+		/* Each file ends with a newline for the grammar. */
+		if (file->eof_reached == 0) {
+			file->eof_reached = 1;
+			return '\n';
+		}
+		while (c == EOF) {
+			if (file == topfile || popfile() == EOF)
+				return EOF;
+			c = igetc();
+		}
+	}
+	return c;
+}
+
+static void
+lungetc(int c)
+{
+	unsigned char	*p;
+
+	if (c == EOF)
+		return;
+	if (parsebuf != NULL) {
+		parseindex--;
+		return;
+	}
+	if (file->ungetpos >= file->ungetsize) {
+		if ((p = reallocarray(file->ungetbuf, 2, file->ungetsize)) ==
+		    NULL)
+			fatal("lungetc");
+		file->ungetbuf = p;
+		file->ungetsize *= 2;
+	}
+	file->ungetbuf[file->ungetpos++] = c;
+}
+
+static int
+findeol(void)
+{
+	int	c;
+
+	/* Skip to the end of the line after an error. */
+	for (;;) {
+		if ((c = lgetc(0)) == EOF)
+			return 0;
+		if (c == '\n') {
+			file->lineno++;
+			return ERROR;
+		}
+	}
+}
+
+static int
+allowed_in_word(int c)
+{
+	if (isalnum(c))
+		return 1;
+	switch (c) {
+	case '!': case '$': case '%': case '&': case '*': case '+': case '-':
+	case '.': case '/': case ':': case '?': case '@': case '[': case ']':
+	case '^': case '_': case '|': case '~':
+		return 1;
+	}
+	return 0;
+}
+
+static int
+yylex(void)
+{
+	char		 buf[MAXWORD], *p, *val;
+	const char	*errstr;
+	int		 quotec, next, c, token;
+
+top:
+	p = buf;
+	while ((c = lgetc(0)) == ' ' || c == '\t')
+		; /* nothing */
+
+	yylval.lineno = file->lineno;
+	if (c == '#')
+		while ((c = lgetc(0)) != '\n' && c != EOF)
+			; /* nothing */
+	if (c == '$' && parsebuf == NULL) {
+		while (1) {
+			if ((c = lgetc(0)) == EOF)
+				return 0;
+			if (p + 1 >= buf + sizeof(buf) - 1) {
+				yyerror("string too long");
+				return findeol();
+			}
+			if (isalnum(c) || c == '_') {
+				*p++ = c;
+				continue;
+			}
+			*p = '\0';
+			lungetc(c);
+			break;
+		}
+		val = symget(buf);
+		if (val == NULL) {
+			yyerror("macro '%s' not defined", buf);
+			return findeol();
+		}
+		parsebuf = (unsigned char *)val;
+		parseindex = 0;
+		goto top;
+	}
+
+	switch (c) {
+	case '\'':
+	case '"':
+		quotec = c;
+		while (1) {
+			if ((c = lgetc(quotec)) == EOF)
+				return 0;
+			if (c == '\n') {
+				file->lineno++;
+				continue;
+			} else if (c == '\\') {
+				if ((next = lgetc(quotec)) == EOF)
+					return 0;
+				if (next == quotec || next == ' ' ||
+				    next == '\t' || next == '\\')
+					c = next;
+				else if (next == '\n') {
+					file->lineno++;
+					continue;
+				} else
+					lungetc(next);
+			} else if (c == quotec) {
+				*p = '\0';
+				break;
+			} else if (c == '\0') {
+				yyerror("NUL byte in string");
+				return findeol();
+			}
+			if (p + 1 >= buf + sizeof(buf) - 1) {
+				yyerror("string too long");
+				return findeol();
+			}
+			*p++ = c;
+		}
+		if ((yylval.v.string = strdup(buf)) == NULL)
+			fatal("%s", __func__);
+		return STRING;
+	}
+
+#define allowed_to_end_number(x) \
+	(isspace(x) || x == ')' || x == ',' || x == '/' || x == '}' || \
+	    x == '=' || x == '#')
+
+	if (c == '-' || isdigit(c)) {
+		do {
+			*p++ = c;
+			if ((size_t)(p - buf) >= sizeof(buf)) {
+				yyerror("string too long");
+				return findeol();
+			}
+		} while ((c = lgetc(0)) != EOF && isdigit(c));
+		lungetc(c);
+		if (p == buf + 1 && buf[0] == '-')
+			goto nodigits;
+		if (c == EOF || allowed_to_end_number(c)) {
+			*p = '\0';
+			yylval.v.number = strtonum(buf, LLONG_MIN, LLONG_MAX,
+			    &errstr);
+			if (errstr) {
+				yyerror("\"%s\" invalid number: %s", buf,
+				    errstr);
+				return findeol();
+			}
+			return NUMBER;
+		} else {
+nodigits:
+			while (p > buf + 1)
+				lungetc((unsigned char)*--p);
+			c = (unsigned char)*--p;
+			if (c == '-')
+				return c;
+		}
+	}
+
+	if (allowed_in_word(c)) {
+		do {
+			*p++ = c;
+			if ((size_t)(p - buf) >= sizeof(buf)) {
+				yyerror("string too long");
+				return findeol();
+			}
+		} while ((c = lgetc(0)) != EOF && allowed_in_word(c));
+		lungetc(c);
+		*p = '\0';
+		if ((token = lookup(buf)) == STRING)
+			if ((yylval.v.string = strdup(buf)) == NULL)
+				fatal("%s", __func__);
+		return token;
+	}
+	if (c == '\n') {
+		yylval.lineno = file->lineno;
+		file->lineno++;
+	}
+	if (c == EOF)
+		return 0;
+	if (c != '\n' && c != '{' && c != '}' && c != '=') {
+		yyerror("unexpected character '%c'",
+		    isprint(c) ? c : '?');
+		return findeol();
+	}
+	return c;
+}
+
+static struct file *
+pushfile(const char *name, int missing_ok)
+{
+	struct file	*nfile;
+
+	if (nincludes >= MAXINCLUDE) {
+		errno = ELOOP;
+		return NULL;
+	}
+	if ((nfile = calloc(1, sizeof(*nfile))) == NULL)
+		return NULL;
+	if ((nfile->name = strdup(name)) == NULL) {
+		free(nfile);
+		return NULL;
+	}
+	if ((nfile->stream = fopen(nfile->name, "r")) == NULL) {
+		if (!(missing_ok && errno == ENOENT))
+			fprintf(stderr, "%s: %s\n", nfile->name,
+			    strerror(errno));
+		free(nfile->name);
+		free(nfile);
+		return NULL;
+	}
+	nfile->lineno = TAILQ_EMPTY(&files) ? 1 : 0;
+	nfile->ungetsize = 16;
+	if ((nfile->ungetbuf = malloc(nfile->ungetsize)) == NULL) {
+		fclose(nfile->stream);
+		free(nfile->name);
+		free(nfile);
+		return NULL;
+	}
+	TAILQ_INSERT_TAIL(&files, nfile, entry);
+	nincludes++;
+	return nfile;
+}
+
+static int
+popfile(void)
+{
+	struct file	*prev;
+
+	if ((prev = TAILQ_PREV(file, files, entry)) != NULL)
+		prev->errors += file->errors;
+	TAILQ_REMOVE(&files, file, entry);
+	fclose(file->stream);
+	free(file->name);
+	free(file->ungetbuf);
+	free(file);
+	file = prev;
+	nincludes--;
+	return file ? 0 : EOF;
+}
+
+struct config *
+parse_config(const char *filename, int missing_ok)
+{
+	struct sym	*sym, *next;
+	struct config	*c;
+	int		 errors;
+
+	if ((conf = config_new()) == NULL)
+		fatal("config_new");
+	nincludes = 0;
+	if ((file = pushfile(filename, missing_ok)) == NULL) {
+		if (missing_ok && errno == ENOENT) {
+			/* No file at the default path: built-in defaults. */
+			c = conf;
+			conf = NULL;
+			if (config_finish(c, filename) == -1) {
+				config_free(c);
+				return NULL;
+			}
+			return c;
+		}
+		config_free(conf);
+		conf = NULL;
+		return NULL;
+	}
+	topfile = file;
+
+	yyparse();
+	errors = file->errors;
+	popfile();
+
+	/* Free macros from the file, keep -D ones; warn on unused. */
+	TAILQ_FOREACH_SAFE(sym, &symhead, entry, next) {
+		if (!sym->persist) {
+			free(sym->nam);
+			free(sym->val);
+			TAILQ_REMOVE(&symhead, sym, entry);
+			free(sym);
+		}
+	}
+	parsebuf = NULL;
+	c = conf;
+	conf = NULL;
+	curcam = NULL;
+	if (errors || config_finish(c, filename) == -1) {
+		config_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+static int
+symset(const char *nam, const char *val, int persist)
+{
+	struct sym	*sym;
+
+	TAILQ_FOREACH(sym, &symhead, entry) {
+		if (strcmp(nam, sym->nam) == 0)
+			break;
+	}
+	if (sym != NULL) {
+		if (sym->persist)
+			return 0;	/* -D wins over the file */
+		free(sym->nam);
+		free(sym->val);
+		TAILQ_REMOVE(&symhead, sym, entry);
+		free(sym);
+	}
+	if ((sym = calloc(1, sizeof(*sym))) == NULL)
+		return -1;
+	if ((sym->nam = strdup(nam)) == NULL ||
+	    (sym->val = strdup(val)) == NULL) {
+		free(sym->nam);
+		free(sym);
+		return -1;
+	}
+	sym->persist = persist;
+	TAILQ_INSERT_TAIL(&symhead, sym, entry);
+	return 0;
+}
+
+int
+cmdline_symset(const char *s)
+{
+	char	*sym, *val;
+	int	 ret;
+
+	if ((val = strchr(s, '=')) == NULL || val == s)
+		return -1;
+	if ((sym = strndup(s, val - s)) == NULL)
+		return -1;
+	ret = symset(sym, val + 1, 1);
+	free(sym);
+	return ret;
+}
+
+static char *
+symget(const char *nam)
+{
+	struct sym	*sym;
+
+	TAILQ_FOREACH(sym, &symhead, entry) {
+		if (strcmp(nam, sym->nam) == 0) {
+			sym->used = 1;
+			return sym->val;
+		}
+	}
+	return NULL;
+}
+
+static int
+check_port(int64_t p)
+{
+	if (p < 1 || p > 65535) {
+		yyerror("port %lld out of range (1-65535)", (long long)p);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+check_addr(const char *a)
+{
+	if (!config_valid_addr(a)) {
+		yyerror("invalid address \"%s\": a numeric IPv4 or IPv6 "
+		    "address, or *", a);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+check_str(const char *s, size_t max, const char *what)
+{
+	if (strlen(s) >= max) {
+		yyerror("%s too long (max %zu bytes)", what, max - 1);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+set_listen(struct conf_listen *l, const char *addr, int64_t port)
+{
+	strlcpy(l->addr, strcmp(addr, "*") == 0 ? "0.0.0.0" : addr,
+	    sizeof(l->addr));
+	l->port = port;
+}
