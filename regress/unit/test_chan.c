@@ -1,0 +1,193 @@
+/* The message channel: round trips, fd passing, big and broken messages. */
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+
+#include "chan.h"
+#include "msg.h"
+
+static struct chan	a, b;
+
+static void
+setup(void)
+{
+	int	sp[2];
+
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sp), 0);
+	cr_assert_eq(chan_init(&a, sp[0]), 0);
+	cr_assert_eq(chan_init(&b, sp[1]), 0);
+}
+
+static void
+teardown(void)
+{
+	chan_clear(&a);
+	chan_clear(&b);
+}
+
+/* Read from b until one message is there (blocking socket). */
+static int
+get_one(struct chan_msg *m)
+{
+	int	r;
+
+	while ((r = chan_get(&b, m)) == 0) {
+		ssize_t n = chan_read(&b);
+
+		if (n <= 0)
+			return -2;
+	}
+	return r;
+}
+
+TestSuite(chan, .init = setup, .fini = teardown);
+
+Test(chan, round_trip_keeps_type_peerid_and_bytes)
+{
+	struct chan_msg	m;
+	struct ctl_req	req = { .id = "0800c00128F8", .value = 7 };
+
+	cr_assert_eq(chan_compose(&a, IMSG_WEB_VIEWERS, 42, -1, &req,
+	    sizeof(req)), 0);
+	cr_assert_eq(chan_compose(&a, IMSG_CTL_END, 43, -1, NULL, 0), 0);
+	cr_assert_eq(chan_flush_all(&a), 0);
+	cr_assert_eq(get_one(&m), 1);
+	cr_assert_eq(m.hdr.ch_type, IMSG_WEB_VIEWERS);
+	cr_assert_eq(m.hdr.ch_peerid, 42);
+	cr_assert_eq(m.len, sizeof(req));
+	cr_assert_eq(memcmp(m.data, &req, sizeof(req)), 0);
+	cr_assert_eq(m.fd, -1);
+	cr_assert_eq(get_one(&m), 1);
+	cr_assert_eq(m.hdr.ch_type, IMSG_CTL_END);
+	cr_assert_eq(m.len, 0);
+}
+
+Test(chan, passes_file_descriptors_in_order)
+{
+	struct chan_msg	m;
+	char		path[] = "/tmp/test_chan.XXXXXX", buf[8];
+	int		fd, i;
+
+	for (i = 0; i < 3; i++) {
+		cr_assert((fd = mkstemp(path)) != -1);
+		unlink(path);
+		strlcpy(path, "/tmp/test_chan.XXXXXX", sizeof(path));
+		buf[0] = '0' + i;
+		cr_assert_eq(write(fd, buf, 1), 1);
+		cr_assert_eq(chan_compose(&a, IMSG_CFG_LISTEN, i, fd, "x", 1), 0);
+		/* A message without fd in between must not take one. */
+		cr_assert_eq(chan_compose(&a, IMSG_CFG_CAMERA, i, -1, "y", 1), 0);
+	}
+	cr_assert_eq(chan_flush_all(&a), 0);
+	for (i = 0; i < 3; i++) {
+		cr_assert_eq(get_one(&m), 1);
+		cr_assert_eq(m.hdr.ch_type, IMSG_CFG_LISTEN);
+		cr_assert_neq(m.fd, -1);
+		cr_assert_eq(pread(m.fd, buf, 1, 0), 1);
+		cr_assert_eq(buf[0], '0' + i, "fd %d arrived out of order", i);
+		close(m.fd);
+		cr_assert_eq(get_one(&m), 1);
+		cr_assert_eq(m.hdr.ch_type, IMSG_CFG_CAMERA);
+		cr_assert_eq(m.fd, -1);
+	}
+}
+
+Test(chan, carries_a_frame_sized_message_intact)
+{
+	struct chan_msg	 m;
+	size_t		 len = V720_FRAME_MAX, i;
+	uint8_t		*frame = malloc(len);
+	pid_t		 pid;
+
+	cr_assert_not_null(frame);
+	for (i = 0; i < len; i++)
+		frame[i] = (uint8_t)(i * 31 + 7);
+	/* The writer must not need the reader to be in the same thread. */
+	if ((pid = fork()) == 0) {
+		if (chan_compose(&a, IMSG_CAM_FRAME, 1, -1, frame, len) != 0 ||
+		    chan_flush_all(&a) != 0)
+			_exit(1);
+		_exit(0);
+	}
+	cr_assert_eq(get_one(&m), 1);
+	cr_assert_eq(m.len, len);
+	cr_assert_eq(memcmp(m.data, frame, len), 0);
+	free(frame);
+}
+
+Test(chan, refuses_to_compose_an_oversized_message)
+{
+	static uint8_t	big[CHAN_MAX_PAYLOAD + 1];
+
+	cr_assert_eq(chan_compose(&a, IMSG_CAM_FRAME, 0, -1, big, sizeof(big)),
+	    -1);
+	cr_assert_eq(chan_queued(&a), 0);
+}
+
+Test(chan, rejects_an_oversized_header_from_the_peer)
+{
+	struct chan_hdr	h = { .ch_type = IMSG_CAM_FRAME,
+			    .ch_len = CHAN_MAX_PAYLOAD + 1 };
+	struct chan_msg	m;
+
+	cr_assert_eq(write(a.fd, &h, sizeof(h)), (ssize_t)sizeof(h));
+	cr_assert(chan_read(&b) > 0);
+	cr_assert_eq(chan_get(&b, &m), -1);
+}
+
+Test(chan, rejects_a_message_claiming_an_fd_it_lacks)
+{
+	struct chan_hdr	h = { .ch_type = IMSG_CFG_LISTEN,
+			    .ch_flags = CHAN_F_HASFD };
+	struct chan_msg	m;
+
+	cr_assert_eq(write(a.fd, &h, sizeof(h)), (ssize_t)sizeof(h));
+	cr_assert(chan_read(&b) > 0);
+	cr_assert_eq(chan_get(&b, &m), -1);
+}
+
+Test(chan, never_delivers_a_truncated_message)
+{
+	struct chan_hdr	h = { .ch_type = IMSG_CAM_STATE, .ch_len = 100 };
+	struct chan_msg	m;
+	uint8_t		part[40] = { 0 };
+
+	cr_assert_eq(write(a.fd, &h, sizeof(h)), (ssize_t)sizeof(h));
+	cr_assert_eq(write(a.fd, part, sizeof(part)), (ssize_t)sizeof(part));
+	shutdown(a.fd, SHUT_WR);
+	cr_assert(chan_read(&b) > 0);
+	cr_assert_eq(chan_get(&b, &m), 0);
+	/* Then the peer is gone: EOF, and still no message. */
+	cr_assert_eq(chan_read(&b), 0);
+	cr_assert_eq(chan_get(&b, &m), 0);
+}
+
+Test(chan, bounds_the_output_queue)
+{
+	static uint8_t	chunk[CHAN_MAX_PAYLOAD];
+	int		i, refused = 0;
+
+	/* Nobody reads b: composing must stop at CHAN_MAX_QUEUED. */
+	for (i = 0; i < 2 * CHAN_MAX_QUEUED / CHAN_MAX_PAYLOAD; i++)
+		if (chan_compose(&a, IMSG_CAM_FRAME, 0, -1, chunk,
+		    sizeof(chunk)) == -1)
+			refused++;
+	cr_assert_gt(refused, 0);
+	cr_assert_leq(chan_queued(&a), (size_t)CHAN_MAX_QUEUED);
+}
+
+Test(chan, strfield_requires_termination)
+{
+	char	f[4] = { 'a', 'b', 'c', 'd' };
+
+	cr_assert_eq(chan_strfield(f, sizeof(f)), -1);
+	f[3] = '\0';
+	cr_assert_eq(chan_strfield(f, sizeof(f)), 0);
+}
