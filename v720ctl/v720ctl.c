@@ -1,0 +1,635 @@
+/*
+ * v720ctl: control utility for v720d.  One request on the control socket,
+ * replies until the answer is complete, exit 0 or 1 with one line on
+ * stderr.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "chan.h"
+#include "jsonw.h"
+#include "msg.h"
+#include "proc.h"
+#include "v720ctl.h"
+
+struct ctl {
+	struct chan		 c;
+	const char		*path;
+	int			 json;
+	const struct parse_result *res;
+	struct cam_info		*cams;
+	size_t			 ncams;
+};
+
+static void	usage(void) __attribute__((noreturn));
+static int	ctl_connect(struct ctl *);
+static int	ctl_request(struct ctl *);
+static int	ctl_wait(struct ctl *);
+static int	ctl_reply(struct ctl *, struct chan_msg *);
+static void	show_cameras(struct ctl *);
+static void	show_camera(struct ctl *, const struct cam_info *);
+static int	write_frame(struct ctl *, const uint8_t *, size_t);
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: v720ctl [-j] [-s socket] command [argument "
+	    "...] (v720ctl help lists the commands)\n");
+	exit(1);
+}
+
+void
+ctl_printable(char *out, size_t outsz, const char *in, size_t inlen)
+{
+	size_t	i, o = 0;
+
+	if (outsz == 0)
+		return;
+	for (i = 0; i < inlen && in[i] != '\0' && o + 1 < outsz; i++) {
+		unsigned char c = in[i];
+
+		out[o++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+	}
+	out[o] = '\0';
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct ctl		 ctl;
+	struct parse_result	*res;
+	int			 ch, rv;
+
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.c.fd = -1;
+	ctl.path = CTL_DEFAULT_SOCKET;
+	/* '+': options end at the command; "ap -h" is the command's. */
+	while ((ch = getopt(argc, argv, "+js:")) != -1) {
+		switch (ch) {
+		case 'j':
+			ctl.json = 1;
+			break;
+		case 's':
+			ctl.path = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	if (argc == 1 && strcmp(argv[0], "help") == 0) {
+		print_grammar(stdout);
+		return 0;
+	}
+	if ((res = parse(argc, argv)) == NULL)
+		return 1;
+	ctl.res = res;
+	signal(SIGPIPE, SIG_IGN);
+
+	if (res->action == AP_INFO || res->action == AP_WIFI)
+		return ap_run(res, ctl.json);
+
+	/* Refuse before asking the daemon for anything. */
+	if (res->action == SNAPSHOT && res->outfile == NULL &&
+	    isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "v720ctl: not writing a JPEG image to a "
+		    "terminal: use -o file.jpg or redirect the output\n");
+		return 1;
+	}
+
+	if (ctl_connect(&ctl) == -1)
+		return 1;
+	rv = 1;
+	if (ctl_request(&ctl) == 0 && ctl_wait(&ctl) == 0)
+		rv = 0;
+	chan_clear(&ctl.c);
+	free(ctl.cams);
+	return rv;
+}
+
+static int
+ctl_connect(struct ctl *ctl)
+{
+	struct sockaddr_un	 sun;
+	struct stat		 st;
+	struct group		*gr;
+	int			 fd, saved;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlcpy(sun.sun_path, ctl->path, sizeof(sun.sun_path)) >=
+	    sizeof(sun.sun_path)) {
+		fprintf(stderr, "v720ctl: %s: socket path too long\n",
+		    ctl->path);
+		return -1;
+	}
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
+		fprintf(stderr, "v720ctl: socket: %s\n", strerror(errno));
+		return -1;
+	}
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		saved = errno;
+		close(fd);
+		switch (saved) {
+		case ENOENT:
+		case ECONNREFUSED:
+			fprintf(stderr, "v720ctl: v720d is not running (%s: "
+			    "%s)\n", ctl->path, strerror(saved));
+			break;
+		case EACCES:
+		case EPERM:
+			if (stat(ctl->path, &st) == 0 &&
+			    (gr = getgrgid(st.st_gid)) != NULL &&
+			    st.st_gid != 0)
+				fprintf(stderr, "v720ctl: %s: permission "
+				    "denied: run as root or as a member of "
+				    "group %s\n", ctl->path, gr->gr_name);
+			else
+				fprintf(stderr, "v720ctl: %s: permission "
+				    "denied: run as root\n", ctl->path);
+			break;
+		default:
+			fprintf(stderr, "v720ctl: %s: %s\n", ctl->path,
+			    strerror(saved));
+			break;
+		}
+		return -1;
+	}
+	if (chan_init(&ctl->c, fd) == -1) {
+		close(fd);
+		fprintf(stderr, "v720ctl: out of memory\n");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+ctl_request(struct ctl *ctl)
+{
+	const struct parse_result	*res = ctl->res;
+	struct ctl_id			 cid;
+	struct ctl_req			 req;
+	struct ctl_set			 set;
+	int32_t				 level;
+	int				 rv = -1;
+
+	memset(&cid, 0, sizeof(cid));
+	strlcpy(cid.id, res->id, sizeof(cid.id));
+	switch (res->action) {
+	case SHOW_CAMERAS:
+		rv = chan_compose(&ctl->c, IMSG_CTL_SHOW_CAMERAS, 0, -1,
+		    NULL, 0);
+		break;
+	case SHOW_CAMERA:
+		rv = chan_compose(&ctl->c, IMSG_CTL_SHOW_CAMERA, 0, -1,
+		    &cid, sizeof(cid));
+		break;
+	case SNAPSHOT:
+		rv = chan_compose(&ctl->c, IMSG_CTL_SNAPSHOT, 0, -1,
+		    &cid, sizeof(cid));
+		break;
+	case REBOOT:
+		rv = chan_compose(&ctl->c, IMSG_CTL_REBOOT, 0, -1,
+		    &cid, sizeof(cid));
+		break;
+	case STREAM:
+		memset(&req, 0, sizeof(req));
+		strlcpy(req.id, res->id, sizeof(req.id));
+		req.value = res->value;
+		rv = chan_compose(&ctl->c, IMSG_CTL_STREAM, 0, -1,
+		    &req, sizeof(req));
+		break;
+	case SET:
+		memset(&set, 0, sizeof(set));
+		strlcpy(set.id, res->id, sizeof(set.id));
+		strlcpy(set.key, res->key, sizeof(set.key));
+		strlcpy(set.value, res->setval, sizeof(set.value));
+		rv = chan_compose(&ctl->c, IMSG_CTL_SET, 0, -1,
+		    &set, sizeof(set));
+		break;
+	case RELOAD:
+		rv = chan_compose(&ctl->c, IMSG_CTL_RELOAD, 0, -1, NULL, 0);
+		break;
+	case LOG_LEVEL:
+		level = res->value;
+		rv = chan_compose(&ctl->c, IMSG_CTL_VERBOSE, 0, -1,
+		    &level, sizeof(level));
+		break;
+	default:
+		break;
+	}
+	if (rv == -1 || chan_flush_all(&ctl->c) == -1) {
+		fprintf(stderr, "v720ctl: %s: sending the request: %s\n",
+		    ctl->path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Read replies until the answer is complete: 0 success, -1 failure. */
+static int
+ctl_wait(struct ctl *ctl)
+{
+	struct pollfd		 pfd;
+	struct chan_msg		 m;
+	unsigned long long	 deadline, now;
+	ssize_t			 n;
+	int			 rv;
+
+	deadline = proc_now_ms() + CTL_TIMEOUT_MS;
+	for (;;) {
+		while ((rv = chan_get(&ctl->c, &m)) == 1) {
+			if (m.fd != -1)
+				close(m.fd);
+			if ((rv = ctl_reply(ctl, &m)) != 1)
+				return rv;
+		}
+		if (rv == -1) {
+			fprintf(stderr, "v720ctl: %s: malformed reply from "
+			    "v720d\n", ctl->path);
+			return -1;
+		}
+		if ((now = proc_now_ms()) >= deadline) {
+			fprintf(stderr, "v720ctl: no answer from v720d within "
+			    "%d s\n", CTL_TIMEOUT_MS / 1000);
+			return -1;
+		}
+		pfd.fd = ctl->c.fd;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, (int)(deadline - now)) == -1) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "v720ctl: poll: %s\n",
+			    strerror(errno));
+			return -1;
+		}
+		if (pfd.revents == 0)
+			continue;
+		if ((n = chan_read(&ctl->c)) == -1) {
+			if (errno == EAGAIN || errno == EINTR)
+				continue;
+			fprintf(stderr, "v720ctl: %s: %s\n", ctl->path,
+			    strerror(errno));
+			return -1;
+		}
+		if (n == 0) {
+			fprintf(stderr, "v720ctl: v720d closed the connection "
+			    "without an answer\n");
+			return -1;
+		}
+	}
+}
+
+/* One reply: 1 to keep reading, 0 done, -1 failed (message printed). */
+static int
+ctl_reply(struct ctl *ctl, struct chan_msg *m)
+{
+	struct cam_info	*ci;
+	char		 text[V720_ERR_MAX];
+	enum ctl_action	 a = ctl->res->action;
+
+	switch (m->hdr.ch_type) {
+	case IMSG_CTL_FAIL:
+		ctl_printable(text, sizeof(text), (const char *)m->data,
+		    m->len);
+		fprintf(stderr, "v720ctl: %s\n", text[0] ? text :
+		    "v720d refused the request");
+		return -1;
+	case IMSG_CTL_OK:
+		if (a == SHOW_CAMERAS || a == SHOW_CAMERA || a == SNAPSHOT)
+			break;
+		return 0;
+	case IMSG_CTL_CAMERA:
+		if (m->len != sizeof(struct cam_info) ||
+		    (a != SHOW_CAMERAS && a != SHOW_CAMERA))
+			break;
+		if (a == SHOW_CAMERA) {
+			struct cam_info one;
+
+			memcpy(&one, m->data, sizeof(one));
+			show_camera(ctl, &one);
+			return 0;
+		}
+		if ((ci = reallocarray(ctl->cams, ctl->ncams + 1,
+		    sizeof(*ci))) == NULL) {
+			fprintf(stderr, "v720ctl: out of memory\n");
+			return -1;
+		}
+		ctl->cams = ci;
+		memcpy(&ctl->cams[ctl->ncams++], m->data, sizeof(*ci));
+		return 1;
+	case IMSG_CTL_END:
+		if (a != SHOW_CAMERAS)
+			break;
+		show_cameras(ctl);
+		return 0;
+	case IMSG_CTL_FRAME:
+		if (a != SNAPSHOT)
+			break;
+		return write_frame(ctl, m->data, m->len);
+	default:
+		break;
+	}
+	fprintf(stderr, "v720ctl: unexpected reply %u from v720d\n",
+	    m->hdr.ch_type);
+	return -1;
+}
+
+static int
+write_frame(struct ctl *ctl, const uint8_t *p, size_t len)
+{
+	const char	*name = ctl->res->outfile;
+	ssize_t		 n;
+	size_t		 off = 0;
+	int		 fd = STDOUT_FILENO;
+
+	if (len < 4 || p[0] != 0xff || p[1] != 0xd8) {
+		fprintf(stderr, "v720ctl: v720d sent no JPEG image\n");
+		return -1;
+	}
+	if (name != NULL && (fd = open(name, O_WRONLY | O_CREAT | O_TRUNC |
+	    O_CLOEXEC, 0644)) == -1) {
+		fprintf(stderr, "v720ctl: %s: %s\n", name, strerror(errno));
+		return -1;
+	}
+	while (off < len) {
+		if ((n = write(fd, p + off, len - off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "v720ctl: %s: %s\n", name ? name :
+			    "stdout", strerror(errno));
+			if (name != NULL)
+				close(fd);
+			return -1;
+		}
+		off += n;
+	}
+	if (name != NULL && close(fd) == -1) {
+		fprintf(stderr, "v720ctl: %s: %s\n", name, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static const char *
+state_name(uint8_t s)
+{
+	switch (s) {
+	case CAM_OFFLINE:	return "offline";
+	case CAM_ONLINE:	return "online";
+	case CAM_CONNECTING:	return "connecting";
+	case CAM_STREAMING:	return "streaming";
+	default:		return "unknown";
+	}
+}
+
+static const char *
+irled_name(uint8_t v)
+{
+	switch (v) {
+	case 0:		return "off";
+	case 1:		return "on";
+	case 2:		return "auto";
+	default:	return "unknown";
+	}
+}
+
+static const char *
+flip_name(uint8_t v)
+{
+	switch (v) {
+	case 0:		return "normal";
+	case 2:		return "horizontal";
+	case 3:		return "vertical";
+	case 4:		return "upside-down";
+	default:	return "unknown";
+	}
+}
+
+static const char *
+onoff_name(uint8_t v)
+{
+	switch (v) {
+	case 0:		return "off";
+	case 1:		return "on";
+	default:	return "unknown";
+	}
+}
+
+/* Terminate the strings of a cam_info from the wire. */
+static void
+cam_terminate(struct cam_info *ci)
+{
+	ci->ci_id[sizeof(ci->ci_id) - 1] = '\0';
+	ci->ci_name[sizeof(ci->ci_name) - 1] = '\0';
+	ci->ci_address[sizeof(ci->ci_address) - 1] = '\0';
+	ci->ci_firmware[sizeof(ci->ci_firmware) - 1] = '\0';
+	ci->ci_wifi[sizeof(ci->ci_wifi) - 1] = '\0';
+	ctl_printable(ci->ci_id, sizeof(ci->ci_id), ci->ci_id,
+	    sizeof(ci->ci_id));
+	ctl_printable(ci->ci_name, sizeof(ci->ci_name), ci->ci_name,
+	    sizeof(ci->ci_name));
+	ctl_printable(ci->ci_address, sizeof(ci->ci_address),
+	    ci->ci_address, sizeof(ci->ci_address));
+	ctl_printable(ci->ci_firmware, sizeof(ci->ci_firmware),
+	    ci->ci_firmware, sizeof(ci->ci_firmware));
+	ctl_printable(ci->ci_wifi, sizeof(ci->ci_wifi), ci->ci_wifi,
+	    sizeof(ci->ci_wifi));
+}
+
+/* The camera object of the web API, plus everything else we know. */
+static void
+cam_json(struct jsonw *w, const struct cam_info *ci, int full)
+{
+	jsonw_obj_open(w);
+	jsonw_kstr(w, "id", ci->ci_id);
+	jsonw_kstr(w, "name", ci->ci_name);
+	jsonw_kstr(w, "state", state_name(ci->ci_state));
+	jsonw_kstr(w, "address", ci->ci_address);
+	jsonw_kstr(w, "firmware", ci->ci_firmware);
+	jsonw_key(w, "battery");
+	if (ci->ci_battery < 0)
+		jsonw_null(w);
+	else
+		jsonw_int(w, ci->ci_battery);
+	jsonw_key(w, "fps");
+	jsonw_double(w, ci->ci_fps_milli / 1000.0);
+	jsonw_kuint(w, "frames", ci->ci_frames);
+	jsonw_kuint(w, "dropped", ci->ci_dropped);
+	jsonw_kuint(w, "viewers", ci->ci_viewers);
+	jsonw_kint(w, "last_seen", ci->ci_last_seen);
+	if (full) {
+		jsonw_kstr(w, "wifi", ci->ci_wifi);
+		jsonw_kstr(w, "stream", ci->ci_stream_always ? "always" :
+		    "on-demand");
+		jsonw_kstr(w, "ir_led", irled_name(ci->ci_ir_led));
+		jsonw_kstr(w, "flip", flip_name(ci->ci_flip));
+		jsonw_kstr(w, "status_led", onoff_name(ci->ci_status_led));
+		jsonw_kstr(w, "motion_alert",
+		    onoff_name(ci->ci_motion_alert));
+		jsonw_kuint(w, "bytes", ci->ci_bytes);
+		jsonw_kuint(w, "drop_incomplete", ci->ci_drop_incomplete);
+		jsonw_kuint(w, "drop_size", ci->ci_drop_size);
+		jsonw_kuint(w, "drop_jpeg", ci->ci_drop_jpeg);
+		jsonw_kuint(w, "drop_toobig", ci->ci_drop_toobig);
+		jsonw_kuint(w, "drop_backlog", ci->ci_drop_backlog);
+		jsonw_kuint(w, "packets", ci->ci_packets);
+		jsonw_kuint(w, "packets_dup", ci->ci_packets_dup);
+		jsonw_kuint(w, "packets_late", ci->ci_packets_late);
+		jsonw_kuint(w, "confirms", ci->ci_confirms);
+		jsonw_kuint(w, "audio_chunks", ci->ci_audio_chunks);
+		jsonw_kuint(w, "stream_restarts", ci->ci_stream_restarts);
+	}
+	jsonw_obj_close(w);
+}
+
+static void
+json_print(struct jsonw *w)
+{
+	const char	*s;
+
+	if ((s = jsonw_result(w, NULL)) == NULL)
+		fprintf(stderr, "v720ctl: out of memory\n");
+	else
+		printf("%s\n", s);
+	jsonw_free(w);
+}
+
+static int
+cam_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct cam_info *)a)->ci_id,
+	    ((const struct cam_info *)b)->ci_id);
+}
+
+static void
+show_cameras(struct ctl *ctl)
+{
+	static const char	*hdr[] = { "ID", "NAME", "STATE", "ADDRESS",
+				    "FPS", "BATTERY" };
+	struct jsonw		 w;
+	char			 fps[16], bat[8];
+	const char		*name, *addr;
+	int			 wid[6];
+	size_t			 i, k;
+
+	for (i = 0; i < ctl->ncams; i++)
+		cam_terminate(&ctl->cams[i]);
+	qsort(ctl->cams, ctl->ncams, sizeof(*ctl->cams), cam_cmp);
+	if (ctl->json) {
+		jsonw_init(&w);
+		jsonw_arr_open(&w);
+		for (i = 0; i < ctl->ncams; i++)
+			cam_json(&w, &ctl->cams[i], 0);
+		jsonw_arr_close(&w);
+		json_print(&w);
+		return;
+	}
+	for (k = 0; k < 6; k++)
+		wid[k] = strlen(hdr[k]);
+	for (i = 0; i < ctl->ncams; i++) {
+		const struct cam_info *ci = &ctl->cams[i];
+		int len[4];
+
+		len[0] = strlen(ci->ci_id);
+		len[1] = ci->ci_name[0] ? (int)strlen(ci->ci_name) : 1;
+		len[2] = strlen(state_name(ci->ci_state));
+		len[3] = ci->ci_address[0] ? (int)strlen(ci->ci_address) : 1;
+		for (k = 0; k < 4; k++)
+			if (len[k] > wid[k])
+				wid[k] = len[k];
+	}
+	printf("%-*s  %-*s  %-*s  %-*s  %5s  %s\n", wid[0], hdr[0], wid[1],
+	    hdr[1], wid[2], hdr[2], wid[3], hdr[3], hdr[4], hdr[5]);
+	for (i = 0; i < ctl->ncams; i++) {
+		const struct cam_info *ci = &ctl->cams[i];
+
+		name = ci->ci_name[0] ? ci->ci_name : "-";
+		addr = ci->ci_address[0] ? ci->ci_address : "-";
+		snprintf(fps, sizeof(fps), "%.1f", ci->ci_fps_milli / 1000.0);
+		if (ci->ci_battery < 0)
+			strlcpy(bat, "-", sizeof(bat));
+		else
+			snprintf(bat, sizeof(bat), "%d%%", ci->ci_battery);
+		printf("%-*s  %-*s  %-*s  %-*s  %5s  %s\n", wid[0], ci->ci_id,
+		    wid[1], name, wid[2], state_name(ci->ci_state), wid[3],
+		    addr, fps, bat);
+	}
+}
+
+static void
+show_camera(struct ctl *ctl, const struct cam_info *in)
+{
+	struct cam_info	 c = *in, *ci = &c;
+	struct jsonw	 w;
+	struct tm	 tm;
+	char		 when[64];
+	time_t		 t, now;
+
+	cam_terminate(ci);
+	if (ctl->json) {
+		jsonw_init(&w);
+		cam_json(&w, ci, 1);
+		json_print(&w);
+		return;
+	}
+	if (ci->ci_last_seen <= 0) {
+		strlcpy(when, "never", sizeof(when));
+	} else {
+		t = (time_t)ci->ci_last_seen;
+		now = time(NULL);
+		gmtime_r(&t, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
+		if (now >= t)
+			snprintf(when + strlen(when), sizeof(when) -
+			    strlen(when), " (%lld s ago)", (long long)(now - t));
+	}
+	printf("id: %s\n", ci->ci_id);
+	printf("name: %s\n", ci->ci_name);
+	printf("state: %s\n", state_name(ci->ci_state));
+	printf("address: %s\n", ci->ci_address);
+	printf("firmware: %s\n", ci->ci_firmware);
+	printf("wifi: %s\n", ci->ci_wifi);
+	if (ci->ci_battery < 0)
+		printf("battery: unknown\n");
+	else
+		printf("battery: %d%%\n", ci->ci_battery);
+	printf("stream: %s\n", ci->ci_stream_always ? "always" : "on-demand");
+	printf("ir-led: %s\n", irled_name(ci->ci_ir_led));
+	printf("flip: %s\n", flip_name(ci->ci_flip));
+	printf("status-led: %s\n", onoff_name(ci->ci_status_led));
+	printf("motion-alert: %s\n", onoff_name(ci->ci_motion_alert));
+	printf("viewers: %u\n", ci->ci_viewers);
+	printf("fps: %.1f\n", ci->ci_fps_milli / 1000.0);
+	printf("last-seen: %s\n", when);
+	printf("frames: %" PRIu64 "\n", ci->ci_frames);
+	printf("bytes: %" PRIu64 "\n", ci->ci_bytes);
+	printf("dropped: %" PRIu64 "\n", ci->ci_dropped);
+	printf("dropped-incomplete: %" PRIu64 "\n", ci->ci_drop_incomplete);
+	printf("dropped-size: %" PRIu64 "\n", ci->ci_drop_size);
+	printf("dropped-not-jpeg: %" PRIu64 "\n", ci->ci_drop_jpeg);
+	printf("dropped-too-big: %" PRIu64 "\n", ci->ci_drop_toobig);
+	printf("dropped-backlog: %" PRIu64 "\n", ci->ci_drop_backlog);
+	printf("packets: %" PRIu64 "\n", ci->ci_packets);
+	printf("packets-duplicate: %" PRIu64 "\n", ci->ci_packets_dup);
+	printf("packets-late: %" PRIu64 "\n", ci->ci_packets_late);
+	printf("confirmations: %" PRIu64 "\n", ci->ci_confirms);
+	printf("audio-chunks: %" PRIu64 "\n", ci->ci_audio_chunks);
+	printf("stream-restarts: %" PRIu64 "\n", ci->ci_stream_restarts);
+}
