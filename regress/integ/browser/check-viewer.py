@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+"""Load the viewer page in headless Chromium and check what a user sees.
+
+    check-viewer.py --url http://127.0.0.1:22900/ --cam UID --out DIR
+                    [--log FILE --expect '{"ev":"forward","code":202}']
+
+Asserts: the camera's tile shows up with its live <img> decoded at 640x480
+and changing over time, the tile's state turns "streaming", the page loads
+nothing from anywhere but its own origin and throws no JavaScript exception,
+camera strings are shown as text; then clicks the tile's IR LED "On" button
+with a real mouse event and, with --log, waits for a new line in FILE that
+contains every key/value of --expect.  Screenshots (desktop and phone
+width) go to DIR.  Exit 0 on success, 1 with a line on stderr otherwise.
+"""
+import argparse, json, os, sys, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cdp import Chrome, CDPError  # noqa: E402
+
+# The current frame of an <img>, scaled down, hashed (FNV-1a over RGB).
+FRAME_HASH = """(() => {
+    const img = document.querySelector(%s);
+    if (!img || !img.complete || !img.naturalWidth) return null;
+    const c = document.createElement("canvas");
+    c.width = 80; c.height = 60;
+    const g = c.getContext("2d", {willReadFrequently: true});
+    g.drawImage(img, 0, 0, 80, 60);
+    const d = g.getImageData(0, 0, 80, 60).data;
+    let h = 0x811c9dc5;
+    for (let i = 0; i < d.length; i++) {
+        if ((i & 3) === 3) continue;
+        h = Math.imul(h ^ d[i], 16777619) >>> 0;
+    }
+    return h.toString(16);
+})()"""
+
+
+def log_lines(path, start):
+    try:
+        with open(path, "rb") as f:
+            f.seek(start)
+            data = f.read()
+    except FileNotFoundError:
+        return []
+    out = []
+    for line in data.decode(errors="replace").splitlines():
+        try:
+            out.append(json.loads(line))
+        except ValueError:
+            pass
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--url", required=True)
+    ap.add_argument("--cam", required=True, help="camera id")
+    ap.add_argument("--out", required=True, help="directory for screenshots")
+    ap.add_argument("--name", help="camera name the tile must show, verbatim")
+    ap.add_argument("--log", help="JSON-lines log to watch after the click")
+    ap.add_argument("--expect", default="{}", help="JSON object a new log line must match")
+    ap.add_argument("--chromium", default="/usr/bin/chromium")
+    a = ap.parse_args()
+    expect = json.loads(a.expect)
+    origin = a.url.split("/", 3)
+    origin = "/".join(origin[:3]) + "/"
+
+    tile = '[data-cam="%s"]' % a.cam.replace("\\", "\\\\").replace('"', '\\"')
+    img = tile + " .view img"
+    step = "starting chromium"
+    with open(os.path.join(a.out, "chromium.log"), "wb") as clog:
+        b = Chrome(a.chromium, log=clog)
+    try:
+        step = "loading the page"
+        b.call("Network.enable")
+        b.call("Runtime.enable")
+        b.call("Page.enable")
+        b.call("Page.navigate", url=a.url)
+        b.wait("document.readyState === 'complete'", 15, "the page to load")
+        print("page loaded: %s" % b.eval("document.title"))
+
+        step = "waiting for the camera's tile"
+        b.wait("!!document.querySelector(%s)" % json.dumps(tile), 15,
+               "the tile of camera %s" % a.cam)
+        if a.name is not None:
+            shown = b.eval("document.querySelector(%s).textContent" %
+                           json.dumps(tile + " .name"))
+            if shown != a.name:
+                raise CDPError("tile shows name %r, want %r" % (shown, a.name))
+            if b.eval("document.querySelector(%s).children.length" %
+                      json.dumps(tile + " .name")):
+                raise CDPError("the camera name was parsed as HTML")
+            print("name shown as text: %r" % shown)
+
+        step = "waiting for the live image"
+        size = b.wait("""(() => { const i = document.querySelector(%s);
+            return i && i.naturalWidth ? [i.naturalWidth, i.naturalHeight] : null;
+            })()""" % json.dumps(img), 20, "the live image to decode")
+        print("live image %dx%d" % tuple(size))
+        if size != [640, 480]:
+            raise CDPError("live image is %dx%d, want 640x480" % tuple(size))
+
+        step = "checking that the image changes"
+        hashes = []
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            h = b.eval(FRAME_HASH % json.dumps(img))
+            if h and h not in hashes:
+                hashes.append(h)
+            if len(hashes) >= 3:
+                break
+            time.sleep(0.25)
+        print("distinct frames seen: %d (%s)" % (len(hashes), " ".join(hashes)))
+        if len(hashes) < 3:
+            raise CDPError("the live image did not change (%d distinct frames in 10 s)"
+                           % len(hashes))
+
+        step = "waiting for the tile to say streaming"
+        b.wait("document.querySelector(%s).textContent === 'streaming'" %
+               json.dumps(tile + " .state"), 10, "state 'streaming' in the tile")
+        stats = b.eval("""(() => { const t = document.querySelector(%s);
+            const o = {};
+            for (const k of ["state", "battery", "fps", "viewers", "firmware"])
+                o[k] = t.querySelector("." + k).textContent;
+            return o; })()""" % json.dumps(tile))
+        print("tile shows: %s" % json.dumps(stats))
+
+        b.screenshot(os.path.join(a.out, "screenshot.png"))
+
+        step = "clicking IR LED on"
+        start = os.path.getsize(a.log) if a.log and os.path.exists(a.log) else 0
+        button = tile + ' button[data-key="ir_led"][data-val="on"]'
+        b.click(button)
+        msg = b.wait("""(() => { const m = document.querySelector(%s).textContent;
+            return /sent|failed/.test(m) ? m : null; })()""" %
+                     json.dumps(tile + " .msg"), 15, "the answer to the click")
+        print("tile says: %s" % msg)
+        if "failed" in msg:
+            raise CDPError("the setting was refused: %s" % msg)
+        if b.eval("document.querySelector(%s).getAttribute('aria-pressed')" %
+                  json.dumps(button)) != "true":
+            raise CDPError("the IR LED On button is not shown as pressed")
+        if a.log:
+            step = "waiting for the camera to get the command"
+            deadline = time.time() + 10
+            while True:
+                hit = [m for m in log_lines(a.log, start)
+                       if all(m.get(k) == v for k, v in expect.items())]
+                if hit:
+                    print("camera got: %s" % json.dumps(hit[0]))
+                    break
+                if time.time() > deadline:
+                    raise CDPError("no line matching %s in %s after the click"
+                                   % (json.dumps(expect), a.log))
+                time.sleep(0.2)
+
+        step = "phone-width screenshot"
+        b.call("Emulation.setDeviceMetricsOverride", width=390, height=844,
+               deviceScaleFactor=2, mobile=True)
+        b.wait("""(() => { const i = document.querySelector(%s);
+            return i && i.getBoundingClientRect().width <= 390; })()""" %
+               json.dumps(img), 5, "the phone layout")
+        b.eval("document.querySelector(%s).scrollIntoView()" % json.dumps(tile))
+        time.sleep(0.5)
+        b.screenshot(os.path.join(a.out, "screenshot-phone.png"))
+
+        step = "checking requests and errors"
+        ev = b.drain()
+        urls = sorted({e["params"]["request"]["url"] for e in ev
+                       if e["method"] == "Network.requestWillBeSent"})
+        foreign = [u for u in urls if not (u.startswith(origin) or
+                                           u.startswith("data:"))]
+        print("requests: %d distinct URLs" % len(urls))
+        if foreign:
+            raise CDPError("page loaded foreign resources: %s" % ", ".join(foreign))
+        exc = [e["params"]["exceptionDetails"] for e in ev
+               if e["method"] == "Runtime.exceptionThrown"]
+        if exc:
+            raise CDPError("JavaScript exception: %s" % json.dumps(exc[0])[:400])
+        if b.eval("typeof window.pwned") != "undefined":
+            raise CDPError("camera-provided text ran as script")
+    except (CDPError, OSError, ValueError) as e:
+        try:
+            b.screenshot(os.path.join(a.out, "screenshot-fail.png"))
+        except Exception:
+            pass
+        print("FAIL while %s: %s" % (step, e), file=sys.stderr)
+        return 1
+    finally:
+        b.close()
+    print("viewer OK")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
