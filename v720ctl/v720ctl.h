@@ -3,6 +3,7 @@
 #define V720CTL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "parser.h"
 
@@ -24,5 +25,11 @@ int	 ap_split_hostport(const char *arg, char *host, size_t hostsz,
 
 /* Copy text for one line on a terminal: control characters become '?'. */
 void	 ctl_printable(char *out, size_t outsz, const char *in, size_t inlen);
+
+/* Names of a cam_info's state and settings, as in the web API. */
+const char	*state_name(uint8_t);
+const char	*irled_name(uint8_t);
+const char	*flip_name(uint8_t);
+const char	*onoff_name(uint8_t);
 
 #endif
