@@ -1,0 +1,167 @@
+#!/bin/sh
+# v720d -n: good files parse (and -nn prints them back in config syntax),
+# every error is reported as file:line: message and exits 1.
+. "$TOP/regress/integ/lib.sh"
+
+d=$OUT/conf
+mkdir -p "$d"
+
+# expect_error NAME LINE MESSAGE-SUBSTRING: the file $d/NAME must fail at LINE.
+expect_error() {
+	out=$("$V720D" -n -f "$d/$1" 2>&1) && fail "$1: accepted, expected an error"
+	printf '%s\n' "$out" | grep -qF "$d/$1:$2: " ||
+	    fail "$1: no error at line $2: $out"
+	printf '%s\n' "$out" | grep -qF "$3" ||
+	    fail "$1: error does not say '$3': $out"
+}
+
+# A full configuration from INTERFACE.md, with macros and a camera block.
+cat >"$d/full.conf" <<'CONF'
+# comment line
+lan = "192.168.1.5"
+user "_v720d"
+camera listen on 0.0.0.0 port 6123
+bootstrap listen on 0.0.0.0 port 80
+server address $lan
+web listen on 0.0.0.0 port 443 tls
+web listen on 127.0.0.1 port 8080
+tls certificate "/etc/ssl/v720d.crt"
+tls key "/etc/ssl/private/v720d.key"
+web user "admin" password "$2b$10$abcdefghijklmnopqrstuu"
+control socket "/run/v720d.sock"
+unknown cameras reject
+camera "0800c00128F8" {
+	name "Porch"
+	stream on-demand
+	idle timeout 45
+}
+camera "0800c0000002" {
+	stream always
+}
+CONF
+cat >"$d/full.expect" <<'CONF'
+user "_v720d"
+chroot "/var/empty"
+camera listen on 0.0.0.0 port 6123
+bootstrap listen on 0.0.0.0 port 80
+server address 192.168.1.5
+web listen on 0.0.0.0 port 443 tls
+web listen on 127.0.0.1 port 8080
+tls certificate "/etc/ssl/v720d.crt"
+tls key "/etc/ssl/private/v720d.key"
+web user "admin" password "$2b$10$abcdefghijklmnopqrstuu"
+control socket "/run/v720d.sock"
+unknown cameras reject
+stream on-demand
+idle timeout 30
+camera "0800c00128F8" {
+	name "Porch"
+	stream on-demand
+	idle timeout 45
+}
+camera "0800c0000002" {
+	stream always
+	idle timeout 30
+}
+configuration OK
+CONF
+"$V720D" -nn -f "$d/full.conf" >"$d/full.out" 2>&1 || { cat "$d/full.out"; fail "full.conf rejected"; }
+diff -u "$d/full.expect" "$d/full.out" || fail "-nn output differs"
+
+# The dump is itself a valid configuration that dumps the same.
+head -n -1 "$d/full.out" >"$d/again.conf"
+"$V720D" -nn -f "$d/again.conf" >"$d/again.out" 2>&1 || fail "dump not re-parseable"
+diff -u "$d/full.out" "$d/again.out" || fail "dump is not stable"
+
+# -n alone prints exactly "configuration OK".
+[ "$("$V720D" -n -f "$d/full.conf" 2>&1)" = "configuration OK" ] || fail "-n output"
+
+# -D overrides a macro of the file.
+"$V720D" -nn -D lan=10.0.0.9 -f "$d/full.conf" | grep -qx "server address 10.0.0.9" ||
+    fail "-D did not override the macro"
+
+# include, relative to the working directory, errors named after the included file.
+printf 'web listen on 127.0.0.1 port 9090\n' >"$d/inc.conf"
+printf 'include "%s"\nidle timeout 5\n' "$d/inc.conf" >"$d/main.conf"
+"$V720D" -nn -f "$d/main.conf" | grep -qx "web listen on 127.0.0.1 port 9090" ||
+    fail "include not read"
+printf '\nweb listen on 1.2.3 port 1\n' >"$d/incbad.conf"
+printf 'include "%s"\n' "$d/incbad.conf" >"$d/main2.conf"
+out=$("$V720D" -n -f "$d/main2.conf" 2>&1) && fail "bad include accepted"
+printf '%s\n' "$out" | grep -qF "$d/incbad.conf:2: invalid address" ||
+    fail "error in included file not reported at its line: $out"
+
+# Defaults: an empty file gives the built-in values of INTERFACE.md.
+: >"$d/empty.conf"
+"$V720D" -nn -f "$d/empty.conf" >"$d/empty.out" || fail "empty file rejected"
+for l in 'user "_v720d"' 'camera listen on 0.0.0.0 port 6123' \
+    'bootstrap listen on 0.0.0.0 port 80' 'web listen on 127.0.0.1 port 8080' \
+    'control socket "/run/v720d.sock"' 'unknown cameras accept' \
+    'stream on-demand' 'idle timeout 30'; do
+	grep -qxF "$l" "$d/empty.out" || fail "default missing: $l"
+done
+
+# A missing file named with -f is an error, with the reason.
+out=$("$V720D" -n -f "$d/nonexistent.conf" 2>&1) && fail "missing -f file accepted"
+printf '%s\n' "$out" | grep -q "No such file" || fail "missing file: $out"
+
+# Every error path, each at its line.
+w() { f=$1; shift; printf '%s\n' "$@" >"$d/$f"; }
+w e-syntax.conf 'user "x"' 'frobnicate yes'
+expect_error e-syntax.conf 2 "syntax error"
+w e-port.conf '' 'camera listen on 0.0.0.0 port 70000'
+expect_error e-port.conf 2 "port 70000 out of range"
+w e-port0.conf 'bootstrap listen on 0.0.0.0 port 0'
+expect_error e-port0.conf 1 "out of range"
+w e-addr.conf '# x' '' 'web listen on 1.2.3 port 80'
+expect_error e-addr.conf 3 'invalid address "1.2.3"'
+w e-host.conf 'web listen on example.com port 80'
+expect_error e-host.conf 1 'invalid address'
+w e-camid.conf 'camera "bad id!" {' '}'
+expect_error e-camid.conf 1 'invalid camera id'
+w e-camdup.conf 'camera "A1" {' '}' 'camera "A1" {' '}'
+expect_error e-camdup.conf 3 'camera A1 defined twice'
+w e-macro.conf 'user $nope'
+expect_error e-macro.conf 1 "macro 'nope' not defined"
+w e-quote.conf 'user "x"' 'user "unterminated'
+expect_error e-quote.conf 2 "end of file while parsing a quoted string"
+w e-idle.conf 'idle timeout 100000'
+expect_error e-idle.conf 1 "idle timeout out of range"
+w e-camidle.conf 'camera "A1" {' '	idle timeout -1' '}'
+expect_error e-camidle.conf 2 "idle timeout out of range"
+w e-hash.conf 'web user "admin" password "secret"'
+expect_error e-hash.conf 1 "crypt(3) hash"
+w e-webdup.conf 'web listen on 127.0.0.1 port 8080' 'web listen on 127.0.0.1 port 8080'
+expect_error e-webdup.conf 2 "given twice"
+w e-userdup.conf 'web user "a" password "$6$x$y"' 'web user "a" password "$6$x$y"'
+expect_error e-userdup.conf 2 "web user a given twice"
+w e-long.conf "user \"$(printf '%040d' 0)\""
+expect_error e-long.conf 1 "user too long"
+w e-ctl.conf 'control socket "relative.sock"'
+expect_error e-ctl.conf 1 "absolute path"
+w e-chroot.conf 'chroot "var/empty"'
+expect_error e-chroot.conf 1 "absolute path"
+w e-macroname.conf 'bad-name = "x"'
+expect_error e-macroname.conf 1 "macro name"
+w e-char.conf 'user "x" ;'
+expect_error e-char.conf 1 "unexpected character"
+w e-include.conf 'include "/nonexistent/v720d.conf"'
+expect_error e-include.conf 1 "failed to include"
+w e-camopt.conf 'camera "A1" {' '	name "x"' '	colour red' '}'
+expect_error e-camopt.conf 3 "syntax error"
+w e-num.conf 'idle timeout 99999999999999999999'
+expect_error e-num.conf 1 "invalid number"
+
+# Several errors in one file are all reported.
+w e-many.conf 'frob' 'camera listen on 0.0.0.0 port 0' 'user $nope'
+n=$("$V720D" -n -f "$d/e-many.conf" 2>&1 | grep -c "e-many.conf:[0-9]*: ")
+[ "$n" -ge 3 ] || fail "only $n of 3 errors reported"
+
+# Whole-file checks (no line): tls without key material, port clash.
+w e-tls.conf 'web listen on 127.0.0.1 port 8443 tls'
+out=$("$V720D" -n -f "$d/e-tls.conf" 2>&1) && fail "tls without cert accepted"
+printf '%s\n' "$out" | grep -qF "needs both" || fail "tls error: $out"
+w e-clash.conf 'camera listen on 0.0.0.0 port 80'
+out=$("$V720D" -n -f "$d/e-clash.conf" 2>&1) && fail "port clash accepted"
+printf '%s\n' "$out" | grep -qF "must differ" || fail "clash error: $out"
+say "all config checks passed"
