@@ -37,6 +37,9 @@ wait_for() {
 	return 1
 }
 
+# A process that exists and is not a zombie waiting to be reaped.
+alive() { [ -e "/proc/$1" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
+
 # Children of a pid (direct), one per line.
 children_of() { ps -o pid= --ppid "$1" | tr -d ' '; }
 # pid of the v720d child whose cmdline contains a word (engine | v720-web).
