@@ -30,6 +30,10 @@
 #define MEDIA_TIMEOUT_NS	1000000000ULL	/* incomplete frame given up */
 #define MEDIA_HOLD_NS		250000000ULL	/* newer frame waits for an older */
 #define MEDIA_IDLE_NS		3000000000ULL	/* release buffers when silent */
+/* What one stream can hold at most: ring, blocks, assembly buffer. */
+#define MEDIA_MEMORY_MAX	(MEDIA_WINDOW * 64 + \
+				 MEDIA_BLOCKS_MAX * MEDIA_BLOCK + \
+				 (256 + 1) * 1024 + 4096)
 
 struct media;				/* one camera's media stream state */
 

@@ -1,0 +1,1 @@
+UNIT_DEPS_media := v720d/media.c
