@@ -1,0 +1,159 @@
+/*
+ * The --log file: one JSON object per line, flushed per line so a test
+ * can read it while camsim runs.  See README for the format.
+ */
+#include <sys/resource.h>
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "proc.h"
+#include "wire.h"
+#include "sha256.h"
+#include "camsim.h"
+
+void
+camlog_open(struct camsim *cs)
+{
+	if (cs->cs_o.o_logpath == NULL)
+		return;
+	if (strcmp(cs->cs_o.o_logpath, "-") == 0)
+		cs->cs_log = stdout;
+	else if ((cs->cs_log = fopen(cs->cs_o.o_logpath, "a")) == NULL)
+		fatal("%s", cs->cs_o.o_logpath);
+	setvbuf(cs->cs_log, NULL, _IOLBF, 1 << 16);
+}
+
+static double
+now_s(struct camsim *cs)
+{
+	return (double)(proc_now_ms() - cs->cs_start_ms) / 1000.0;
+}
+
+void
+camlog_frame(struct cam *c, long n, const uint8_t *frame, size_t len,
+    int npkts, uint32_t first)
+{
+	struct camsim	*cs = c->cam_sim;
+	char		 hex[2 * SHA256_LEN + 1];
+
+	if (cs->cs_log == NULL)
+		return;
+	sha256_hex(frame, len, hex);
+	fprintf(cs->cs_log, "{\"ev\":\"frame\",\"t\":%.3f,\"cam\":\"%s\","
+	    "\"n\":%ld,\"sha256\":\"%s\",\"size\":%zu,\"pkts\":%d,"
+	    "\"first\":%" PRIu32 "}\n", now_s(cs), c->cam_uid, n, hex, len,
+	    npkts, first);
+}
+
+static void
+ids_array(FILE *f, const uint8_t *p, size_t n)
+{
+	size_t	i;
+
+	fputc('[', f);
+	for (i = 0; i < n; i++)
+		fprintf(f, "%s%" PRIu32, i ? "," : "", wire_get32(p + 4 * i));
+	fputc(']', f);
+}
+
+void
+camlog_confirm(struct cam *c, const uint8_t *ids, size_t nids, int complete)
+{
+	struct camsim	*cs = c->cam_sim;
+
+	if (cs->cs_log == NULL)
+		return;
+	fprintf(cs->cs_log, "{\"ev\":\"confirm\",\"t\":%.3f,\"cam\":\"%s\","
+	    "\"frame\":%ld,\"complete\":%s,\"n\":%zu,\"ids\":", now_s(cs),
+	    c->cam_uid, c->cam_nframes, complete ? "true" : "false", nids);
+	ids_array(cs->cs_log, ids, nids);
+	fputs("}\n", cs->cs_log);
+}
+
+void
+camlog_resend(struct cam *c, const uint32_t *ids, int n)
+{
+	struct camsim	*cs = c->cam_sim;
+	int		 i;
+
+	if (cs->cs_log == NULL)
+		return;
+	fprintf(cs->cs_log, "{\"ev\":\"resend\",\"t\":%.3f,\"cam\":\"%s\","
+	    "\"frame\":%ld,\"try\":%d,\"ids\":[", now_s(cs), c->cam_uid,
+	    c->cam_nframes, c->cam_tries);
+	for (i = 0; i < n; i++)
+		fprintf(cs->cs_log, "%s%" PRIu32, i ? "," : "", ids[i]);
+	fputs("]}\n", cs->cs_log);
+}
+
+void
+camlog_forward(struct cam *c, int code, const char *content, size_t len)
+{
+	struct camsim	*cs = c->cam_sim;
+	size_t		 i;
+
+	if (cs->cs_log == NULL)
+		return;
+	fprintf(cs->cs_log, "{\"ev\":\"forward\",\"t\":%.3f,\"cam\":\"%s\","
+	    "\"code\":%d,\"content\":", now_s(cs), c->cam_uid, code);
+	/* The server's JSON object verbatim, kept on one line. */
+	for (i = 0; i < len; i++)
+		fputc(content[i] == '\n' || content[i] == '\r' ? ' ' :
+		    content[i], cs->cs_log);
+	fputs("}\n", cs->cs_log);
+}
+
+void
+camlog_event(struct cam *c, const char *ev, const char *detail)
+{
+	struct camsim	*cs = c->cam_sim;
+	size_t		 i;
+
+	if (cs->cs_log == NULL)
+		return;
+	fprintf(cs->cs_log, "{\"ev\":\"%s\",\"t\":%.3f,\"cam\":\"%s\"", ev,
+	    now_s(cs), c->cam_uid);
+	if (detail != NULL) {
+		fputs(",\"detail\":\"", cs->cs_log);
+		for (i = 0; detail[i] != '\0'; i++)
+			if (detail[i] != '"' && detail[i] != '\\' &&
+			    (unsigned char)detail[i] >= 0x20)
+				fputc(detail[i], cs->cs_log);
+		fputc('"', cs->cs_log);
+	}
+	fputs("}\n", cs->cs_log);
+}
+
+void
+camlog_summary(struct camsim *cs, FILE *f)
+{
+	struct camsim_stats	*st = &cs->cs_st;
+	struct rusage		 ru;
+	double			 secs = now_s(cs), cpu;
+
+	getrusage(RUSAGE_SELF, &ru);
+	cpu = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+	    (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+	if (secs <= 0)
+		secs = 0.001;
+	fprintf(f, "{\"ev\":\"summary\",\"cameras\":%d,\"seconds\":%.3f,"
+	    "\"frames\":%" PRIu64 ",\"packets\":%" PRIu64 ",\"bytes\":%" PRIu64
+	    ",\"retrans\":%" PRIu64 ",\"confirms\":%" PRIu64
+	    ",\"confirmed_ids\":%" PRIu64 ",\"unconfirmed\":%" PRIu64
+	    ",\"stalls\":%" PRIu64 ",\"audio\":%" PRIu64 ",\"forwards\":%" PRIu64
+	    ",\"registers\":%" PRIu64 ",\"reconnects\":%" PRIu64
+	    ",\"sendfail\":%" PRIu64 ",\"garbage\":%" PRIu64 ",\"lost\":%" PRIu64
+	    ",\"dup\":%" PRIu64 ",\"reordered\":%" PRIu64 ",\"pkts_per_s\":%.0f"
+	    ",\"cpu_s\":%.2f,\"cpu_pct\":%.1f,\"seed\":%" PRIu64 "}\n",
+	    cs->cs_o.o_ncams, secs, st->st_frames, st->st_packets, st->st_bytes,
+	    st->st_retrans, st->st_confirms, st->st_confirmed,
+	    st->st_unconfirmed, st->st_stalls, st->st_audio, st->st_forwards,
+	    st->st_registers, st->st_reconnects, st->st_sendfail,
+	    st->st_garbage, st->st_fault.fs_lost, st->st_fault.fs_dup,
+	    st->st_fault.fs_reordered, (double)st->st_packets / secs, cpu,
+	    100.0 * cpu / secs, cs->cs_o.o_seed);
+}
