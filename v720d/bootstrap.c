@@ -1,0 +1,371 @@
+/*
+ * The camera HTTP bootstrap server (PROTOCOL.md section 1): accepts on
+ * the bootstrap listener, reads one bounded request within a deadline,
+ * answers and closes.  Also remembers the pwd handed to each uid, which
+ * its TCP registration must present as token.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/queue.h>
+#include <sys/tree.h>
+
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event.h>
+
+#include "log.h"
+#include "bootproto.h"
+#include "engine.h"
+
+#define BOOT_MAX_CONNS		64
+#define BOOT_TIMEOUT_S		10
+#define BOOT_MAX_PWDS		ENGINE_MAX_CAMERAS
+
+struct bootconn {
+	TAILQ_ENTRY(bootconn)	 bc_entry;
+	int			 bc_fd;
+	struct event		 bc_ev;
+	struct event		 bc_timer;
+	char			*bc_buf;
+	size_t			 bc_len;
+	char			*bc_out;
+	size_t			 bc_outlen, bc_outoff;
+	char			 bc_peer[V720_ADDR_MAX];
+	char			 bc_local[V720_ADDR_MAX];	/* host only */
+};
+TAILQ_HEAD(bootconn_list, bootconn);
+
+struct bootpwd {
+	RB_ENTRY(bootpwd)	 bp_entry;
+	TAILQ_ENTRY(bootpwd)	 bp_age;
+	char			 bp_uid[V720_ID_MAX];
+	char			 bp_pwd[BOOT_PWD_LEN + 1];
+};
+RB_HEAD(bootpwd_tree, bootpwd);
+TAILQ_HEAD(bootpwd_list, bootpwd);
+
+static int	bootpwd_cmp(struct bootpwd *, struct bootpwd *);
+RB_PROTOTYPE(bootpwd_tree, bootpwd, bp_entry, bootpwd_cmp);
+RB_GENERATE(bootpwd_tree, bootpwd, bp_entry, bootpwd_cmp);
+
+static struct bootconn_list	conns = TAILQ_HEAD_INITIALIZER(conns);
+static size_t			nconns;
+static struct bootpwd_tree	pwds = RB_INITIALIZER(&pwds);
+static struct bootpwd_list	pwd_age = TAILQ_HEAD_INITIALIZER(pwd_age);
+static size_t			npwds;
+
+static int
+bootpwd_cmp(struct bootpwd *a, struct bootpwd *b)
+{
+	return strcmp(a->bp_uid, b->bp_uid);
+}
+
+const char *
+boot_pwd(const char *uid)
+{
+	struct bootpwd	key, *bp;
+
+	if (strlcpy(key.bp_uid, uid, sizeof(key.bp_uid)) >= sizeof(key.bp_uid))
+		return NULL;
+	if ((bp = RB_FIND(bootpwd_tree, &pwds, &key)) == NULL)
+		return NULL;
+	return bp->bp_pwd;
+}
+
+/* The uid's pwd, made on first use; the oldest is forgotten when full. */
+static const char *
+boot_pwd_get(const char *uid)
+{
+	struct bootpwd	*bp;
+	const char	*pwd;
+
+	if ((pwd = boot_pwd(uid)) != NULL)
+		return pwd;
+	if (npwds >= BOOT_MAX_PWDS) {
+		bp = TAILQ_FIRST(&pwd_age);
+		TAILQ_REMOVE(&pwd_age, bp, bp_age);
+		RB_REMOVE(bootpwd_tree, &pwds, bp);
+		free(bp);
+		npwds--;
+	}
+	if ((bp = calloc(1, sizeof(*bp))) == NULL)
+		return NULL;
+	strlcpy(bp->bp_uid, uid, sizeof(bp->bp_uid));
+	bootproto_pwd(bp->bp_pwd);
+	RB_INSERT(bootpwd_tree, &pwds, bp);
+	TAILQ_INSERT_TAIL(&pwd_age, bp, bp_age);
+	npwds++;
+	return bp->bp_pwd;
+}
+
+static void
+bootconn_free(struct bootconn *bc)
+{
+	TAILQ_REMOVE(&conns, bc, bc_entry);
+	nconns--;
+	event_del(&bc->bc_ev);
+	evtimer_del(&bc->bc_timer);
+	close(bc->bc_fd);
+	free(bc->bc_buf);
+	free(bc->bc_out);
+	free(bc);
+}
+
+static void
+bootconn_write(int fd, short ev, void *arg)
+{
+	struct bootconn	*bc = arg;
+	ssize_t		 n;
+
+	while (bc->bc_outoff < bc->bc_outlen) {
+		n = write(fd, bc->bc_out + bc->bc_outoff,
+		    bc->bc_outlen - bc->bc_outoff);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && errno == EAGAIN)
+			return;		/* EV_PERSIST: called again */
+		if (n == -1) {
+			log_debug("bootstrap %s: write: %s", bc->bc_peer,
+			    strerror(errno));
+			break;
+		}
+		bc->bc_outoff += n;
+	}
+	shutdown(fd, SHUT_WR);
+	bootconn_free(bc);
+}
+
+static void
+bootconn_reply(struct bootconn *bc, int status, const char *body)
+{
+	char	buf[2048];
+	int	n;
+
+	if ((n = bootproto_answer(buf, sizeof(buf), status, body)) == -1 ||
+	    (bc->bc_out = malloc(n)) == NULL) {
+		bootconn_free(bc);
+		return;
+	}
+	memcpy(bc->bc_out, buf, n);
+	bc->bc_outlen = n;
+	event_del(&bc->bc_ev);
+	event_set(&bc->bc_ev, bc->bc_fd, EV_WRITE | EV_PERSIST,
+	    bootconn_write, bc);
+	event_add(&bc->bc_ev, NULL);
+	bootconn_write(bc->bc_fd, EV_WRITE, bc);
+}
+
+static void
+bootconn_error(struct bootconn *bc, int status, const char *msg)
+{
+	char	body[256];
+
+	if (bootproto_error(body, sizeof(body), status, msg) == -1)
+		strlcpy(body, "{}", sizeof(body));
+	bootconn_reply(bc, status, body);
+}
+
+static void
+bootconn_handle(struct bootconn *bc, const struct bootreq *r)
+{
+	char		 body[1024], uid[V720_ID_MAX], quoted[V720_ID_MAX + 2];
+	const char	*pwd, *host;
+	int		 n = -1;
+
+	if (strcmp(r->br_method, "POST") != 0 &&
+	    strcmp(r->br_method, "GET") != 0) {
+		bootconn_error(bc, 405, "method not allowed");
+		return;
+	}
+	switch (r->br_endpoint) {
+	case BOOT_CONFCHECK:
+		if (r->br_uid[0] == '\0') {
+			bootconn_error(bc, 400, "devicesCode missing");
+			return;
+		}
+		/*
+		 * With "unknown cameras reject", an unlisted camera gets
+		 * HTTP 403 and JSON code 403 without host or tcpPort: it has
+		 * nowhere to connect and keeps retrying its bootstrap (as it
+		 * does when the cloud is unreachable), without ever reaching
+		 * the camera port.
+		 */
+		if (!env->e_cfg.cg_unknown_accept &&
+		    engine_camcfg(r->br_uid) == NULL) {
+			log_warnx("bootstrap: unknown camera %s from %s "
+			    "rejected", r->br_uid, bc->bc_peer);
+			bootconn_error(bc, 403, "unknown camera");
+			return;
+		}
+		if ((pwd = boot_pwd_get(r->br_uid)) == NULL) {
+			bootconn_error(bc, 503, "out of memory");
+			return;
+		}
+		host = env->e_cfg.cg_server_addr[0] != '\0' ?
+		    env->e_cfg.cg_server_addr : bc->bc_local;
+		n = bootproto_confcheck(body, sizeof(body), r->br_uid, host,
+		    env->e_cfg.cg_camera_port, pwd, time(NULL));
+		log_info("bootstrap: camera %s (firmware %s) from %s sent to "
+		    "%s port %u", r->br_uid, r->br_version[0] ?
+		    r->br_version : "?", bc->bc_peer, host,
+		    env->e_cfg.cg_camera_port);
+		break;
+	case BOOT_REGISTER:
+		/* First boot: the camera asks for its uid.  Keep the one it
+		 * names; otherwise make one in the usual shape. */
+		if (r->br_uid[0] != '\0')
+			strlcpy(uid, r->br_uid, sizeof(uid));
+		else
+			snprintf(uid, sizeof(uid), "0800c0%06X",
+			    arc4random() & 0xffffff);
+		snprintf(quoted, sizeof(quoted), "\"%s\"", uid);
+		n = bootproto_ok(body, sizeof(body), quoted);
+		log_info("bootstrap: registerDevices from %s: %s",
+		    bc->bc_peer, uid);
+		break;
+	case BOOT_CONFIRM:
+	case BOOT_BINDING:
+		n = bootproto_ok(body, sizeof(body), "null");
+		break;
+	case BOOT_DEVINFO:
+		n = bootproto_ok(body, sizeof(body), "{\"userInfo_state\":1}");
+		break;
+	default:
+		log_debug("bootstrap: %s %s from %s: not found", r->br_method,
+		    r->br_path, bc->bc_peer);
+		bootconn_error(bc, 404, "not found");
+		return;
+	}
+	if (n == -1) {
+		bootconn_error(bc, 500, "internal error");
+		return;
+	}
+	bootconn_reply(bc, 200, body);
+}
+
+static void
+bootconn_read(int fd, short ev, void *arg)
+{
+	struct bootconn	*bc = arg;
+	struct bootreq	 r;
+	char		 buf[4096];
+	char		*nb;
+	ssize_t		 n;
+	size_t		 take;
+	int		 rv;
+
+	if ((n = read(fd, buf, sizeof(buf))) == -1) {
+		if (errno == EAGAIN || errno == EINTR)
+			return;
+		bootconn_free(bc);
+		return;
+	}
+	if (n == 0) {
+		bootconn_free(bc);
+		return;
+	}
+	take = n;
+	if (bc->bc_len + take > BOOT_MAX_REQUEST)
+		take = BOOT_MAX_REQUEST - bc->bc_len;
+	if ((nb = realloc(bc->bc_buf, bc->bc_len + take + 1)) == NULL) {
+		bootconn_free(bc);
+		return;
+	}
+	bc->bc_buf = nb;
+	memcpy(bc->bc_buf + bc->bc_len, buf, take);
+	bc->bc_len += take;
+	if ((rv = bootproto_parse(bc->bc_buf, bc->bc_len, &r)) == 0) {
+		if (bc->bc_len >= BOOT_MAX_REQUEST)
+			bootconn_error(bc, 413, "request too large");
+		return;
+	}
+	if (rv == -1) {
+		log_warnx("bootstrap: bad request from %s (%d)", bc->bc_peer,
+		    r.br_status);
+		bootconn_error(bc, r.br_status, "bad request");
+		return;
+	}
+	bootconn_handle(bc, &r);
+}
+
+static void
+bootconn_timeout(int fd, short ev, void *arg)
+{
+	struct bootconn	*bc = arg;
+
+	log_warnx("bootstrap: %s: no complete request in %d s, closing",
+	    bc->bc_peer, BOOT_TIMEOUT_S);
+	bootconn_free(bc);
+}
+
+void
+boot_listener_accept(int fd, short ev, void *arg)
+{
+	struct listener		*l = arg;
+	struct sockaddr_storage	 ss, ls;
+	socklen_t		 len = sizeof(ss), llen = sizeof(ls);
+	struct bootconn		*bc;
+	struct timeval		 tv = { BOOT_TIMEOUT_S, 0 };
+	char			 host[NI_MAXHOST], serv[NI_MAXSERV];
+	int			 s;
+
+	if ((s = accept4(fd, (struct sockaddr *)&ss, &len,
+	    SOCK_NONBLOCK | SOCK_CLOEXEC)) == -1) {
+		if (errno == EMFILE || errno == ENFILE) {
+			log_warn("bootstrap accept");
+			engine_accept_pause(l);
+		}
+		return;
+	}
+	if (nconns >= BOOT_MAX_CONNS) {
+		log_warnx("bootstrap: too many connections, refusing one");
+		close(s);
+		return;
+	}
+	if ((bc = calloc(1, sizeof(*bc))) == NULL) {
+		close(s);
+		return;
+	}
+	bc->bc_fd = s;
+	if (getnameinfo((struct sockaddr *)&ss, len, host, sizeof(host), serv,
+	    sizeof(serv), NI_NUMERICHOST | NI_NUMERICSERV) == 0)
+		if (snprintf(bc->bc_peer, sizeof(bc->bc_peer), "%s:%s", host,
+		    serv) >= (int)sizeof(bc->bc_peer))
+			bc->bc_peer[0] = '\0';
+	/* The address the camera reached us on: the default "host". */
+	if (getsockname(s, (struct sockaddr *)&ls, &llen) == 0 &&
+	    getnameinfo((struct sockaddr *)&ls, llen, host, sizeof(host),
+	    NULL, 0, NI_NUMERICHOST) == 0) {
+		if (strncmp(host, "::ffff:", 7) == 0)
+			memmove(host, host + 7, strlen(host + 7) + 1);
+		strlcpy(bc->bc_local, host, sizeof(bc->bc_local));
+	}
+	event_set(&bc->bc_ev, s, EV_READ | EV_PERSIST, bootconn_read, bc);
+	event_add(&bc->bc_ev, NULL);
+	evtimer_set(&bc->bc_timer, bootconn_timeout, bc);
+	evtimer_add(&bc->bc_timer, &tv);
+	TAILQ_INSERT_TAIL(&conns, bc, bc_entry);
+	nconns++;
+}
+
+void
+boot_free_all(void)
+{
+	struct bootconn	*bc;
+	struct bootpwd	*bp;
+
+	while ((bc = TAILQ_FIRST(&conns)) != NULL)
+		bootconn_free(bc);
+	while ((bp = TAILQ_FIRST(&pwd_age)) != NULL) {
+		TAILQ_REMOVE(&pwd_age, bp, bp_age);
+		RB_REMOVE(bootpwd_tree, &pwds, bp);
+		free(bp);
+	}
+	npwds = 0;
+}

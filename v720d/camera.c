@@ -1,0 +1,655 @@
+/*
+ * Cameras: the tree keyed by uid, their TCP connections (registration,
+ * heartbeat, silence), forward commands and settings, and the state
+ * published to v720-web.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netdb.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event.h>
+
+#include "json.h"
+#include "log.h"
+#include "proc.h"
+#include "media.h"
+#include "engine.h"
+
+struct camconn {
+	TAILQ_ENTRY(camconn)	 cc_entry;	/* pending (not registered) */
+	int			 cc_fd;
+	struct event		 cc_rev;
+	struct event		 cc_wev;
+	struct camsess		 cc_sess;
+	struct camera		*cc_cam;	/* after registration */
+	char			 cc_addr[V720_ADDR_MAX];
+	uint64_t		 cc_last_rx_ms;
+	uint64_t		 cc_start_ms;
+	uint8_t			*cc_out;	/* unsent bytes */
+	size_t			 cc_outlen;
+	int			 cc_closing;	/* close once sent */
+};
+TAILQ_HEAD(camconn_list, camconn);
+
+static struct camconn_list	pending = TAILQ_HEAD_INITIALIZER(pending);
+static size_t			npending;
+
+static int	conn_auth(void *, const char *, const char *);
+static int	conn_json(void *, const struct camjson *);
+static int	conn_send(void *, const uint8_t *, size_t);
+
+static const struct camsess_ops	conn_ops = {
+	conn_auth, conn_json, conn_send
+};
+
+static int
+camera_cmp(struct camera *a, struct camera *b)
+{
+	return strcmp(a->cam_id, b->cam_id);
+}
+
+RB_GENERATE(camera_tree, camera, cam_entry, camera_cmp);
+
+struct camera *
+camera_find(const char *id)
+{
+	struct camera	key;
+
+	if (strlcpy(key.cam_id, id, sizeof(key.cam_id)) >= sizeof(key.cam_id))
+		return NULL;
+	return RB_FIND(camera_tree, &env->e_cameras, &key);
+}
+
+static void
+camera_config(struct camera *cam)
+{
+	const struct cfg_camera	*cc = engine_camcfg(cam->cam_id);
+
+	cam->cam_configured = cc != NULL;
+	cam->cam_idle_timeout = env->e_cfg.cg_idle_timeout;
+	cam->cam_info.ci_stream_always = 0;
+	cam->cam_info.ci_name[0] = '\0';
+	if (cc != NULL) {
+		strlcpy(cam->cam_info.ci_name, cc->cc_name,
+		    sizeof(cam->cam_info.ci_name));
+		cam->cam_info.ci_stream_always = cc->cc_stream_always;
+		cam->cam_idle_timeout = cc->cc_idle_timeout;
+	}
+}
+
+struct camera *
+camera_get(const char *id)
+{
+	struct camera	*cam;
+	struct cam_info	*ci;
+
+	if ((cam = camera_find(id)) != NULL)
+		return cam;
+	if (env->e_ncameras >= ENGINE_MAX_CAMERAS) {
+		log_warnx("camera %s: too many cameras (%d)", id,
+		    ENGINE_MAX_CAMERAS);
+		return NULL;
+	}
+	if ((cam = calloc(1, sizeof(*cam))) == NULL) {
+		log_warn("%s", __func__);
+		return NULL;
+	}
+	strlcpy(cam->cam_id, id, sizeof(cam->cam_id));
+	ci = &cam->cam_info;
+	strlcpy(ci->ci_id, id, sizeof(ci->ci_id));
+	ci->ci_state = CAM_OFFLINE;
+	ci->ci_ir_led = ci->ci_flip = ci->ci_status_led =
+	    ci->ci_motion_alert = CAM_SETTING_UNKNOWN;
+	ci->ci_battery = -1;
+	cam->cam_udpfd = -1;
+	camera_config(cam);
+	RB_INSERT(camera_tree, &env->e_cameras, cam);
+	env->e_ncameras++;
+	return cam;
+}
+
+static void
+camera_free(struct camera *cam)
+{
+	RB_REMOVE(camera_tree, &env->e_cameras, cam);
+	env->e_ncameras--;
+	stream_free(cam);
+	free(cam->cam_jpeg);
+	free(cam);
+}
+
+static void
+conn_free(struct camconn *c)
+{
+	struct camera	*cam = c->cc_cam;
+
+	if (cam != NULL && cam->cam_conn == c) {
+		cam->cam_conn = NULL;
+		stream_stop(cam, 0);
+		cam->cam_info.ci_state = CAM_OFFLINE;
+		camera_changed(cam);
+		log_info("camera %s: offline", cam->cam_id);
+	} else if (cam == NULL) {
+		TAILQ_REMOVE(&pending, c, cc_entry);
+		npending--;
+	}
+	event_del(&c->cc_rev);
+	if (event_initialized(&c->cc_wev))
+		event_del(&c->cc_wev);
+	close(c->cc_fd);
+	camsess_clear(&c->cc_sess);
+	free(c->cc_out);
+	free(c);
+	/* Unconfigured offline cameras are forgotten. */
+	if (cam != NULL && cam->cam_conn == NULL && !cam->cam_configured)
+		camera_free(cam);
+}
+
+static void
+conn_write(int fd, short ev, void *arg)
+{
+	struct camconn	*c = arg;
+	ssize_t		 n;
+
+	while (c->cc_outlen > 0) {
+		if ((n = write(c->cc_fd, c->cc_out, c->cc_outlen)) == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN) {
+				event_add(&c->cc_wev, NULL);
+				return;
+			}
+			log_debug("camera %s: write: %s", c->cc_addr,
+			    strerror(errno));
+			conn_free(c);
+			return;
+		}
+		memmove(c->cc_out, c->cc_out + n, c->cc_outlen - n);
+		c->cc_outlen -= n;
+	}
+	free(c->cc_out);
+	c->cc_out = NULL;
+	if (c->cc_closing)
+		conn_free(c);
+}
+
+static int
+conn_send(void *arg, const uint8_t *p, size_t len)
+{
+	struct camconn	*c = arg;
+	uint8_t		*nb;
+	ssize_t		 n = 0;
+
+	if (c->cc_outlen == 0) {
+		while ((n = write(c->cc_fd, p, len)) == -1 && errno == EINTR)
+			;
+		if (n == -1) {
+			if (errno != EAGAIN)
+				return -1;
+			n = 0;
+		}
+		if ((size_t)n == len)
+			return 0;
+	}
+	if (c->cc_outlen + len - n > CAM_OUTQ_MAX) {
+		log_warnx("camera %s: not reading, dropping it", c->cc_addr);
+		return -1;
+	}
+	if ((nb = realloc(c->cc_out, c->cc_outlen + len - n)) == NULL)
+		return -1;
+	c->cc_out = nb;
+	memcpy(c->cc_out + c->cc_outlen, p + n, len - n);
+	c->cc_outlen += len - n;
+	event_add(&c->cc_wev, NULL);
+	return 0;
+}
+
+/*
+ * Registration policy.  A camera that bootstrapped with us since the
+ * engine started must present the pwd it got as token.  One that did not
+ * (the engine restarted, or the camera has a DNS cache) is accepted
+ * without that check if it is configured or unknown cameras are
+ * accepted: the pwd only proves that the camera talked to this server's
+ * bootstrap before, which an engine restart forgets.
+ */
+static int
+conn_auth(void *arg, const char *uid, const char *token)
+{
+	struct camconn	*c = arg;
+	struct camera	*cam;
+	struct camconn	*old;
+	const char	*pwd;
+
+	if (!env->e_cfg.cg_unknown_accept && engine_camcfg(uid) == NULL) {
+		log_warnx("camera %s from %s: unknown camera rejected", uid,
+		    c->cc_addr);
+		return -1;
+	}
+	if ((pwd = boot_pwd(uid)) != NULL && strcmp(pwd, token) != 0) {
+		log_warnx("camera %s from %s: wrong token, rejected", uid,
+		    c->cc_addr);
+		return -1;
+	}
+	if ((cam = camera_get(uid)) == NULL)
+		return -1;
+	if (cam->cam_conn != NULL) {
+		log_info("camera %s: new connection from %s replaces %s", uid,
+		    c->cc_addr, cam->cam_conn->cc_addr);
+		old = cam->cam_conn;
+		old->cc_cam = NULL;		/* not pending either */
+		cam->cam_conn = NULL;
+		stream_stop(cam, 0);
+		TAILQ_INSERT_TAIL(&pending, old, cc_entry);
+		npending++;
+		conn_free(old);
+	}
+	TAILQ_REMOVE(&pending, c, cc_entry);
+	npending--;
+	c->cc_cam = cam;
+	cam->cam_conn = c;
+	strlcpy(cam->cam_info.ci_address, c->cc_addr,
+	    sizeof(cam->cam_info.ci_address));
+	cam->cam_info.ci_state = CAM_ONLINE;
+	cam->cam_info.ci_last_seen = time(NULL);
+	log_info("camera %s: registered from %s", uid, c->cc_addr);
+	camera_changed(cam);
+	stream_update(cam, proc_now_ms());
+	return 0;
+}
+
+static int
+conn_json(void *arg, const struct camjson *j)
+{
+	struct camconn	*c = arg;
+
+	if (c->cc_cam != NULL)
+		stream_camera_json(c->cc_cam, j);
+	return 0;
+}
+
+static void
+conn_read(int fd, short ev, void *arg)
+{
+	struct camconn	*c = arg;
+	uint8_t		 buf[16384];
+	ssize_t		 n;
+
+	if ((n = read(fd, buf, sizeof(buf))) == -1) {
+		if (errno == EAGAIN || errno == EINTR)
+			return;
+		log_debug("camera %s: read: %s", c->cc_addr, strerror(errno));
+		conn_free(c);
+		return;
+	}
+	if (n == 0) {
+		log_debug("camera %s: connection closed", c->cc_addr);
+		conn_free(c);
+		return;
+	}
+	c->cc_last_rx_ms = proc_now_ms();
+	if (c->cc_cam != NULL)
+		c->cc_cam->cam_info.ci_last_seen = time(NULL);
+	if (camsess_feed(&c->cc_sess, buf, n) == -1) {
+		log_warnx("camera %s%s%s: %s, closing", c->cc_addr,
+		    c->cc_sess.cs_uid[0] ? " " : "", c->cc_sess.cs_uid,
+		    c->cc_sess.cs_tcp.ct_err ? c->cc_sess.cs_tcp.ct_err :
+		    "error");
+		if (c->cc_outlen > 0 && !c->cc_closing) {
+			/* Let the refusal reach the camera first. */
+			c->cc_closing = 1;
+			event_del(&c->cc_rev);
+			return;
+		}
+		conn_free(c);
+	}
+}
+
+static void
+addr_string(const struct sockaddr *sa, socklen_t len, char *out, size_t sz)
+{
+	char	host[NI_MAXHOST], serv[NI_MAXSERV];
+
+	if (getnameinfo(sa, len, host, sizeof(host), serv, sizeof(serv),
+	    NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+		strlcpy(out, "?", sz);
+		return;
+	}
+	if (strncmp(host, "::ffff:", 7) == 0)
+		memmove(host, host + 7, strlen(host + 7) + 1);
+	if (snprintf(out, sz, "%s:%s", host, serv) >= (int)sz)
+		strlcpy(out, "?", sz);
+}
+
+void
+camera_listener_accept(int fd, short ev, void *arg)
+{
+	struct listener		*l = arg;
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof(ss);
+	struct camconn		*c;
+	int			 s;
+
+	if ((s = accept4(fd, (struct sockaddr *)&ss, &len,
+	    SOCK_NONBLOCK | SOCK_CLOEXEC)) == -1) {
+		if (errno == EMFILE || errno == ENFILE) {
+			log_warn("camera accept");
+			engine_accept_pause(l);
+		}
+		return;
+	}
+	if (npending >= ENGINE_MAX_PENDING ||
+	    env->e_ncameras >= ENGINE_MAX_CAMERAS + ENGINE_MAX_PENDING) {
+		log_warnx("camera accept: too many connections, refusing one");
+		close(s);
+		return;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		log_warn("%s", __func__);
+		close(s);
+		return;
+	}
+	c->cc_fd = s;
+	addr_string((struct sockaddr *)&ss, len, c->cc_addr,
+	    sizeof(c->cc_addr));
+	c->cc_start_ms = c->cc_last_rx_ms = proc_now_ms();
+	camsess_init(&c->cc_sess, &conn_ops, c);
+	event_set(&c->cc_rev, s, EV_READ | EV_PERSIST, conn_read, c);
+	event_set(&c->cc_wev, s, EV_WRITE, conn_write, c);
+	event_add(&c->cc_rev, NULL);
+	TAILQ_INSERT_TAIL(&pending, c, cc_entry);
+	npending++;
+	log_debug("camera connection from %s", c->cc_addr);
+}
+
+int
+camera_send(struct camera *cam, uint16_t cmd, const void *p, size_t len)
+{
+	uint8_t	buf[CAMTCP_MAX_MSG];
+	int	n;
+
+	if (cam->cam_conn == NULL || cam->cam_conn->cc_closing)
+		return -1;
+	if ((n = camtcp_msg(buf, sizeof(buf), cmd, p, len)) == -1)
+		return -1;
+	if (conn_send(cam->cam_conn, buf, n) == -1) {
+		/*
+		 * Callers may be inside this connection's read handler: close
+		 * it from its write event instead of freeing it here.
+		 */
+		log_warnx("camera %s: cannot send, closing", cam->cam_id);
+		cam->cam_conn->cc_closing = 1;
+		event_del(&cam->cam_conn->cc_rev);
+		event_active(&cam->cam_conn->cc_wev, EV_WRITE, 1);
+		return -1;
+	}
+	return 0;
+}
+
+int
+camera_forward(struct camera *cam, int code, const char *extra)
+{
+	char	js[1024];
+	int	n;
+
+	if (cam->cam_conn == NULL)
+		return -1;
+	if (cam->cam_client[0] == '\0')
+		camtcp_clientid(cam->cam_client);
+	if ((n = camtcp_json_forward(js, sizeof(js), cam->cam_client, code,
+	    extra)) == -1)
+		return -1;
+	log_debug("camera %s: forward %d%s", cam->cam_id, code,
+	    extra ? extra : "");
+	return camera_send(cam, WIRE_CMD_JSON, js, n);
+}
+
+struct setting {
+	const char	*key;
+	int		 code;
+	const char	*field;
+	const char	*names[5];
+	int		 values[5];
+};
+
+/* Names and values as in the web API; the values are the camera's. */
+static const struct setting settings[] = {
+	{ "ir_led", 202, "IrLed", { "off", "on", "auto" }, { 0, 1, 2 } },
+	{ "flip", 216, "mirrorFlip",
+	    { "normal", "horizontal", "vertical", "upside-down" },
+	    { 0, 2, 3, 4 } },
+	{ "status_led", 210, "instLed", { "off", "on" }, { 0, 1 } },
+	{ "motion_alert", 205, "moveAlert", { "off", "on" }, { 0, 1 } },
+};
+
+int
+camera_set(struct camera *cam, const char *key, const char *val,
+    const char **err)
+{
+	const struct setting	*s = NULL;
+	char			 extra[64];
+	size_t			 i;
+
+	for (i = 0; i < sizeof(settings) / sizeof(settings[0]); i++)
+		if (strcmp(settings[i].key, key) == 0)
+			s = &settings[i];
+	if (s == NULL) {
+		*err = "unknown setting";
+		return -1;
+	}
+	for (i = 0; i < 5 && s->names[i] != NULL; i++)
+		if (strcmp(s->names[i], val) == 0)
+			break;
+	if (i == 5 || s->names[i] == NULL) {
+		*err = "bad value";
+		return -1;
+	}
+	snprintf(extra, sizeof(extra), ",\"%s\":%d", s->field, s->values[i]);
+	if (camera_forward(cam, s->code, extra) == -1) {
+		*err = "camera offline";
+		return -1;
+	}
+	return 0;
+}
+
+/* Forward contents a user may send through the web compatibility route. */
+static const int forward_ok[] = {
+	0, 1, 2, 3, 4, 201, 202, 203, 205, 206, 209, 210, 212, 213, 215,
+	216, 218, 220, 298, 299,
+};
+
+int
+camera_web_forward(struct camera *cam, const char *json, size_t len,
+    const char **err)
+{
+	struct json_doc	 d;
+	char		 extra[600];
+	int64_t		 code;
+	size_t		 i, n;
+	int		 c, open;
+
+	if (json_parse(&d, json, len) == -1) {
+		*err = "not a JSON object";
+		return -1;
+	}
+	if (json_get_int(&d, "code", 0, 65535, &code) == -1) {
+		*err = "no integer code";
+		return -1;
+	}
+	for (i = 0; i < sizeof(forward_ok) / sizeof(forward_ok[0]); i++)
+		if (forward_ok[i] == code)
+			break;
+	if (i == sizeof(forward_ok) / sizeof(forward_ok[0])) {
+		*err = "forward code not allowed";
+		return -1;
+	}
+	/*
+	 * Re-emit every member except code from the parsed tokens: a key
+	 * string, then a string or number value; nested values are refused.
+	 */
+	extra[0] = '\0';
+	n = 0;
+	for (c = 1; c + 1 < d.ntok; c += 2) {
+		const struct json_tok *k = &d.tok[c], *v = &d.tok[c + 1];
+
+		if (k->type != JSON_STRING || (v->type != JSON_STRING &&
+		    v->type != JSON_PRIMITIVE)) {
+			*err = "only flat members allowed";
+			return -1;
+		}
+		if (k->end - k->start == 4 &&
+		    memcmp(json + k->start, "code", 4) == 0)
+			continue;
+		open = v->type == JSON_STRING;
+		i = snprintf(extra + n, sizeof(extra) - n, ",\"%.*s\":%s%.*s%s",
+		    k->end - k->start, json + k->start, open ? "\"" : "",
+		    v->end - v->start, json + v->start, open ? "\"" : "");
+		if (i >= sizeof(extra) - n) {
+			*err = "too long";
+			return -1;
+		}
+		n += i;
+	}
+	if (camera_forward(cam, (int)code, extra) == -1) {
+		*err = "camera offline";
+		return -1;
+	}
+	return 0;
+}
+
+void
+camera_fill_info(struct camera *cam)
+{
+	struct cam_info			*ci = &cam->cam_info;
+	const struct media_stats	*ms;
+
+	ci->ci_viewers = cam->cam_viewers;
+	if (cam->cam_media == NULL)
+		return;
+	ms = media_stats(cam->cam_media);
+	ci->ci_drop_incomplete = ms->drop_incomplete;
+	ci->ci_drop_size = ms->drop_size;
+	ci->ci_drop_jpeg = ms->drop_jpeg;
+	ci->ci_drop_toobig = ms->drop_toobig;
+	ci->ci_dropped = ms->drop_incomplete + ms->drop_size + ms->drop_jpeg +
+	    ms->drop_toobig + ci->ci_drop_backlog;
+	ci->ci_packets = ms->packets;
+	ci->ci_packets_dup = ms->packets_dup;
+	ci->ci_packets_late = ms->packets_late;
+	ci->ci_confirms = ms->confirms;
+	ci->ci_audio_chunks = ms->audio_chunks;
+}
+
+void
+camera_publish(struct camera *cam)
+{
+	cam->cam_dirty = 0;
+	camera_fill_info(cam);
+	engine_send_web(IMSG_CAM_STATE, &cam->cam_info,
+	    sizeof(cam->cam_info));
+}
+
+void
+camera_changed(struct camera *cam)
+{
+	camera_publish(cam);
+}
+
+void
+camera_publish_all(void)
+{
+	struct camera	*cam;
+
+	RB_FOREACH(cam, camera_tree, &env->e_cameras)
+		camera_publish(cam);
+}
+
+/* Once a second: silence, pending registrations, fps, state to web. */
+void
+camera_second(uint64_t now)
+{
+	struct camconn	*c, *tc;
+	struct camera	*cam, *tcam;
+	struct cam_info	*ci;
+	uint64_t	 old, fps;
+
+	TAILQ_FOREACH_SAFE(c, &pending, cc_entry, tc) {
+		if (now - c->cc_start_ms > CAM_REGISTER_S * 1000ULL) {
+			log_warnx("camera %s: no registration in %d s, closing",
+			    c->cc_addr, CAM_REGISTER_S);
+			conn_free(c);
+		}
+	}
+	RB_FOREACH_SAFE(cam, camera_tree, &env->e_cameras, tcam) {
+		ci = &cam->cam_info;
+		if ((c = cam->cam_conn) != NULL &&
+		    now - c->cc_last_rx_ms > CAM_SILENCE_S * 1000ULL) {
+			log_warnx("camera %s: silent for %d s, offline",
+			    cam->cam_id, CAM_SILENCE_S);
+			conn_free(c);	/* may free cam */
+			continue;
+		}
+		/* fps over the last three seconds */
+		cam->cam_fps_pos = (cam->cam_fps_pos + 1) % 4;
+		cam->cam_fps_frames[cam->cam_fps_pos] = ci->ci_frames;
+		old = cam->cam_fps_frames[(cam->cam_fps_pos + 1) % 4];
+		fps = (ci->ci_frames - old) * 1000 / 3;
+		if (cam->cam_ss == SS_STREAMING || cam->cam_dirty ||
+		    fps != ci->ci_fps_milli) {
+			ci->ci_fps_milli = fps;
+			camera_publish(cam);
+		}
+	}
+}
+
+void
+camera_apply_config(void)
+{
+	struct camera	*cam, *tcam;
+	size_t		 i;
+
+	for (i = 0; i < env->e_ncams; i++)
+		if (camtcp_valid_uid(env->e_cams[i].cc_id))
+			(void)camera_get(env->e_cams[i].cc_id);
+	RB_FOREACH_SAFE(cam, camera_tree, &env->e_cameras, tcam) {
+		camera_config(cam);
+		if (!cam->cam_configured && !env->e_cfg.cg_unknown_accept &&
+		    cam->cam_conn != NULL) {
+			log_info("camera %s: no longer allowed, closing",
+			    cam->cam_id);
+			conn_free(cam->cam_conn);	/* frees cam */
+			continue;
+		}
+		if (!cam->cam_configured && cam->cam_conn == NULL) {
+			camera_free(cam);
+			continue;
+		}
+		stream_update(cam, proc_now_ms());
+		camera_publish(cam);
+	}
+}
+
+void
+camera_free_all(void)
+{
+	struct camconn	*c;
+	struct camera	*cam;
+
+	while ((c = TAILQ_FIRST(&pending)) != NULL)
+		conn_free(c);
+	while ((cam = RB_ROOT(&env->e_cameras)) != NULL) {
+		if (cam->cam_conn != NULL) {
+			cam->cam_configured = 0;
+			conn_free(cam->cam_conn);
+		} else
+			camera_free(cam);
+	}
+}

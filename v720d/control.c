@@ -1,0 +1,331 @@
+/*
+ * The control socket (v720ctl): requests over the message channel,
+ * answered from the engine's camera state; reload and log level are
+ * relayed to the parent with the client's id as peerid.  A client that
+ * sends anything malformed is dropped, nobody else.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event.h>
+
+#include "chan.h"
+#include "log.h"
+#include "proc.h"
+#include "engine.h"
+
+#define CTL_MAX_CLIENTS		32
+
+struct ctlconn {
+	TAILQ_ENTRY(ctlconn)	 c_entry;
+	struct chanev		 c_ce;
+	uint32_t		 c_id;
+	int			 c_snapping;
+	char			 c_snap[V720_ID_MAX];
+	uint64_t		 c_snap_deadline;
+};
+TAILQ_HEAD(ctlconn_list, ctlconn);
+
+static struct ctlconn_list	clients = TAILQ_HEAD_INITIALIZER(clients);
+static size_t			nclients;
+static uint32_t			next_id = 1;
+
+static void
+ctl_freelater(int fd, short ev, void *arg)
+{
+	free(arg);
+}
+
+static void
+ctl_snap_done(struct ctlconn *c)
+{
+	struct camera	*cam;
+
+	if (!c->c_snapping)
+		return;
+	c->c_snapping = 0;
+	if ((cam = camera_find(c->c_snap)) != NULL && cam->cam_snapwait > 0) {
+		cam->cam_snapwait--;
+		stream_update(cam, proc_now_ms());
+	}
+}
+
+/*
+ * Called from inside the channel's dispatch too: the struct is freed
+ * from the event loop, after the handler has returned.
+ */
+static void
+ctl_drop(struct ctlconn *c, const char *why)
+{
+	struct timeval	tv = { 0, 0 };
+
+	if (why != NULL)
+		log_warnx("control client %u: %s, dropped", c->c_id, why);
+	ctl_snap_done(c);
+	TAILQ_REMOVE(&clients, c, c_entry);
+	nclients--;
+	chanev_clear(&c->c_ce);
+	if (event_once(-1, EV_TIMEOUT, ctl_freelater, c, &tv) == -1)
+		log_warnx("%s: event_once failed, leaking", __func__);
+}
+
+static int
+ctl_reply(struct ctlconn *c, uint32_t type, const void *p, size_t len)
+{
+	if (chanev_compose(&c->c_ce, type, 0, -1, p, len) == -1) {
+		ctl_drop(c, "not reading its replies");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+ctl_fail(struct ctlconn *c, const char *msg)
+{
+	return ctl_reply(c, IMSG_CTL_FAIL, msg, strlen(msg) + 1);
+}
+
+static int
+ctl_camera(struct ctlconn *c, struct camera *cam)
+{
+	camera_fill_info(cam);
+	return ctl_reply(c, IMSG_CTL_CAMERA, &cam->cam_info,
+	    sizeof(cam->cam_info));
+}
+
+static struct camera *
+ctl_lookup(struct ctlconn *c, const char *id, int online)
+{
+	struct camera	*cam;
+
+	if ((cam = camera_find(id)) == NULL) {
+		ctl_fail(c, "unknown camera");
+		return NULL;
+	}
+	if (online && cam->cam_conn == NULL) {
+		ctl_fail(c, "camera offline");
+		return NULL;
+	}
+	return cam;
+}
+
+static void
+ctl_snapshot(struct ctlconn *c, struct camera *cam)
+{
+	uint64_t	now = proc_now_ms();
+
+	if (cam->cam_ss == SS_STREAMING && cam->cam_jpeg != NULL &&
+	    now - cam->cam_last_frame_ms < 2000) {
+		ctl_reply(c, IMSG_CTL_FRAME, cam->cam_jpeg, cam->cam_jpeg_len);
+		return;
+	}
+	if (c->c_snapping) {
+		ctl_fail(c, "snapshot already pending");
+		return;
+	}
+	c->c_snapping = 1;
+	strlcpy(c->c_snap, cam->cam_id, sizeof(c->c_snap));
+	c->c_snap_deadline = now + SNAPSHOT_WAIT_MS;
+	cam->cam_snapwait++;
+	stream_update(cam, now);
+}
+
+static void
+ctl_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
+{
+	struct ctlconn	*c = arg;
+	struct camera	*cam;
+	struct ctl_id	 cid;
+	struct ctl_req	 req;
+	struct ctl_set	 set;
+	const char	*err;
+
+	if (m->fd != -1) {
+		close(m->fd);
+		ctl_drop(c, "sent a descriptor");
+		return;
+	}
+	switch (m->hdr.ch_type) {
+	case IMSG_CTL_SHOW_CAMERAS:
+		if (m->len != 0)
+			goto bad;
+		RB_FOREACH(cam, camera_tree, &env->e_cameras)
+			if (ctl_camera(c, cam) == -1)
+				return;
+		ctl_reply(c, IMSG_CTL_END, NULL, 0);
+		break;
+	case IMSG_CTL_SHOW_CAMERA:
+	case IMSG_CTL_SNAPSHOT:
+	case IMSG_CTL_REBOOT:
+		if (m->len != sizeof(cid))
+			goto bad;
+		memcpy(&cid, m->data, sizeof(cid));
+		if (chan_strfield(cid.id, sizeof(cid.id)))
+			goto bad;
+		if ((cam = ctl_lookup(c, cid.id,
+		    m->hdr.ch_type != IMSG_CTL_SHOW_CAMERA)) == NULL)
+			break;
+		if (m->hdr.ch_type == IMSG_CTL_SHOW_CAMERA) {
+			if (ctl_camera(c, cam) == 0)
+				ctl_reply(c, IMSG_CTL_END, NULL, 0);
+		} else if (m->hdr.ch_type == IMSG_CTL_SNAPSHOT)
+			ctl_snapshot(c, cam);
+		else if (camera_forward(cam, 299, ",\"reboot\":1") == -1)
+			ctl_fail(c, "camera offline");
+		else
+			ctl_reply(c, IMSG_CTL_OK, NULL, 0);
+		break;
+	case IMSG_CTL_STREAM:
+		if (m->len != sizeof(req))
+			goto bad;
+		memcpy(&req, m->data, sizeof(req));
+		if (chan_strfield(req.id, sizeof(req.id)))
+			goto bad;
+		if ((cam = ctl_lookup(c, req.id, req.value != 0)) == NULL)
+			break;
+		cam->cam_manual = req.value != 0;
+		if (!cam->cam_manual && !stream_wanted(cam))
+			stream_stop(cam, 1);
+		stream_update(cam, proc_now_ms());
+		camera_changed(cam);
+		ctl_reply(c, IMSG_CTL_OK, NULL, 0);
+		break;
+	case IMSG_CTL_SET:
+		if (m->len != sizeof(set))
+			goto bad;
+		memcpy(&set, m->data, sizeof(set));
+		if (chan_strfield(set.id, sizeof(set.id)) ||
+		    chan_strfield(set.key, sizeof(set.key)) ||
+		    chan_strfield(set.value, sizeof(set.value)))
+			goto bad;
+		if ((cam = ctl_lookup(c, set.id, 1)) == NULL)
+			break;
+		if (camera_set(cam, set.key, set.value, &err) == -1)
+			ctl_fail(c, err);
+		else
+			ctl_reply(c, IMSG_CTL_OK, NULL, 0);
+		break;
+	case IMSG_CTL_RELOAD:
+	case IMSG_CTL_VERBOSE:
+		if (m->len != (m->hdr.ch_type == IMSG_CTL_RELOAD ? 0 :
+		    sizeof(int32_t)))
+			goto bad;
+		if (chanev_compose(&env->e_parent, m->hdr.ch_type, c->c_id, -1,
+		    m->data, m->len) == -1)
+			ctl_fail(c, "cannot reach the parent");
+		break;
+	default:
+		goto bad;
+	}
+	return;
+bad:
+	ctl_drop(c, "malformed request");
+}
+
+static void
+ctl_closed(struct chanev *ce, void *arg)
+{
+	ctl_drop(arg, NULL);
+}
+
+void
+control_listener_accept(int fd, short ev, void *arg)
+{
+	struct listener	*l = arg;
+	struct ctlconn	*c;
+	int		 s;
+
+	if ((s = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) ==
+	    -1) {
+		if (errno == EMFILE || errno == ENFILE) {
+			log_warn("control accept");
+			engine_accept_pause(l);
+		}
+		return;
+	}
+	if (nclients >= CTL_MAX_CLIENTS) {
+		log_warnx("control: too many clients, refusing one");
+		close(s);
+		return;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		close(s);
+		return;
+	}
+	if (chanev_init(&c->c_ce, s, ctl_dispatch, ctl_closed, c) == -1) {
+		log_warn("control client");
+		close(s);
+		free(c);
+		return;
+	}
+	c->c_id = next_id++;
+	if (next_id == 0)
+		next_id = 1;
+	TAILQ_INSERT_TAIL(&clients, c, c_entry);
+	nclients++;
+}
+
+void
+control_parent_reply(uint32_t type, uint32_t peerid, const void *p,
+    size_t len)
+{
+	struct ctlconn	*c;
+
+	TAILQ_FOREACH(c, &clients, c_entry)
+		if (c->c_id == peerid)
+			break;
+	if (c == NULL)
+		return;		/* the client left meanwhile */
+	if (type == IMSG_CTL_FAIL && (len == 0 ||
+	    memchr(p, '\0', len) == NULL)) {
+		ctl_fail(c, "failed");
+		return;
+	}
+	ctl_reply(c, type, type == IMSG_CTL_FAIL ? p : NULL,
+	    type == IMSG_CTL_FAIL ? len : 0);
+}
+
+/* A new frame from cam: answer the snapshots waiting for it. */
+void
+control_frame(struct camera *cam)
+{
+	struct ctlconn	*c, *tmp;
+
+	TAILQ_FOREACH_SAFE(c, &clients, c_entry, tmp) {
+		if (!c->c_snapping || strcmp(c->c_snap, cam->cam_id) != 0)
+			continue;
+		ctl_snap_done(c);
+		ctl_reply(c, IMSG_CTL_FRAME, cam->cam_jpeg, cam->cam_jpeg_len);
+	}
+}
+
+void
+control_tick(uint64_t now)
+{
+	struct ctlconn	*c, *tmp;
+
+	TAILQ_FOREACH_SAFE(c, &clients, c_entry, tmp) {
+		if (c->c_snapping && now >= c->c_snap_deadline) {
+			ctl_snap_done(c);
+			ctl_fail(c, "timeout");
+		}
+	}
+}
+
+void
+control_free_all(void)
+{
+	struct ctlconn	*c;
+
+	while ((c = TAILQ_FIRST(&clients)) != NULL) {
+		TAILQ_REMOVE(&clients, c, c_entry);
+		chanev_clear(&c->c_ce);
+		free(c);
+	}
+	nclients = 0;
+}

@@ -1,0 +1,550 @@
+/*
+ * The camera engine process: setup, the parent and web channels, the
+ * config push and the listeners it hands us, the stream timer.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <event.h>
+
+#include "chan.h"
+#include "log.h"
+#include "msg.h"
+#include "proc.h"
+#include "engine.h"
+
+#define LAT_BUCKETS	20001	/* 1 us each; the last one is "more" */
+
+struct engine		*env;
+
+/* Config being received, between IMSG_CFG_START and IMSG_CFG_END. */
+static struct {
+	int			 active;
+	struct cfg_global	 cfg;
+	struct listener_list	 listeners;
+	struct cfg_camera	*cams;
+	size_t			 ncams;
+} pend;
+
+static uint32_t		 lat_hist[LAT_BUCKETS];
+static uint64_t		 lat_count;
+
+static void	engine_dispatch_parent(struct chanev *, struct chan_msg *,
+		    void *);
+static void	engine_dispatch_web(struct chanev *, struct chan_msg *, void *);
+static void	engine_parent_closed(struct chanev *, void *);
+static void	engine_web_closed(struct chanev *, void *);
+static void	engine_shutdown(void);
+
+uint64_t
+engine_now_ms(void)
+{
+	return proc_now_ms();
+}
+
+void
+engine_latency(uint64_t ns)
+{
+	uint64_t	us = ns / 1000;
+
+	lat_hist[us < LAT_BUCKETS - 1 ? us : LAT_BUCKETS - 1]++;
+	lat_count++;
+}
+
+static uint64_t
+lat_pct(unsigned pct)
+{
+	uint64_t	want, seen = 0;
+	size_t		i;
+
+	if (lat_count == 0)
+		return 0;
+	want = (lat_count * pct + 99) / 100;
+	for (i = 0; i < LAT_BUCKETS; i++) {
+		seen += lat_hist[i];
+		if (seen >= want)
+			return i;
+	}
+	return LAT_BUCKETS - 1;
+}
+
+static void
+engine_log_stats(void)
+{
+	log_info("stats: cameras %zu, frames out %llu, latency p50 %llu us "
+	    "p99 %llu us (%llu samples), udp unknown %llu, udp bad %llu",
+	    env->e_ncameras, (unsigned long long)env->e_frames_out,
+	    (unsigned long long)lat_pct(50), (unsigned long long)lat_pct(99),
+	    (unsigned long long)lat_count,
+	    (unsigned long long)env->e_udp_unknown,
+	    (unsigned long long)env->e_udp_bad);
+}
+
+static void
+engine_sig(int sig, short ev, void *arg)
+{
+	switch (sig) {
+	case SIGTERM:
+	case SIGINT:
+		engine_shutdown();
+		break;
+	case SIGUSR1:
+		engine_log_stats();
+		break;
+	}
+}
+
+static void
+engine_tick(int fd, short ev, void *arg)
+{
+	uint64_t	now = proc_now_ms();
+
+	stream_tick(now);
+	control_tick(now);
+	if (++env->e_ticks % (1000 / ENGINE_TICK_MS) == 0)
+		camera_second(now);
+}
+
+void
+engine_main(int debug, int verbose, const char *user, const char *chroot)
+{
+	static struct event	 ev_term, ev_int, ev_usr1;
+	struct timeval		 tv = { 0, ENGINE_TICK_MS * 1000 };
+
+	log_init(debug, LOG_DAEMON);
+	log_setverbose(verbose);
+	log_procinit("engine");
+	proc_title("camera engine");
+	proc_privdrop(user ? user : PROC_DEFAULT_USER,
+	    chroot ? chroot : PROC_DEFAULT_CHROOT);
+
+	if ((env = calloc(1, sizeof(*env))) == NULL)
+		fatal("%s", __func__);
+	TAILQ_INIT(&env->e_listeners);
+	RB_INIT(&env->e_cameras);
+	TAILQ_INIT(&env->e_active);
+	TAILQ_INIT(&pend.listeners);
+
+	event_init();
+	signal_set(&ev_term, SIGTERM, engine_sig, NULL);
+	signal_set(&ev_int, SIGINT, engine_sig, NULL);
+	signal_set(&ev_usr1, SIGUSR1, engine_sig, NULL);
+	signal_add(&ev_term, NULL);
+	signal_add(&ev_int, NULL);
+	signal_add(&ev_usr1, NULL);
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (chanev_init(&env->e_parent, PROC_PARENT_FD, engine_dispatch_parent,
+	    engine_parent_closed, NULL) == -1)
+		fatal("parent channel");
+
+	event_set(&env->e_tick, -1, EV_PERSIST, engine_tick, NULL);
+	event_add(&env->e_tick, &tv);
+
+	log_debug("started");
+	event_dispatch();
+	engine_shutdown();
+}
+
+static void
+listener_free(struct listener *l)
+{
+	if (event_initialized(&l->l_ev))
+		event_del(&l->l_ev);
+	if (event_initialized(&l->l_pause))
+		event_del(&l->l_pause);
+	if (l->l_fd != -1)
+		close(l->l_fd);
+	free(l);
+}
+
+static void
+engine_shutdown(void)
+{
+	struct listener	*l;
+
+	engine_log_stats();
+	control_free_all();
+	camera_free_all();
+	boot_free_all();
+	while ((l = TAILQ_FIRST(&env->e_listeners)) != NULL) {
+		TAILQ_REMOVE(&env->e_listeners, l, l_entry);
+		listener_free(l);
+	}
+	while ((l = TAILQ_FIRST(&pend.listeners)) != NULL) {
+		TAILQ_REMOVE(&pend.listeners, l, l_entry);
+		listener_free(l);
+	}
+	free(pend.cams);
+	free(env->e_cams);
+	if (env->e_web_up)
+		chanev_clear(&env->e_web);
+	chanev_clear(&env->e_parent);
+	free(env);
+	env = NULL;
+	exit(0);
+}
+
+static void
+engine_parent_closed(struct chanev *ce, void *arg)
+{
+	log_debug("parent went away");
+	engine_shutdown();
+}
+
+static void
+listener_resume(int fd, short ev, void *arg)
+{
+	struct listener	*l = arg;
+
+	event_add(&l->l_ev, NULL);
+}
+
+void
+engine_accept_pause(struct listener *l)
+{
+	struct timeval	tv = { 1, 0 };
+
+	/* Out of descriptors: stop accepting for a second, like relayd. */
+	event_del(&l->l_ev);
+	evtimer_set(&l->l_pause, listener_resume, l);
+	evtimer_add(&l->l_pause, &tv);
+}
+
+static void
+listener_start(struct listener *l)
+{
+	void	(*cb)(int, short, void *);
+	int	  flags;
+
+	if ((flags = fcntl(l->l_fd, F_GETFL)) == -1 ||
+	    fcntl(l->l_fd, F_SETFL, flags | O_NONBLOCK) == -1)
+		fatal("%s: fcntl", __func__);
+	switch (l->l_kind) {
+	case LISTEN_CAMERA_TCP:
+		cb = camera_listener_accept;
+		break;
+	case LISTEN_CAMERA_UDP:
+		cb = udp_listener_read;
+		break;
+	case LISTEN_BOOTSTRAP:
+		cb = boot_listener_accept;
+		break;
+	default:
+		cb = control_listener_accept;
+		break;
+	}
+	event_set(&l->l_ev, l->l_fd, EV_READ | EV_PERSIST, cb, l);
+	event_add(&l->l_ev, NULL);
+	log_debug("listening: kind %d %s port %u", l->l_kind, l->l_addr,
+	    l->l_port);
+}
+
+/*
+ * Keep a listener we have if the new config has the same (kind, addr,
+ * port): its new fd (a dup of the same socket) is closed.  Everything else
+ * is swapped.  Connections accepted earlier are not touched.
+ */
+static void
+engine_apply_listeners(void)
+{
+	struct listener	*n, *o, *tmp;
+	struct listener_list keep;
+
+	TAILQ_INIT(&keep);
+	while ((n = TAILQ_FIRST(&pend.listeners)) != NULL) {
+		TAILQ_REMOVE(&pend.listeners, n, l_entry);
+		TAILQ_FOREACH(o, &env->e_listeners, l_entry) {
+			if (o->l_kind == n->l_kind && o->l_port == n->l_port &&
+			    strcmp(o->l_addr, n->l_addr) == 0)
+				break;
+		}
+		if (o != NULL) {
+			TAILQ_REMOVE(&env->e_listeners, o, l_entry);
+			TAILQ_INSERT_TAIL(&keep, o, l_entry);
+			listener_free(n);
+		} else {
+			listener_start(n);
+			TAILQ_INSERT_TAIL(&keep, n, l_entry);
+		}
+	}
+	TAILQ_FOREACH_SAFE(o, &env->e_listeners, l_entry, tmp) {
+		TAILQ_REMOVE(&env->e_listeners, o, l_entry);
+		log_debug("closing listener kind %d %s port %u", o->l_kind,
+		    o->l_addr, o->l_port);
+		listener_free(o);
+	}
+	TAILQ_CONCAT(&env->e_listeners, &keep, l_entry);
+}
+
+static void
+engine_cfg_end(void)
+{
+	env->e_cfg = pend.cfg;
+	free(env->e_cams);
+	env->e_cams = pend.cams;
+	env->e_ncams = pend.ncams;
+	pend.cams = NULL;
+	pend.ncams = 0;
+	pend.active = 0;
+	engine_apply_listeners();
+	camera_apply_config();
+	log_setverbose(env->e_cfg.cg_verbose > log_getverbose() ?
+	    env->e_cfg.cg_verbose : log_getverbose());
+	log_debug("configuration applied: %zu cameras configured, unknown "
+	    "cameras %s", env->e_ncams,
+	    env->e_cfg.cg_unknown_accept ? "accepted" : "rejected");
+	chanev_compose(&env->e_parent, IMSG_CFG_DONE, 0, -1, NULL, 0);
+}
+
+const struct cfg_camera *
+engine_camcfg(const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < env->e_ncams; i++)
+		if (strcmp(env->e_cams[i].cc_id, id) == 0)
+			return &env->e_cams[i];
+	return NULL;
+}
+
+static void
+engine_new_peer(int fd)
+{
+	struct camera	*cam;
+
+	if (env->e_web_up)
+		chanev_clear(&env->e_web);
+	if (chanev_init(&env->e_web, fd, engine_dispatch_web,
+	    engine_web_closed, NULL) == -1)
+		fatal("web channel");
+	env->e_web_up = 1;
+	/* The new web process re-sends the viewer counts it has. */
+	RB_FOREACH(cam, camera_tree, &env->e_cameras)
+		cam->cam_viewers = 0;
+	camera_publish_all();
+}
+
+static void
+engine_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
+{
+	struct listener		*l;
+	struct cfg_listen	 cl;
+	struct cfg_camera	*cc;
+	int32_t			 v;
+
+	switch (m->hdr.ch_type) {
+	case IMSG_CFG_START:
+		if (m->len != sizeof(pend.cfg))
+			fatalx("%s: bad CFG_START", __func__);
+		while ((l = TAILQ_FIRST(&pend.listeners)) != NULL) {
+			TAILQ_REMOVE(&pend.listeners, l, l_entry);
+			listener_free(l);
+		}
+		free(pend.cams);
+		pend.cams = NULL;
+		pend.ncams = 0;
+		memcpy(&pend.cfg, m->data, sizeof(pend.cfg));
+		if (chan_strfield(pend.cfg.cg_user, sizeof(pend.cfg.cg_user)) ||
+		    chan_strfield(pend.cfg.cg_server_addr,
+		    sizeof(pend.cfg.cg_server_addr)) ||
+		    chan_strfield(pend.cfg.cg_control_path,
+		    sizeof(pend.cfg.cg_control_path)))
+			fatalx("%s: bad CFG_START strings", __func__);
+		pend.active = 1;
+		break;
+	case IMSG_CFG_LISTEN:
+		if (!pend.active || m->len != sizeof(cl) || m->fd == -1)
+			fatalx("%s: bad CFG_LISTEN", __func__);
+		memcpy(&cl, m->data, sizeof(cl));
+		if (chan_strfield(cl.cl_addr, sizeof(cl.cl_addr)) ||
+		    cl.cl_kind < LISTEN_CAMERA_TCP ||
+		    cl.cl_kind > LISTEN_CONTROL)
+			fatalx("%s: bad CFG_LISTEN fields", __func__);
+		if ((l = calloc(1, sizeof(*l))) == NULL)
+			fatal("%s", __func__);
+		l->l_kind = cl.cl_kind;
+		l->l_port = cl.cl_port;
+		strlcpy(l->l_addr, cl.cl_addr, sizeof(l->l_addr));
+		l->l_fd = m->fd;
+		TAILQ_INSERT_TAIL(&pend.listeners, l, l_entry);
+		break;
+	case IMSG_CFG_CAMERA:
+		if (!pend.active || m->len != sizeof(*cc))
+			fatalx("%s: bad CFG_CAMERA", __func__);
+		if (pend.ncams >= ENGINE_MAX_CAMERAS) {
+			log_warnx("more than %d cameras configured, ignoring "
+			    "the rest", ENGINE_MAX_CAMERAS);
+			break;
+		}
+		if ((cc = reallocarray(pend.cams, pend.ncams + 1,
+		    sizeof(*cc))) == NULL)
+			fatal("%s", __func__);
+		pend.cams = cc;
+		cc = &pend.cams[pend.ncams];
+		memcpy(cc, m->data, sizeof(*cc));
+		if (chan_strfield(cc->cc_id, sizeof(cc->cc_id)) ||
+		    chan_strfield(cc->cc_name, sizeof(cc->cc_name)))
+			fatalx("%s: bad CFG_CAMERA strings", __func__);
+		pend.ncams++;
+		break;
+	case IMSG_CFG_WEBUSER:
+	case IMSG_CFG_TLS_CERT:
+	case IMSG_CFG_TLS_KEY:
+		/* Not ours; a parent may send them to everyone. */
+		if (m->fd != -1)
+			close(m->fd);
+		break;
+	case IMSG_CFG_END:
+		if (!pend.active)
+			fatalx("%s: CFG_END without START", __func__);
+		engine_cfg_end();
+		break;
+	case IMSG_CFG_PEER:
+		if (m->fd == -1)
+			fatalx("%s: CFG_PEER without fd", __func__);
+		engine_new_peer(m->fd);
+		break;
+	case IMSG_CTL_VERBOSE:
+		if (m->len != sizeof(v))
+			fatalx("%s: bad CTL_VERBOSE", __func__);
+		memcpy(&v, m->data, sizeof(v));
+		log_setverbose(v);
+		log_info("log level %d", v);
+		break;
+	case IMSG_CTL_OK:
+	case IMSG_CTL_FAIL:
+		control_parent_reply(m->hdr.ch_type, m->hdr.ch_peerid, m->data,
+		    m->len);
+		break;
+	default:
+		log_debug("%s: unexpected message %u", __func__,
+		    m->hdr.ch_type);
+		if (m->fd != -1)
+			close(m->fd);
+		break;
+	}
+}
+
+static struct camera *
+web_camera(struct chan_msg *m, size_t need, const char *id, size_t idsz)
+{
+	struct camera	*cam;
+
+	if (m->len != need || chan_strfield(id, idsz))
+		fatalx("web sent a malformed message %u", m->hdr.ch_type);
+	if ((cam = camera_find(id)) == NULL)
+		log_debug("web: message %u for unknown camera", m->hdr.ch_type);
+	return cam;
+}
+
+static void
+engine_dispatch_web(struct chanev *ce, struct chan_msg *m, void *arg)
+{
+	struct camera		*cam;
+	struct ctl_req		 req;
+	struct ctl_id		 cid;
+	struct ctl_set		 set;
+	struct web_forward	 wf;
+	const char		*err;
+	uint64_t		 now = proc_now_ms();
+
+	if (m->fd != -1)
+		close(m->fd);
+	switch (m->hdr.ch_type) {
+	case IMSG_WEB_VIEWERS:
+	case IMSG_WEB_STREAM:
+		memset(&req, 0, sizeof(req));
+		if (m->len == sizeof(req))
+			memcpy(&req, m->data, sizeof(req));
+		if ((cam = web_camera(m, sizeof(req), req.id,
+		    sizeof(req.id))) == NULL)
+			break;
+		if (m->hdr.ch_type == IMSG_WEB_VIEWERS) {
+			cam->cam_viewers = req.value > 0 ? req.value : 0;
+			log_debug("%s: %u viewers", cam->cam_id,
+			    cam->cam_viewers);
+		} else {
+			cam->cam_manual = req.value != 0;
+			if (!cam->cam_manual && !stream_wanted(cam))
+				stream_stop(cam, 1);
+		}
+		stream_update(cam, now);
+		camera_changed(cam);
+		break;
+	case IMSG_WEB_SET:
+		memset(&set, 0, sizeof(set));
+		if (m->len == sizeof(set))
+			memcpy(&set, m->data, sizeof(set));
+		if (chan_strfield(set.key, sizeof(set.key)) ||
+		    chan_strfield(set.value, sizeof(set.value)))
+			fatalx("web sent a malformed WEB_SET");
+		if ((cam = web_camera(m, sizeof(set), set.id,
+		    sizeof(set.id))) == NULL)
+			break;
+		if (camera_set(cam, set.key, set.value, &err) == -1)
+			log_warnx("%s: web set %s %s: %s", cam->cam_id,
+			    set.key, set.value, err);
+		break;
+	case IMSG_WEB_REBOOT:
+		memset(&cid, 0, sizeof(cid));
+		if (m->len == sizeof(cid))
+			memcpy(&cid, m->data, sizeof(cid));
+		if ((cam = web_camera(m, sizeof(cid), cid.id,
+		    sizeof(cid.id))) == NULL)
+			break;
+		if (camera_forward(cam, 299, ",\"reboot\":1") == -1)
+			log_warnx("%s: reboot: camera offline", cam->cam_id);
+		break;
+	case IMSG_WEB_FORWARD:
+		memset(&wf, 0, sizeof(wf));
+		if (m->len == sizeof(wf))
+			memcpy(&wf, m->data, sizeof(wf));
+		if (chan_strfield(wf.wf_json, sizeof(wf.wf_json)))
+			fatalx("web sent a malformed WEB_FORWARD");
+		if ((cam = web_camera(m, sizeof(wf), wf.wf_id,
+		    sizeof(wf.wf_id))) == NULL)
+			break;
+		if (camera_web_forward(cam, wf.wf_json, strlen(wf.wf_json),
+		    &err) == -1)
+			log_warnx("%s: web forward refused: %s", cam->cam_id,
+			    err);
+		break;
+	default:
+		log_debug("%s: unexpected message %u", __func__,
+		    m->hdr.ch_type);
+		break;
+	}
+}
+
+static void
+engine_web_closed(struct chanev *ce, void *arg)
+{
+	struct camera	*cam;
+	uint64_t	 now = proc_now_ms();
+
+	log_debug("web channel closed");
+	chanev_clear(&env->e_web);
+	env->e_web_up = 0;
+	/* Its viewers are gone; the idle timeout starts now. */
+	RB_FOREACH(cam, camera_tree, &env->e_cameras) {
+		cam->cam_viewers = 0;
+		stream_update(cam, now);
+	}
+}
+
+void
+engine_send_web(uint32_t type, const void *data, size_t len)
+{
+	if (env->e_web_up)
+		chanev_compose(&env->e_web, type, 0, -1, data, len);
+}

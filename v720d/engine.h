@@ -1,0 +1,195 @@
+/*
+ * The camera engine: the unprivileged child that speaks to cameras
+ * (bootstrap HTTP, camera TCP and UDP, the data channel state machine)
+ * and serves the control socket.  Shared by engine.c, camera.c,
+ * stream.c, udp.c, bootstrap.c and control.c.
+ */
+#ifndef V720_ENGINE_H
+#define V720_ENGINE_H
+
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/tree.h>
+
+#include <stdint.h>
+
+#include <event.h>
+
+#include "chan.h"
+#include "msg.h"
+#include "camtcp.h"
+
+struct media;
+
+#define ENGINE_MAX_CAMERAS	4096	/* known + connected cameras */
+#define ENGINE_MAX_PENDING	256	/* TCP connections not registered yet */
+#define ENGINE_TICK_MS		100	/* stream timer: 605s, steps */
+#define CAM_SILENCE_S		30	/* no byte for this long: offline */
+#define CAM_REGISTER_S		30	/* time to send code 100 */
+#define CAM_OUTQ_MAX		(64 * 1024)	/* unsent TCP bytes */
+#define STREAM_STEP_MS		3000	/* wait for 12/51, base info */
+#define STREAM_RETRIES		3	/* per step */
+#define STREAM_PROBES		3	/* code 50s sent */
+#define STREAM_PROBE_MS		150
+#define STREAM_WATCHDOG_MS	5000	/* no frame while wanted: restart */
+#define STREAM_BACKOFF_MS	10000	/* after a failed setup */
+#define SNAPSHOT_WAIT_MS	10000
+
+void	engine_main(int debug, int verbose, const char *user,
+	    const char *chroot);
+
+/* Data channel (stream.c). */
+enum stream_state {
+	SS_IDLE = 0,
+	SS_NAT,		/* sent 11, waiting for 12 (TCP) and 51 (UDP) */
+	SS_PROBE,	/* sending 50, camera answers 51 */
+	SS_BASEINFO,	/* sent 53, 298, 4: waiting for the base info */
+	SS_STREAMING,	/* sent 3 */
+};
+
+struct camconn;
+
+struct camera {
+	RB_ENTRY(camera)	 cam_entry;	/* by uid */
+	RB_ENTRY(camera)	 cam_peer_entry;	/* by UDP (addr, port) */
+	TAILQ_ENTRY(camera)	 cam_active_entry;	/* stream not idle */
+	char			 cam_id[V720_ID_MAX];
+	struct cam_info		 cam_info;	/* state + counters sent out */
+	struct camconn		*cam_conn;	/* NULL: offline */
+
+	/* config */
+	int			 cam_configured;
+	uint32_t		 cam_idle_timeout;	/* seconds */
+
+	/* who wants the stream */
+	uint32_t		 cam_viewers;	/* from web */
+	int			 cam_manual;	/* stream start */
+	uint32_t		 cam_snapwait;	/* control snapshot waiters */
+	uint64_t		 cam_unwanted_ms;	/* since, 0 = wanted */
+
+	/* data channel */
+	enum stream_state	 cam_ss;
+	int			 cam_active;	/* on the active list */
+	int			 cam_ss_retries;
+	uint64_t		 cam_ss_deadline;	/* ms */
+	uint64_t		 cam_ss_next_try;	/* ms, after a failure */
+	int			 cam_probes;
+	uint64_t		 cam_probe_next;	/* ms */
+	char			 cam_client[CAMTCP_CLIENTID_LEN + 1];
+	struct sockaddr_storage	 cam_peer;
+	socklen_t		 cam_peerlen;
+	int			 cam_peer_known;	/* in the peer tree */
+	int			 cam_udpfd;	/* socket its datagrams hit */
+	struct media		*cam_media;
+	uint64_t		 cam_last_frame_ms;
+	uint64_t		 cam_stream_ms;	/* forward 3 sent */
+
+	/* newest frame, for snapshots */
+	uint8_t			*cam_jpeg;
+	size_t			 cam_jpeg_len;
+	uint64_t		 cam_frame_seq;
+	uint64_t		 cam_audio_seq;
+
+	/* fps over the last seconds */
+	uint64_t		 cam_fps_frames[4];
+	unsigned		 cam_fps_pos;
+	int			 cam_dirty;	/* state changed, send */
+};
+
+RB_HEAD(camera_tree, camera);
+RB_PROTOTYPE(camera_tree, camera, cam_entry, camera_cmp);
+TAILQ_HEAD(camera_list, camera);
+
+struct listener {
+	TAILQ_ENTRY(listener)	 l_entry;
+	uint8_t			 l_kind;
+	uint16_t		 l_port;
+	char			 l_addr[V720_ADDR_MAX];
+	int			 l_fd;
+	struct event		 l_ev;
+	struct event		 l_pause;	/* accept paused on EMFILE */
+};
+TAILQ_HEAD(listener_list, listener);
+
+struct engine {
+	struct chanev		 e_parent;
+	struct chanev		 e_web;
+	int			 e_web_up;
+	struct cfg_global	 e_cfg;
+	struct cfg_camera	*e_cams;	/* configured cameras */
+	size_t			 e_ncams;
+	struct listener_list	 e_listeners;
+	struct camera_tree	 e_cameras;
+	size_t			 e_ncameras;
+	struct camera_list	 e_active;	/* cameras with a stream */
+	struct event		 e_tick;
+	unsigned		 e_ticks;
+	/* counters (bench, debug) */
+	uint64_t		 e_udp_unknown;
+	uint64_t		 e_udp_bad;
+	uint64_t		 e_frames_out;
+};
+
+extern struct engine	*env;
+
+/* engine.c */
+void		 engine_send_web(uint32_t, const void *, size_t);
+const struct cfg_camera *engine_camcfg(const char *id);
+void		 engine_latency(uint64_t ns);
+void		 engine_accept_pause(struct listener *);
+uint64_t	 engine_now_ms(void);
+
+/* camera.c */
+struct camera	*camera_find(const char *id);
+struct camera	*camera_get(const char *id);	/* find or create */
+void		 camera_apply_config(void);
+void		 camera_listener_accept(int, short, void *);
+int		 camera_send(struct camera *, uint16_t cmd, const void *, size_t);
+int		 camera_forward(struct camera *, int code, const char *extra);
+void		 camera_changed(struct camera *);
+void		 camera_publish(struct camera *);	/* IMSG_CAM_STATE */
+void		 camera_publish_all(void);
+void		 camera_second(uint64_t now_ms);
+void		 camera_fill_info(struct camera *);
+int		 camera_set(struct camera *, const char *key, const char *val,
+		    const char **err);
+int		 camera_web_forward(struct camera *, const char *json, size_t,
+		    const char **err);
+void		 camera_free_all(void);
+
+/* stream.c */
+int		 stream_wanted(const struct camera *);
+void		 stream_update(struct camera *, uint64_t now_ms);
+void		 stream_tick(uint64_t now_ms);
+void		 stream_stop(struct camera *, int send_stop);
+void		 stream_camera_json(struct camera *, const struct camjson *);
+void		 stream_udp_probe(struct camera *, const struct sockaddr *,
+		    socklen_t, int fd);
+void		 stream_media(struct camera *, const struct wire_hdr *,
+		    const uint8_t *, size_t);
+void		 stream_free(struct camera *);
+
+/* udp.c */
+void		 udp_listener_read(int, short, void *);
+int		 udp_send(struct camera *, uint16_t cmd, const void *, size_t);
+int		 udp_sendto(int fd, const struct sockaddr *, socklen_t,
+		    uint16_t cmd, const void *, size_t);
+void		 udp_peer_set(struct camera *, const struct sockaddr *,
+		    socklen_t, int fd);
+void		 udp_peer_clear(struct camera *);
+
+/* bootstrap.c */
+void		 boot_listener_accept(int, short, void *);
+const char	*boot_pwd(const char *uid);
+void		 boot_free_all(void);
+
+/* control.c */
+void		 control_listener_accept(int, short, void *);
+void		 control_parent_reply(uint32_t type, uint32_t peerid,
+		    const void *, size_t);
+void		 control_frame(struct camera *);
+void		 control_tick(uint64_t now_ms);
+void		 control_free_all(void);
+
+#endif

@@ -1,0 +1,434 @@
+/*
+ * The data channel of one camera (PROTOCOL.md sections 4-6): code 11 on
+ * TCP, 20/21 and 51 on UDP, probes (50), then 53, forward 298, forward 4
+ * and forward 3; media in, 605s out; forward 0 after the idle timeout.
+ * Every step has a deadline and a bounded number of retries, and a
+ * stream that stops delivering frames while wanted is restarted.
+ */
+#include <sys/types.h>
+#include <sys/uio.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "proc.h"
+#include "media.h"
+#include "engine.h"
+
+static void	stream_frame(void *, const uint8_t *, size_t, uint64_t);
+static void	stream_audio(void *, uint8_t, const uint8_t *, size_t,
+		    uint64_t);
+
+static const struct media_cb	stream_cb = { stream_frame, stream_audio };
+
+int
+stream_wanted(const struct camera *cam)
+{
+	return cam->cam_conn != NULL && (cam->cam_viewers > 0 ||
+	    cam->cam_manual || cam->cam_snapwait > 0 ||
+	    cam->cam_info.ci_stream_always);
+}
+
+static void
+stream_set_state(struct camera *cam, enum stream_state ss)
+{
+	uint8_t	state;
+
+	cam->cam_ss = ss;
+	if (cam->cam_conn == NULL)
+		state = CAM_OFFLINE;
+	else if (ss == SS_IDLE)
+		state = CAM_ONLINE;
+	else if (ss == SS_STREAMING)
+		state = CAM_STREAMING;
+	else
+		state = CAM_CONNECTING;
+	if (ss != SS_IDLE && !cam->cam_active) {
+		TAILQ_INSERT_TAIL(&env->e_active, cam, cam_active_entry);
+		cam->cam_active = 1;
+	} else if (ss == SS_IDLE && cam->cam_active) {
+		TAILQ_REMOVE(&env->e_active, cam, cam_active_entry);
+		cam->cam_active = 0;
+	}
+	if (state != cam->cam_info.ci_state) {
+		cam->cam_info.ci_state = state;
+		camera_changed(cam);
+	}
+}
+
+static int
+stream_send_nat(struct camera *cam)
+{
+	char	js[256];
+	int	n;
+
+	if ((n = camtcp_json_nat(js, sizeof(js), cam->cam_client)) == -1)
+		return -1;
+	return camera_send(cam, WIRE_CMD_JSON, js, n);
+}
+
+static void
+stream_begin(struct camera *cam, uint64_t now)
+{
+	if (cam->cam_media == NULL &&
+	    (cam->cam_media = media_new(&stream_cb, cam)) == NULL) {
+		log_warn("camera %s: media_new", cam->cam_id);
+		cam->cam_ss_next_try = now + STREAM_BACKOFF_MS;
+		return;
+	}
+	media_reset(cam->cam_media);
+	udp_peer_clear(cam);
+	camtcp_clientid(cam->cam_client);
+	cam->cam_ss_retries = 0;
+	cam->cam_ss_deadline = now + STREAM_STEP_MS;
+	log_debug("camera %s: requesting a data channel", cam->cam_id);
+	stream_set_state(cam, SS_NAT);
+	if (stream_send_nat(cam) == -1)
+		stream_stop(cam, 0);
+}
+
+void
+stream_stop(struct camera *cam, int send_stop)
+{
+	if (cam->cam_ss == SS_IDLE)
+		return;
+	if (send_stop && cam->cam_conn != NULL) {
+		log_info("camera %s: stopping the stream", cam->cam_id);
+		camera_forward(cam, 0, NULL);
+	}
+	udp_peer_clear(cam);
+	if (cam->cam_media != NULL)
+		media_reset(cam->cam_media);
+	cam->cam_unwanted_ms = 0;
+	stream_set_state(cam, SS_IDLE);
+}
+
+static void
+stream_fail(struct camera *cam, uint64_t now, const char *why)
+{
+	log_warnx("camera %s: data channel: %s; retrying in %d s",
+	    cam->cam_id, why, STREAM_BACKOFF_MS / 1000);
+	stream_stop(cam, 1);
+	cam->cam_ss_next_try = now + STREAM_BACKOFF_MS;
+}
+
+void
+stream_update(struct camera *cam, uint64_t now)
+{
+	if (cam->cam_conn == NULL) {
+		stream_stop(cam, 0);
+		return;
+	}
+	if (stream_wanted(cam)) {
+		cam->cam_unwanted_ms = 0;
+		if (cam->cam_ss == SS_IDLE && now >= cam->cam_ss_next_try)
+			stream_begin(cam, now);
+	} else if (cam->cam_ss != SS_IDLE && cam->cam_unwanted_ms == 0)
+		cam->cam_unwanted_ms = now;
+}
+
+static void
+stream_open(struct camera *cam, uint64_t now)
+{
+	char	js[64], extra[64];
+	int	n;
+
+	/* What the reference servers send once the probes are through. */
+	if ((n = camtcp_json_devstatus(js, sizeof(js))) == -1 ||
+	    camera_send(cam, WIRE_CMD_JSON, js, n) == -1 ||
+	    camera_forward(cam, 298, NULL) == -1)
+		return;
+	snprintf(extra, sizeof(extra), ",\"unixTimer\":%lld",
+	    (long long)time(NULL));
+	if (camera_forward(cam, 4, extra) == -1)
+		return;
+	cam->cam_ss_deadline = now + STREAM_STEP_MS;
+	stream_set_state(cam, SS_BASEINFO);
+}
+
+static void
+stream_play(struct camera *cam, uint64_t now)
+{
+	if (camera_forward(cam, 3, NULL) == -1)
+		return;
+	log_info("camera %s: streaming", cam->cam_id);
+	cam->cam_stream_ms = cam->cam_last_frame_ms = now;
+	stream_set_state(cam, SS_STREAMING);
+}
+
+static void
+stream_confirm(struct camera *cam)
+{
+	uint8_t	buf[MEDIA_CONFIRM_MAX * 4];
+	size_t	len;
+
+	if (cam->cam_media != NULL &&
+	    media_confirm_take(cam->cam_media, buf, sizeof(buf), &len) == 1)
+		udp_send(cam, WIRE_CMD_CONFIRM, buf, len);
+}
+
+static void
+stream_probe(struct camera *cam)
+{
+	char	js[32];
+	int	n;
+
+	if ((n = camtcp_json_probe(js, sizeof(js))) != -1)
+		udp_send(cam, WIRE_CMD_JSON, js, n);
+	cam->cam_probes++;
+}
+
+void
+stream_tick(uint64_t now)
+{
+	struct camera	*cam, *tmp;
+
+	TAILQ_FOREACH_SAFE(cam, &env->e_active, cam_active_entry, tmp) {
+		if (cam->cam_conn == NULL) {
+			stream_stop(cam, 0);
+			continue;
+		}
+		if (!stream_wanted(cam) && cam->cam_unwanted_ms != 0 &&
+		    now - cam->cam_unwanted_ms >=
+		    cam->cam_idle_timeout * 1000ULL) {
+			log_info("camera %s: idle for %u s", cam->cam_id,
+			    cam->cam_idle_timeout);
+			stream_stop(cam, 1);
+			continue;
+		}
+		switch (cam->cam_ss) {
+		case SS_NAT:
+			if (now < cam->cam_ss_deadline)
+				break;
+			if (++cam->cam_ss_retries > STREAM_RETRIES) {
+				stream_fail(cam, now, "no UDP probe answer");
+				break;
+			}
+			log_debug("camera %s: no code 51 yet, asking again",
+			    cam->cam_id);
+			cam->cam_ss_deadline = now + STREAM_STEP_MS;
+			stream_send_nat(cam);
+			break;
+		case SS_PROBE:
+			if (now < cam->cam_probe_next)
+				break;
+			if (cam->cam_probes < STREAM_PROBES) {
+				stream_probe(cam);
+				cam->cam_probe_next = now + STREAM_PROBE_MS;
+			} else
+				stream_open(cam, now);
+			break;
+		case SS_BASEINFO:
+			/* The base info is nice to have, not needed. */
+			if (now >= cam->cam_ss_deadline)
+				stream_play(cam, now);
+			break;
+		case SS_STREAMING:
+			media_tick(cam->cam_media, proc_now_ns());
+			stream_confirm(cam);
+			if (stream_wanted(cam) && now - cam->cam_last_frame_ms >
+			    STREAM_WATCHDOG_MS) {
+				log_warnx("camera %s: no frame for %d s, "
+				    "restarting the stream", cam->cam_id,
+				    STREAM_WATCHDOG_MS / 1000);
+				cam->cam_info.ci_stream_restarts++;
+				stream_stop(cam, 1);
+				stream_begin(cam, now);
+			}
+			break;
+		case SS_IDLE:
+			break;
+		}
+	}
+	/* Cameras waiting out a failed setup. */
+	RB_FOREACH(cam, camera_tree, &env->e_cameras) {
+		if (cam->cam_ss == SS_IDLE && cam->cam_ss_next_try != 0 &&
+		    now >= cam->cam_ss_next_try) {
+			cam->cam_ss_next_try = 0;
+			stream_update(cam, now);
+		}
+	}
+}
+
+static void
+set_u8(uint8_t *field, int64_t v, int64_t max, int *changed)
+{
+	if (v == CAMJ_UNSET || v < 0 || v > max || *field == v)
+		return;
+	*field = v;
+	*changed = 1;
+}
+
+/* A JSON message from a registered camera on its TCP connection. */
+void
+stream_camera_json(struct camera *cam, const struct camjson *j)
+{
+	struct cam_info	*ci = &cam->cam_info;
+	int		 changed = 0;
+
+	switch (j->cj_code) {
+	case 12:
+		log_debug("camera %s: NAT response, status %lld", cam->cam_id,
+		    (long long)j->cj_status);
+		return;
+	case 301:
+		break;
+	default:
+		log_debug("camera %s: code %lld ignored", cam->cam_id,
+		    (long long)j->cj_code);
+		return;
+	}
+	if (!j->cj_has_content)
+		return;
+	set_u8(&ci->ci_ir_led, j->cj_irled, 2, &changed);
+	set_u8(&ci->ci_flip, j->cj_flip, 4, &changed);
+	set_u8(&ci->ci_status_led, j->cj_instled, 1, &changed);
+	set_u8(&ci->ci_motion_alert, j->cj_movealert, 1, &changed);
+	if (j->cj_power != CAMJ_UNSET && j->cj_power >= 0 &&
+	    j->cj_power <= 100 && ci->ci_battery != j->cj_power) {
+		ci->ci_battery = j->cj_power;
+		changed = 1;
+	}
+	if (j->cj_version[0] != '\0' &&
+	    strcmp(ci->ci_firmware, j->cj_version) != 0) {
+		strlcpy(ci->ci_firmware, j->cj_version,
+		    sizeof(ci->ci_firmware));
+		changed = 1;
+	}
+	if (j->cj_wifi[0] != '\0' && strcmp(ci->ci_wifi, j->cj_wifi) != 0) {
+		strlcpy(ci->ci_wifi, j->cj_wifi, sizeof(ci->ci_wifi));
+		changed = 1;
+	}
+	log_debug("camera %s: forward %lld answered", cam->cam_id,
+	    (long long)j->cj_fcode);
+	if (j->cj_fcode == 299)
+		log_info("camera %s: rebooting", cam->cam_id);
+	if (changed)
+		camera_changed(cam);
+	if (j->cj_fcode == 4 && cam->cam_ss == SS_BASEINFO)
+		stream_play(cam, proc_now_ms());
+}
+
+/*
+ * Code 51 naming this camera, from (addr, port): during the handshake
+ * that pair becomes the camera's media peer; at any other time it is
+ * ignored, so nobody can redirect a running stream by naming a uid.
+ */
+void
+stream_udp_probe(struct camera *cam, const struct sockaddr *sa,
+    socklen_t salen, int fd)
+{
+	uint64_t	now = proc_now_ms();
+
+	switch (cam->cam_ss) {
+	case SS_NAT:
+		udp_peer_set(cam, sa, salen, fd);
+		cam->cam_probes = 0;
+		cam->cam_probe_next = now;
+		cam->cam_ss_deadline = now + STREAM_STEP_MS;
+		log_debug("camera %s: UDP peer learned", cam->cam_id);
+		stream_set_state(cam, SS_PROBE);
+		break;
+	case SS_PROBE:
+		if (!cam->cam_peer_known)
+			udp_peer_set(cam, sa, salen, fd);
+		break;
+	default:
+		break;
+	}
+}
+
+void
+stream_media(struct camera *cam, const struct wire_hdr *h,
+    const uint8_t *p, size_t len)
+{
+	if (cam->cam_ss < SS_PROBE || cam->cam_media == NULL)
+		return;
+	if (media_packet(cam->cam_media, h, p, len, proc_now_ns()) == 1)
+		stream_confirm(cam);
+}
+
+static void
+stream_frame(void *arg, const uint8_t *jpeg, size_t len, uint64_t ts_ns)
+{
+	struct camera		*cam = arg;
+	struct cam_info		*ci = &cam->cam_info;
+	struct cam_media	 cm;
+	struct iovec		 iov[2];
+	uint8_t			*nb;
+
+	ci->ci_frames++;
+	ci->ci_bytes += len;
+	cam->cam_last_frame_ms = proc_now_ms();
+
+	memset(&cm, 0, sizeof(cm));
+	strlcpy(cm.cm_id, cam->cam_id, sizeof(cm.cm_id));
+	cm.cm_seq = ++cam->cam_frame_seq;
+	cm.cm_ts_ns = ts_ns;
+	cm.cm_codec = WIRE_CMD_JPEG;
+	if (env->e_web_up) {
+		iov[0].iov_base = &cm;
+		iov[0].iov_len = sizeof(cm);
+		iov[1].iov_base = (void *)(uintptr_t)jpeg;
+		iov[1].iov_len = len;
+		if (chanev_composev(&env->e_web, IMSG_CAM_FRAME, 0, -1, iov,
+		    2) == -1)
+			ci->ci_drop_backlog++;
+		else {
+			env->e_frames_out++;
+			engine_latency(proc_now_ns() - ts_ns);
+		}
+	}
+
+	/* The newest frame, for snapshots. */
+	if (len > cam->cam_jpeg_len || cam->cam_jpeg == NULL) {
+		if ((nb = realloc(cam->cam_jpeg, len)) == NULL) {
+			log_warn("%s", __func__);
+			return;
+		}
+		cam->cam_jpeg = nb;
+	}
+	memcpy(cam->cam_jpeg, jpeg, len);
+	cam->cam_jpeg_len = len;
+	if (cam->cam_snapwait > 0)
+		control_frame(cam);
+}
+
+static void
+stream_audio(void *arg, uint8_t codec, const uint8_t *data, size_t len,
+    uint64_t ts_ns)
+{
+	struct camera		*cam = arg;
+	struct cam_media	 cm;
+	struct iovec		 iov[2];
+
+	if (!env->e_web_up)
+		return;
+	memset(&cm, 0, sizeof(cm));
+	strlcpy(cm.cm_id, cam->cam_id, sizeof(cm.cm_id));
+	cm.cm_seq = ++cam->cam_audio_seq;
+	cm.cm_ts_ns = ts_ns;
+	cm.cm_codec = codec;
+	iov[0].iov_base = &cm;
+	iov[0].iov_len = sizeof(cm);
+	iov[1].iov_base = (void *)(uintptr_t)data;
+	iov[1].iov_len = len;
+	chanev_composev(&env->e_web, IMSG_CAM_AUDIO, 0, -1, iov, 2);
+}
+
+void
+stream_free(struct camera *cam)
+{
+	udp_peer_clear(cam);
+	if (cam->cam_active) {
+		TAILQ_REMOVE(&env->e_active, cam, cam_active_entry);
+		cam->cam_active = 0;
+	}
+	cam->cam_ss = SS_IDLE;
+	if (cam->cam_media != NULL)
+		media_free(cam->cam_media);
+	cam->cam_media = NULL;
+}

@@ -1,0 +1,278 @@
+/*
+ * The one UDP socket all cameras stream to.  Datagrams are read in
+ * batches (recvmmsg) and demultiplexed by their source (address, port),
+ * learned from code 51's devTarget during the handshake -- never by
+ * address alone, since several cameras may sit behind one NAT address.
+ * Datagrams from anybody else are counted and dropped.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "proc.h"
+#include "engine.h"
+
+#define UDP_BATCH	64
+#define UDP_BUFSZ	2048
+#define UDP_ROUNDS	16	/* batches per wakeup, then yield */
+
+static int	peer_cmp(struct camera *, struct camera *);
+
+RB_HEAD(peer_tree, camera);
+RB_PROTOTYPE(peer_tree, camera, cam_peer_entry, peer_cmp);
+RB_GENERATE(peer_tree, camera, cam_peer_entry, peer_cmp);
+
+static struct peer_tree	peers = RB_INITIALIZER(&peers);
+static size_t		nsetup;		/* cameras between 11 and 51 */
+
+static int
+peer_cmp(struct camera *a, struct camera *b)
+{
+	const struct sockaddr_storage	*x = &a->cam_peer, *y = &b->cam_peer;
+
+	if (x->ss_family != y->ss_family)
+		return x->ss_family < y->ss_family ? -1 : 1;
+	if (x->ss_family == AF_INET) {
+		const struct sockaddr_in *p = (const void *)x;
+		const struct sockaddr_in *q = (const void *)y;
+
+		if (p->sin_port != q->sin_port)
+			return p->sin_port < q->sin_port ? -1 : 1;
+		return memcmp(&p->sin_addr, &q->sin_addr, sizeof(p->sin_addr));
+	} else if (x->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *p = (const void *)x;
+		const struct sockaddr_in6 *q = (const void *)y;
+
+		if (p->sin6_port != q->sin6_port)
+			return p->sin6_port < q->sin6_port ? -1 : 1;
+		return memcmp(&p->sin6_addr, &q->sin6_addr,
+		    sizeof(p->sin6_addr));
+	}
+	return 0;
+}
+
+void
+udp_peer_set(struct camera *cam, const struct sockaddr *sa, socklen_t len,
+    int fd)
+{
+	struct camera	*other;
+
+	if (len > sizeof(cam->cam_peer))
+		return;
+	udp_peer_clear(cam);
+	memset(&cam->cam_peer, 0, sizeof(cam->cam_peer));
+	memcpy(&cam->cam_peer, sa, len);
+	cam->cam_peerlen = len;
+	cam->cam_udpfd = fd;
+	if ((other = RB_INSERT(peer_tree, &peers, cam)) != NULL) {
+		/* A new stream from a pair another camera used: theirs is
+		 * stale (a camera's new association, or NAT reuse). */
+		RB_REMOVE(peer_tree, &peers, other);
+		other->cam_peer_known = 0;
+		RB_INSERT(peer_tree, &peers, cam);
+	}
+	cam->cam_peer_known = 1;
+}
+
+void
+udp_peer_clear(struct camera *cam)
+{
+	if (cam->cam_peer_known)
+		RB_REMOVE(peer_tree, &peers, cam);
+	cam->cam_peer_known = 0;
+}
+
+int
+udp_sendto(int fd, const struct sockaddr *sa, socklen_t salen, uint16_t cmd,
+    const void *p, size_t len)
+{
+	uint8_t	buf[WIRE_HDR_LEN + WIRE_UDP_MAX_PAYLOAD];
+	int	n;
+
+	if (len > WIRE_UDP_MAX_PAYLOAD ||
+	    (n = camtcp_msg(buf, sizeof(buf), cmd, p, len)) == -1)
+		return -1;
+	if (sendto(fd, buf, n, MSG_DONTWAIT, sa, salen) == -1) {
+		log_debug("udp sendto: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+udp_send(struct camera *cam, uint16_t cmd, const void *p, size_t len)
+{
+	if (!cam->cam_peer_known || cam->cam_udpfd == -1)
+		return -1;
+	return udp_sendto(cam->cam_udpfd, (struct sockaddr *)&cam->cam_peer,
+	    cam->cam_peerlen, cmd, p, len);
+}
+
+static void
+udp_unknown(const struct sockaddr *sa, socklen_t salen, const char *what)
+{
+	static time_t	last;
+	static uint64_t	since;
+	char		host[NI_MAXHOST], serv[NI_MAXSERV];
+	time_t		now = time(NULL);
+
+	env->e_udp_unknown++;
+	since++;
+	if (now - last < 10)
+		return;
+	if (getnameinfo(sa, salen, host, sizeof(host), serv, sizeof(serv),
+	    NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+		strlcpy(host, "?", sizeof(host)), strlcpy(serv, "?",
+		    sizeof(serv));
+	log_warnx("udp: %s from unknown peer %s port %s (%llu dropped in "
+	    "the last %lld s)", what, host, serv, (unsigned long long)since,
+	    last ? (long long)(now - last) : 0LL);
+	last = now;
+	since = 0;
+}
+
+static size_t
+udp_count_setup(void)
+{
+	struct camera	*cam;
+	size_t		 n = 0;
+
+	TAILQ_FOREACH(cam, &env->e_active, cam_active_entry)
+		if (cam->cam_ss == SS_NAT || cam->cam_ss == SS_PROBE)
+			n++;
+	return n;
+}
+
+static void
+udp_json(int fd, struct camera *cam, const struct sockaddr *sa,
+    socklen_t salen, const uint8_t *p, size_t len)
+{
+	struct camjson	j;
+	struct camera	*named;
+	char		host[NI_MAXHOST], serv[NI_MAXSERV], js[128];
+	int		n;
+
+	if (camjson_parse(p, len, &j) == -1) {
+		env->e_udp_bad++;
+		return;
+	}
+	switch (j.cj_code) {
+	case 20:
+		/*
+		 * The camera's first datagram names nobody; answer 21 (its
+		 * values are not used) only while some handshake is running,
+		 * so strangers get nothing back otherwise.
+		 */
+		if (cam == NULL && nsetup == 0) {
+			udp_unknown(sa, salen, "code 20");
+			return;
+		}
+		if (getnameinfo(sa, salen, host, sizeof(host), serv,
+		    sizeof(serv), NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+			return;
+		if ((n = camtcp_json_udp_reply(js, sizeof(js), host,
+		    atoi(serv))) != -1)
+			udp_sendto(fd, sa, salen, WIRE_CMD_JSON, js, n);
+		break;
+	case 51:
+		if ((named = camera_find(j.cj_uid)) == NULL ||
+		    (cam != NULL && cam != named)) {
+			udp_unknown(sa, salen, "code 51");
+			return;
+		}
+		stream_udp_probe(named, sa, salen, fd);
+		break;
+	default:
+		if (cam == NULL)
+			udp_unknown(sa, salen, "JSON");
+		break;
+	}
+}
+
+static void
+udp_input(int fd, const struct sockaddr *sa, socklen_t salen,
+    const uint8_t *buf, size_t len, struct camera *key)
+{
+	struct wire_hdr	 h;
+	struct camera	*cam = NULL;
+	size_t		 plen;
+
+	if (wire_hdr_decode(buf, len, WIRE_UDP_MAX_PAYLOAD, &h) == -1) {
+		env->e_udp_bad++;
+		return;
+	}
+	plen = len - WIRE_HDR_LEN;
+	if (salen <= sizeof(key->cam_peer)) {
+		memcpy(&key->cam_peer, sa, salen);
+		cam = RB_FIND(peer_tree, &peers, key);
+	}
+	switch (h.wh_cmd) {
+	case WIRE_CMD_JPEG:
+	case WIRE_CMD_ALAW:
+	case WIRE_CMD_PCM:
+		if (cam == NULL) {
+			udp_unknown(sa, salen, "media");
+			return;
+		}
+		stream_media(cam, &h, buf + WIRE_HDR_LEN, plen);
+		break;
+	case WIRE_CMD_JSON:
+		udp_json(fd, cam, sa, salen, buf + WIRE_HDR_LEN,
+		    h.wh_len < plen ? h.wh_len : plen);
+		break;
+	default:
+		if (cam == NULL)
+			udp_unknown(sa, salen, "datagram");
+		break;
+	}
+}
+
+void
+udp_listener_read(int fd, short ev, void *arg)
+{
+	static uint8_t			 bufs[UDP_BATCH][UDP_BUFSZ];
+	static struct sockaddr_storage	 addrs[UDP_BATCH];
+	static struct camera		 key;
+	struct mmsghdr			 msgs[UDP_BATCH];
+	struct iovec			 iov[UDP_BATCH];
+	int				 i, n, round;
+
+	nsetup = udp_count_setup();
+	for (round = 0; round < UDP_ROUNDS; round++) {
+		memset(msgs, 0, sizeof(msgs));
+		for (i = 0; i < UDP_BATCH; i++) {
+			iov[i].iov_base = bufs[i];
+			iov[i].iov_len = sizeof(bufs[i]);
+			msgs[i].msg_hdr.msg_iov = &iov[i];
+			msgs[i].msg_hdr.msg_iovlen = 1;
+			msgs[i].msg_hdr.msg_name = &addrs[i];
+			msgs[i].msg_hdr.msg_namelen = sizeof(addrs[i]);
+		}
+		if ((n = recvmmsg(fd, msgs, UDP_BATCH, MSG_DONTWAIT,
+		    NULL)) == -1) {
+			if (errno != EAGAIN && errno != EINTR)
+				log_warn("udp recvmmsg");
+			return;
+		}
+		for (i = 0; i < n; i++) {
+			if (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) {
+				env->e_udp_bad++;
+				continue;
+			}
+			memset(&key.cam_peer, 0, sizeof(key.cam_peer));
+			udp_input(fd, (struct sockaddr *)&addrs[i],
+			    msgs[i].msg_hdr.msg_namelen, bufs[i],
+			    msgs[i].msg_len, &key);
+		}
+		if (n < UDP_BATCH)
+			return;
+	}
+}
