@@ -1,0 +1,513 @@
+/*
+ * Routing and the JSON API of INTERFACE.md, compatibility routes
+ * included.  Every route is a pattern of path segments ("*" is the
+ * camera id); a path that matches with another method gets 405.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "jsonw.h"
+#include "log.h"
+#include "page.h"
+#include "web.h"
+
+#define MAX_SEGS	8
+
+enum route {
+	R_PAGE, R_METRICS, R_LIST, R_CAM, R_MJPEG, R_SNAP, R_AUDIO, R_DEBUG,
+	R_SETTINGS, R_REBOOT, R_START, R_STOP, R_GSTART, R_GSTOP,
+	R_DEVLIST, R_CMD,
+};
+
+static const struct {
+	const char	*pattern;	/* segments after the leading '/' */
+	int		 post;		/* POST, else GET (and HEAD) */
+	enum route	 route;
+} routes[] = {
+	{ "",				0, R_PAGE },
+	{ "index.html",			0, R_PAGE },
+	{ "metrics",			0, R_METRICS },
+	{ "api/cameras",		0, R_LIST },
+	{ "api/cameras/*",		0, R_CAM },
+	{ "api/cameras/*/mjpeg",	0, R_MJPEG },
+	{ "api/cameras/*/snapshot",	0, R_SNAP },
+	{ "api/cameras/*/audio",	0, R_AUDIO },
+	{ "api/cameras/*/debug",	0, R_DEBUG },
+	{ "api/cameras/*/settings",	1, R_SETTINGS },
+	{ "api/cameras/*/reboot",	1, R_REBOOT },
+	{ "api/cameras/*/stream/start",	1, R_START },
+	{ "api/cameras/*/stream/stop",	1, R_STOP },
+	{ "api/cameras/*/streaming/start", 0, R_GSTART },
+	{ "api/cameras/*/streaming/stop", 0, R_GSTOP },
+	{ "dev/list",			0, R_DEVLIST },
+	{ "dev/*/live",			0, R_MJPEG },
+	{ "dev/*/video",		0, R_MJPEG },
+	{ "dev/*/snapshot",		0, R_SNAP },
+	{ "dev/*/audio",		0, R_AUDIO },
+	{ "dev/*/cmd",			0, R_CMD },
+	{ "stream/*",			0, R_MJPEG },
+};
+
+static const char *ir_names[] = { "off", "on", "auto" };
+static const char *led_names[] = { "off", "on" };
+
+const char *
+cam_state_name(int s)
+{
+	switch (s) {
+	case CAM_ONLINE:	return "online";
+	case CAM_CONNECTING:	return "connecting";
+	case CAM_STREAMING:	return "streaming";
+	default:		return "offline";
+	}
+}
+
+static const char *
+flip_name(int v)
+{
+	switch (v) {
+	case 0:	return "normal";
+	case 2:	return "horizontal";
+	case 3:	return "vertical";
+	case 4:	return "upside-down";
+	default: return NULL;
+	}
+}
+
+static void
+ksetting(struct jsonw *w, const char *key, const char *v)
+{
+	jsonw_key(w, key);
+	if (v == NULL)
+		jsonw_null(w);
+	else
+		jsonw_str(w, v);
+}
+
+void
+api_cam_json(struct jsonw *w, struct cam *c)
+{
+	struct cam_info	*ci = &c->cam_info;
+	const char	*name;
+
+	name = ci->ci_name[0] ? ci->ci_name : c->cam_cfgname[0] ?
+	    c->cam_cfgname : c->cam_id;
+	jsonw_obj_open(w);
+	jsonw_kstr(w, "id", c->cam_id);
+	jsonw_kstr(w, "name", name);
+	jsonw_kstr(w, "state", cam_state_name(c->cam_known ? ci->ci_state :
+	    CAM_OFFLINE));
+	jsonw_kstr(w, "address", ci->ci_address);
+	jsonw_kstr(w, "firmware", ci->ci_firmware);
+	jsonw_key(w, "battery");
+	if (ci->ci_battery < 0 || ci->ci_battery > 100)
+		jsonw_null(w);
+	else
+		jsonw_int(w, ci->ci_battery);
+	jsonw_key(w, "fps");
+	jsonw_double(w, ci->ci_fps_milli / 1000.0);
+	jsonw_kuint(w, "frames", ci->ci_frames);
+	jsonw_kuint(w, "dropped", ci->ci_dropped);
+	jsonw_kuint(w, "viewers", c->cam_nviewers);
+	jsonw_kint(w, "last_seen", ci->ci_last_seen);
+	jsonw_kuint(w, "bytes", ci->ci_bytes);
+	jsonw_kstr(w, "wifi", ci->ci_wifi);
+	jsonw_key(w, "stream_always");
+	jsonw_bool(w, ci->ci_stream_always);
+	ksetting(w, "ir_led", ci->ci_ir_led < 3 ? ir_names[ci->ci_ir_led] :
+	    NULL);
+	ksetting(w, "flip", flip_name(ci->ci_flip));
+	ksetting(w, "status_led", ci->ci_status_led < 2 ?
+	    led_names[ci->ci_status_led] : NULL);
+	ksetting(w, "motion_alert", ci->ci_motion_alert < 2 ?
+	    led_names[ci->ci_motion_alert] : NULL);
+	jsonw_obj_close(w);
+}
+
+static int
+cam_listed(struct cam *c)
+{
+	return c->cam_cfg || c->cam_known;
+}
+
+static void
+send_json(struct conn *c, int status, struct jsonw *w)
+{
+	const char	*s;
+	size_t		 len;
+
+	if ((s = jsonw_result(w, &len)) == NULL)
+		reply_error(c, 500, "cannot build the answer");
+	else
+		reply_json(c, status, s, len);
+	jsonw_free(w);
+}
+
+static void
+reply_cam(struct conn *c, int status, struct cam *cam)
+{
+	struct jsonw	w;
+
+	jsonw_init(&w);
+	api_cam_json(&w, cam);
+	send_json(c, status, &w);
+}
+
+static void
+route_list(struct conn *c)
+{
+	struct jsonw	 w;
+	struct cam	*cam;
+
+	jsonw_init(&w);
+	jsonw_arr_open(&w);
+	RB_FOREACH(cam, camtree, &web->w_cams)
+		if (cam_listed(cam))
+			api_cam_json(&w, cam);
+	jsonw_arr_close(&w);
+	send_json(c, 200, &w);
+}
+
+/* GET /dev/list: [{"host","port","uid"}] of cameras that are connected. */
+static void
+route_devlist(struct conn *c)
+{
+	struct jsonw	 w;
+	struct cam	*cam;
+	char		 host[V720_ADDR_MAX], *p;
+	const char	*errstr;
+	long long	 port;
+
+	jsonw_init(&w);
+	jsonw_arr_open(&w);
+	RB_FOREACH(cam, camtree, &web->w_cams) {
+		if (!cam->cam_known || cam->cam_info.ci_state == CAM_OFFLINE)
+			continue;
+		strlcpy(host, cam->cam_info.ci_address, sizeof(host));
+		port = 0;
+		if ((p = strrchr(host, ':')) != NULL) {
+			*p++ = '\0';
+			port = strtonum(p, 0, 65535, &errstr);
+		}
+		if (host[0] == '[' && (p = strchr(host, ']')) != NULL) {
+			*p = '\0';
+			memmove(host, host + 1, strlen(host));
+		}
+		jsonw_obj_open(&w);
+		jsonw_kstr(&w, "host", host);
+		jsonw_kint(&w, "port", port);
+		jsonw_kstr(&w, "uid", cam->cam_id);
+		jsonw_obj_close(&w);
+	}
+	jsonw_arr_close(&w);
+	send_json(c, 200, &w);
+}
+
+static void
+route_debug(struct conn *c, struct cam *cam)
+{
+	struct cam_info	*ci = &cam->cam_info;
+	struct jsonw	 w;
+
+	jsonw_init(&w);
+	jsonw_obj_open(&w);
+	jsonw_kstr(&w, "id", cam->cam_id);
+	jsonw_kstr(&w, "state", cam_state_name(cam->cam_known ? ci->ci_state :
+	    CAM_OFFLINE));
+	jsonw_kuint(&w, "frames", ci->ci_frames);
+	jsonw_kuint(&w, "bytes", ci->ci_bytes);
+	jsonw_kuint(&w, "dropped", ci->ci_dropped);
+	jsonw_kuint(&w, "drop_incomplete", ci->ci_drop_incomplete);
+	jsonw_kuint(&w, "drop_size", ci->ci_drop_size);
+	jsonw_kuint(&w, "drop_jpeg", ci->ci_drop_jpeg);
+	jsonw_kuint(&w, "drop_toobig", ci->ci_drop_toobig);
+	jsonw_kuint(&w, "drop_backlog", ci->ci_drop_backlog);
+	jsonw_kuint(&w, "packets", ci->ci_packets);
+	jsonw_kuint(&w, "packets_dup", ci->ci_packets_dup);
+	jsonw_kuint(&w, "packets_late", ci->ci_packets_late);
+	jsonw_kuint(&w, "confirms", ci->ci_confirms);
+	jsonw_kuint(&w, "audio_chunks", ci->ci_audio_chunks);
+	jsonw_kuint(&w, "stream_restarts", ci->ci_stream_restarts);
+	jsonw_kuint(&w, "web_deliveries", cam->cam_deliveries);
+	jsonw_kuint(&w, "web_skipped", cam->cam_skipped);
+	jsonw_kuint(&w, "viewers", cam->cam_nviewers);
+	jsonw_obj_close(&w);
+	send_json(c, 200, &w);
+}
+
+static int
+oneof(const char *v, const char *const *set)
+{
+	for (; *set != NULL; set++)
+		if (strcmp(v, *set) == 0)
+			return 1;
+	return 0;
+}
+
+/* POST settings: validate everything, then one IMSG_WEB_SET per key. */
+static void
+route_settings(struct conn *c, struct cam *cam, const char *body, size_t len)
+{
+	static const char *const onoff[] = { "on", "off", NULL };
+	static const char *const iro[] = { "on", "off", "auto", NULL };
+	static const char *const flips[] = { "normal", "horizontal",
+	    "vertical", "upside-down", NULL };
+	static const struct {
+		const char		*key;
+		const char *const	*values;
+	} keys[] = {
+		{ "ir_led", iro }, { "flip", flips }, { "status_led", onoff },
+		{ "motion_alert", onoff },
+	};
+	struct json_doc	*doc;
+	struct ctl_set	 set[4];
+	size_t		 i, n = 0;
+	int		 t;
+	const char	*err = NULL;
+
+	if ((doc = malloc(sizeof(*doc))) == NULL) {
+		reply_error(c, 500, "out of memory");
+		return;
+	}
+	if (body == NULL || json_parse(doc, body, len) == -1) {
+		err = "body must be a JSON object";
+		goto done;
+	}
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if ((t = json_find(doc, 0, keys[i].key)) == -1)
+			continue;
+		memset(&set[n], 0, sizeof(set[n]));
+		if (doc->tok[t].type != JSON_STRING ||
+		    json_str(doc, t, set[n].value, sizeof(set[n].value)) == -1 ||
+		    !oneof(set[n].value, keys[i].values)) {
+			err = "bad setting value";
+			goto done;
+		}
+		strlcpy(set[n].id, cam->cam_id, sizeof(set[n].id));
+		strlcpy(set[n].key, keys[i].key, sizeof(set[n].key));
+		n++;
+	}
+	if (n == 0 || (int)n != doc->tok[0].size) {
+		err = n == 0 ? "no setting given" : "unknown setting";
+		goto done;
+	}
+	for (i = 0; i < n; i++)
+		if (web_to_engine(IMSG_WEB_SET, &set[i], sizeof(set[i])) == -1) {
+			reply_error(c, 503, "camera engine unavailable");
+			free(doc);
+			return;
+		}
+done:
+	free(doc);
+	if (err != NULL)
+		reply_error(c, 400, err);
+	else
+		reply_cam(c, 202, cam);
+}
+
+/* GET /dev/{id}/cmd?code=202&IrLed=1: the query as a forward command. */
+static void
+route_cmd(struct conn *c, struct cam *cam)
+{
+	struct web_forward	 wf;
+	struct jsonw		 w;
+	const char		*q = c->c_req.query, *s, *errstr, *err = NULL;
+	char			 key[32], val[32], seen[16][32];
+	long long		 v;
+	size_t			 len, i;
+	int			 r, n = 0, code = 0;
+
+	jsonw_init(&w);
+	jsonw_obj_open(&w);
+	while ((r = http_query_next(&q, key, sizeof(key), val,
+	    sizeof(val))) == 1) {
+		for (s = key; *s != '\0'; s++)
+			if (!(*s == '_' || (*s >= '0' && *s <= '9') ||
+			    ((*s | 0x20) >= 'a' && (*s | 0x20) <= 'z')))
+				break;
+		v = strtonum(val, INT32_MIN, INT32_MAX, &errstr);
+		if (*s != '\0' || errstr != NULL) {
+			err = "parameters must be name=integer";
+			break;
+		}
+		for (i = 0; i < (size_t)n; i++)
+			if (strcmp(seen[i], key) == 0)
+				err = "duplicate parameter";
+		if (err != NULL)
+			break;
+		if (n == 16) {
+			err = "too many parameters";
+			break;
+		}
+		strlcpy(seen[n++], key, sizeof(seen[0]));
+		if (strcmp(key, "code") == 0)
+			code = 1;
+		jsonw_kint(&w, key, v);
+	}
+	jsonw_obj_close(&w);
+	if (err == NULL && r == -1)
+		err = "malformed query";
+	if (err == NULL && !code)
+		err = "code is required";
+	if (err == NULL && ((s = jsonw_result(&w, &len)) == NULL ||
+	    len >= sizeof(wf.wf_json)))
+		err = "command too long";
+	if (err != NULL) {
+		reply_error(c, 400, err);
+		jsonw_free(&w);
+		return;
+	}
+	memset(&wf, 0, sizeof(wf));
+	strlcpy(wf.wf_id, cam->cam_id, sizeof(wf.wf_id));
+	memcpy(wf.wf_json, s, len);
+	jsonw_free(&w);
+	if (web_to_engine(IMSG_WEB_FORWARD, &wf, sizeof(wf)) == -1) {
+		reply_error(c, 503, "camera engine unavailable");
+		return;
+	}
+	reply_cam(c, 200, cam);
+}
+
+static void
+route_stream(struct conn *c, struct cam *cam, int on, int status)
+{
+	struct ctl_req	req;
+
+	memset(&req, 0, sizeof(req));
+	strlcpy(req.id, cam->cam_id, sizeof(req.id));
+	req.value = on;
+	if (web_to_engine(IMSG_WEB_STREAM, &req, sizeof(req)) == -1) {
+		reply_error(c, 503, "camera engine unavailable");
+		return;
+	}
+	reply_cam(c, status, cam);
+}
+
+static void
+route_reboot(struct conn *c, struct cam *cam)
+{
+	struct ctl_id	id;
+
+	memset(&id, 0, sizeof(id));
+	strlcpy(id.id, cam->cam_id, sizeof(id.id));
+	if (web_to_engine(IMSG_WEB_REBOOT, &id, sizeof(id)) == -1) {
+		reply_error(c, 503, "camera engine unavailable");
+		return;
+	}
+	reply_cam(c, 202, cam);
+}
+
+/* Match segs against a pattern; the "*" segment goes to *id. */
+static int
+match(const char *pat, char **seg, int n, const char **id)
+{
+	char		 buf[64], *p, *s;
+	int		 i = 0;
+
+	strlcpy(buf, pat, sizeof(buf));
+	*id = NULL;
+	for (p = buf; (s = strsep(&p, "/")) != NULL; ) {
+		if (*s == '\0')
+			continue;
+		if (i == n)
+			return 0;
+		if (strcmp(s, "*") == 0)
+			*id = seg[i];
+		else if (strcmp(s, seg[i]) != 0)
+			return 0;
+		i++;
+	}
+	return i == n;
+}
+
+void
+api_request(struct conn *c, const char *body, size_t len)
+{
+	char		 path[HTTP_TARGET_MAX], *seg[MAX_SEGS];
+	const char	*id = NULL, *page;
+	struct cam	*cam = NULL;
+	size_t		 i, plen;
+	int		 n, found = -1, allow = 0;
+	enum http_method m = c->c_req.method;
+	static const char err405[] = "{\"error\":\"method not allowed\"}";
+
+	strlcpy(path, c->c_req.path, sizeof(path));
+	if ((n = http_path_split(path, seg, MAX_SEGS)) == -1) {
+		reply_error(c, 404, "not found");
+		return;
+	}
+	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		if (!match(routes[i].pattern, seg, n, &id))
+			continue;
+		allow |= routes[i].post ? 2 : 1;
+		if ((routes[i].post && m == HTTP_POST) || (!routes[i].post &&
+		    (m == HTTP_GET || m == HTTP_HEAD))) {
+			found = i;
+			break;
+		}
+	}
+	if (found == -1) {
+		if (allow == 0) {
+			reply_error(c, 404, "not found");
+			return;
+		}
+		reply(c, 405, "application/json", err405, strlen(err405),
+		    allow == 2 ? "Allow: POST\r\n" : allow == 1 ?
+		    "Allow: GET, HEAD\r\n" : "Allow: GET, HEAD, POST\r\n");
+		return;
+	}
+	if (id != NULL && ((cam = cam_find(id)) == NULL || !cam_listed(cam))) {
+		reply_error(c, 404, "unknown camera");
+		return;
+	}
+
+	switch (routes[found].route) {
+	case R_PAGE:
+		page = web_page_index(&plen);
+		reply(c, 200, "text/html; charset=utf-8", page, plen, NULL);
+		break;
+	case R_METRICS:
+		metrics_reply(c);
+		break;
+	case R_LIST:
+		route_list(c);
+		break;
+	case R_CAM:
+		reply_cam(c, 200, cam);
+		break;
+	case R_MJPEG:
+		mjpeg_start(c, cam);
+		break;
+	case R_SNAP:
+		snap_wait(c, cam);
+		break;
+	case R_AUDIO:
+		audio_start(c, cam);
+		break;
+	case R_DEBUG:
+		route_debug(c, cam);
+		break;
+	case R_SETTINGS:
+		route_settings(c, cam, body, len);
+		break;
+	case R_REBOOT:
+		route_reboot(c, cam);
+		break;
+	case R_START:
+	case R_STOP:
+		route_stream(c, cam, routes[found].route == R_START, 202);
+		break;
+	case R_GSTART:
+	case R_GSTOP:
+		route_stream(c, cam, routes[found].route == R_GSTART, 200);
+		break;
+	case R_DEVLIST:
+		route_devlist(c);
+		break;
+	case R_CMD:
+		route_cmd(c, cam);
+		break;
+	}
+}

@@ -1,0 +1,165 @@
+/* GET /metrics: Prometheus text exposition format 0.0.4. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "web.h"
+
+#define LAT_BASE_NS	125000ULL	/* first bucket: 125 us */
+
+void
+metrics_latency(uint64_t ns)
+{
+	int	i;
+
+	web->w_lat_count++;
+	web->w_lat_sum_ns += ns;
+	for (i = 0; i < LAT_BUCKETS; i++)
+		if (ns <= LAT_BASE_NS << i) {
+			web->w_lat[i]++;
+			break;
+		}
+}
+
+/* A label value with \ " and newline escaped. */
+static const char *
+label(const char *s, char *buf, size_t sz)
+{
+	size_t	o = 0;
+
+	for (; *s != '\0' && o + 3 < sz; s++) {
+		if (*s == '\\' || *s == '"') {
+			buf[o++] = '\\';
+			buf[o++] = *s;
+		} else if (*s == '\n') {
+			buf[o++] = '\\';
+			buf[o++] = 'n';
+		} else
+			buf[o++] = *s;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+static void
+help(struct evbuffer *b, const char *name, const char *type, const char *text)
+{
+	evbuffer_add_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, text, name,
+	    type);
+}
+
+#define PER_CAM(name, type, text, fmt, expr) do {			\
+	help(b, name, type, text);					\
+	RB_FOREACH(cam, camtree, &web->w_cams) {			\
+		if (!cam->cam_cfg && !cam->cam_known)			\
+			continue;					\
+		evbuffer_add_printf(b, "%s{camera=\"%s\"} " fmt "\n", name,\
+		    label(cam->cam_id, lb, sizeof(lb)), (expr));	\
+	}								\
+} while (0)
+
+static void
+process_metrics(struct evbuffer *b)
+{
+	int64_t	now = time(NULL);
+	struct proc_stats *ps = &web->w_stats;
+
+	help(b, "v720_process_uptime_seconds", "gauge",
+	    "Seconds since the process started.");
+	evbuffer_add_printf(b, "v720_process_uptime_seconds{process=\"web\"} "
+	    "%" PRId64 "\n", now - web->w_start);
+	if (web->w_have_stats) {
+		evbuffer_add_printf(b, "v720_process_uptime_seconds{process="
+		    "\"parent\"} %" PRId64 "\n", now - ps->ps_parent_start);
+		evbuffer_add_printf(b, "v720_process_uptime_seconds{process="
+		    "\"engine\"} %" PRId64 "\n", now - ps->ps_engine_start);
+	}
+	help(b, "v720_process_restarts_total", "counter",
+	    "Times the parent restarted the process.");
+	evbuffer_add_printf(b, "v720_process_restarts_total{process=\"engine\"}"
+	    " %u\n", web->w_have_stats ? ps->ps_engine_restarts : 0);
+	evbuffer_add_printf(b, "v720_process_restarts_total{process=\"web\"}"
+	    " %u\n", web->w_have_stats ? ps->ps_web_restarts : 0);
+}
+
+void
+metrics_reply(struct conn *c)
+{
+	struct evbuffer	*b;
+	struct cam	*cam;
+	char		 lb[2 * V720_ID_MAX + 1];
+	uint64_t	 cum = 0;
+	size_t		 len;
+	int		 i;
+
+	if ((b = evbuffer_new()) == NULL) {
+		reply_error(c, 500, "out of memory");
+		return;
+	}
+	PER_CAM("v720_camera_up", "gauge", "1 if the camera is connected.",
+	    "%d", cam->cam_known && cam->cam_info.ci_state != CAM_OFFLINE);
+	PER_CAM("v720_camera_streaming", "gauge", "1 while the camera streams.",
+	    "%d", cam->cam_known && cam->cam_info.ci_state == CAM_STREAMING);
+	PER_CAM("v720_camera_frames_total", "counter",
+	    "Complete frames received from the camera.", "%" PRIu64,
+	    cam->cam_info.ci_frames);
+	PER_CAM("v720_camera_dropped_frames_total", "counter",
+	    "Frames dropped by the engine (all reasons).", "%" PRIu64,
+	    cam->cam_info.ci_dropped);
+	PER_CAM("v720_camera_bytes_total", "counter",
+	    "JPEG bytes received from the camera.", "%" PRIu64,
+	    cam->cam_info.ci_bytes);
+	PER_CAM("v720_camera_fps", "gauge", "Frames per second, recent.",
+	    "%.3f", cam->cam_info.ci_fps_milli / 1000.0);
+	PER_CAM("v720_camera_viewers", "gauge",
+	    "Viewers: MJPEG, audio and waiting snapshots.", "%u",
+	    cam->cam_nviewers);
+	PER_CAM("v720_camera_battery_percent", "gauge", "Battery, -1 unknown.",
+	    "%d", (int)cam->cam_info.ci_battery);
+	PER_CAM("v720_web_frames_delivered_total", "counter",
+	    "Frames queued to viewers.", "%" PRIu64, cam->cam_deliveries);
+	PER_CAM("v720_web_frames_skipped_total", "counter",
+	    "Frames skipped for viewers that read too slowly.", "%" PRIu64,
+	    cam->cam_skipped);
+	PER_CAM("v720_web_bytes_sent_total", "counter",
+	    "JPEG bytes queued to viewers.", "%" PRIu64, cam->cam_bytes_out);
+	PER_CAM("v720_web_audio_chunks_total", "counter",
+	    "Audio chunks received.", "%" PRIu64, cam->cam_audio_chunks);
+
+	process_metrics(b);
+	help(b, "v720_web_connections", "gauge", "Open HTTP connections.");
+	evbuffer_add_printf(b, "v720_web_connections %zu\n", web->w_nconns);
+	help(b, "v720_web_requests_total", "counter", "HTTP requests.");
+	evbuffer_add_printf(b, "v720_web_requests_total %" PRIu64 "\n",
+	    web->w_requests);
+	help(b, "v720_web_connections_refused_total", "counter",
+	    "Connections refused over the limit.");
+	evbuffer_add_printf(b, "v720_web_connections_refused_total %" PRIu64
+	    "\n", web->w_refused);
+	help(b, "v720_web_auth_failures_total", "counter",
+	    "Requests refused with 401.");
+	evbuffer_add_printf(b, "v720_web_auth_failures_total %" PRIu64 "\n",
+	    web->w_auth_fail);
+	help(b, "v720_web_delivery_latency_seconds", "histogram",
+	    "From the engine's last packet of a frame to its last byte "
+	    "written to a viewer socket.");
+	for (i = 0; i < LAT_BUCKETS; i++) {
+		cum += web->w_lat[i];
+		evbuffer_add_printf(b, "v720_web_delivery_latency_seconds_bucket"
+		    "{le=\"%g\"} %" PRIu64 "\n",
+		    (double)(LAT_BASE_NS << i) / 1e9, cum);
+	}
+	evbuffer_add_printf(b, "v720_web_delivery_latency_seconds_bucket"
+	    "{le=\"+Inf\"} %" PRIu64 "\n", web->w_lat_count);
+	evbuffer_add_printf(b, "v720_web_delivery_latency_seconds_sum %.6f\n",
+	    web->w_lat_sum_ns / 1e9);
+	evbuffer_add_printf(b, "v720_web_delivery_latency_seconds_count %"
+	    PRIu64 "\n", web->w_lat_count);
+
+	len = evbuffer_get_length(b);
+	reply(c, 200, "text/plain; version=0.0.4; charset=utf-8",
+	    evbuffer_pullup(b, len), len, NULL);
+	evbuffer_free(b);
+}

@@ -1,0 +1,564 @@
+/*
+ * v720-web: the unprivileged, chrooted HTTP(S) viewer and API.  It gets
+ * its listeners and configuration from the parent on fd 3 and camera
+ * state, frames and audio from the camera engine over a socketpair the
+ * parent hands over; it never talks to cameras.
+ */
+#include <sys/resource.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <tls.h>
+
+#include "log.h"
+#include "proc.h"
+#include "wire.h"
+#include "web.h"
+
+struct web	*web;
+
+/* The configuration being pushed, applied at IMSG_CFG_END. */
+static struct {
+	int			 active;
+	struct listenerlist	 listeners;
+	struct webuser		*users;
+	size_t			 nusers;
+	struct cfg_camera	*cams;
+	size_t			 ncams;
+	uint8_t			*cert, *key;
+	size_t			 certlen, keylen;
+} pend;
+
+static int
+cam_cmp(struct cam *a, struct cam *b)
+{
+	return strcmp(a->cam_id, b->cam_id);
+}
+RB_GENERATE(camtree, cam, cam_entry, cam_cmp);
+
+struct cam *
+cam_find(const char *id)
+{
+	struct cam	key;
+
+	if (strlcpy(key.cam_id, id, sizeof(key.cam_id)) >= sizeof(key.cam_id))
+		return NULL;
+	return RB_FIND(camtree, &web->w_cams, &key);
+}
+
+struct cam *
+cam_get(const char *id)
+{
+	struct cam	*c;
+
+	if ((c = cam_find(id)) != NULL)
+		return c;
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		fatal("%s", __func__);
+	strlcpy(c->cam_id, id, sizeof(c->cam_id));
+	strlcpy(c->cam_info.ci_id, id, sizeof(c->cam_info.ci_id));
+	c->cam_info.ci_battery = -1;
+	c->cam_info.ci_ir_led = c->cam_info.ci_flip = CAM_SETTING_UNKNOWN;
+	c->cam_info.ci_status_led = CAM_SETTING_UNKNOWN;
+	c->cam_info.ci_motion_alert = CAM_SETTING_UNKNOWN;
+	TAILQ_INIT(&c->cam_mjpeg);
+	TAILQ_INIT(&c->cam_audio);
+	TAILQ_INIT(&c->cam_snap);
+	c->cam_sent_viewers = -1;
+	RB_INSERT(camtree, &web->w_cams, c);
+	return c;
+}
+
+int
+web_to_engine(uint32_t type, const void *data, size_t len)
+{
+	if (!web->w_engine_up)
+		return -1;
+	if (chanev_compose(&web->w_engine, type, 0, -1, data, len) == -1) {
+		log_warnx("%s: engine channel full, message dropped", __func__);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+send_viewers(struct cam *c)
+{
+	struct ctl_req	req;
+
+	memset(&req, 0, sizeof(req));
+	strlcpy(req.id, c->cam_id, sizeof(req.id));
+	req.value = (int32_t)c->cam_nviewers;
+	if (web_to_engine(IMSG_WEB_VIEWERS, &req, sizeof(req)) == 0)
+		c->cam_sent_viewers = c->cam_nviewers;
+}
+
+/* Recount viewers (streams + snapshot waiters) and tell the engine. */
+void
+cam_viewers_changed(struct cam *c)
+{
+	struct conn	*cn;
+	uint32_t	 n = 0;
+
+	TAILQ_FOREACH(cn, &c->cam_mjpeg, c_camentry)
+		n++;
+	TAILQ_FOREACH(cn, &c->cam_audio, c_camentry)
+		n++;
+	TAILQ_FOREACH(cn, &c->cam_snap, c_camentry)
+		n++;
+	c->cam_nviewers = n;
+	if ((int64_t)n != c->cam_sent_viewers)
+		send_viewers(c);
+}
+
+/* Engine -> web. */
+static void
+web_dispatch_engine(struct chanev *ce, struct chan_msg *m, void *arg)
+{
+	struct cam_info		 ci;
+	struct cam_media	 cm;
+	struct cam		*c;
+	struct frame		*f;
+	size_t			 n;
+
+	switch (m->hdr.ch_type) {
+	case IMSG_CAM_STATE:
+		if (m->len != sizeof(ci))
+			fatalx("%s: bad IMSG_CAM_STATE size %zu", __func__, m->len);
+		memcpy(&ci, m->data, sizeof(ci));
+		if (chan_strfield(ci.ci_id, sizeof(ci.ci_id)) == -1 ||
+		    chan_strfield(ci.ci_name, sizeof(ci.ci_name)) == -1 ||
+		    chan_strfield(ci.ci_address, sizeof(ci.ci_address)) == -1 ||
+		    chan_strfield(ci.ci_firmware, sizeof(ci.ci_firmware)) == -1 ||
+		    chan_strfield(ci.ci_wifi, sizeof(ci.ci_wifi)) == -1 ||
+		    ci.ci_id[0] == '\0')
+			fatalx("%s: malformed IMSG_CAM_STATE", __func__);
+		c = cam_get(ci.ci_id);
+		c->cam_info = ci;
+		c->cam_known = 1;
+		break;
+	case IMSG_CAM_FRAME:
+	case IMSG_CAM_AUDIO:
+		if (m->len <= sizeof(cm))
+			fatalx("%s: short media message", __func__);
+		memcpy(&cm, m->data, sizeof(cm));
+		if (chan_strfield(cm.cm_id, sizeof(cm.cm_id)) == -1 ||
+		    cm.cm_id[0] == '\0')
+			fatalx("%s: malformed media message", __func__);
+		n = m->len - sizeof(cm);
+		c = cam_get(cm.cm_id);
+		if (m->hdr.ch_type == IMSG_CAM_AUDIO) {
+			audio_chunk(c, cm.cm_codec, m->data + sizeof(cm), n);
+			break;
+		}
+		if (n > V720_FRAME_MAX)
+			fatalx("%s: frame of %zu bytes", __func__, n);
+		if ((f = frame_new(m->data + sizeof(cm), n, cm.cm_seq,
+		    cm.cm_ts_ns)) == NULL) {
+			log_warn("%s: frame", __func__);
+			break;
+		}
+		mjpeg_frame(c, f);
+		frame_unref(f);
+		break;
+	default:
+		fatalx("%s: unexpected message %u", __func__, m->hdr.ch_type);
+	}
+}
+
+static void
+web_engine_closed(struct chanev *ce, void *arg)
+{
+	log_warnx("camera engine channel closed; waiting for a new one");
+	chanev_clear(&web->w_engine);
+	web->w_engine_up = 0;
+}
+
+static void
+new_peer(int fd)
+{
+	struct cam	*c;
+
+	if (web->w_engine_up)
+		chanev_clear(&web->w_engine);
+	web->w_engine_up = 0;
+	if (chanev_init(&web->w_engine, fd, web_dispatch_engine,
+	    web_engine_closed, NULL) == -1)
+		fatal("%s: engine channel", __func__);
+	web->w_engine_up = 1;
+	log_debug("new camera engine channel");
+	RB_FOREACH(c, camtree, &web->w_cams) {
+		c->cam_sent_viewers = -1;
+		if (c->cam_nviewers > 0)
+			send_viewers(c);
+	}
+}
+
+static void
+pend_clear(void)
+{
+	struct listener	*l;
+
+	while ((l = TAILQ_FIRST(&pend.listeners)) != NULL) {
+		TAILQ_REMOVE(&pend.listeners, l, l_entry);
+		close(l->l_fd);
+		free(l);
+	}
+	freezero(pend.users, pend.nusers * sizeof(*pend.users));
+	free(pend.cams);
+	freezero(pend.cert, pend.certlen);
+	freezero(pend.key, pend.keylen);
+	memset(&pend, 0, sizeof(pend));
+	TAILQ_INIT(&pend.listeners);
+}
+
+static int
+is_loopback(const char *a)
+{
+	return strncmp(a, "127.", 4) == 0 || strcmp(a, "::1") == 0 ||
+	    strcmp(a, "localhost") == 0;
+}
+
+static void
+apply_tls(void)
+{
+	struct tls_config	*cfg = NULL;
+	struct tls		*t = NULL;
+
+	if (pend.cert == NULL || pend.key == NULL) {
+		if (web->w_tls != NULL)
+			tls_free(web->w_tls);
+		web->w_tls = NULL;
+		return;
+	}
+	if ((cfg = tls_config_new()) == NULL)
+		fatal("tls_config_new");
+	if (tls_config_set_keypair_mem(cfg, pend.cert, pend.certlen, pend.key,
+	    pend.keylen) == -1) {
+		log_warnx("tls key pair: %s; keeping the previous one",
+		    tls_config_error(cfg));
+		goto done;
+	}
+	if ((t = tls_server()) == NULL)
+		fatal("tls_server");
+	if (tls_configure(t, cfg) == -1) {
+		log_warnx("tls configure: %s; keeping the previous one",
+		    tls_error(t));
+		tls_free(t);
+		goto done;
+	}
+	/* Live connections hold their own references to the old context. */
+	if (web->w_tls != NULL)
+		tls_free(web->w_tls);
+	web->w_tls = t;
+done:
+	tls_config_free(cfg);
+}
+
+static void
+apply_config(void)
+{
+	struct listener	*l, *nl, *ol;
+	struct cam	*c;
+	size_t		 i;
+	int		 warn_open = 0;
+
+	/* Listeners: keep ours when (kind, addr, port) did not change. */
+	TAILQ_FOREACH_SAFE(ol, &web->w_listeners, l_entry, nl) {
+		TAILQ_FOREACH(l, &pend.listeners, l_entry)
+			if (l->l_cfg.cl_port == ol->l_cfg.cl_port &&
+			    l->l_cfg.cl_kind == ol->l_cfg.cl_kind &&
+			    strcmp(l->l_cfg.cl_addr, ol->l_cfg.cl_addr) == 0 &&
+			    !l->l_kept)
+				break;
+		server_unlisten(ol);
+		if (l != NULL) {
+			close(l->l_fd);
+			l->l_fd = ol->l_fd;
+			l->l_kept = 1;
+			ol->l_fd = -1;
+		}
+		TAILQ_REMOVE(&web->w_listeners, ol, l_entry);
+		if (ol->l_fd != -1)
+			close(ol->l_fd);
+		free(ol);
+	}
+	while ((l = TAILQ_FIRST(&pend.listeners)) != NULL) {
+		TAILQ_REMOVE(&pend.listeners, l, l_entry);
+		TAILQ_INSERT_TAIL(&web->w_listeners, l, l_entry);
+		server_listen(l);
+		if (!is_loopback(l->l_cfg.cl_addr))
+			warn_open = 1;
+		log_debug("web listener %s port %u%s", l->l_cfg.cl_addr,
+		    l->l_cfg.cl_port, l->l_cfg.cl_tls ? " tls" : "");
+	}
+
+	freezero(web->w_users, web->w_nusers * sizeof(*web->w_users));
+	web->w_users = pend.users;
+	web->w_nusers = pend.nusers;
+	pend.users = NULL;
+	pend.nusers = 0;
+	auth_reset();
+	if (web->w_nusers == 0 && warn_open)
+		log_warnx("no web user configured: the web API is open to "
+		    "anyone who can reach a non-loopback listener");
+
+	RB_FOREACH(c, camtree, &web->w_cams) {
+		c->cam_cfg = 0;
+		c->cam_cfgname[0] = '\0';
+	}
+	for (i = 0; i < pend.ncams; i++) {
+		c = cam_get(pend.cams[i].cc_id);
+		c->cam_cfg = 1;
+		strlcpy(c->cam_cfgname, pend.cams[i].cc_name,
+		    sizeof(c->cam_cfgname));
+	}
+	apply_tls();
+	pend_clear();
+}
+
+static void
+pend_append(void **arr, size_t *n, size_t sz, const void *elem, size_t max)
+{
+	void	*p;
+
+	if (*n >= max)
+		fatalx("%s: too many config items", __func__);
+	if ((p = reallocarray(*arr, *n + 1, sz)) == NULL)
+		fatal("%s", __func__);
+	memcpy((char *)p + *n * sz, elem, sz);
+	*arr = p;
+	(*n)++;
+}
+
+static void
+pend_pem(uint8_t **dst, size_t *dlen, struct chan_msg *m)
+{
+	if (m->len == 0 || m->len > CHAN_MAX_PAYLOAD)
+		fatalx("%s: bad PEM size", __func__);
+	freezero(*dst, *dlen);
+	if ((*dst = malloc(m->len)) == NULL)
+		fatal("%s", __func__);
+	memcpy(*dst, m->data, m->len);
+	*dlen = m->len;
+}
+
+/* Parent -> web. */
+static void
+web_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
+{
+	struct cfg_listen	 cl;
+	struct cfg_webuser	 cw;
+	struct cfg_camera	 cc;
+	struct listener		*l;
+	int32_t			 v;
+
+	if (m->hdr.ch_type != IMSG_CFG_LISTEN && m->hdr.ch_type !=
+	    IMSG_CFG_PEER && m->fd != -1)
+		fatalx("%s: unexpected fd with message %u", __func__,
+		    m->hdr.ch_type);
+	if (m->hdr.ch_type >= IMSG_CFG_LISTEN && m->hdr.ch_type <=
+	    IMSG_CFG_END && !pend.active)
+		fatalx("%s: config message %u outside START/END", __func__,
+		    m->hdr.ch_type);
+
+	switch (m->hdr.ch_type) {
+	case IMSG_CFG_START:
+		if (m->len != sizeof(struct cfg_global))
+			fatalx("%s: bad IMSG_CFG_START", __func__);
+		pend_clear();
+		pend.active = 1;
+		break;
+	case IMSG_CFG_LISTEN:
+		if (m->len != sizeof(cl) || m->fd == -1)
+			fatalx("%s: bad IMSG_CFG_LISTEN", __func__);
+		memcpy(&cl, m->data, sizeof(cl));
+		if (chan_strfield(cl.cl_addr, sizeof(cl.cl_addr)) == -1)
+			fatalx("%s: bad listener address", __func__);
+		if (cl.cl_kind != LISTEN_WEB) {
+			log_warnx("%s: ignoring listener kind %u", __func__,
+			    cl.cl_kind);
+			close(m->fd);
+			break;
+		}
+		if ((l = calloc(1, sizeof(*l))) == NULL)
+			fatal("%s", __func__);
+		l->l_fd = m->fd;
+		l->l_cfg = cl;
+		TAILQ_INSERT_TAIL(&pend.listeners, l, l_entry);
+		break;
+	case IMSG_CFG_CAMERA:
+		if (m->len != sizeof(cc))
+			fatalx("%s: bad IMSG_CFG_CAMERA", __func__);
+		memcpy(&cc, m->data, sizeof(cc));
+		if (chan_strfield(cc.cc_id, sizeof(cc.cc_id)) == -1 ||
+		    chan_strfield(cc.cc_name, sizeof(cc.cc_name)) == -1 ||
+		    cc.cc_id[0] == '\0')
+			fatalx("%s: bad camera", __func__);
+		pend_append((void **)&pend.cams, &pend.ncams, sizeof(cc), &cc,
+		    100000);
+		break;
+	case IMSG_CFG_WEBUSER:
+		if (m->len != sizeof(cw))
+			fatalx("%s: bad IMSG_CFG_WEBUSER", __func__);
+		memcpy(&cw, m->data, sizeof(cw));
+		if (chan_strfield(cw.cw_name, sizeof(cw.cw_name)) == -1 ||
+		    chan_strfield(cw.cw_hash, sizeof(cw.cw_hash)) == -1)
+			fatalx("%s: bad web user", __func__);
+		pend_append((void **)&pend.users, &pend.nusers, sizeof(cw), &cw,
+		    10000);
+		explicit_bzero(&cw, sizeof(cw));
+		break;
+	case IMSG_CFG_TLS_CERT:
+		pend_pem(&pend.cert, &pend.certlen, m);
+		break;
+	case IMSG_CFG_TLS_KEY:
+		pend_pem(&pend.key, &pend.keylen, m);
+		break;
+	case IMSG_CFG_END:
+		apply_config();
+		if (chanev_compose(&web->w_parent, IMSG_CFG_DONE, 0, -1, NULL,
+		    0) == -1)
+			fatalx("%s: cannot answer the parent", __func__);
+		break;
+	case IMSG_CFG_PEER:
+		if (m->fd == -1)
+			fatalx("%s: IMSG_CFG_PEER without fd", __func__);
+		new_peer(m->fd);
+		break;
+	case IMSG_PROC_STATS:
+		if (m->len != sizeof(web->w_stats))
+			fatalx("%s: bad IMSG_PROC_STATS", __func__);
+		memcpy(&web->w_stats, m->data, sizeof(web->w_stats));
+		web->w_have_stats = 1;
+		break;
+	case IMSG_CTL_VERBOSE:
+		if (m->len != sizeof(v))
+			fatalx("%s: bad IMSG_CTL_VERBOSE", __func__);
+		memcpy(&v, m->data, sizeof(v));
+		log_setverbose(v);
+		log_info("log level %d", v);
+		break;
+	default:
+		fatalx("%s: unexpected message %u", __func__, m->hdr.ch_type);
+	}
+}
+
+static void
+web_parent_closed(struct chanev *ce, void *arg)
+{
+	log_debug("parent went away; exiting");
+	event_loopexit(NULL);
+}
+
+static void
+web_sig(int sig, short ev, void *arg)
+{
+	log_debug("signal %d; exiting", sig);
+	event_loopexit(NULL);
+}
+
+static void
+raise_nofile(void)
+{
+	struct rlimit	rl;
+
+	web->w_conn_max = WEB_CONN_MAX_DEFAULT;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+		(void)getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < web->w_conn_max + 64)
+		web->w_conn_max = rl.rlim_cur > 128 ? rl.rlim_cur - 64 : 64;
+}
+
+static __attribute__((noreturn)) void
+usage(void)
+{
+	fprintf(stderr, "usage: v720-web [-dv] -u user -C chroot\n");
+	exit(1);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct event	 ev_term, ev_int, ev_hup;
+	const char	*user = PROC_DEFAULT_USER, *root = PROC_DEFAULT_CHROOT;
+	int		 ch, debug = 0, verbose = 0;
+
+	proc_title_init(argc, argv);
+	while ((ch = getopt(argc, argv, "dvu:C:")) != -1) {
+		switch (ch) {
+		case 'd':
+			debug = 1;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'u':
+			user = optarg;
+			break;
+		case 'C':
+			root = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+
+	log_init(debug, LOG_DAEMON);
+	log_setverbose(verbose);
+	log_procinit("web");
+	if (fcntl(PROC_PARENT_FD, F_GETFD) == -1)
+		fatalx("no parent channel on fd %d (run by v720d only)",
+		    PROC_PARENT_FD);
+	proc_title("-v720-web");
+	/* OpenSSL reads its configuration at initialisation: before chroot. */
+	if (tls_init() == -1)
+		fatalx("tls_init");
+	if ((web = calloc(1, sizeof(*web))) == NULL)
+		fatal("calloc");
+	raise_nofile();
+	proc_privdrop(user, root);
+
+	web->w_start = time(NULL);
+	RB_INIT(&web->w_cams);
+	TAILQ_INIT(&web->w_listeners);
+	TAILQ_INIT(&web->w_conns);
+	TAILQ_INIT(&pend.listeners);
+
+	event_init();
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	signal_set(&ev_term, SIGTERM, web_sig, NULL);
+	signal_set(&ev_int, SIGINT, web_sig, NULL);
+	signal_add(&ev_term, NULL);
+	signal_add(&ev_int, NULL);
+	(void)ev_hup;
+
+	if (chanev_init(&web->w_parent, PROC_PARENT_FD, web_dispatch_parent,
+	    web_parent_closed, NULL) == -1)
+		fatal("parent channel");
+
+	log_debug("started");
+	event_dispatch();
+
+	server_close_all();
+	pend_clear();
+	log_debug("exiting");
+	exit(0);
+}
