@@ -101,7 +101,7 @@ class Chrome:
                 "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--disable-extensions", "--hide-scrollbars",
-                "--mute-audio", "--user-data-dir=" + self.profile,
+                "--mute-audio", "--autoplay-policy=no-user-gesture-required", "--user-data-dir=" + self.profile,
                 "--remote-debugging-port=0", "--remote-debugging-address=127.0.0.1",
                 "--window-size=%d,%d" % (width, height), "about:blank"]
         self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL,

@@ -19,7 +19,8 @@ LOCK = threading.Lock()
 CAMS = [
     {"id": "0800c00128F8", "name": "Porch", "state": "streaming",
      "address": "192.168.1.31:40211", "firmware": "202212011602", "battery": 87,
-     "fps": 12.4, "frames": 1234, "dropped": 2, "viewers": 1},
+     "fps": 12.4, "frames": 1234, "dropped": 2, "viewers": 1,
+     "ir_led": "auto", "status_led": "on", "flip": "normal"},
     {"id": "0800c0019AB3", "name": "Garden shed", "state": "online",
      "address": "192.168.1.32:39001", "firmware": "202212011602", "battery": None,
      "fps": 0, "frames": 0, "dropped": 0, "viewers": 0},
@@ -120,9 +121,11 @@ class H(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "audio/wav")
         self.send_header("Connection", "close")
         self.end_headers()
-        hdr = (b"RIFF" + struct.pack("<I", 0xFFFFFFFF) + b"WAVEfmt " +
+        size = int(os.environ.get("MOCK_WAV_SIZE", "4294967295"))
+        hdr = (b"RIFF" + struct.pack("<I", min(size + 36, 0xFFFFFFFF)) +
+               b"WAVEfmt " +
                struct.pack("<IHHIIHH", 16, 1, 1, 8000, 16000, 2, 16) +
-               b"data" + struct.pack("<I", 0xFFFFFFFF))
+               b"data" + struct.pack("<I", size))
         try:
             self.wfile.write(hdr)
             n = 0
@@ -151,6 +154,10 @@ class H(BaseHTTPRequestHandler):
                     with LOCK, open(self.server.postlog, "a") as f:
                         f.write(json.dumps({"cam": p[2], "route": p[3],
                                             "body": obj}) + "\n")
+                if p[3] == "settings" and isinstance(obj, dict):
+                    with LOCK:
+                        cam(p[2]).update((k, v) for k, v in obj.items()
+                                         if k in ("ir_led", "status_led", "flip"))
                 if p[2] == "0800c0019AB3" and p[3] == "reboot":
                     return self.json(503, {"error": "camera busy"})
                 return self.json(202, cam(p[2]))
