@@ -91,6 +91,8 @@ typedef struct {
 %token	<v.number>	NUMBER
 %type	<v.number>	tlsopt port streammode
 %type	<v.string>	address
+/* Strings dropped by error recovery are freed, not leaked. */
+%destructor	{ free($$); } <v.string>
 
 %%
 
@@ -108,8 +110,7 @@ include		: INCLUDE STRING {
 
 			if ((nfile = pushfile($2, 0)) == NULL) {
 				yyerror("failed to include file %s", $2);
-				free($2);
-				YYERROR;
+				YYERROR;	/* the destructor frees $2 */
 			}
 			free($2);
 			file = nfile;
@@ -124,8 +125,6 @@ varset		: STRING '=' STRING {
 				if (!isalnum((unsigned char)*s) && *s != '_') {
 					yyerror("macro name may only hold "
 					    "letters, digits and _: %s", $1);
-					free($1);
-					free($3);
 					YYERROR;
 				}
 			}
@@ -144,10 +143,8 @@ port		: PORT NUMBER {
 		;
 
 address		: STRING {
-			if (check_addr($1) == -1) {
-				free($1);
+			if (check_addr($1) == -1)
 				YYERROR;
-			}
 			$$ = $1;
 		}
 		| NUMBER {
@@ -295,7 +292,6 @@ camera		: CAMERA STRING {
 				yyerror("invalid camera id \"%s\": 1-%d "
 				    "letters, digits, - or _", $2,
 				    V720_ID_MAX - 1);
-				free($2);
 				YYERROR;
 			}
 			TAILQ_FOREACH(c, &conf->cameras, entry) {
@@ -305,12 +301,10 @@ camera		: CAMERA STRING {
 			}
 			if (c != NULL) {
 				yyerror("camera %s defined twice", $2);
-				free($2);
 				YYERROR;
 			}
 			if (n >= CONF_MAX_CAMERAS) {
 				yyerror("too many cameras");
-				free($2);
 				YYERROR;
 			}
 			if ((curcam = calloc(1, sizeof(*curcam))) == NULL)
@@ -318,8 +312,9 @@ camera		: CAMERA STRING {
 			strlcpy(curcam->cc.cc_id, $2, sizeof(curcam->cc.cc_id));
 			curcam->cc.cc_stream_always = conf->stream_always;
 			TAILQ_INSERT_TAIL(&conf->cameras, curcam, entry);
-			free($2);
 		} '{' optnl camopts_l '}' {
+			/* $2 is freed here, or by the destructor on an error. */
+			free($2);
 			curcam = NULL;
 		}
 		;
@@ -680,6 +675,7 @@ static struct file *
 pushfile(const char *name, int missing_ok)
 {
 	struct file	*nfile;
+	struct stat	 st;
 
 	if (nincludes >= MAXINCLUDE) {
 		errno = ELOOP;
@@ -697,6 +693,15 @@ pushfile(const char *name, int missing_ok)
 			    strerror(errno));
 		free(nfile->name);
 		free(nfile);
+		return NULL;
+	}
+	/* Only regular files: "include /dev/zero" must not hang the parent. */
+	if (fstat(fileno(nfile->stream), &st) == -1 || !S_ISREG(st.st_mode)) {
+		fprintf(stderr, "%s: not a regular file\n", nfile->name);
+		fclose(nfile->stream);
+		free(nfile->name);
+		free(nfile);
+		errno = EINVAL;
 		return NULL;
 	}
 	nfile->lineno = TAILQ_EMPTY(&files) ? 1 : 0;
