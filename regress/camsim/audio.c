@@ -3,7 +3,6 @@
  * (ITU-T G.711), 8000 samples = exactly 440 periods, so the signal is
  * continuous from one chunk to the next.
  */
-#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -41,12 +40,19 @@ alaw_encode(int16_t pcm)
 void
 audio_chunk(uint32_t pos, uint8_t *out, size_t n)
 {
-	size_t	i;
+	/* cos and sin of 2 pi 440 / 8000: a rotating phasor, no libm. */
+	const double	cw = 0.94088076895422545, sw = 0.33873792024529142;
+	double		x = 1, y = 0, nx, v;
+	size_t		i;
 
 	if (!tone_ready) {
-		for (i = 0; i < RATE; i++)
-			tone[i] = alaw_encode((int16_t)lrint(8000.0 *
-			    sin(2 * M_PI * 440.0 * (double)i / RATE)));
+		for (i = 0; i < RATE; i++) {
+			v = 8000.0 * y;
+			tone[i] = alaw_encode((int16_t)(v < 0 ? v - 0.5 : v + 0.5));
+			nx = x * cw - y * sw;
+			y = x * sw + y * cw;
+			x = nx;
+		}
 		tone_ready = 1;
 	}
 	for (i = 0; i < n; i++)
