@@ -32,6 +32,8 @@
 /* Consecutive late packets after which the camera must have restarted
  * its counter: start over rather than call everything late forever. */
 #define MEDIA_REBASE		MEDIA_WINDOW
+/* Free blocks kept for the next frames; more go back to malloc at a tick. */
+#define MEDIA_SPARE		64
 #define MEDIA_ASM_MIN		(32 * 1024)
 #define MEDIA_ASM_MAX		(V720_FRAME_MAX + WIRE_TRAILER_LEN)
 
@@ -572,9 +574,18 @@ media_packet(struct media *m, const struct wire_hdr *h, const uint8_t *p,
 void
 media_tick(struct media *m, uint64_t now)
 {
+	void *b;
+
 	if (m->m_ring == NULL)
 		return;
 	pump(m, now, 1, m->m_cur);
+	/* After a burst of held frames, give the surplus back. */
+	while (m->m_nblocks - m->m_inuse > MEDIA_SPARE) {
+		b = m->m_free;
+		memcpy(&m->m_free, b, sizeof(void *));
+		free(b);
+		m->m_nblocks--;
+	}
 	/* A silent camera goes back to its idle footprint. */
 	if (m->m_inuse == 0 && now >= m->m_last &&
 	    now - m->m_last >= MEDIA_IDLE_NS)
