@@ -12,6 +12,7 @@
 
 #include "log.h"
 #include "proc.h"
+#include "codec.h"
 #include "web.h"
 
 struct frame *
@@ -49,19 +50,6 @@ void
 frame_evbuffer_cleanup(const void *data, size_t len, void *arg)
 {
 	frame_unref(arg);
-}
-
-size_t
-mjpeg_part_header(char *buf, size_t sz, size_t len)
-{
-	int	n;
-
-	n = snprintf(buf, sz, "--" WEB_BOUNDARY "\r\n"
-	    "Content-Type: image/jpeg\r\n"
-	    "Content-Length: %zu\r\n\r\n", len);
-	if (n < 0 || (size_t)n >= sz)
-		return 0;
-	return n;
 }
 
 /* Account for bytes the socket took: frames done, their latency. */

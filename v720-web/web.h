@@ -12,6 +12,7 @@
 #include <event.h>
 
 #include "chan.h"
+#include "codec.h"
 #include "http.h"
 #include "msg.h"
 
@@ -26,7 +27,7 @@
 #define WEB_IN_MAX		(HTTP_HEAD_MAX + HTTP_BODY_MAX)
 #define WEB_VW_BACKLOG		2	/* frames queued per viewer, at most */
 #define WEB_AUDIO_BACKLOG	(32 * 1024)	/* bytes, 2 s of PCM */
-#define WEB_BOUNDARY		"v720frame"
+#define WEB_BOUNDARY		CODEC_BOUNDARY
 
 /* One JPEG frame or PCM chunk, shared by every connection sending it. */
 struct frame {
@@ -203,13 +204,10 @@ void		 viewer_progress(struct conn *);
 void		 viewer_detach(struct conn *);
 void		 snap_wait(struct conn *, struct cam *);
 void		 snap_timeout(struct conn *);
-size_t		 mjpeg_part_header(char *, size_t, size_t len);
 
 /* audio.c */
 void		 audio_start(struct conn *, struct cam *);
 void		 audio_chunk(struct cam *, int codec, const uint8_t *, size_t);
-int16_t		 alaw_to_pcm(uint8_t);
-void		 wav_header(uint8_t out[44]);
 
 /* metrics.c */
 void		 metrics_reply(struct conn *);

@@ -1,0 +1,1 @@
+UNIT_DEPS_alaw := v720-web/codec.c

@@ -1,0 +1,1 @@
+UNIT_DEPS_http := v720-web/http.c

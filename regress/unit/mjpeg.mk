@@ -1,0 +1,1 @@
+UNIT_DEPS_mjpeg := v720-web/codec.c
