@@ -49,6 +49,7 @@ struct slot {
 	uint8_t		 sl_state;	/* SLOT_*; DONE = audio or junk, seen */
 	uint8_t		 sl_complete;	/* first slot of a complete frame */
 };
+_Static_assert(sizeof(struct slot) <= 64, "MEDIA_MEMORY_MAX counts 64");
 
 struct media {
 	struct media_cb	 m_cb;

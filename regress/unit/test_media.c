@@ -148,6 +148,20 @@ feed(struct media *m, const struct pkt *p, uint64_t now)
 	return media_packet(m, &h, p->data, p->len, now);
 }
 
+static struct pkt pk[MAXPKT + 8];
+
+/* A whole frame in 1004-byte fragments, in order or reversed. */
+static int
+send_frame(struct media *m, const uint8_t *jpeg, size_t n, uint32_t id,
+    uint64_t now, int reverse)
+{
+	int i, np = split_std(pk, jpeg, n, id);
+
+	for (i = 0; i < np; i++)
+		feed(m, &pk[reverse ? np - 1 - i : i], now);
+	return np;
+}
+
 static void
 assert_frame(const struct sink *k, int i, const uint8_t *jpeg, size_t n)
 {
@@ -174,8 +188,6 @@ next_perm(int *a, int n)
 		t = a[i], a[i] = a[j], a[j] = t;
 	return 1;
 }
-
-static struct pkt pk[MAXPKT + 8];
 
 /*
  * Splits of a frame into 2-4 fragments: the JPEG's length and the lengths
@@ -375,15 +387,11 @@ Test(media, gap_without_data_not_held)
 	uint8_t j1[1500];
 	struct sink k = { 0 };
 	struct media *m = media_new(&cbs, &k);
-	int n, i;
+	int n;
 
 	make_jpeg(j1, sizeof(j1), 7);
-	n = split_std(pk, j1, sizeof(j1), 100);
-	for (i = 0; i < n; i++)
-		feed(m, &pk[i], 0);
-	n = split_std(pk, j1, sizeof(j1), 100 + n + 1);
-	for (i = 0; i < n; i++)
-		feed(m, &pk[i], MS);
+	n = send_frame(m, j1, sizeof(j1), 100, 0, 0);
+	send_frame(m, j1, sizeof(j1), 100 + n + 1, MS, 0);
 	cr_assert_eq(k.nframes, 2);
 	cr_assert_eq(media_stats(m)->drop_incomplete, 0);
 	media_free(m);
@@ -436,12 +444,9 @@ Test(media, largest_frame)
 	static uint8_t j[V720_FRAME_MAX];
 	struct sink k = { 0 };
 	struct media *m = media_new(&cbs, &k);
-	int np, i;
 
 	make_jpeg(j, sizeof(j), 10);
-	np = split_std(pk, j, sizeof(j), 0xfffffff0);	/* wraps, too */
-	for (i = np - 1; i >= 0; i--)
-		feed(m, &pk[i], 0);
+	send_frame(m, j, sizeof(j), 0xfffffff0, 0, 1);	/* wraps, too */
 	cr_assert_eq(k.nframes, 1);
 	assert_frame(&k, 0, j, sizeof(j));
 	cr_assert(media_memory(m) <= MEDIA_MEMORY_MAX);
@@ -492,15 +497,11 @@ Test(media, pkg_id_wrap)
 	struct sink k = { 0 };
 	struct media *m = media_new(&cbs, &k);
 	uint32_t id = 0xfffffff0;
-	int f, n, i;
+	int f;
 
 	make_jpeg(j, sizeof(j), 12);
-	for (f = 0; f < 8; f++) {
-		n = split_std(pk, j, sizeof(j), id);
-		for (i = n - 1; i >= 0; i--)
-			feed(m, &pk[i], f * 100 * MS);
-		id += n;
-	}
+	for (f = 0; f < 8; f++)
+		id += send_frame(m, j, sizeof(j), id, f * 100 * MS, f % 2);
 	cr_assert_eq(k.nframes, 8);
 	cr_assert_eq(media_stats(m)->drop_incomplete, 0);
 	media_free(m);
@@ -680,13 +681,11 @@ Test(media, idle_memory)
 	struct sink k = { 0 };
 	struct media *m = media_new(&cbs, &k);
 	size_t idle = media_memory(m);
-	int n, i;
+	int n;
 
 	cr_assert(idle < 4096, "idle stream holds %zu bytes", idle);
 	make_jpeg(j, sizeof(j), 15);
-	n = split_std(pk, j, sizeof(j), 9);
-	for (i = 0; i < n; i++)
-		feed(m, &pk[i], 0);
+	n = send_frame(m, j, sizeof(j), 9, 0, 0);
 	cr_assert_eq(k.nframes, 1);
 	cr_assert(media_memory(m) > idle);
 	media_tick(m, MEDIA_IDLE_NS - 1);
@@ -694,9 +693,7 @@ Test(media, idle_memory)
 	media_tick(m, MEDIA_IDLE_NS);
 	cr_assert_eq(media_memory(m), idle);
 	/* The stream goes on after the pause. */
-	n = split_std(pk, j, sizeof(j), 9 + n);
-	for (i = 0; i < n; i++)
-		feed(m, &pk[i], MEDIA_IDLE_NS + MS);
+	send_frame(m, j, sizeof(j), 9 + n, MEDIA_IDLE_NS + MS, 0);
 	cr_assert_eq(k.nframes, 2);
 	media_reset(m);
 	cr_assert_eq(media_memory(m), idle);
@@ -712,16 +709,15 @@ Test(media, counter_restart)
 	struct sink k = { 0 };
 	struct media *m = media_new(&cbs, &k);
 	uint32_t id = 100000;
-	int f, n, i;
+	int f;
 
 	make_jpeg(j, sizeof(j), 16);
-	for (f = 0; f < 2 * MEDIA_WINDOW / 2 + 2; f++) {
-		n = split_std(pk, j, sizeof(j), id);
-		for (i = 0; i < n; i++)
-			feed(m, &pk[i], 0);
-		id = f == 0 ? 0 : id + n;
-	}
-	cr_assert(k.nframes >= 2 && media_stats(m)->frames > MEDIA_WINDOW / 4);
+	send_frame(m, j, sizeof(j), id, 0, 0);
+	/* 2 fragments a frame: late for MEDIA_WINDOW packets, then taken. */
+	for (id = 0, f = 0; f < MEDIA_WINDOW; f++)
+		id += send_frame(m, j, sizeof(j), id, 0, 0);
+	cr_assert_eq(media_stats(m)->packets_late, MEDIA_WINDOW);
+	cr_assert_eq(k.nframes, 1 + MEDIA_WINDOW / 2);
 	media_free(m);
 	sink_clear(&k);
 }
