@@ -1,0 +1,857 @@
+/*
+ * camsim against a scripted peer: the test plays the server over real
+ * sockets on 127.0.0.1 (ephemeral ports) and checks the camera's bytes,
+ * pacing on 605, resends, forwards, AP mode and fault rates.
+ */
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+
+#include "wire.h"
+#include "frag.h"
+
+struct peer {
+	int		lfd, ufd, cfd;
+	int		port;
+	pid_t		pid;
+	struct sockaddr_in cam;		/* camera's UDP address */
+	char		logpath[64];
+};
+
+static long long
+now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static int
+listen_on(int type, int port)
+{
+	struct sockaddr_in	sin;
+	socklen_t		sl = sizeof(sin);
+	int			fd, one = 1;
+
+	fd = socket(AF_INET, type, 0);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = htons((uint16_t)port);
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
+	    (type == SOCK_STREAM && listen(fd, 8) == -1)) {
+		close(fd);
+		return -1;
+	}
+	getsockname(fd, (struct sockaddr *)&sin, &sl);
+	return fd;
+}
+
+static int
+port_of(int fd)
+{
+	struct sockaddr_in	sin;
+	socklen_t		sl = sizeof(sin);
+
+	getsockname(fd, (struct sockaddr *)&sin, &sl);
+	return ntohs(sin.sin_port);
+}
+
+/* TCP and UDP on one ephemeral port number, as the server has them. */
+static void
+peer_listen(struct peer *p)
+{
+	int	tries;
+
+	memset(p, 0, sizeof(*p));
+	p->cfd = -1;
+	for (tries = 0; tries < 50; tries++) {
+		cr_assert_neq(p->lfd = listen_on(SOCK_STREAM, 0), -1);
+		p->port = port_of(p->lfd);
+		if ((p->ufd = listen_on(SOCK_DGRAM, p->port)) != -1)
+			return;
+		close(p->lfd);
+	}
+	cr_assert_fail("no port for TCP and UDP");
+}
+
+static void
+camsim_path(char *out, size_t outsz)
+{
+	char	exe[PATH_MAX];
+	ssize_t	n;
+	char	*s;
+	int	i;
+
+	cr_assert_gt(n = readlink("/proc/self/exe", exe, sizeof(exe) - 1), 0);
+	exe[n] = '\0';
+	for (i = 0; i < 3; i++)		/* .../regress/unit/bin/test_x */
+		if ((s = strrchr(exe, '/')) != NULL)
+			*s = '\0';
+	strlcpy(out, exe, outsz);
+	strlcat(out, "/camsim/camsim", outsz);
+}
+
+/* Run camsim with "--MODE 127.0.0.1:port" plus args (NULL-terminated). */
+static void
+peer_spawn(struct peer *p, const char *mode, int port, const char *const *args)
+{
+	char		 path[PATH_MAX], addr[32];
+	const char	*argv[48];
+	int		 n = 0, fd;
+
+	camsim_path(path, sizeof(path));
+	snprintf(addr, sizeof(addr), "127.0.0.1:%d", port);
+	snprintf(p->logpath, sizeof(p->logpath), "/tmp/camsim-peer.%d.log",
+	    (int)getpid());
+	unlink(p->logpath);
+	argv[n++] = path;
+	argv[n++] = mode;
+	argv[n++] = addr;
+	argv[n++] = "--log";
+	argv[n++] = p->logpath;
+	argv[n++] = "--seed";
+	argv[n++] = "7";
+	while (args != NULL && *args != NULL && n < 46)
+		argv[n++] = *args++;
+	argv[n] = NULL;
+	cr_assert_neq(p->pid = fork(), -1);
+	if (p->pid == 0) {
+		fd = open("/dev/null", O_RDWR);
+		dup2(fd, 1);
+		if (getenv("CAMSIM_PEER_DEBUG") == NULL)
+			dup2(fd, 2);
+		execv(path, (char *const *)argv);
+		_exit(127);
+	}
+}
+
+static int
+peer_stop(struct peer *p)
+{
+	int	status = 0;
+
+	if (p->pid > 0) {
+		kill(p->pid, SIGTERM);
+		waitpid(p->pid, &status, 0);
+	}
+	if (p->cfd != -1)
+		close(p->cfd);
+	close(p->lfd);
+	close(p->ufd);
+	unlink(p->logpath);
+	return status;
+}
+
+static int
+wait_fd(int fd, int ms)
+{
+	struct pollfd	pfd = { fd, POLLIN, 0 };
+
+	return poll(&pfd, 1, ms) == 1;
+}
+
+static void
+peer_accept(struct peer *p, int ms)
+{
+	cr_assert(wait_fd(p->lfd, ms), "camsim did not connect");
+	if (p->cfd != -1)
+		close(p->cfd);
+	cr_assert_neq(p->cfd = accept(p->lfd, NULL, NULL), -1);
+}
+
+/* Exactly n bytes within ms, or fail. */
+static void
+read_n(int fd, uint8_t *buf, size_t n, int ms)
+{
+	long long	end = now_ms() + ms;
+	ssize_t		r;
+	size_t		got = 0;
+
+	while (got < n) {
+		cr_assert(wait_fd(fd, (int)(end - now_ms() > 0 ?
+		    end - now_ms() : 0)), "timeout after %zu of %zu bytes",
+		    got, n);
+		r = read(fd, buf + got, n - got);
+		cr_assert_gt(r, 0, "connection closed");
+		got += (size_t)r;
+	}
+}
+
+/* Next TCP message; returns payload length, payload NUL-terminated. */
+static size_t
+tcp_msg(int fd, struct wire_hdr *h, char *buf, size_t cap, int ms)
+{
+	uint8_t	hb[WIRE_HDR_LEN];
+
+	read_n(fd, hb, sizeof(hb), ms);
+	cr_assert_eq(wire_hdr_decode(hb, sizeof(hb), cap - 1, h), 0);
+	read_n(fd, (uint8_t *)buf, h->wh_len, ms);
+	buf[h->wh_len] = '\0';
+	return h->wh_len;
+}
+
+/* Next JSON message on TCP whose text contains needle (skips others). */
+static void
+tcp_expect(int fd, const char *needle, char *buf, size_t cap, int ms)
+{
+	struct wire_hdr	h;
+	long long	end = now_ms() + ms;
+
+	for (;;) {
+		cr_assert_gt(end - now_ms(), 0, "no TCP message with %s", needle);
+		tcp_msg(fd, &h, buf, cap, (int)(end - now_ms()));
+		if (h.wh_cmd == WIRE_CMD_JSON && strstr(buf, needle) != NULL)
+			return;
+	}
+}
+
+static void
+tcp_json(int fd, const char *json)
+{
+	uint8_t		h[WIRE_HDR_LEN];
+	struct wire_hdr	wh;
+
+	wire_hdr_server(&wh, WIRE_CMD_JSON, (uint32_t)strlen(json));
+	wire_hdr_encode(&wh, h);
+	cr_assert_eq(write(fd, h, sizeof(h)), (ssize_t)sizeof(h));
+	cr_assert_eq(write(fd, json, strlen(json)), (ssize_t)strlen(json));
+}
+
+static ssize_t
+udp_recv(struct peer *p, uint8_t *buf, size_t cap, int ms,
+    struct sockaddr_in *from)
+{
+	socklen_t	sl = sizeof(*from);
+
+	if (!wait_fd(p->ufd, ms))
+		return -1;
+	return recvfrom(p->ufd, buf, cap, 0, (struct sockaddr *)from, &sl);
+}
+
+static void
+udp_send(struct peer *p, uint16_t cmd, const void *pl, size_t len)
+{
+	uint8_t		buf[4096];
+	struct wire_hdr	wh;
+
+	wire_hdr_server(&wh, cmd, (uint32_t)len);
+	wire_hdr_encode(&wh, buf);
+	memcpy(buf + WIRE_HDR_LEN, pl, len);
+	sendto(p->ufd, buf, WIRE_HDR_LEN + len, 0, (struct sockaddr *)&p->cam,
+	    sizeof(p->cam));
+}
+
+static void
+confirm(struct peer *p, const uint32_t *ids, int n)
+{
+	uint8_t	pl[4 * 600];
+	int	i;
+
+	for (i = 0; i < n; i++)
+		wire_put32(pl + 4 * i, ids[i]);
+	udp_send(p, WIRE_CMD_CONFIRM, pl, 4 * (size_t)n);
+}
+
+/* Next UDP media packet (JSON datagrams are skipped). */
+static ssize_t
+media(struct peer *p, uint8_t *buf, int ms, struct wire_hdr *h)
+{
+	struct sockaddr_in	from;
+	ssize_t			n;
+	long long		end = now_ms() + ms;
+
+	for (;;) {
+		if ((n = udp_recv(p, buf, 2048, (int)(end - now_ms() > 0 ?
+		    end - now_ms() : 0), &from)) < 0)
+			return -1;
+		cr_assert_eq(wire_hdr_decode(buf, (size_t)n, 1500, h), 0);
+		if (h->wh_cmd != WIRE_CMD_JSON)
+			return n;
+	}
+}
+
+/*
+ * Registration, 101, then the data channel: 11 -> 20 -> 21 -> 12 + 51.
+ * Leaves p->cam set to the camera's UDP address.
+ */
+static void
+peer_online(struct peer *p, const char *const *args)
+{
+	char			buf[8192];
+	uint8_t			ub[2048];
+	struct sockaddr_in	from;
+	ssize_t			n;
+
+	peer_spawn(p, "--tcp", p->port, args);
+	peer_accept(p, 5000);
+	tcp_expect(p->cfd, "\"code\": 100", buf, sizeof(buf), 3000);
+	tcp_json(p->cfd, "{\"code\": 101, \"status\": 200}");
+	tcp_json(p->cfd, "{\"code\":11,\"cliTarget\":\"0123456789abcdef0123456789abcdef\","
+	    "\"cliToken\":\"tok42\",\"cliIp\":\"255.255.255.255\",\"cliPort\":0,"
+	    "\"cliNatIp\":\"255.255.255.255\",\"cliNatPort\":0}");
+	n = udp_recv(p, ub, sizeof(ub), 3000, &from);
+	cr_assert_gt(n, WIRE_HDR_LEN, "no code 20");
+	ub[n] = '\0';
+	cr_assert(strstr((char *)ub + WIRE_HDR_LEN, "\"code\": 20") != NULL);
+	p->cam = from;
+	udp_send(p, WIRE_CMD_JSON, "{\"code\":21,\"ip\":\"127.0.0.1\",\"port\":1}", 37);
+	tcp_expect(p->cfd, "\"code\":12", buf, sizeof(buf), 3000);
+	cr_assert(strstr(buf, "\"cliTarget\":\"0123456789abcdef0123456789abcdef\""));
+	cr_assert(strstr(buf, "\"cliToken\":\"tok42\""));
+	cr_assert(strstr(buf, "\"status\":200"));
+	n = udp_recv(p, ub, sizeof(ub), 3000, &from);
+	cr_assert_gt(n, WIRE_HDR_LEN, "no code 51");
+	ub[n] = '\0';
+	cr_assert(strstr((char *)ub + WIRE_HDR_LEN, "\"code\": 51") != NULL);
+	cr_assert_eq(from.sin_port, p->cam.sin_port, "51 from the 20 socket");
+}
+
+/* Read one whole frame (first packet 250/255); ids[] gets its pkg_ids. */
+static int
+read_frame(struct peer *p, uint8_t *frame, size_t *flen, uint32_t *ids,
+    int ms)
+{
+	uint8_t		buf[2048];
+	struct wire_hdr	h;
+	size_t		total = 0;
+	ssize_t		n;
+	int		k = 0;
+
+	for (;;) {
+		if ((n = media(p, buf, ms, &h)) < 0)
+			return -1;
+		if (h.wh_cmd != WIRE_CMD_JPEG)
+			continue;
+		if (k == 0 && h.wh_msg_flag != 250 && h.wh_msg_flag != 255)
+			continue;
+		cr_assert_eq((size_t)n, WIRE_HDR_LEN + h.wh_len);
+		if (k > 0)
+			cr_assert_eq(h.wh_pkg_id, ids[k - 1] + 1, "contiguous ids");
+		ids[k++] = h.wh_pkg_id;
+		memcpy(frame + total, buf + WIRE_HDR_LEN, h.wh_len);
+		total += h.wh_len;
+		if (h.wh_msg_flag == 252 || h.wh_msg_flag == 255)
+			break;
+		cr_assert_eq(h.wh_len, 1004);
+	}
+	cr_assert_eq(wire_get32(frame + total - 4), total - 4, "size trailer");
+	*flen = total - 4;
+	return k;
+}
+
+/* Frame 37 of vectors/capture-tcp.txt: the real camera's first message. */
+static const char frame37[] =
+    "57000000000000000000000000000000000000007b22636f6465223a203130302c2022"
+    "756964223a2022303830306330303132384638222c2022746f6b656e223a2022393165"
+    "646634316622202c22646f6d61696e223a2022763732302e6e6178636c6f772e636f6d"
+    "227d";
+
+static size_t
+unhex(const char *s, uint8_t *out)
+{
+	size_t	n = 0;
+	unsigned v;
+
+	for (; s[0] && s[1]; s += 2) {
+		sscanf(s, "%2x", &v);
+		out[n++] = (uint8_t)v;
+	}
+	return n;
+}
+
+static void
+first_bytes_are_frame37(const char *extra)
+{
+	struct peer	 p;
+	uint8_t		 want[256], got[256];
+	size_t		 n = unhex(frame37, want);
+	const char	*args[] = { "--uid", "0800c00128F8", "--token", "91edf41f",
+			    "--heartbeat", "0.2", extra, NULL };
+	static const uint8_t hb[20] = { 0, 0, 0, 0, 0x64 };
+
+	peer_listen(&p);
+	peer_spawn(&p, "--tcp", p.port, args);
+	peer_accept(&p, 5000);
+	read_n(p.cfd, got, n, 3000);
+	cr_assert_eq(memcmp(got, want, n), 0, "registration differs from frame 37");
+	tcp_json(p.cfd, "{\"code\": 101, \"status\": 200}");
+	/* Then heartbeats: exactly 00000000 6400 00 00 0*8 00000000. */
+	read_n(p.cfd, got, 20, 2000);
+	cr_assert_eq(memcmp(got, hb, 20), 0, "heartbeat bytes");
+	read_n(p.cfd, got, 20, 2000);
+	cr_assert_eq(memcmp(got, hb, 20), 0, "second heartbeat");
+	peer_stop(&p);
+}
+
+Test(camsim_peer, first_tcp_bytes_equal_capture_frame_37, .timeout = 20)
+{
+	first_bytes_are_frame37(NULL);
+}
+
+Test(camsim_peer, split_tcp_writes_same_bytes, .timeout = 20)
+{
+	first_bytes_are_frame37("--split-tcp");
+}
+
+Test(camsim_peer, other_uid_and_token_keep_the_layout, .timeout = 20)
+{
+	struct peer	 p;
+	char		 want[256];
+	uint8_t		 got[256];
+	const char	*args[] = { "--uid", "0800c", "--cameras", "1", NULL };
+	int		 n;
+
+	peer_listen(&p);
+	peer_spawn(&p, "--tcp", p.port, args);
+	peer_accept(&p, 5000);
+	n = snprintf(want, sizeof(want), "{\"code\": 100, \"uid\": "
+	    "\"0800c0000001\", \"token\": \"\" ,\"domain\": \"v720.naxclow.com\"}");
+	read_n(p.cfd, got, 20 + (size_t)n, 3000);
+	cr_assert_eq(wire_get32(got), (uint32_t)n);
+	cr_assert_eq(memcmp(got + 4, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16), 0);
+	cr_assert_eq(memcmp(got + 20, want, (size_t)n), 0, "%.*s", n, got + 20);
+	peer_stop(&p);
+}
+
+Test(camsim_peer, http_bootstrap_request_and_answer, .timeout = 20)
+{
+	struct peer	 p;
+	char		 req[2048] = "", body[512], ans[1024], buf[4096];
+	char		 rnd[16], tok[16];
+	const char	*args[] = { "--uid", "0800c00128F8", NULL };
+	int		 hfd, cfd, n, blen;
+	size_t		 got = 0;
+
+	peer_listen(&p);
+	cr_assert_neq(hfd = listen_on(SOCK_STREAM, 0), -1);
+	peer_spawn(&p, "--bootstrap", port_of(hfd), args);
+	cr_assert(wait_fd(hfd, 5000));
+	cfd = accept(hfd, NULL, NULL);
+	while (strstr(req, "\r\n\r\n") == NULL) {
+		cr_assert(wait_fd(cfd, 3000));
+		cr_assert_gt(n = (int)read(cfd, req + got, sizeof(req) - 1 - got), 0);
+		got += (size_t)n;
+		req[got] = '\0';
+	}
+	cr_assert_eq(sscanf(req, "POST /app/api/ApiServer/getA9ConfCheck?"
+	    "devicesCode=0800c00128F8&random=%6[A-Z]&token=%10[0-9a-f] HTTP/1.1\r\n",
+	    rnd, tok), 2, "%s", req);
+	cr_assert_eq(strlen(rnd), 6);
+	cr_assert_eq(strlen(tok), 10);
+	cr_assert(strstr(req, " HTTP/1.1\r\nHost: v720.naxclow.com\r\n"
+	    "version: 202212011602\r\n\r\n") != NULL, "%s", req);
+	cr_assert_null(strcasestr(req, "content-length"));
+	cr_assert_eq(strlen(strstr(req, "\r\n\r\n")), 4, "no body");
+	blen = snprintf(body, sizeof(body), "{\"code\":200,\"message\":\"OK\","
+	    "\"data\":{\"tcpPort\":%d,\"uid\":\"0800c00128F8\",\"isBind\":\"8\","
+	    "\"domain\":\"v720.naxclow.com\",\"updateUrl\":null,\"host\":"
+	    "\"127.0.0.1\",\"currTime\":\"1676097689\",\"pwd\":\"91edf41f\","
+	    "\"version\":null}}", p.port);
+	n = snprintf(ans, sizeof(ans), "HTTP/1.1 200\r\nContent-Type: "
+	    "application/json\r\nContent-Length: %d\r\nConnection: keep-alive"
+	    "\r\n\r\n%s", blen, body);
+	cr_assert_eq(write(cfd, ans, (size_t)n), n);
+	/* The camera closes after the answer, then registers with pwd. */
+	cr_assert(wait_fd(cfd, 3000));
+	cr_assert_eq(read(cfd, buf, sizeof(buf)), 0);
+	close(cfd);
+	close(hfd);
+	peer_accept(&p, 3000);
+	tcp_expect(p.cfd, "\"token\": \"91edf41f\" ,", buf, sizeof(buf), 3000);
+	peer_stop(&p);
+}
+
+/* Frame 1 of camera 0 is scene1.jpg with its COM segment. */
+Test(camsim_peer, handshake_then_fragments_of_a_known_jpeg, .timeout = 20)
+{
+	struct peer	 p;
+	char		 buf[8192];
+	uint8_t		 frame[65536], want[65536], jpeg[65536], ub[2048];
+	uint32_t	 ids[128];
+	size_t		 flen, jlen, wlen;
+	struct sockaddr_in from;
+	FILE		*f;
+	int		 k;
+	const char	*args[] = { "--data", CAMSIM_TOP "/regress/data/scene1.jpg",
+			    "--uid", "0800c00128F8", NULL };
+
+	peer_listen(&p);
+	peer_online(&p, args);
+	/* A probe (50) is answered with 51. */
+	udp_send(&p, WIRE_CMD_JSON, "{\"code\":50}", 11);
+	cr_assert_gt(udp_recv(&p, ub, sizeof(ub) - 1, 2000, &from), 0);
+	cr_assert(memmem(ub, 200, "\"devTarget\": \"0800c00128F8\"", 27) != NULL);
+	tcp_json(p.cfd, "{\"code\":301,\"target\":\"0123456789abcdef0123456789abcdef\","
+	    "\"content\":{\"code\":3}}");
+	tcp_expect(p.cfd, "\"code\": 301", buf, sizeof(buf), 2000);
+	cr_assert(strstr(buf, "\"target\": \"0123456789abcdef0123456789abcdef\""));
+	cr_assert(strstr(buf, "\"content\": {\"code\":3,"), "%s", buf);
+	cr_assert(strstr(buf, "\"status\":200"));
+	cr_assert_eq(k = read_frame(&p, frame, &flen, ids, 3000), 26);
+	cr_assert_not_null(f = fopen(CAMSIM_TOP "/regress/data/scene1.jpg", "rb"));
+	jlen = fread(jpeg, 1, sizeof(jpeg), f);
+	fclose(f);
+	wlen = frag_build(want, sizeof(want), jpeg, jlen,
+	    "camsim 0800c00128F8 frame 1", 0);
+	cr_assert_eq(flen, wlen);
+	cr_assert_eq(memcmp(frame, want, flen), 0, "frame bytes");
+	cr_assert_eq(ids[0], 1, "pkg_id starts at 1");
+	peer_stop(&p);
+}
+
+static void
+open_stream(struct peer *p, int code)
+{
+	char	buf[8192], fwd[256];
+
+	snprintf(fwd, sizeof(fwd), "{\"code\":301,\"target\":\"0123456789abcdef"
+	    "0123456789abcdef\",\"content\":{\"code\":%d}}", code);
+	tcp_json(p->cfd, fwd);
+	tcp_expect(p->cfd, "\"code\": 301", buf, sizeof(buf), 2000);
+}
+
+/* Nothing but frames of k packets from now on: count media packets. */
+static int
+quiet_for(struct peer *p, int ms)
+{
+	uint8_t		buf[2048];
+	struct wire_hdr	h;
+	int		n = 0;
+
+	while (media(p, buf, ms, &h) >= 0)
+		n++;
+	return n;
+}
+
+Test(camsim_peer, pacing_waits_for_605, .timeout = 30)
+{
+	struct peer	 p;
+	uint8_t		 frame[65536];
+	uint32_t	 ids[128];
+	size_t		 flen;
+	long long	 t1, t2;
+	int		 k, i;
+	const char	*args[] = { NULL };
+
+	peer_listen(&p);
+	peer_online(&p, args);
+	open_stream(&p, 3);
+	/* A server that never confirms: the next frame only after 2 s. */
+	cr_assert_gt(k = read_frame(&p, frame, &flen, ids, 3000), 0);
+	t1 = now_ms();
+	cr_assert_gt(k = read_frame(&p, frame, &flen, ids, 4000), 0);
+	t2 = now_ms();
+	cr_assert_geq(t2 - t1, 1800, "frame 2 after %lld ms", t2 - t1);
+	cr_assert_leq(t2 - t1, 2600, "frame 2 after %lld ms", t2 - t1);
+	/* Nothing comes before the 605; the 605 releases the next frame. */
+	cr_assert_eq(quiet_for(&p, 300), 0, "sent before the 605");
+	confirm(&p, ids, k);
+	t1 = now_ms();
+	cr_assert_gt(k = read_frame(&p, frame, &flen, ids, 3000), 0);
+	cr_assert_leq(now_ms() - t1, 250, "frame 3 %lld ms after the 605",
+	    now_ms() - t1);
+	confirm(&p, ids, k);
+	t1 = now_ms();
+	for (i = 0; i < 10; i++) {
+		cr_assert_gt(k = read_frame(&p, frame, &flen, ids, 3000), 0);
+		confirm(&p, ids, k);
+	}
+	t2 = now_ms();
+	/* A prompt server gets the full 10 fps. */
+	cr_assert_leq(t2 - t1, 1600, "10 frames took %lld ms", t2 - t1);
+	cr_assert_geq(t2 - t1, 800, "10 frames took %lld ms (fps cap)", t2 - t1);
+	peer_stop(&p);
+}
+
+Test(camsim_peer, resends_missing_ids_three_times, .timeout = 30)
+{
+	struct peer	 p;
+	uint8_t		 frame[65536], buf[2048], orig[2][1100];
+	uint32_t	 ids[128];
+	size_t		 flen;
+	struct wire_hdr	 h;
+	ssize_t		 n;
+	int		 k, round, got;
+	const char	*args[] = { NULL };
+
+	peer_listen(&p);
+	peer_online(&p, args);
+	open_stream(&p, 2);
+	cr_assert_gt(k = read_frame(&p, frame, &flen, ids, 3000), 5);
+	memcpy(orig[0], frame + 3 * 1004, 1004);
+	memcpy(orig[1], frame + 5 * 1004, 1004);
+	/* Confirm all but packets 3 and 5. */
+	{
+		uint32_t	part[128];
+		int		i, m = 0;
+
+		for (i = 0; i < k; i++)
+			if (i != 3 && i != 5)
+				part[m++] = ids[i];
+		confirm(&p, part, m);
+	}
+	for (round = 0; round < 3; round++) {
+		got = 0;
+		while (got < 2) {
+			cr_assert_geq(n = media(&p, buf, 1000, &h), 0,
+			    "no resend in round %d", round);
+			cr_assert(h.wh_pkg_id == ids[3] || h.wh_pkg_id == ids[5],
+			    "resent %u", h.wh_pkg_id);
+			cr_assert_eq(h.wh_msg_flag, 251);
+			cr_assert_eq(memcmp(buf + WIRE_HDR_LEN, orig[h.wh_pkg_id ==
+			    ids[3] ? 0 : 1], 1004), 0, "resent bytes");
+			got++;
+		}
+		confirm(&p, ids, 0);	/* keep the server "confirming" */
+	}
+	/* Then the camera moves on: the next thing is frame 2. */
+	cr_assert_geq(n = media(&p, buf, 1000, &h), 0);
+	cr_assert_eq(h.wh_msg_flag, 250);
+	cr_assert_eq(h.wh_pkg_id, ids[k - 1] + 1);
+	peer_stop(&p);
+}
+
+Test(camsim_peer, forwards_are_echoed_with_state, .timeout = 30)
+{
+	struct peer	 p;
+	char		 buf[8192];
+	const char	*args[] = { "--battery", "77", "--backoff-ms", "100", NULL };
+
+	peer_listen(&p);
+	peer_online(&p, args);
+	tcp_json(p.cfd, "{\"code\":301,\"target\":\"aa\",\"content\":{\"code\":202,"
+	    "\"IrLed\":2}}");
+	tcp_expect(p.cfd, "\"code\": 301", buf, sizeof(buf), 2000);
+	cr_assert(strstr(buf, "\"IrLed\":2,\"status\":200"), "%s", buf);
+	tcp_json(p.cfd, "{\"code\":301,\"target\":\"aa\",\"content\":{\"code\":216,"
+	    "\"mirrorFlip\":9}}");
+	tcp_expect(p.cfd, "\"code\": 301", buf, sizeof(buf), 2000);
+	cr_assert(strstr(buf, "\"mirrorFlip\":0,\"status\":400"), "%s", buf);
+	tcp_json(p.cfd, "{\"code\":301,\"target\":\"aa\",\"content\":{\"code\":216,"
+	    "\"mirrorFlip\":4}}");
+	tcp_expect(p.cfd, "\"code\": 301", buf, sizeof(buf), 2000);
+	cr_assert(strstr(buf, "\"mirrorFlip\":4,\"status\":200"), "%s", buf);
+	tcp_json(p.cfd, "{\"code\":301,\"target\":\"aa\",\"content\":{\"code\":4,"
+	    "\"unixTimer\":1676097689}}");
+	tcp_expect(p.cfd, "\"code\": 301", buf, sizeof(buf), 2000);
+	cr_assert(strstr(buf, "\"IrLed\":2,\"devPower\":77,"), "%s", buf);
+	cr_assert(strstr(buf, "\"mirrorFlip\":4,\"version\":\"202212011602\""));
+	cr_assert(strstr(buf, "\"sdDevStatus\":0"));
+	/* 299: echo, drop TCP, come back with a fresh registration. */
+	tcp_json(p.cfd, "{\"code\":301,\"target\":\"aa\",\"content\":{\"code\":299,"
+	    "\"reboot\":1}}");
+	tcp_expect(p.cfd, "\"reboot\":1", buf, sizeof(buf), 2000);
+	cr_assert(wait_fd(p.cfd, 2000));
+	cr_assert_eq(read(p.cfd, buf, sizeof(buf)), 0, "TCP closed on reboot");
+	peer_accept(&p, 5000);
+	tcp_expect(p.cfd, "\"code\": 100", buf, sizeof(buf), 3000);
+	peer_stop(&p);
+}
+
+Test(camsim_peer, reconnects_after_server_drops, .timeout = 30)
+{
+	struct peer	 p;
+	char		 buf[8192];
+	const char	*args[] = { "--backoff-ms", "100", NULL };
+
+	peer_listen(&p);
+	peer_online(&p, args);
+	close(p.cfd);
+	p.cfd = -1;
+	peer_accept(&p, 5000);
+	tcp_expect(p.cfd, "\"code\": 100", buf, sizeof(buf), 3000);
+	peer_stop(&p);
+}
+
+static void
+ap_send(int fd, uint16_t cmd, const char *json)
+{
+	uint8_t		h[WIRE_HDR_LEN];
+	struct wire_hdr	wh;
+
+	memset(&wh, 0, sizeof(wh));
+	wh.wh_cmd = cmd;
+	wh.wh_len = (uint32_t)strlen(json);
+	memset(wh.wh_fwd, '0', 8);
+	wire_hdr_encode(&wh, h);
+	cr_assert_eq(write(fd, h, sizeof(h)), (ssize_t)sizeof(h));
+	if (*json)
+		cr_assert_eq(write(fd, json, strlen(json)), (ssize_t)strlen(json));
+}
+
+Test(camsim_peer, ap_mode_replies, .timeout = 20)
+{
+	struct peer		 p;
+	struct sockaddr_in	 sin;
+	struct wire_hdr		 h;
+	char			 buf[8192];
+	int			 fd, i;
+	const char		*args[] = { "--uid", "0800c00128F8", NULL };
+
+	peer_listen(&p);
+	close(p.lfd);		/* camsim listens on this port */
+	peer_spawn(&p, "--ap", p.port, args);
+	p.lfd = socket(AF_INET, SOCK_STREAM, 0);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = htons((uint16_t)p.port);
+	for (i = 0; i < 50; i++) {
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0)
+			break;
+		close(fd);
+		fd = -1;
+		usleep(100000);
+	}
+	cr_assert_neq(fd, -1, "AP camera not listening");
+	ap_send(fd, WIRE_CMD_MOTION_LIVE, "");
+	tcp_msg(fd, &h, buf, sizeof(buf), 2000);
+	cr_assert_str_eq(buf, "{\"code\": 115, \"devId\": \"0800c00128F8\", "
+	    "\"status\": 200}");
+	ap_send(fd, 0, "{\"code\":501,\"target\":\"deadbeef\",\"token\":\"x\","
+	    "\"unixTimer\":1676097689}");
+	tcp_msg(fd, &h, buf, sizeof(buf), 2000);
+	cr_assert(strstr(buf, "{\"code\": 501, \"status\": 200, \"devId\": "
+	    "\"0800c00128F8\", \"forwardId\": \"") == buf, "%s", buf);
+	ap_send(fd, 0, "{\"code\":502,\"content\":{\"code\":204,\"devTarget\":"
+	    "\"deadbeef\",\"s\":\"HomeNet\",\"p\":\"short\"}}");
+	tcp_msg(fd, &h, buf, sizeof(buf), 2000);
+	cr_assert_str_eq(buf, "{\"code\": 502, \"content\": {\"code\":204,"
+	    "\"devTarget\":\"0800c00128F8\",\"s\":\"HomeNet\",\"status\":400}}");
+	ap_send(fd, 0, "{\"code\":502,\"content\":{\"code\":204,\"devTarget\":"
+	    "\"deadbeef\",\"s\":\"HomeNet\",\"p\":\"secret123\"}}");
+	tcp_msg(fd, &h, buf, sizeof(buf), 2000);
+	cr_assert_str_eq(buf, "{\"code\": 502, \"content\": {\"code\":204,"
+	    "\"devTarget\":\"0800c00128F8\",\"s\":\"HomeNet\",\"status\":200}}");
+	ap_send(fd, 0, "{\"code\":502,\"content\":{\"code\":4,\"devTarget\":"
+	    "\"deadbeef\",\"unixTimer\":1676097689}}");
+	tcp_msg(fd, &h, buf, sizeof(buf), 2000);
+	cr_assert(strstr(buf, "\"wifiName\":\"HomeNet\""), "%s", buf);
+	cr_assert(strstr(buf, "\"devPower\":100"));
+	cr_assert(strstr(buf, "\"version\":\"202212011602\""));
+	cr_assert(strstr(buf, "\"sdDevStatus\":0"));
+	close(fd);
+	peer_stop(&p);
+}
+
+/*
+ * Fault rates seen on the wire: the peer confirms everything it gets and
+ * counts packets against the frames camsim logged.
+ */
+static void
+fault_run(const char *opt, const char *val, double *recv_ratio,
+    double *reordered)
+{
+	struct peer	 p;
+	uint8_t		 buf[2048];
+	struct wire_hdr	 h;
+	char		 line[4096];
+	FILE		*f;
+	long		 sent = 0, got = 0, back = 0, pk;
+	uint32_t	 last = 0;
+	const char	*args[] = { opt, val, "--resend-max", "0", "--frames", "25",
+			    "--fps", "25", NULL };
+
+	peer_listen(&p);
+	peer_online(&p, args);
+	open_stream(&p, 2);
+	while (media(&p, buf, 1500, &h) >= 0) {
+		got++;
+		if (h.wh_pkg_id < last)
+			back++;
+		last = h.wh_pkg_id;
+		confirm(&p, &h.wh_pkg_id, 1);
+	}
+	cr_assert_not_null(f = fopen(p.logpath, "r"));
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strstr(line, "\"ev\":\"frame\"") &&
+		    sscanf(strstr(line, "\"pkts\":"), "\"pkts\":%ld", &pk) == 1)
+			sent += pk;
+	fclose(f);
+	cr_assert_gt(sent, 500);
+	*recv_ratio = (double)got / (double)sent;
+	*reordered = (double)back / (double)got;
+	peer_stop(&p);
+}
+
+Test(camsim_peer, loss_dup_reorder_rates_on_the_wire, .timeout = 60)
+{
+	double	r, o;
+
+	fault_run("--loss", "0.2", &r, &o);
+	cr_assert_float_eq(r, 0.8, 0.06, "received %.3f with --loss 0.2", r);
+	fault_run("--dup", "0.3", &r, &o);
+	cr_assert_float_eq(r, 1.3, 0.06, "received %.3f with --dup 0.3", r);
+	fault_run("--reorder", "0.25", &r, &o);
+	cr_assert_float_eq(r, 1.0, 0.01, "received %.3f with --reorder", r);
+	cr_assert_float_eq(o, 0.25, 0.07, "reordered %.3f", o);
+}
+
+Test(camsim_peer, die_after_vanishes_mid_frame, .timeout = 30)
+{
+	struct peer	 p;
+	uint8_t		 frame[65536], buf[2048];
+	uint32_t	 ids[128];
+	size_t		 flen;
+	struct wire_hdr	 h;
+	int		 k, i, n = 0, status;
+	const char	*args[] = { "--die-after", "2", NULL };
+
+	peer_listen(&p);
+	peer_online(&p, args);
+	open_stream(&p, 3);
+	for (i = 0; i < 2; i++) {
+		cr_assert_gt(k = read_frame(&p, frame, &flen, ids, 3000), 0);
+		confirm(&p, ids, k);
+	}
+	while (media(&p, buf, 1000, &h) >= 0) {
+		cr_assert_neq(h.wh_msg_flag, 252, "frame 3 must not finish");
+		n++;
+	}
+	cr_assert_gt(n, 0, "half a frame");
+	cr_assert(wait_fd(p.cfd, 2000));
+	cr_assert_leq(read(p.cfd, buf, sizeof(buf)), 0, "TCP gone");
+	waitpid(p.pid, &status, 0);
+	p.pid = 0;
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 3);
+	peer_stop(&p);
+}
+
+Test(camsim_peer, garbage_between_good_messages, .timeout = 20)
+{
+	struct peer	 p;
+	struct wire_hdr	 h;
+	char		 buf[70000];
+	int		 bad = 0;
+	const char	*args[] = { "--garbage", "1", NULL };
+
+	peer_listen(&p);
+	peer_spawn(&p, "--tcp", p.port, args);
+	peer_accept(&p, 5000);
+	for (;;) {
+		tcp_msg(p.cfd, &h, buf, sizeof(buf), 3000);
+		if (h.wh_cmd == 0 && strstr(buf, "\"code\": 100, \"uid\""))
+			break;
+		bad++;
+	}
+	cr_assert_gt(bad, 0, "garbage before the registration");
+	peer_stop(&p);
+}
