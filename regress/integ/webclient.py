@@ -1,0 +1,216 @@
+#!/usr/bin/env python3
+"""HTTP client for the v720-web tests (stdlib only).
+
+  webclient.py mjpeg URL SECONDS [--user U:P] [--hashes FILE] [--max N]
+      read an MJPEG stream; print "parts N bytes B"; write one sha256 a part
+  webclient.py viewers N URL SECONDS
+      N concurrent MJPEG viewers; print one part count per viewer
+  webclient.py stall HOST PORT PATH SECONDS
+      request a stream and never read from the socket
+  webclient.py raw HOST PORT [SECONDS]
+      send stdin as is, print everything the server answers until it closes
+  webclient.py wav URL SECONDS
+      read an audio stream; print the WAV header fields and the data bytes
+"""
+import base64
+import hashlib
+import socket
+import ssl
+import sys
+import threading
+import time
+import urllib.parse
+
+
+def connect(url, user=None):
+    u = urllib.parse.urlsplit(url)
+    port = u.port or (443 if u.scheme == "https" else 80)
+    s = socket.create_connection((u.hostname, port), timeout=15)
+    if u.scheme == "https":
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        s = ctx.wrap_socket(s, server_hostname=u.hostname)
+    path = u.path + ("?" + u.query if u.query else "")
+    req = "GET %s HTTP/1.1\r\nHost: %s\r\n" % (path, u.hostname)
+    if user:
+        req += "Authorization: Basic %s\r\n" % base64.b64encode(
+            user.encode()).decode()
+    s.sendall((req + "\r\n").encode())
+    return s
+
+
+class Reader:
+    def __init__(self, s, deadline):
+        self.s, self.buf, self.deadline = s, b"", deadline
+
+    def fill(self):
+        left = self.deadline - time.time()
+        if left <= 0:
+            raise TimeoutError
+        self.s.settimeout(left)
+        try:
+            d = self.s.recv(65536)
+        except socket.timeout:
+            raise TimeoutError
+        if not d:
+            raise EOFError
+        self.buf += d
+
+    def line(self):
+        while b"\r\n" not in self.buf:
+            self.fill()
+        l, self.buf = self.buf.split(b"\r\n", 1)
+        return l.decode("latin-1")
+
+    def take(self, n):
+        while len(self.buf) < n:
+            self.fill()
+        d, self.buf = self.buf[:n], self.buf[n:]
+        return d
+
+    def head(self):
+        status = self.line()
+        hdrs = {}
+        while True:
+            l = self.line()
+            if not l:
+                return status, hdrs
+            k, v = l.split(":", 1)
+            hdrs[k.strip().lower()] = v.strip()
+
+
+def read_parts(s, seconds, maxparts=None, onpart=None):
+    """Parse multipart/x-mixed-replace; strict about every part's framing."""
+    r = Reader(s, time.time() + seconds)
+    n = nbytes = 0
+    try:
+        status, hdrs = r.head()
+        if " 200 " not in status + " ":
+            raise SystemExit("status: " + status)
+        ct = hdrs.get("content-type", "")
+        if not ct.startswith("multipart/x-mixed-replace") or "boundary=" not in ct:
+            raise SystemExit("content-type: " + ct)
+        boundary = "--" + ct.split("boundary=", 1)[1].strip('"')
+        while maxparts is None or n < maxparts:
+            l = r.line()
+            if l == "":
+                continue
+            if l != boundary:
+                raise SystemExit("bad boundary line %r" % l)
+            ph = {}
+            while True:
+                l = r.line()
+                if not l:
+                    break
+                k, v = l.split(":", 1)
+                ph[k.strip().lower()] = v.strip()
+            if ph.get("content-type") != "image/jpeg":
+                raise SystemExit("part content-type %r" % ph)
+            data = r.take(int(ph["content-length"]))
+            if r.take(2) != b"\r\n":
+                raise SystemExit("part not followed by CRLF")
+            n += 1
+            nbytes += len(data)
+            if onpart:
+                onpart(data)
+    except (TimeoutError, EOFError):
+        pass
+    return n, nbytes
+
+
+def cmd_mjpeg(args):
+    url, secs = args[0], float(args[1])
+    user = hashes = None
+    maxparts = None
+    i = 2
+    while i < len(args):
+        if args[i] == "--user":
+            user = args[i + 1]
+        elif args[i] == "--hashes":
+            hashes = open(args[i + 1], "w")
+        elif args[i] == "--max":
+            maxparts = int(args[i + 1])
+        i += 2
+
+    def onpart(d):
+        if not (d.startswith(b"\xff\xd8") and d.endswith(b"\xff\xd9")):
+            raise SystemExit("part is not a JPEG")
+        if hashes:
+            hashes.write(hashlib.sha256(d).hexdigest() + "\n")
+    n, b = read_parts(connect(url, user), secs, maxparts, onpart)
+    print("parts %d bytes %d" % (n, b))
+
+
+def cmd_viewers(args):
+    count, url, secs = int(args[0]), args[1], float(args[2])
+    res = [0] * count
+
+    def run(i):
+        try:
+            res[i] = read_parts(connect(url), secs)[0]
+        except Exception as e:  # noqa: BLE001 - report, do not hang
+            print("viewer %d: %s" % (i, e), file=sys.stderr)
+    th = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for t in th:
+        t.start()
+    for t in th:
+        t.join()
+    print(" ".join(str(x) for x in res))
+
+
+def cmd_stall(args):
+    host, port, path, secs = args[0], int(args[1]), args[2], float(args[3])
+    s = socket.create_connection((host, port))
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.sendall(("GET %s HTTP/1.1\r\nHost: x\r\n\r\n" % path).encode())
+    print("stalled", flush=True)
+    time.sleep(secs)
+
+
+def cmd_raw(args):
+    host, port = args[0], int(args[1])
+    secs = float(args[2]) if len(args) > 2 else 5
+    s = socket.create_connection((host, port), timeout=secs)
+    s.sendall(sys.stdin.buffer.read())
+    out = b""
+    try:
+        while True:
+            d = s.recv(65536)
+            if not d:
+                break
+            out += d
+    except socket.timeout:
+        out += b"\n[timeout]"
+    sys.stdout.buffer.write(out)
+
+
+def cmd_wav(args):
+    url, secs = args[0], float(args[1])
+    r = Reader(connect(url), time.time() + secs)
+    status, hdrs = r.head()
+    print(status)
+    print("content-type:", hdrs.get("content-type"))
+    h = r.take(44)
+    print("riff", h[0:4].decode(), "wave", h[8:16].decode(),
+          "format", int.from_bytes(h[20:22], "little"),
+          "channels", int.from_bytes(h[22:24], "little"),
+          "rate", int.from_bytes(h[24:28], "little"),
+          "bits", int.from_bytes(h[34:36], "little"))
+    n = 0
+    try:
+        while True:
+            r.fill()
+            n += len(r.buf)
+            r.buf = b""
+    except (TimeoutError, EOFError):
+        pass
+    print("data", n + len(r.buf))
+
+
+if __name__ == "__main__":
+    cmds = {"mjpeg": cmd_mjpeg, "viewers": cmd_viewers, "stall": cmd_stall,
+            "raw": cmd_raw, "wav": cmd_wav}
+    if len(sys.argv) < 2 or sys.argv[1] not in cmds:
+        sys.exit(__doc__)
+    cmds[sys.argv[1]](sys.argv[2:])
