@@ -78,6 +78,41 @@ run(const char *what, int nf, int reorder, int dup, int loss)
 	media_free(m);
 }
 
+/* Random ids (near a moving base), flags and lengths: the worst case. */
+static void
+hostile(int n)
+{
+	struct media *m = media_new(&cb, NULL);
+	struct wire_hdr h = { .wh_cmd = WIRE_CMD_JPEG };
+	uint8_t out[4 * MEDIA_CONFIRM_MAX];
+	uint32_t base = 0;
+	uint64_t now = 0;
+	size_t len, peak = 0;
+	double t0 = cpu(), t;
+	int i;
+
+	srandom(2);
+	for (i = 0; i < n; i++) {
+		h.wh_pkg_id = base + random() % 2048;
+		if (random() % 64 == 0)
+			base = h.wh_pkg_id;
+		h.wh_msg_flag = 250 + random() % 6;
+		media_packet(m, &h, pkt[1], random() % WIRE_MEDIA_PAYLOAD, now);
+		now += 100000;
+		if (i % 1000 == 0) {
+			media_tick(m, now);
+			media_confirm_take(m, out, sizeof(out), &len);
+		}
+		if (media_memory(m) > peak)
+			peak = media_memory(m);
+	}
+	t = cpu() - t0;
+	printf("%-28s %6.0f ns/packet  peak %zu KB (bound %d KB)\n",
+	    "hostile random", t * 1e9 / n, peak / 1024,
+	    MEDIA_MEMORY_MAX / 1024);
+	media_free(m);
+}
+
 int
 main(void)
 {
@@ -102,6 +137,7 @@ main(void)
 	run("in order", 20000, 0, 0, 0);
 	run("reorder 5% dup 2%", 20000, 50, 20, 0);
 	run("reorder 5% dup 2% loss 1%", 20000, 50, 20, 10);
+	hostile(500000);
 
 	/* Memory: 500 idle streams, then each after one frame. */
 	for (i = 0; i < 500; i++)
