@@ -149,9 +149,6 @@ conn_free(struct camconn *c)
 	camsess_clear(&c->cc_sess);
 	free(c->cc_out);
 	free(c);
-	/* Unconfigured offline cameras are forgotten. */
-	if (cam != NULL && cam->cam_conn == NULL && !cam->cam_configured)
-		camera_free(cam);
 }
 
 static void
@@ -594,7 +591,7 @@ camera_second(uint64_t now)
 		    now - c->cc_last_rx_ms > CAM_SILENCE_S * 1000ULL) {
 			log_warnx("camera %s: silent for %d s, offline",
 			    cam->cam_id, CAM_SILENCE_S);
-			conn_free(c);	/* may free cam */
+			conn_free(c);
 			continue;
 		}
 		/* fps over the last three seconds */
@@ -625,10 +622,14 @@ camera_apply_config(void)
 		    cam->cam_conn != NULL) {
 			log_info("camera %s: no longer allowed, closing",
 			    cam->cam_id);
-			conn_free(cam->cam_conn);	/* frees cam */
+			conn_free(cam->cam_conn);
+			camera_free(cam);
 			continue;
 		}
-		if (!cam->cam_configured && cam->cam_conn == NULL) {
+		/* Offline cameras stay listed (v720-web keeps them too),
+		 * unless they are no longer allowed. */
+		if (!cam->cam_configured && cam->cam_conn == NULL &&
+		    !env->e_cfg.cg_unknown_accept) {
 			camera_free(cam);
 			continue;
 		}
@@ -646,10 +647,8 @@ camera_free_all(void)
 	while ((c = TAILQ_FIRST(&pending)) != NULL)
 		conn_free(c);
 	while ((cam = RB_ROOT(&env->e_cameras)) != NULL) {
-		if (cam->cam_conn != NULL) {
-			cam->cam_configured = 0;
+		if (cam->cam_conn != NULL)
 			conn_free(cam->cam_conn);
-		} else
-			camera_free(cam);
+		camera_free(cam);
 	}
 }
