@@ -314,6 +314,7 @@ ap_hello(struct ap *ap)
 {
 	struct jsonw	 w;
 	char		 id[V720_ID_MAX];
+	int64_t		 st;
 	int		 r;
 
 	if (ap_send(ap, WIRE_CMD_MOTION_LIVE, NULL, 0) == -1)
@@ -341,6 +342,13 @@ ap_hello(struct ap *ap)
 		return -1;
 	if ((r = ap_recv_json(ap)) != 1) {
 		ap_recv_error(ap, r, "the connect request (code 501)");
+		return -1;
+	}
+	if (json_get_int(&ap->doc, "status", INT32_MIN, INT32_MAX,
+	    &st) == 0 && st != 200) {
+		fprintf(stderr, "v720ctl: the camera at %s refused the "
+		    "connection (code 501, status %lld)\n", ap->where,
+		    (long long)st);
 		return -1;
 	}
 	return 0;
@@ -402,23 +410,43 @@ ap_field(struct ap *ap, int ci, const char *key, char *out, size_t outsz)
 	ctl_printable(out, outsz, tmp, strlen(tmp));
 }
 
+/* Settings the base-info answer may carry, shown like v720ctl show camera. */
+static const struct {
+	const char	*key, *label, *jkey;
+	const char	*(*name)(uint8_t);
+} ap_extra[] = {
+	{ "wifiName", "wifi", "wifi", NULL },
+	{ "IrLed", "ir-led", "ir_led", irled_name },
+	{ "mirrorFlip", "flip", "flip", flip_name },
+	{ "instLed", "status-led", "status_led", onoff_name },
+	{ "moveAlert", "motion-alert", "motion_alert", onoff_name },
+	{ "sdCapacity", "sd-capacity", "sd_capacity", NULL },
+	{ "SD_freeDisk", "sd-free", "sd_free", NULL },
+};
+
+/* The text of an extra field, or NULL if the camera did not send it. */
+static const char *
+ap_extra_value(struct ap *ap, int ci, size_t i, char *buf, size_t bufsz)
+{
+	int64_t	n;
+
+	ap_field(ap, ci, ap_extra[i].key, buf, bufsz);
+	if (buf[0] == '\0')
+		return NULL;
+	if (ap_extra[i].name == NULL)
+		return buf;
+	if (json_int(&ap->doc, json_find(&ap->doc, ci, ap_extra[i].key), 0,
+	    254, &n) == -1)
+		return buf;
+	return ap_extra[i].name((uint8_t)n);
+}
+
 static int
 ap_info(struct ap *ap)
 {
-	static const struct {
-		const char *key, *label;
-	} extra[] = {
-		{ "sdCapacity", "sd-capacity" },
-		{ "SD_freeDisk", "sd-free" },
-		{ "wifiName", "wifi" },
-		{ "IrLed", "ir-led" },
-		{ "mirrorFlip", "flip" },
-		{ "instLed", "status-led" },
-		{ "moveAlert", "motion-alert" },
-	};
 	struct jsonw	 w;
 	char		 fw[64], bat[16], sd[16], v[128];
-	const char	*sdtext;
+	const char	*sdtext, *val;
 	int64_t		 n;
 	size_t		 i;
 	int		 ci, r;
@@ -454,21 +482,20 @@ ap_info(struct ap *ap)
 			jsonw_int(&w, n);
 		else
 			jsonw_null(&w);
+		jsonw_kstr(&w, "sd_card", sdtext);
 		jsonw_key(&w, "sd_status");
 		if (json_int(&ap->doc, json_find(&ap->doc, ci, "sdDevStatus"),
 		    INT32_MIN, INT32_MAX, &n) == 0)
 			jsonw_int(&w, n);
 		else
 			jsonw_null(&w);
-		jsonw_kstr(&w, "sd", sdtext);
-		for (i = 0; i < sizeof(extra) / sizeof(extra[0]); i++) {
-			ap_field(ap, ci, extra[i].key, v, sizeof(v));
-			if (v[0] != '\0')
-				jsonw_kstr(&w, extra[i].key, v);
-		}
+		for (i = 0; i < sizeof(ap_extra) / sizeof(ap_extra[0]); i++)
+			if ((val = ap_extra_value(ap, ci, i, v,
+			    sizeof(v))) != NULL)
+				jsonw_kstr(&w, ap_extra[i].jkey, val);
 		jsonw_obj_close(&w);
-		if (jsonw_result(&w, NULL) != NULL)
-			printf("%s\n", jsonw_result(&w, NULL));
+		if ((val = jsonw_result(&w, NULL)) != NULL)
+			printf("%s\n", val);
 		jsonw_free(&w);
 		return 0;
 	}
@@ -482,11 +509,9 @@ ap_info(struct ap *ap)
 		printf("sd-card: %s (sdDevStatus %s)\n", sdtext, sd);
 	else
 		printf("sd-card: %s\n", sdtext);
-	for (i = 0; i < sizeof(extra) / sizeof(extra[0]); i++) {
-		ap_field(ap, ci, extra[i].key, v, sizeof(v));
-		if (v[0] != '\0')
-			printf("%s: %s\n", extra[i].label, v);
-	}
+	for (i = 0; i < sizeof(ap_extra) / sizeof(ap_extra[0]); i++)
+		if ((val = ap_extra_value(ap, ci, i, v, sizeof(v))) != NULL)
+			printf("%s: %s\n", ap_extra[i].label, val);
 	return 0;
 }
 
