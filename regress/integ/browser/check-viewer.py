@@ -9,7 +9,8 @@ and changing over time, the tile's state turns "streaming", the page loads
 nothing from anywhere but its own origin and throws no JavaScript exception,
 camera strings are shown as text; then clicks the tile's IR LED "On" button
 with a real mouse event and, with --log, waits for a new line in FILE that
-contains every key/value of --expect.  Screenshots (desktop and phone
+contains every key/value of --expect; with --audio, "Listen" must get
+PCM flowing into Web Audio.  Screenshots (desktop and phone
 width) go to DIR.  Exit 0 on success, 1 with a line on stderr otherwise.
 """
 import argparse, json, os, sys, time
@@ -59,6 +60,7 @@ def main():
     ap.add_argument("--name", help="camera name the tile must show, verbatim")
     ap.add_argument("--log", help="JSON-lines log to watch after the click")
     ap.add_argument("--expect", default="{}", help="JSON object a new log line must match")
+    ap.add_argument("--audio", action="store_true", help="also check live audio")
     ap.add_argument("--chromium", default="/usr/bin/chromium")
     a = ap.parse_args()
     expect = json.loads(a.expect)
@@ -101,10 +103,10 @@ def main():
             raise CDPError("live image is %dx%d, want 640x480" % tuple(size))
 
         step = "checking that the image changes"
-        hashes = []
-        deadline = time.time() + 10
-        while time.time() < deadline:
+        hashes, seq, t0 = [], [], time.time()
+        while time.time() < t0 + 10:
             h = b.eval(FRAME_HASH % json.dumps(img))
+            seq.append("%.1f:%s" % (time.time() - t0, h and h[:4]))
             if h and h not in hashes:
                 hashes.append(h)
             if len(hashes) >= 3:
@@ -112,6 +114,12 @@ def main():
             time.sleep(0.25)
         print("distinct frames seen: %d (%s)" % (len(hashes), " ".join(hashes)))
         if len(hashes) < 3:
+            print("samples: " + " ".join(seq))
+            print("img: %s" % json.dumps(b.eval("""(() => {
+                const i = document.querySelector(%s);
+                return {src: i.getAttribute("src"), complete: i.complete,
+                        w: i.naturalWidth, conn: document.getElementById("conn").textContent};
+                })()""" % json.dumps(img))))
             raise CDPError("the live image did not change (%d distinct frames in 10 s)"
                            % len(hashes))
 
@@ -131,6 +139,7 @@ def main():
         start = os.path.getsize(a.log) if a.log and os.path.exists(a.log) else 0
         button = tile + ' button[data-key="ir_led"][data-val="on"]'
         b.click(button)
+        clicked = time.time()
         msg = b.wait("""(() => { const m = document.querySelector(%s).textContent;
             return /sent|failed/.test(m) ? m : null; })()""" %
                      json.dumps(tile + " .msg"), 15, "the answer to the click")
@@ -153,6 +162,28 @@ def main():
                     raise CDPError("no line matching %s in %s after the click"
                                    % (json.dumps(expect), a.log))
                 time.sleep(0.2)
+
+        if a.audio:
+            step = "listening"
+            # Count the PCM buffers the page queues into Web Audio.
+            b.eval("""(() => { const P = AudioBufferSourceNode.prototype, o = P.start;
+                window.v720buffers = 0;
+                P.start = function (...x) { window.v720buffers++; return o.apply(this, x); };
+                })()""")
+            t0 = time.time()
+            b.click(tile + " .audio")
+            n = b.wait("window.v720buffers >= 10 && window.v720buffers", 15,
+                       "audio to play")
+            print("audio playing: %d buffers queued in %.1f s" % (n, time.time() - t0))
+            b.click(tile + " .audio")
+            b.wait("document.querySelector(%s).getAttribute('aria-pressed') === 'false'"
+                   % json.dumps(tile + " .audio"), 5, "audio to stop")
+
+        step = "checking the setting stays shown"
+        time.sleep(max(0, 2.5 - (time.time() - clicked)))
+        if b.eval("document.querySelector(%s).getAttribute('aria-pressed')" %
+                  json.dumps(button)) != "true":
+            raise CDPError("IR LED On no longer shown as chosen after a poll")
 
         step = "phone-width screenshot"
         b.call("Emulation.setDeviceMetricsOverride", width=390, height=844,
