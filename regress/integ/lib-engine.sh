@@ -1,0 +1,54 @@
+# Shell helpers for the camera engine's whole-process tests
+# (t-2*-engine-*.sh); source after lib.sh.
+CHECK="$TOP/regress/integ/engine-check.py"
+CTL_SOCK="$OUT/ctl.sock"
+
+need_python() {
+	command -v python3 >/dev/null 2>&1 || skip "needs python3"
+}
+
+# engine_conf BASEPORT [config lines...]: writes $OUT/v720d.conf with the
+# camera port BASEPORT, bootstrap BASEPORT+1, web BASEPORT+2, the control
+# socket under $OUT and the test user for the children.
+engine_conf() {
+	CAM_PORT=$1
+	BOOT_PORT=$(($1 + 1))
+	WEB_PORT=$(($1 + 2))
+	shift
+	{
+		echo "user \"$TEST_USER\""
+		echo "camera listen on 127.0.0.1 port $CAM_PORT"
+		echo "bootstrap listen on 127.0.0.1 port $BOOT_PORT"
+		echo "web listen on 127.0.0.1 port $WEB_PORT"
+		echo "control socket \"$CTL_SOCK\""
+		for _l in "$@"; do echo "$_l"; done
+	} >"$OUT/v720d.conf"
+}
+
+# engine_start [config lines...]: v720d on the config, waits for the
+# control socket and the engine; sets ENGINE_PID.
+engine_start() {
+	start_v720d "$OUT/v720d.conf"
+	wait_for 10 test -S "$CTL_SOCK" || fail "no control socket"
+	wait_for 5 child_pid "$V720D_PID" engine || fail "no engine process"
+	ENGINE_PID=$(child_pid "$V720D_PID" engine)
+}
+
+ctl() { "$V720CTL" -s "$CTL_SOCK" "$@"; }
+
+# cam_field UID FIELD: one field of "v720ctl show camera".
+cam_field() { ctl show camera "$1" 2>/dev/null | sed -n "s/^$2: //p"; }
+
+cam_is() { [ "$(cam_field "$1" state)" = "$2" ]; }
+
+# uids PREFIX N: the uids camsim gives N cameras with --uid PREFIX.
+uids() {
+	_i=1
+	while [ "$_i" -le "$2" ]; do
+		printf '%s%0*d\n' "$1" $((12 - ${#1})) "$_i"
+		_i=$((_i + 1))
+	done
+}
+
+# forwards UID: the forward codes camsim's log shows for UID, one a line.
+forwards() { python3 "$CHECK" forwards "$OUT/camsim.log" "$1"; }
