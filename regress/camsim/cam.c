@@ -53,15 +53,19 @@ void
 cam_init(struct camsim *cs, struct cam *c, int idx)
 {
 	size_t	plen = strlen(cs->cs_o.o_uidpfx);
+	char	tmp[64];
 
 	memset(c, 0, sizeof(*c));
 	c->cam_sim = cs;
 	c->cam_idx = idx;
 	if (cs->cs_o.o_ncams == 1 && plen == CAMSIM_UID_LEN)
 		strlcpy(c->cam_uid, cs->cs_o.o_uidpfx, sizeof(c->cam_uid));
-	else
-		snprintf(c->cam_uid, sizeof(c->cam_uid), "%s%0*d",
-		    cs->cs_o.o_uidpfx, (int)(CAMSIM_UID_LEN - plen), idx + 1);
+	else {
+		/* PREFIX + zero-padded index: 0800c + 0000001. */
+		snprintf(tmp, sizeof(tmp), "%s%0*d", cs->cs_o.o_uidpfx,
+		    (int)(CAMSIM_UID_LEN - plen), idx + 1);
+		strlcpy(c->cam_uid, tmp, sizeof(c->cam_uid));
+	}
 	rng_seed(&c->cam_rng, cs->cs_o.o_seed, (uint64_t)idx + 1);
 	c->cam_hfd = c->cam_fd = c->cam_ufd = -1;
 	c->cam_pkg = cs->cs_o.o_pkg_start;

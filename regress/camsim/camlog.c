@@ -43,10 +43,9 @@ camlog_frame(struct cam *c, long n, const uint8_t *frame, size_t len,
 	if (cs->cs_log == NULL)
 		return;
 	sha256_hex(frame, len, hex);
-	fprintf(cs->cs_log, "{\"ev\":\"frame\",\"t\":%.3f,\"cam\":\"%s\","
-	    "\"n\":%ld,\"sha256\":\"%s\",\"size\":%zu,\"pkts\":%d,"
-	    "\"first\":%" PRIu32 "}\n", now_s(cs), c->cam_uid, n, hex, len,
-	    npkts, first);
+	fprintf(cs->cs_log, "{\"ev\":\"frame\",\"cam\":\"%s\",\"n\":%ld,"
+	    "\"sha256\":\"%s\",\"size\":%zu,\"pkts\":%d,\"first\":%" PRIu32
+	    ",\"t\":%.3f}\n", c->cam_uid, n, hex, len, npkts, first, now_s(cs));
 }
 
 static void
@@ -67,11 +66,11 @@ camlog_confirm(struct cam *c, const uint8_t *ids, size_t nids, int complete)
 
 	if (cs->cs_log == NULL)
 		return;
-	fprintf(cs->cs_log, "{\"ev\":\"confirm\",\"t\":%.3f,\"cam\":\"%s\","
-	    "\"frame\":%ld,\"complete\":%s,\"n\":%zu,\"ids\":", now_s(cs),
-	    c->cam_uid, c->cam_nframes, complete ? "true" : "false", nids);
+	fprintf(cs->cs_log, "{\"ev\":\"confirm\",\"cam\":\"%s\",\"frame\":%ld,"
+	    "\"complete\":%s,\"n\":%zu,\"ids\":", c->cam_uid, c->cam_nframes,
+	    complete ? "true" : "false", nids);
 	ids_array(cs->cs_log, ids, nids);
-	fputs("}\n", cs->cs_log);
+	fprintf(cs->cs_log, ",\"t\":%.3f}\n", now_s(cs));
 }
 
 void
@@ -82,12 +81,11 @@ camlog_resend(struct cam *c, const uint32_t *ids, int n)
 
 	if (cs->cs_log == NULL)
 		return;
-	fprintf(cs->cs_log, "{\"ev\":\"resend\",\"t\":%.3f,\"cam\":\"%s\","
-	    "\"frame\":%ld,\"try\":%d,\"ids\":[", now_s(cs), c->cam_uid,
-	    c->cam_nframes, c->cam_tries);
+	fprintf(cs->cs_log, "{\"ev\":\"resend\",\"cam\":\"%s\",\"frame\":%ld,"
+	    "\"try\":%d,\"ids\":[", c->cam_uid, c->cam_nframes, c->cam_tries);
 	for (i = 0; i < n; i++)
 		fprintf(cs->cs_log, "%s%" PRIu32, i ? "," : "", ids[i]);
-	fputs("]}\n", cs->cs_log);
+	fprintf(cs->cs_log, "],\"t\":%.3f}\n", now_s(cs));
 }
 
 void
@@ -98,13 +96,13 @@ camlog_forward(struct cam *c, int code, const char *content, size_t len)
 
 	if (cs->cs_log == NULL)
 		return;
-	fprintf(cs->cs_log, "{\"ev\":\"forward\",\"t\":%.3f,\"cam\":\"%s\","
-	    "\"code\":%d,\"content\":", now_s(cs), c->cam_uid, code);
+	fprintf(cs->cs_log, "{\"ev\":\"forward\",\"cam\":\"%s\",\"code\":%d,"
+	    "\"content\":", c->cam_uid, code);
 	/* The server's JSON object verbatim, kept on one line. */
 	for (i = 0; i < len; i++)
 		fputc(content[i] == '\n' || content[i] == '\r' ? ' ' :
 		    content[i], cs->cs_log);
-	fputs("}\n", cs->cs_log);
+	fprintf(cs->cs_log, ",\"t\":%.3f}\n", now_s(cs));
 }
 
 void
@@ -115,8 +113,7 @@ camlog_event(struct cam *c, const char *ev, const char *detail)
 
 	if (cs->cs_log == NULL)
 		return;
-	fprintf(cs->cs_log, "{\"ev\":\"%s\",\"t\":%.3f,\"cam\":\"%s\"", ev,
-	    now_s(cs), c->cam_uid);
+	fprintf(cs->cs_log, "{\"ev\":\"%s\",\"cam\":\"%s\"", ev, c->cam_uid);
 	if (detail != NULL) {
 		fputs(",\"detail\":\"", cs->cs_log);
 		for (i = 0; detail[i] != '\0'; i++)
@@ -125,7 +122,7 @@ camlog_event(struct cam *c, const char *ev, const char *detail)
 				fputc(detail[i], cs->cs_log);
 		fputc('"', cs->cs_log);
 	}
-	fputs("}\n", cs->cs_log);
+	fprintf(cs->cs_log, ",\"t\":%.3f}\n", now_s(cs));
 }
 
 void

@@ -128,6 +128,8 @@ peer_spawn(struct peer *p, const char *mode, int port, const char *const *args)
 	argv[n++] = p->logpath;
 	argv[n++] = "--seed";
 	argv[n++] = "7";
+	argv[n++] = "--duration";	/* no orphan outlives a failed test */
+	argv[n++] = "60";
 	while (args != NULL && *args != NULL && n < 46)
 		argv[n++] = *args++;
 	argv[n] = NULL;
@@ -150,6 +152,9 @@ peer_stop(struct peer *p)
 	if (p->pid > 0) {
 		kill(p->pid, SIGTERM);
 		waitpid(p->pid, &status, 0);
+		/* A clean exit: also what catches sanitizer reports. */
+		cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		    "camsim exit status %#x", status);
 	}
 	if (p->cfd != -1)
 		close(p->cfd);
