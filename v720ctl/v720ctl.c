@@ -293,8 +293,15 @@ ctl_reply(struct ctl *ctl, struct chan_msg *m)
 	case IMSG_CTL_FAIL:
 		ctl_printable(text, sizeof(text), (const char *)m->data,
 		    m->len);
-		fprintf(stderr, "v720ctl: %s\n", text[0] ? text :
-		    "v720d refused the request");
+		if (text[0] == '\0')
+			strlcpy(text, "v720d refused the request",
+			    sizeof(text));
+		if (ctl->res->id[0] != '\0' && strstr(text,
+		    ctl->res->id) == NULL)
+			fprintf(stderr, "v720ctl: %s: %s\n", ctl->res->id,
+			    text);
+		else
+			fprintf(stderr, "v720ctl: %s\n", text);
 		return -1;
 	case IMSG_CTL_OK:
 		if (a == SHOW_CAMERAS || a == SHOW_CAMERA || a == SNAPSHOT)
