@@ -199,8 +199,12 @@ ap_send(struct ap *ap, uint16_t cmd, const char *payload, size_t len)
 	}
 	return 0;
 fail:
-	fprintf(stderr, "v720ctl: sending to the camera at %s: %s\n",
-	    ap->where, strerror(errno));
+	if (errno == ECONNRESET || errno == EPIPE)
+		fprintf(stderr, "v720ctl: the camera at %s closed the "
+		    "connection\n", ap->where);
+	else
+		fprintf(stderr, "v720ctl: sending to the camera at %s: %s\n",
+		    ap->where, strerror(errno));
 	return -1;
 }
 
@@ -277,7 +281,7 @@ ap_recv_json(struct ap *ap)
 static void
 ap_recv_error(struct ap *ap, int r, const char *what)
 {
-	if (r == 0)
+	if (r == 0 || errno == ECONNRESET || errno == EPIPE)
 		fprintf(stderr, "v720ctl: the camera at %s closed the "
 		    "connection before answering %s\n", ap->where, what);
 	else if (errno == ETIMEDOUT)
