@@ -111,10 +111,12 @@ Test(chan, carries_a_frame_sized_message_intact)
 		frame[i] = (uint8_t)(i * 31 + 7);
 	/* The writer must not need the reader to be in the same thread. */
 	if ((pid = fork()) == 0) {
-		if (chan_compose(&a, IMSG_CAM_FRAME, 1, -1, frame, len) != 0 ||
-		    chan_flush_all(&a) != 0)
-			_exit(1);
-		_exit(0);
+		int rc = chan_compose(&a, IMSG_CAM_FRAME, 1, -1, frame, len) != 0 ||
+		    chan_flush_all(&a) != 0;
+
+		free(frame);
+		chan_clear(&a);
+		_exit(rc);
 	}
 	cr_assert_eq(get_one(&m), 1);
 	cr_assert_eq(m.len, len);
