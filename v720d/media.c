@@ -358,24 +358,39 @@ range_has_data(struct media *m, uint32_t end)
 	return 0;
 }
 
-/* Give up the oldest broken run if its first fragment is too old. */
-static int
-expire_stale(struct media *m, uint64_t now)
+/*
+ * The oldest run of fragments held: its first fragment (NULL if none) and
+ * in *end the id where the next frame starts, or the one after the newest.
+ */
+static struct slot *
+oldest_run(struct media *m, uint32_t *end)
 {
 	struct slot *s = NULL, *t;
-	uint32_t id, end;
+	uint32_t id;
 
 	for (id = m->m_cur; sdiff(m->m_hi, id) >= 0; id++)
 		if ((s = data_at(m, id)) != NULL)
 			break;
-	if (s == NULL || now < s->sl_ts || now - s->sl_ts < m->m_timeout)
-		return 0;
-	/* The run ends where the next frame starts. */
-	for (end = id + 1; sdiff(m->m_hi, end) >= 0; end++)
-		if ((t = data_at(m, end)) != NULL &&
+	if (s == NULL)
+		return NULL;
+	for (*end = id + 1; sdiff(m->m_hi, *end) >= 0; (*end)++)
+		if ((t = data_at(m, *end)) != NULL &&
 		    (t->sl_flag == WIRE_FLAG_FIRST ||
 		    t->sl_flag == WIRE_FLAG_SINGLE))
 			break;
+	return s;
+}
+
+/* Give up the oldest broken run if its first fragment is too old. */
+static int
+expire_stale(struct media *m, uint64_t now)
+{
+	struct slot *s;
+	uint32_t end;
+
+	if ((s = oldest_run(m, &end)) == NULL || now < s->sl_ts ||
+	    now - s->sl_ts < m->m_timeout)
+		return 0;
 	drop_range(m, end);
 	return 1;
 }
@@ -477,14 +492,15 @@ static int
 store(struct media *m, struct slot *s, uint32_t id, uint8_t flag,
     const uint8_t *p, size_t len, uint64_t now)
 {
+	struct slot *o;
 	uint8_t *b;
-	uint32_t first;
+	uint32_t first, end;
 
-	if ((b = block_get(m)) == NULL) {
-		/* Out of blocks: older runs are hopeless by now. */
-		drop_range(m, id);
-		if ((b = block_get(m)) == NULL)
+	/* Out of blocks: the oldest runs before this id give way. */
+	while ((b = block_get(m)) == NULL) {
+		if ((o = oldest_run(m, &end)) == NULL || sdiff(o->sl_id, id) > 0)
 			return -1;
+		drop_range(m, sdiff(end, id) > 0 ? id : end);
 	}
 	if (len > 0)
 		memcpy(b, p, len);

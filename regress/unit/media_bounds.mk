@@ -1,0 +1,1 @@
+UNIT_DEPS_media_bounds := v720d/media.c
