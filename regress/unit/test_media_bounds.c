@@ -277,20 +277,32 @@ Test(media, tiny_and_oversized_packets)
 	sink_clear(&k);
 }
 
+/*
+ * An older frame of which only the first fragment came, then a whole newer
+ * frame j2 at time now.
+ */
+static void
+stalled_then_newer(struct media *m, uint8_t *j2, size_t n, uint64_t now)
+{
+	uint8_t j1[3000];
+	int n1;
+
+	make_jpeg(j1, sizeof(j1), 18);
+	make_jpeg(j2, n, 19);
+	n1 = split_std(pk, j1, sizeof(j1), 40);
+	feed(m, &pk[0], 0);
+	send_frame(m, j2, n, 40 + n1, now, 0);
+}
+
 /* Without a hold, a newer frame goes at once and the older is dropped. */
 Test(media, no_hold)
 {
-	uint8_t j1[3000], j2[3000];
+	uint8_t j2[3000];
 	struct sink k = { 0 };
 	struct media *m = media_new(&cbs, &k);
-	int n1;
 
 	media_set_timeouts(m, MEDIA_TIMEOUT_NS, 0);
-	make_jpeg(j1, sizeof(j1), 18);
-	make_jpeg(j2, sizeof(j2), 19);
-	n1 = split_std(pk, j1, sizeof(j1), 40);
-	feed(m, &pk[0], 0);
-	send_frame(m, j2, sizeof(j2), 40 + n1, MS, 0);
+	stalled_then_newer(m, j2, sizeof(j2), MS);
 	cr_assert_eq(k.nframes, 1);
 	assert_frame(&k, 0, j2, sizeof(j2));
 	cr_assert_eq(media_stats(m)->drop_incomplete, 1);
@@ -301,17 +313,12 @@ Test(media, no_hold)
 /* A held frame waits no longer than the older run's timeout. */
 Test(media, hold_ends_at_timeout)
 {
-	uint8_t j1[3000], j2[3000];
+	uint8_t j2[3000];
 	struct sink k = { 0 };
 	struct media *m = media_new(&cbs, &k);
-	int n1;
 
 	media_set_timeouts(m, 100 * MS, 10 * MEDIA_HOLD_NS);
-	make_jpeg(j1, sizeof(j1), 20);
-	make_jpeg(j2, sizeof(j2), 21);
-	n1 = split_std(pk, j1, sizeof(j1), 40);
-	feed(m, &pk[0], 0);
-	send_frame(m, j2, sizeof(j2), 40 + n1, 50 * MS, 0);
+	stalled_then_newer(m, j2, sizeof(j2), 50 * MS);
 	media_tick(m, 99 * MS);
 	cr_assert_eq(k.nframes, 0);
 	media_tick(m, 100 * MS);
