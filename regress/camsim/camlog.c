@@ -3,6 +3,7 @@
  * can read it while camsim runs.  See README for the format.
  */
 #include <sys/resource.h>
+#include <sys/time.h>
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -125,16 +126,23 @@ camlog_event(struct cam *c, const char *ev, const char *detail)
 	fprintf(cs->cs_log, ",\"t\":%.3f}\n", now_s(cs));
 }
 
+/* User + system CPU seconds of this process. */
+double
+camlog_cpu(void)
+{
+	struct rusage	ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+	    (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
 void
 camlog_summary(struct camsim *cs, FILE *f)
 {
 	struct camsim_stats	*st = &cs->cs_st;
-	struct rusage		 ru;
-	double			 secs = now_s(cs), cpu;
+	double			 secs = now_s(cs), cpu = camlog_cpu();
 
-	getrusage(RUSAGE_SELF, &ru);
-	cpu = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
-	    (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
 	if (secs <= 0)
 		secs = 0.001;
 	fprintf(f, "{\"ev\":\"summary\",\"cameras\":%d,\"seconds\":%.3f,"

@@ -30,7 +30,7 @@
 #endif
 #define JPEG_MAX	(400 * 1024)
 
-static struct event	ev_sigint, ev_sigterm, ev_duration;
+static struct event	ev_sigint, ev_sigterm, ev_duration, ev_stats;
 
 static __attribute__((noreturn)) void
 usage(void)
@@ -43,7 +43,8 @@ usage(void)
 "              [--garbage F] [--garbage-hard] [--die-after N]\n"
 "              [--die-how exit|rst|silent] [--seed N] [--tail K]\n"
 "              [--pkg-start N] [--resend-ms MS] [--resend-max N]\n"
-"              [--silence-ms MS] [--backoff-ms MS] [--battery P] [-v]\n"
+"              [--silence-ms MS] [--backoff-ms MS] [--battery P] [--stats]\n"
+"              [-v]\n"
 "       camsim --sink host:port [--sink-no-confirm] [--duration S] [-v]\n"
 "       camsim --ap host:port [--uid UID] [--log FILE] [-v]\n");
 	exit(2);
@@ -186,7 +187,7 @@ enum {
 	OPT_SPLIT, OPT_GARBAGE, OPT_GARBAGE_HARD, OPT_DIE_AFTER, OPT_DIE_HOW,
 	OPT_SEED, OPT_TAIL, OPT_PKG_START, OPT_RESEND_MS, OPT_RESEND_MAX,
 	OPT_SILENCE_MS, OPT_BACKOFF_MS, OPT_BATTERY, OPT_SINK, OPT_SINK_NOCONF,
-	OPT_AP
+	OPT_AP, OPT_STATS
 };
 
 static const struct option longopts[] = {
@@ -222,6 +223,7 @@ static const struct option longopts[] = {
 	{ "sink",		required_argument, NULL, OPT_SINK },
 	{ "sink-no-confirm",	no_argument,	   NULL, OPT_SINK_NOCONF },
 	{ "ap",			required_argument, NULL, OPT_AP },
+	{ "stats",		no_argument,	   NULL, OPT_STATS },
 	{ "verbose",		no_argument,	   NULL, 'v' },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -353,6 +355,9 @@ parse_opts(struct camsim_opts *o, int argc, char *argv[])
 		case OPT_BATTERY:
 			o->o_battery = (int)num(optarg, 0, 100, "--battery");
 			break;
+		case OPT_STATS:
+			o->o_stats = 1;
+			break;
 		case OPT_SINK_NOCONF:
 			o->o_sink_confirm = 0;
 			break;
@@ -365,6 +370,36 @@ parse_opts(struct camsim_opts *o, int argc, char *argv[])
 	}
 	if (optind != argc || have_addr != 1)
 		usage();
+}
+
+/* --stats: one JSON line a second on stderr (rates over that second). */
+static void
+stats_cb(int fd, short what, void *arg)
+{
+	struct camsim		*cs = arg;
+	static uint64_t		 pkts, frames, confirms;
+	static double		 cpu;
+	static unsigned long long last;
+	struct timeval		 tv = { 1, 0 };
+	unsigned long long	 now = proc_now_ms();
+	double			 c = camlog_cpu(), dt;
+
+	if (last != 0) {
+		dt = (double)(now - last) / 1000.0;
+		fprintf(stderr, "{\"ev\":\"stats\",\"t\":%.1f,\"pkts_per_s\":%.0f,"
+		    "\"frames_per_s\":%.1f,\"confirms_per_s\":%.0f,"
+		    "\"cpu_pct\":%.1f}\n", (double)(now - cs->cs_start_ms) / 1000,
+		    (double)(cs->cs_st.st_packets - pkts) / dt,
+		    (double)(cs->cs_st.st_frames - frames) / dt,
+		    (double)(cs->cs_st.st_confirms - confirms) / dt,
+		    100.0 * (c - cpu) / dt);
+	}
+	pkts = cs->cs_st.st_packets;
+	frames = cs->cs_st.st_frames;
+	confirms = cs->cs_st.st_confirms;
+	cpu = c;
+	last = now;
+	evtimer_add(&ev_stats, &tv);
 }
 
 static void
@@ -400,6 +435,10 @@ main(int argc, char *argv[])
 		evtimer_add(&ev_duration, &tv);
 	}
 	camlog_open(&cs);
+	if (cs.cs_o.o_stats && cs.cs_o.o_mode == MODE_CAMERA) {
+		evtimer_set(&ev_stats, stats_cb, &cs);
+		stats_cb(-1, 0, &cs);
+	}
 	if (cs.cs_o.o_mode == MODE_SINK)
 		return sink_main(&cs);
 	jpeg_load(&cs, cs.cs_o.o_datadir);

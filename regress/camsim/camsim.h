@@ -58,6 +58,7 @@ struct camsim_opts {
 	int			 o_battery;
 	int			 o_verbose;
 	int			 o_sink_confirm;	/* sink: 1 confirm, 0 never */
+	int			 o_stats;	/* per-second lines on stderr */
 };
 
 struct camsim_stats {
@@ -154,6 +155,7 @@ struct cam {
 	int			 cam_nacked;
 	int			 cam_tries;
 	unsigned long long	 cam_sent_ms;	/* last frame sent */
+	unsigned long long	 cam_slot_ms;	/* its nominal time (fps grid) */
 	unsigned long long	 cam_605_ms;	/* last 605 received */
 	uint32_t		 cam_apos;	/* audio sample position */
 	int			 cam_done;	/* --frames reached */
@@ -211,6 +213,7 @@ void	camlog_forward(struct cam *, int code, const char *content, size_t);
 void	camlog_resend(struct cam *, const uint32_t *ids, int n);
 void	camlog_event(struct cam *, const char *ev, const char *detail);
 void	camlog_summary(struct camsim *, FILE *);
+double	camlog_cpu(void);
 
 /* audio.c */
 void	audio_chunk(uint32_t pos, uint8_t *out, size_t n);

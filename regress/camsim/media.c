@@ -363,6 +363,13 @@ frame_send(struct cam *c)
 	    c->cam_first);
 	send_frame_pkts(c, idx, n);
 	c->cam_sent_ms = proc_now_ms();
+	/*
+	 * Keep to the --fps grid despite timer lateness; a frame held back
+	 * by a missing 605 starts a new grid.
+	 */
+	if (c->cam_slot_ms == 0 || c->cam_sent_ms > c->cam_slot_ms +
+	    (unsigned long long)(1000.0 / cs->cs_o.o_fps))
+		c->cam_slot_ms = c->cam_sent_ms;
 	c->cam_vid = VID_WAIT;
 	timer_ms(&c->cam_fev, cs->cs_o.o_resend_ms);
 }
@@ -382,7 +389,7 @@ frame_next(struct cam *c)
 		return;
 	}
 	c->cam_vid = VID_SEND;
-	due = c->cam_sent_ms + (unsigned long long)(1000.0 / cs->cs_o.o_fps);
+	due = c->cam_slot_ms += (unsigned long long)(1000.0 / cs->cs_o.o_fps);
 	timer_ms(&c->cam_fev, due > now ? (long)(due - now) : 0);
 }
 

@@ -6,7 +6,6 @@
  * fragment arrives (and every 100 ms for stragglers).  No reassembly.
  */
 #include <sys/socket.h>
-#include <sys/resource.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
@@ -49,6 +48,7 @@ struct sink {
 	struct sconn	*sk_conns;
 	uint64_t	 sk_pkts, sk_bytes, sk_frames, sk_confirms, sk_cams;
 	uint64_t	 sk_last_pkts;
+	double		 sk_last_cpu;
 	unsigned long long sk_start;
 };
 
@@ -291,9 +291,13 @@ sink_tick(int fd, short what, void *arg)
 	for (sc = sk->sk_conns; sc != NULL; sc = sc->sc_all)
 		sink_confirm(sk, sc);
 	if (++ticks % 10 == 0) {
-		log_debug("sink: %" PRIu64 " cameras, %" PRIu64 " pkts/s",
-		    sk->sk_cams, sk->sk_pkts - sk->sk_last_pkts);
+		if (sk->sk_cs->cs_o.o_stats)
+			fprintf(stderr, "{\"ev\":\"sink-stats\",\"cameras\":%"
+			    PRIu64 ",\"pkts_per_s\":%" PRIu64 ",\"cpu_pct\":%.1f}\n",
+			    sk->sk_cams, sk->sk_pkts - sk->sk_last_pkts,
+			    100.0 * (camlog_cpu() - sk->sk_last_cpu));
 		sk->sk_last_pkts = sk->sk_pkts;
+		sk->sk_last_cpu = camlog_cpu();
 	}
 	evtimer_add(&sk->sk_tick, &tv);
 }
@@ -324,7 +328,6 @@ sink_main(struct camsim *cs)
 {
 	struct sink	*sk;
 	struct sconn	*sc;
-	struct rusage	 ru;
 	struct timeval	 tv = { 0, 100000 };
 	double		 secs, cpu;
 
@@ -342,9 +345,7 @@ sink_main(struct camsim *cs)
 	sk->sk_start = proc_now_ms();
 	event_dispatch();
 	secs = (double)(proc_now_ms() - sk->sk_start) / 1000.0;
-	getrusage(RUSAGE_SELF, &ru);
-	cpu = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
-	    (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+	cpu = camlog_cpu();
 	printf("{\"ev\":\"sink\",\"cameras\":%" PRIu64 ",\"seconds\":%.3f,"
 	    "\"packets\":%" PRIu64 ",\"bytes\":%" PRIu64 ",\"frames\":%" PRIu64
 	    ",\"confirms\":%" PRIu64 ",\"pkts_per_s\":%.0f,\"cpu_s\":%.2f,"
