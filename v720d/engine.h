@@ -33,6 +33,7 @@ struct media;
 #define STREAM_PROBES		3	/* code 50s sent */
 #define STREAM_PROBE_MS		150
 #define STREAM_WATCHDOG_MS	5000	/* no frame while wanted: restart */
+#define STREAM_FIRST_MS		20000	/* ... before the first frame */
 #define STREAM_BACKOFF_MS	10000	/* after a failed setup */
 #define SNAPSHOT_WAIT_MS	10000
 
@@ -84,6 +85,7 @@ struct camera {
 	struct media		*cam_media;
 	uint64_t		 cam_last_frame_ms;
 	uint64_t		 cam_stream_ms;	/* forward 3 sent */
+	int			 cam_got_frame;	/* since forward 3 */
 
 	/* newest frame, for snapshots */
 	uint8_t			*cam_jpeg;

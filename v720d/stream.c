@@ -156,6 +156,7 @@ stream_play(struct camera *cam, uint64_t now)
 		return;
 	log_info("camera %s: streaming", cam->cam_id);
 	cam->cam_stream_ms = cam->cam_last_frame_ms = now;
+	cam->cam_got_frame = 0;
 	stream_set_state(cam, SS_STREAMING);
 }
 
@@ -185,6 +186,7 @@ void
 stream_tick(uint64_t now)
 {
 	struct camera	*cam, *tmp;
+	uint64_t	 limit;
 
 	TAILQ_FOREACH_SAFE(cam, &env->e_active, cam_active_entry, tmp) {
 		if (cam->cam_conn == NULL) {
@@ -229,11 +231,18 @@ stream_tick(uint64_t now)
 		case SS_STREAMING:
 			media_tick(cam->cam_media, proc_now_ns());
 			stream_confirm(cam);
-			if (stream_wanted(cam) && now - cam->cam_last_frame_ms >
-			    STREAM_WATCHDOG_MS) {
-				log_warnx("camera %s: no frame for %d s, "
+			/*
+			 * The first frame may take longer: under loss the
+			 * 605s (and so the camera's resends) only start
+			 * after a first complete frame.
+			 */
+			limit = cam->cam_got_frame ? STREAM_WATCHDOG_MS :
+			    STREAM_FIRST_MS;
+			if (stream_wanted(cam) &&
+			    now - cam->cam_last_frame_ms > limit) {
+				log_warnx("camera %s: no frame for %llu s, "
 				    "restarting the stream", cam->cam_id,
-				    STREAM_WATCHDOG_MS / 1000);
+				    (unsigned long long)limit / 1000);
 				cam->cam_info.ci_stream_restarts++;
 				stream_stop(cam, 1);
 				stream_begin(cam, now);
@@ -363,6 +372,7 @@ stream_frame(void *arg, const uint8_t *jpeg, size_t len, uint64_t ts_ns)
 	ci->ci_frames++;
 	ci->ci_bytes += len;
 	cam->cam_last_frame_ms = proc_now_ms();
+	cam->cam_got_frame = 1;
 
 	memset(&cm, 0, sizeof(cm));
 	strlcpy(cm.cm_id, cam->cam_id, sizeof(cm.cm_id));
