@@ -23,6 +23,7 @@ audio_start(struct conn *c, struct cam *cam)
 	evbuffer_add(c->c_out, h, sizeof(h));
 	c->c_state = CS_AUDIO;
 	c->c_cam = cam;
+	conn_stream_sndbuf(c);
 	TAILQ_INSERT_TAIL(&cam->cam_audio, c, c_camentry);
 	conn_set_timeout(c, 30);	/* stall checks */
 	log_debug("%s: audio listener of %s", c->c_peer, cam->cam_id);

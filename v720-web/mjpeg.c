@@ -122,6 +122,7 @@ mjpeg_start(struct conn *c, struct cam *cam)
 	c->c_cam = cam;
 	c->c_nbl = 0;
 	c->c_added = c->c_written + evbuffer_get_length(c->c_out);
+	conn_stream_sndbuf(c);
 	TAILQ_INSERT_TAIL(&cam->cam_mjpeg, c, c_camentry);
 	conn_set_timeout(c, 30);	/* stall checks */
 	log_debug("%s: MJPEG viewer of %s", c->c_peer, cam->cam_id);

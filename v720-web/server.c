@@ -373,6 +373,21 @@ conn_write(struct conn *c)
 	return 0;
 }
 
+/*
+ * A stream gets a fixed, modest socket buffer: enough for several frames
+ * on a slow link, while a viewer that stops reading is noticed (and
+ * skipped) within a second or two instead of after megabytes of stale
+ * video in an autotuned kernel buffer.
+ */
+void
+conn_stream_sndbuf(struct conn *c)
+{
+	int	sz = WEB_STREAM_SNDBUF;
+
+	if (setsockopt(c->c_fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz)) == -1)
+		log_debug("%s: SO_SNDBUF: %s", c->c_peer, strerror(errno));
+}
+
 void
 conn_flush(struct conn *c)
 {

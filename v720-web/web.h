@@ -26,6 +26,7 @@
 #define WEB_SNAP_FRESH_MS	2000	/* newest frame younger: answer at once */
 #define WEB_IN_MAX		(HTTP_HEAD_MAX + HTTP_BODY_MAX)
 #define WEB_VW_BACKLOG		2	/* frames queued per viewer, at most */
+#define WEB_STREAM_SNDBUF	(256 * 1024)	/* bytes, kernel side */
 #define WEB_AUDIO_BACKLOG	(32 * 1024)	/* bytes, 2 s of PCM */
 #define WEB_BOUNDARY		CODEC_BOUNDARY
 
@@ -174,6 +175,7 @@ void		 server_unlisten(struct listener *);
 void		 conn_update(struct conn *);
 void		 conn_close(struct conn *);
 void		 conn_flush(struct conn *);
+void		 conn_stream_sndbuf(struct conn *);
 void		 conn_set_timeout(struct conn *, int secs);
 void		 conn_request_done(struct conn *);
 void		 server_close_all(void);

@@ -9,6 +9,8 @@
       request a stream and never read from the socket
   webclient.py raw HOST PORT [SECONDS]
       send stdin as is, print everything the server answers until it closes
+  webclient.py slowloris HOST PORT SECONDS
+      trickle a request head a byte a second; print the answer's status line
   webclient.py wav URL SECONDS
       read an audio stream; print the WAV header fields and the data bytes
 """
@@ -185,6 +187,33 @@ def cmd_raw(args):
     sys.stdout.buffer.write(out)
 
 
+def cmd_slowloris(args):
+    """Trickle a never-ending head, a byte a second; print what comes back
+    and after how many seconds the server closed."""
+    host, port, secs = args[0], int(args[1]), float(args[2])
+    s = socket.create_connection((host, port))
+    s.sendall(b"GET / HTTP/1.1\r\nHost: a\r\n")
+    start = time.time()
+    out = b""
+    s.settimeout(1)
+    while time.time() - start < secs:
+        try:
+            s.send(b"X")
+        except OSError:
+            break
+        try:
+            d = s.recv(65536)
+            if not d:
+                break
+            out += d
+        except socket.timeout:
+            pass
+        except OSError:
+            break
+    print("%s after %d s" % (out.split(b"\r\n", 1)[0].decode("latin-1"),
+                             round(time.time() - start)))
+
+
 def cmd_wav(args):
     url, secs = args[0], float(args[1])
     r = Reader(connect(url), time.time() + secs)
@@ -210,7 +239,8 @@ def cmd_wav(args):
 
 if __name__ == "__main__":
     cmds = {"mjpeg": cmd_mjpeg, "viewers": cmd_viewers, "stall": cmd_stall,
-            "raw": cmd_raw, "wav": cmd_wav}
+            "raw": cmd_raw, "wav": cmd_wav,
+            "slowloris": cmd_slowloris}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds:
         sys.exit(__doc__)
     cmds[sys.argv[1]](sys.argv[2:])
