@@ -1,0 +1,74 @@
+#!/bin/sh
+# Camera engine, on-demand streams and commands, as root with privilege
+# separation: a viewer arriving makes the engine send forward 3, the idle
+# timeout after it leaves sends forward 0 (and not before); v720ctl
+# stream start/stop, snapshot (byte-identical to a frame camsim sent) and
+# settings reach the camera as forward commands, and the camera's echo
+# updates what the engine reports.
+. "$TOP/regress/integ/lib.sh"
+. "$TOP/regress/integ/lib-engine.sh"
+need_root
+ensure_test_user
+need_python
+
+A=0800a0000001
+B=0800a0000002
+engine_conf 21030 "camera \"$A\" {
+	idle timeout 3
+}"
+engine_start
+start_camsim --cameras 2 --uid 0800a --bootstrap "127.0.0.1:$BOOT_PORT" \
+    --duration 120 --log "$OUT/camsim.log"
+wait_for 10 cam_is "$A" online || fail "camera $A did not register"
+wait_for 10 cam_is "$B" online || fail "camera $B did not register"
+sleep 1
+[ -z "$(forwards "$A")" ] || fail "forwards sent without a viewer"
+
+has_fwd() { forwards "$1" | grep -qx "$2"; }
+count_fwd() { forwards "$1" | grep -cx "$2"; }
+field_is() { [ "$(cam_field "$1" "$2")" = "$3" ]; }
+
+# A viewer for 3 s: forward 3, then forward 0 only after the idle timeout.
+python3 "$CHECK" mjpeg "http://127.0.0.1:$WEB_PORT/api/cameras/$A/mjpeg" 3 \
+    "$OUT/mjpeg.$A" || fail "MJPEG reader"
+has_fwd "$A" 3 || fail "no forward 3 for a viewer"
+[ -s "$OUT/mjpeg.$A" ] || fail "viewer got no frame"
+sleep 1.5
+has_fwd "$A" 0 && fail "forward 0 before the idle timeout"
+wait_for 5 has_fwd "$A" 0 || fail "no forward 0 after the idle timeout"
+wait_for 3 cam_is "$A" online || fail "state not back to online"
+say "viewer: forward 3, then forward 0 after the idle timeout"
+
+# v720ctl stream start/stop.
+ctl stream start "$B" || fail "stream start"
+wait_for 5 has_fwd "$B" 3 || fail "stream start: no forward 3"
+wait_for 5 cam_is "$B" streaming || fail "stream start: not streaming"
+ctl stream stop "$B" || fail "stream stop"
+wait_for 2 has_fwd "$B" 0 || fail "stream stop: no forward 0"
+wait_for 2 cam_is "$B" online || fail "stream stop: still streaming"
+say "stream start/stop: forward 3 and 0"
+
+# Snapshot of a camera that is not streaming: started, one frame back.
+n3=$(count_fwd "$A" 3)
+ctl snapshot "$A" -o "$OUT/snap.jpg" || fail "snapshot"
+[ "$(count_fwd "$A" 3)" -gt "$n3" ] || fail "snapshot did not start a stream"
+sha=$(sha256sum "$OUT/snap.jpg" | cut -d' ' -f1)
+grep -q "\"sha256\":\"$sha\"" "$OUT/camsim.log" ||
+    fail "snapshot is not a frame camsim sent"
+say "snapshot: a frame camsim sent"
+
+# Settings: forward commands, and the echo updates the state.
+ctl set "$A" ir-led on || fail "set ir-led"
+wait_for 3 has_fwd "$A" 202 || fail "no forward 202"
+wait_for 3 field_is "$A" ir-led on || fail "ir-led not on"
+ctl set "$A" flip upside-down || fail "set flip"
+wait_for 3 has_fwd "$A" 216 || fail "no forward 216"
+wait_for 3 field_is "$A" flip upside-down || fail "flip not set"
+ctl set "$A" status-led off || fail "set status-led"
+wait_for 3 has_fwd "$A" 210 || fail "no forward 210"
+wait_for 3 field_is "$A" status-led off || fail "status-led not off"
+ctl reboot "$B" || fail "reboot"
+wait_for 3 has_fwd "$B" 299 || fail "no forward 299"
+ctl show camera nosuchcamera >/dev/null 2>&1 && fail "unknown camera shown"
+kill -0 "$ENGINE_PID" || fail "engine died"
+say "ok"
