@@ -558,7 +558,8 @@ cam_die(struct cam *c)
 		c->cam_state = CAM_DEAD;
 		evtimer_del(&c->cam_hb);
 		evtimer_del(&c->cam_timer);
-		break;
+		/* camsim keeps running: exiting would close the sockets. */
+		return;
 	}
 	camsim_cam_done(cs, c);
 }

@@ -464,6 +464,7 @@ main(int argc, char *argv[])
 		camlog_summary(&cs, cs.cs_log);
 		fclose(cs.cs_log);
 	}
+	cs.cs_log = NULL;	/* nothing is logged while tearing down */
 	for (i = 0; i < cs.cs_o.o_ncams; i++)
 		cam_free(&cs.cs_cams[i]);
 	free(cs.cs_cams);
