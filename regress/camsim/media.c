@@ -333,8 +333,10 @@ frame_send(struct cam *c)
 	char			 com[64];
 	int			 idx[CAMSIM_MAX_PKTS], i, n;
 
-	if (!c->cam_udp_ready || c->cam_state == CAM_DEAD)
-		return;		/* kick() restarts us */
+	if (!c->cam_udp_ready || c->cam_state == CAM_DEAD) {
+		c->cam_vid = VID_OFF;	/* kick() restarts us */
+		return;
+	}
 	jp = &cs->cs_jpegs[(c->cam_idx + c->cam_nframes) % cs->cs_njpegs];
 	snprintf(com, sizeof(com), "camsim %s frame %ld", c->cam_uid,
 	    c->cam_nframes + 1);

@@ -381,6 +381,25 @@ unhex(const char *s, uint8_t *out)
 	return n;
 }
 
+/* The line "37 camera v720-tcp HEX" of the shared vectors, if present. */
+static void
+frame37_matches_vectors(void)
+{
+	char	 path[PATH_MAX], line[4096];
+	FILE	*f;
+
+	snprintf(path, sizeof(path), "%s/protocol/vectors/capture-tcp.txt",
+	    getenv("SHARED") ? getenv("SHARED") : CAMSIM_TOP "/../shared");
+	if ((f = fopen(path, "r")) == NULL)
+		return;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, "37 camera v720-tcp ", 19) == 0) {
+			line[strcspn(line, "\n")] = '\0';
+			cr_assert_str_eq(line + 19, frame37);
+		}
+	fclose(f);
+}
+
 static void
 first_bytes_are_frame37(const char *extra)
 {
@@ -391,6 +410,7 @@ first_bytes_are_frame37(const char *extra)
 			    "--heartbeat", "0.2", extra, NULL };
 	static const uint8_t hb[20] = { 0, 0, 0, 0, 0x64 };
 
+	frame37_matches_vectors();
 	peer_listen(&p);
 	peer_spawn(&p, "--tcp", p.port, args);
 	peer_accept(&p, 5000);
@@ -858,5 +878,41 @@ Test(camsim_peer, garbage_between_good_messages, .timeout = 20)
 		bad++;
 	}
 	cr_assert_gt(bad, 0, "garbage before the registration");
+	peer_stop(&p);
+}
+
+/* A second code 11 while streaming: a new UDP socket, the stream goes on. */
+Test(camsim_peer, new_association_moves_the_stream, .timeout = 30)
+{
+	struct peer		 p;
+	struct sockaddr_in	 old, from;
+	uint8_t			 frame[65536], ub[2048];
+	uint32_t		 ids[128];
+	size_t			 flen;
+	ssize_t			 n;
+	int			 k;
+	const char		*args[] = { NULL };
+
+	peer_listen(&p);
+	peer_online(&p, args);
+	open_stream(&p, 2);
+	cr_assert_gt(k = read_frame(&p, frame, &flen, ids, 3000), 0);
+	confirm(&p, ids, k);
+	old = p.cam;
+	tcp_json(p.cfd, "{\"code\":11,\"cliTarget\":\"ab\",\"cliToken\":\"cd\","
+	    "\"cliIp\":\"255.255.255.255\",\"cliPort\":0,"
+	    "\"cliNatIp\":\"255.255.255.255\",\"cliNatPort\":0}");
+	for (;;) {
+		cr_assert_gt(n = udp_recv(&p, ub, sizeof(ub) - 1, 3000, &from), 0);
+		ub[n] = '\0';
+		if (strstr((char *)ub + WIRE_HDR_LEN, "\"code\": 20"))
+			break;
+	}
+	cr_assert_neq(from.sin_port, old.sin_port, "a new UDP port");
+	p.cam = from;
+	udp_send(&p, WIRE_CMD_JSON, "{\"code\":21,\"ip\":\"127.0.0.1\",\"port\":1}", 37);
+	cr_assert_gt(k = read_frame(&p, frame, &flen, ids, 3000), 0);
+	confirm(&p, ids, k);
+	cr_assert_gt(read_frame(&p, frame, &flen, ids, 3000), 0);
 	peer_stop(&p);
 }
