@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck disable=SC2086 # word splitting of flag and source lists wanted
 # make fuzz / make fuzz-smoke: build every libFuzzer target listed in
 # regress/fuzz/targets and run each for SECONDS on a copy of its seed
 # corpus.  Exit 1 if a target does not build, has no corpus, or finds a
@@ -36,7 +37,6 @@ while read -r name srcs <&3; do
 	bin="$out/fuzz_$name"
 	main="regress/fuzz/fuzz_$name.c"
 	echo "== fuzz_$name: build"
-	# shellcheck disable=SC2086 # word splitting of flags and lists wanted
 	if ! $cc $cflags -o "$bin" "$main" $srcs common/*.c $libs; then
 		echo "FAIL: fuzz_$name does not build" >&2
 		rc=1
@@ -61,8 +61,10 @@ while read -r name srcs <&3; do
 	    -artifact_prefix="$out/$name-" "$work" \
 	    >"$out/fuzz_$name.log" 2>&1; then
 		tail -n 40 "$out/fuzz_$name.log" >&2
+		repro=none
+		for f in "$out/$name-"*; do [ -e "$f" ] && repro=$f; done
 		echo "FAIL: fuzz_$name (log $out/fuzz_$name.log," \
-		    "reproducer $(ls "$out/$name-"* 2>/dev/null | head -n 1))" >&2
+		    "reproducer $repro)" >&2
 		rc=1
 		continue
 	fi
