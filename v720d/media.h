@@ -14,6 +14,22 @@
  * only struct media itself: the ring and buffers are allocated on the
  * first packet and released by media_reset() or after MEDIA_IDLE_NS
  * without packets.
+ *
+ * Rules, where PROTOCOL.md leaves a choice:
+ * - Frames go out strictly in pkg_id order.  A complete frame behind an
+ *   incomplete older one waits up to MEDIA_HOLD_NS for it (resends), then
+ *   the older one is dropped (drop_incomplete) and its later fragments are
+ *   late.  An id gap holding no fragment at all (lost audio) is not waited
+ *   for.  An incomplete frame with nothing complete behind it is dropped
+ *   MEDIA_TIMEOUT_NS after its first fragment arrived.
+ * - A 255 frame whose last 4 bytes equal (length - 4) has a trailer and
+ *   is the rest; otherwise the whole payload must be the JPEG.
+ * - Every id received is confirmed, also duplicates, late packets and
+ *   junk flags; nothing before the first frame passed on, then an empty
+ *   605, then the ids oldest first, at most outsz / 4 per 605 (the rest
+ *   in the next); at most MEDIA_CONFIRM_MAX pending, the newest kept.
+ * - MEDIA_WINDOW consecutive late packets mean the camera restarted its
+ *   counter: the stream starts over from the next packet.
  */
 #ifndef V720_MEDIA_H
 #define V720_MEDIA_H
