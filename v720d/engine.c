@@ -281,6 +281,8 @@ engine_apply_listeners(void)
 		TAILQ_REMOVE(&env->e_listeners, o, l_entry);
 		log_debug("closing listener kind %d %s port %u", o->l_kind,
 		    o->l_addr, o->l_port);
+		if (o->l_kind == LISTEN_CAMERA_UDP)
+			udp_fd_closed(o->l_fd);
 		listener_free(o);
 	}
 	TAILQ_CONCAT(&env->e_listeners, &keep, l_entry);

@@ -180,6 +180,7 @@ int		 udp_sendto(int fd, const struct sockaddr *, socklen_t,
 void		 udp_peer_set(struct camera *, const struct sockaddr *,
 		    socklen_t, int fd);
 void		 udp_peer_clear(struct camera *);
+void		 udp_fd_closed(int);
 
 /* bootstrap.c */
 void		 boot_listener_accept(int, short, void *);

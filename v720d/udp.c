@@ -31,7 +31,6 @@ RB_PROTOTYPE(peer_tree, camera, cam_peer_entry, peer_cmp);
 RB_GENERATE(peer_tree, camera, cam_peer_entry, peer_cmp);
 
 static struct peer_tree	peers = RB_INITIALIZER(&peers);
-static size_t		nsetup;		/* cameras between 11 and 51 */
 
 static int
 peer_cmp(struct camera *a, struct camera *b)
@@ -80,6 +79,23 @@ udp_peer_set(struct camera *cam, const struct sockaddr *sa, socklen_t len,
 		RB_INSERT(peer_tree, &peers, cam);
 	}
 	cam->cam_peer_known = 1;
+}
+
+/* A UDP listener goes away: streams that used it start over. */
+void
+udp_fd_closed(int fd)
+{
+	struct camera	*cam;
+
+	RB_FOREACH(cam, camera_tree, &env->e_cameras) {
+		if (cam->cam_udpfd != fd)
+			continue;
+		cam->cam_udpfd = -1;
+		if (cam->cam_ss != SS_IDLE) {
+			stream_stop(cam, 1);
+			stream_update(cam, proc_now_ms());
+		}
+	}
 }
 
 void
@@ -171,7 +187,7 @@ udp_json(int fd, struct camera *cam, const struct sockaddr *sa,
 		 * values are not used) only while some handshake is running,
 		 * so strangers get nothing back otherwise.
 		 */
-		if (cam == NULL && nsetup == 0) {
+		if (cam == NULL && udp_count_setup() == 0) {
 			udp_unknown(sa, salen, "code 20");
 			return;
 		}
@@ -245,7 +261,6 @@ udp_listener_read(int fd, short ev, void *arg)
 	struct iovec			 iov[UDP_BATCH];
 	int				 i, n, round;
 
-	nsetup = udp_count_setup();
 	for (round = 0; round < UDP_ROUNDS; round++) {
 		memset(msgs, 0, sizeof(msgs));
 		for (i = 0; i < UDP_BATCH; i++) {

@@ -1,0 +1,111 @@
+#!/bin/sh
+# The camera engine under load: CAMERAS camsim cameras (500) register and
+# idle, then a reload makes every one "stream always" at 10 fps for
+# SECONDS_ (60).  Prints frames delivered to the web channel vs frames
+# camsim sent, engine CPU-seconds per 1000 frames (utime+stime from
+# /proc), p50/p99 latency from the last fragment received to the frame
+# written to the web channel (measured inside the engine, its "stats" log
+# line), engine RSS idle and streaming, and memory per idle camera.
+# Never fails on speed.
+#   CAMERAS=500 SECONDS_=60 sh regress/bench/engine.sh
+: "${TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${BUILD:=$TOP}"
+: "${OUT:=$TOP/regress/out/bench/engine}"
+export TOP BUILD OUT
+. "$TOP/regress/integ/lib.sh"
+cams=${CAMERAS:-500}
+secs=${SECONDS_:-60}
+port=25200
+[ -x "$V720D" ] && [ -x "$CAMSIM" ] || { echo "run make first" >&2; exit 1; }
+ulimit -n 8192 2>/dev/null || ulimit -n 4096 2>/dev/null
+if [ "$(id -u)" -eq 0 ]; then
+	ensure_test_user
+	userline="user \"$TEST_USER\""
+else
+	userline=
+fi
+
+conf() {
+	{
+		echo "$userline"
+		echo "camera listen on 127.0.0.1 port $port"
+		echo "bootstrap listen on 127.0.0.1 port $((port + 1))"
+		echo "web listen on 127.0.0.1 port $((port + 2))"
+		echo "control socket \"$OUT/ctl.sock\""
+		echo "unknown cameras accept"
+		if [ "$1" = always ]; then
+			i=1
+			while [ $i -le "$cams" ]; do
+				printf 'camera "0800c%07d" {\n\tstream always\n}\n' $i
+				i=$((i + 1))
+			done
+		fi
+	} >"$OUT/v720d.conf"
+}
+
+rss_kb() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$1/status"; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+online() {
+	"$V720CTL" -s "$OUT/ctl.sock" show cameras 2>/dev/null |
+	    grep -c " $1 "
+}
+count_is() { [ "$(online "$1")" -ge "$2" ]; }
+
+conf idle
+start_v720d "$OUT/v720d.conf"
+wait_for 10 test -S "$OUT/ctl.sock" || { echo "v720d did not start" >&2; exit 1; }
+wait_for 5 child_pid "$V720D_PID" engine || exit 1
+eng=$(child_pid "$V720D_PID" engine)
+sleep 1
+rss0=$(rss_kb "$eng")
+
+start_camsim --cameras "$cams" --bootstrap "127.0.0.1:$((port + 1))" \
+    --fps 10 --duration $((secs + 40)) --seed 1
+wait_for 30 count_is online "$cams" ||
+    echo "only $(online online) of $cams cameras registered" >&2
+sleep 2
+rss1=$(rss_kb "$eng")
+
+# Every camera streams from now on.
+conf always
+kill -HUP "$V720D_PID"
+wait_for 30 count_is streaming "$cams" ||
+    echo "only $(online streaming) of $cams cameras streaming" >&2
+stats_out() {
+	kill -USR1 "$eng"
+	sleep 0.5
+	grep -a 'engine: stats:' "$OUT/v720d.log" | tail -n 1 |
+	    sed -n 's/.*frames out \([0-9]*\).*/\1/p'
+}
+out0=$(stats_out)
+t0=$(cpu_ticks "$eng")
+sleep "$secs"
+t1=$(cpu_ticks "$eng")
+rss2=$(rss_kb "$eng")
+out1=$(($(stats_out) - out0))
+
+# Let camsim finish; its summary counts every frame it sent.
+wait "$CAMSIM_PID" 2>/dev/null
+sleep 2
+kill -USR1 "$eng"
+sleep 1
+line=$(grep -a 'engine: stats:' "$OUT/v720d.log" | tail -n 1)
+out=$(echo "$line" | sed -n 's/.*frames out \([0-9]*\).*/\1/p')
+p50=$(echo "$line" | sed -n 's/.*p50 \([0-9]*\) us.*/\1/p')
+p99=$(echo "$line" | sed -n 's/.*p99 \([0-9]*\) us.*/\1/p')
+sent=$(grep -a '"ev":"summary"' "$OUT/camsim.out" | tail -n 1 |
+    sed -n 's/.*"frames":\([0-9]*\).*/\1/p')
+hz=$(getconf CLK_TCK)
+
+awk -v c="$cams" -v s="$secs" -v sent="${sent:-0}" -v out="${out:-0}" \
+    -v out1="${out1:-0}" -v t0="$t0" -v t1="$t1" -v hz="$hz" \
+    -v r0="$rss0" -v r1="$rss1" -v r2="$rss2" -v p50="$p50" -v p99="$p99" \
+    -v ncpu="$(nproc)" 'BEGIN {
+	cpu = (t1 - t0) / hz
+	printf "engine: %d cameras at 10 fps for %d s, loopback, %d CPUs\n", c, s, ncpu
+	printf "  frames delivered to the web channel: %d of %d sent (%.3f%%)\n", out, sent, sent ? 100 * out / sent : 0
+	printf "  engine CPU while streaming: %.2f s for %d frames = %.4f CPU-s per 1000 frames (%.0f%% of a core)\n", cpu, out1, out1 ? cpu * 1000 / out1 : 0, 100 * cpu / s
+	printf "  latency last fragment -> web channel: p50 %d us, p99 %d us\n", p50, p99
+	printf "  engine RSS: %d KB empty, %d KB with %d idle cameras (%.1f KB per idle camera), %d KB streaming\n", r0, r1, c, (r1 - r0) / c, r2
+}' | tee "$OUT/figures"
+exit 0
