@@ -120,10 +120,9 @@ ap_read(int fd, short what, void *arg)
 	struct apconn	*ac = arg;
 	struct wire_hdr	 h;
 	uint8_t		*p;
-	size_t		 len;
 	ssize_t		 n;
 	char		 msg[128];
-	int		 m;
+	int		 m, r;
 
 	if ((n = evbuffer_read(ac->ac_in, fd, 16384)) == -1 &&
 	    (errno == EAGAIN || errno == EINTR))
@@ -132,16 +131,7 @@ ap_read(int fd, short what, void *arg)
 		ap_close(ac);
 		return;
 	}
-	while ((len = evbuffer_get_length(ac->ac_in)) >= WIRE_HDR_LEN) {
-		p = evbuffer_pullup(ac->ac_in, WIRE_HDR_LEN);
-		if (wire_hdr_decode(p, len, WIRE_TCP_MAX_PAYLOAD, &h) == -1) {
-			log_info("ap: bad message length, closing");
-			ap_close(ac);
-			return;
-		}
-		if (len < WIRE_HDR_LEN + h.wh_len)
-			break;
-		p = evbuffer_pullup(ac->ac_in, WIRE_HDR_LEN + h.wh_len);
+	while ((r = camsim_nextmsg(ac->ac_in, WIRE_TCP_MAX_PAYLOAD, &h, &p)) == 1) {
 		switch (h.wh_cmd) {
 		case WIRE_CMD_MOTION_LIVE:
 		case WIRE_CMD_MOTION_DIRECT:
@@ -158,6 +148,10 @@ ap_read(int fd, short what, void *arg)
 			break;
 		}
 		evbuffer_drain(ac->ac_in, WIRE_HDR_LEN + h.wh_len);
+	}
+	if (r == -1) {
+		log_info("ap: bad message length, closing");
+		ap_close(ac);
 	}
 }
 

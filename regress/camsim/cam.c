@@ -33,22 +33,6 @@ static void	tcp_write_cb(int, short, void *);
 static void	tcp_flush(struct cam *);
 static void	hb_cb(int, short, void *);
 
-static void
-tv_ms(struct timeval *tv, long ms)
-{
-	tv->tv_sec = ms / 1000;
-	tv->tv_usec = (ms % 1000) * 1000;
-}
-
-static void
-timer_ms(struct event *ev, long ms)
-{
-	struct timeval	tv;
-
-	tv_ms(&tv, ms);
-	evtimer_add(ev, &tv);
-}
-
 void
 cam_init(struct camsim *cs, struct cam *c, int idx)
 {
@@ -95,7 +79,7 @@ cam_start(struct cam *c, int delay_ms)
 {
 	c->cam_state = CAM_IDLE;
 	evtimer_del(&c->cam_timer);
-	timer_ms(&c->cam_timer, delay_ms);
+	camsim_timer(&c->cam_timer, delay_ms);
 }
 
 static int
@@ -128,7 +112,7 @@ boot_start(struct cam *c)
 	evbuffer_drain(c->cam_hbuf, evbuffer_get_length(c->cam_hbuf));
 	event_set(&c->cam_hev, c->cam_hfd, EV_WRITE, boot_cb, c);
 	event_add(&c->cam_hev, NULL);
-	timer_ms(&c->cam_timer, REGISTER_MS);
+	camsim_timer(&c->cam_timer, REGISTER_MS);
 }
 
 static void
@@ -272,7 +256,7 @@ tcp_connect(struct cam *c)
 	evtimer_set(&c->cam_split, tcp_write_cb, c);
 	event_add(&c->cam_wev, NULL);
 	evtimer_del(&c->cam_timer);
-	timer_ms(&c->cam_timer, REGISTER_MS);
+	camsim_timer(&c->cam_timer, REGISTER_MS);
 }
 
 static void
@@ -329,7 +313,7 @@ hb_cb(int fd, short what, void *arg)
 	wh.wh_cmd = WIRE_CMD_HEARTBEAT;
 	wire_hdr_encode(&wh, h);
 	cam_send_raw(c, h, sizeof(h));
-	timer_ms(&c->cam_hb, (long)(c->cam_sim->cs_o.o_heartbeat * 1000));
+	camsim_timer(&c->cam_hb, (long)(c->cam_sim->cs_o.o_heartbeat * 1000));
 }
 
 /* One complete JSON message from the server. */
@@ -352,7 +336,7 @@ tcp_json(struct cam *c, const char *p, size_t len)
 		c->cam_backoff = 0;
 		c->cam_sim->cs_st.st_registers++;
 		evtimer_del(&c->cam_timer);
-		timer_ms(&c->cam_hb, (long)(c->cam_sim->cs_o.o_heartbeat * 1000));
+		camsim_timer(&c->cam_hb, (long)(c->cam_sim->cs_o.o_heartbeat * 1000));
 		camlog_event(c, "registered", NULL);
 		break;
 	case 11:
@@ -374,7 +358,7 @@ tcp_read_cb(int fd, short what, void *arg)
 	struct wire_hdr	 h;
 	uint8_t		*p;
 	ssize_t		 n;
-	size_t		 len;
+	int		 r;
 
 	n = evbuffer_read(c->cam_in, fd, 16384);
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
@@ -383,21 +367,15 @@ tcp_read_cb(int fd, short what, void *arg)
 		cam_drop(c, n == 0 ? "server closed" : "read error", -1);
 		return;
 	}
-	while ((len = evbuffer_get_length(c->cam_in)) >= WIRE_HDR_LEN) {
-		p = evbuffer_pullup(c->cam_in, WIRE_HDR_LEN);
-		if (wire_hdr_decode(p, len, TCP_IN_MAX, &h) == -1) {
-			cam_drop(c, "bad message length", -1);
-			return;
-		}
-		if (len < WIRE_HDR_LEN + h.wh_len)
-			break;
-		p = evbuffer_pullup(c->cam_in, WIRE_HDR_LEN + h.wh_len);
+	while ((r = camsim_nextmsg(c->cam_in, TCP_IN_MAX, &h, &p)) == 1) {
 		if (h.wh_cmd == WIRE_CMD_JSON)
 			tcp_json(c, (char *)p + WIRE_HDR_LEN, h.wh_len);
 		if (c->cam_fd != fd)
 			return;		/* dropped while handling */
 		evbuffer_drain(c->cam_in, WIRE_HDR_LEN + h.wh_len);
 	}
+	if (r == -1)
+		cam_drop(c, "bad message length", -1);
 }
 
 static void
@@ -441,7 +419,7 @@ tcp_flush(struct cam *c)
 	c->cam_wpending = 1;
 	if (cs->cs_o.o_split_tcp && r > 0)
 		/* Separate segments: the next piece a moment later. */
-		timer_ms(&c->cam_split, rng_below(&c->cam_rng, 3));
+		camsim_timer(&c->cam_split, rng_below(&c->cam_rng, 3));
 	else
 		event_add(&c->cam_wev, NULL);
 }
@@ -459,7 +437,7 @@ cam_send_raw(struct cam *c, const void *p, size_t len)
 	if (cs->cs_o.o_split_tcp) {
 		/* Coalesce: whatever else is queued in the next ms goes too. */
 		c->cam_wpending = 1;
-		timer_ms(&c->cam_split, rng_below(&c->cam_rng, 2));
+		camsim_timer(&c->cam_split, rng_below(&c->cam_rng, 2));
 	} else
 		tcp_flush(c);
 }

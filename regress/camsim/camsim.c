@@ -23,6 +23,7 @@
 #include "log.h"
 #include "proc.h"
 #include "frag.h"
+#include "wire.h"
 #include "camsim.h"
 
 #ifndef CAMSIM_DATADIR
@@ -159,6 +160,33 @@ jpeg_load(struct camsim *cs, const char *path)
 	free(names);
 	if (cs->cs_njpegs == 0)
 		errx(1, "%s: no *.jpg", path);
+}
+
+void
+camsim_timer(struct event *ev, long ms)
+{
+	struct timeval	tv;
+
+	if (ms < 0)
+		ms = 0;
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	evtimer_add(ev, &tv);
+}
+
+int
+camsim_nextmsg(struct evbuffer *b, size_t max, struct wire_hdr *h, uint8_t **p)
+{
+	size_t	len = evbuffer_get_length(b);
+
+	if (len < WIRE_HDR_LEN)
+		return 0;
+	if (wire_hdr_decode(evbuffer_pullup(b, WIRE_HDR_LEN), len, max, h) == -1)
+		return -1;
+	if (len < WIRE_HDR_LEN + h->wh_len)
+		return 0;
+	*p = evbuffer_pullup(b, WIRE_HDR_LEN + h->wh_len);
+	return 1;
 }
 
 void

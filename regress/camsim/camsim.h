@@ -174,8 +174,19 @@ struct camsim {
 	unsigned long long	 cs_start_ms;
 };
 
+struct wire_hdr;
+
 /* camsim.c */
 void	camsim_cam_done(struct camsim *, struct cam *);
+/* Arm a timer ms milliseconds from now. */
+void	camsim_timer(struct event *, long ms);
+/*
+ * The next whole message of a TCP input buffer: 1 (h and p, header
+ * included, set; drain WIRE_HDR_LEN + h->wh_len after use), 0 (need more),
+ * -1 (length above max: the stream cannot be framed).
+ */
+int	camsim_nextmsg(struct evbuffer *, size_t max, struct wire_hdr *,
+	    uint8_t **p);
 void	camsim_exit(struct camsim *, int);
 
 /* cam.c: bootstrap, registration, heartbeat, TCP messages, reconnects */

@@ -33,18 +33,6 @@ static void	audio_cb(int, short, void *);
 static void	udp_ready(struct cam *, const char *ip, int port);
 
 static void
-timer_ms(struct event *ev, long ms)
-{
-	struct timeval	tv;
-
-	if (ms < 0)
-		ms = 0;
-	tv.tv_sec = ms / 1000;
-	tv.tv_usec = (ms % 1000) * 1000;
-	evtimer_add(ev, &tv);
-}
-
-static void
 udp_send(struct cam *c, const void *p, size_t len)
 {
 	if (c->cam_ufd == -1 || c->cam_state == CAM_DEAD)
@@ -167,7 +155,7 @@ nat_cb(int fd, short what, void *arg)
 		return;
 	}
 	udp_json(c, req, sizeof(req) - 1);
-	timer_ms(&c->cam_nat, NAT_RETRY_MS);
+	camsim_timer(&c->cam_nat, NAT_RETRY_MS);
 }
 
 static void
@@ -188,10 +176,10 @@ kick(struct cam *c)
 		return;
 	if (c->cam_want_video && c->cam_vid == VID_OFF && !c->cam_done) {
 		c->cam_vid = VID_SEND;
-		timer_ms(&c->cam_fev, 0);
+		camsim_timer(&c->cam_fev, 0);
 	}
 	if (c->cam_want_audio && !evtimer_pending(&c->cam_aev, NULL))
-		timer_ms(&c->cam_aev, CAMSIM_AUDIO_MS);
+		camsim_timer(&c->cam_aev, CAMSIM_AUDIO_MS);
 }
 
 /* Code 21 came (or never will): report 12 on TCP, 51 on UDP. */
@@ -373,7 +361,7 @@ frame_send(struct cam *c)
 	    (unsigned long long)(1000.0 / cs->cs_o.o_fps))
 		c->cam_slot_ms = c->cam_sent_ms;
 	c->cam_vid = VID_WAIT;
-	timer_ms(&c->cam_fev, cs->cs_o.o_resend_ms);
+	camsim_timer(&c->cam_fev, cs->cs_o.o_resend_ms);
 }
 
 /* The current frame is over (confirmed or given up): schedule the next. */
@@ -392,7 +380,7 @@ frame_next(struct cam *c)
 	}
 	c->cam_vid = VID_SEND;
 	due = c->cam_slot_ms += (unsigned long long)(1000.0 / cs->cs_o.o_fps);
-	timer_ms(&c->cam_fev, due > now ? (long)(due - now) : 0);
+	camsim_timer(&c->cam_fev, due > now ? (long)(due - now) : 0);
 }
 
 static void
@@ -431,7 +419,7 @@ frame_cb(int fd, short what, void *arg)
 		if (c->cam_tries < cs->cs_o.o_resend_max) {
 			c->cam_tries++;
 			frame_resend(c);
-			timer_ms(&c->cam_fev, cs->cs_o.o_resend_ms);
+			camsim_timer(&c->cam_fev, cs->cs_o.o_resend_ms);
 			return;
 		}
 		cs->cs_st.st_unconfirmed++;
@@ -445,7 +433,7 @@ frame_cb(int fd, short what, void *arg)
 		return;
 	}
 	left = c->cam_sent_ms + (unsigned)cs->cs_o.o_silence_ms - now;
-	timer_ms(&c->cam_fev, left < (unsigned)cs->cs_o.o_resend_ms ?
+	camsim_timer(&c->cam_fev, left < (unsigned)cs->cs_o.o_resend_ms ?
 	    (long)left : cs->cs_o.o_resend_ms);
 }
 
@@ -549,7 +537,7 @@ audio_cb(int fd, short what, void *arg)
 
 	if (!c->cam_want_audio || !c->cam_udp_ready)
 		return;
-	timer_ms(&c->cam_aev, CAMSIM_AUDIO_MS);
+	camsim_timer(&c->cam_aev, CAMSIM_AUDIO_MS);
 	audio_chunk(c->cam_apos, pl, CAMSIM_AUDIO_BYTES);
 	c->cam_apos += CAMSIM_AUDIO_BYTES;
 	if (cs->cs_o.o_audio_trailer) {

@@ -98,8 +98,8 @@ sconn_read(int fd, short what, void *arg)
 	struct json_doc	 d;
 	uint8_t		*p;
 	int64_t		 code;
-	size_t		 len;
 	ssize_t		 n;
+	int		 r;
 
 	if ((n = evbuffer_read(sc->sc_in, fd, 16384)) == -1 &&
 	    (errno == EAGAIN || errno == EINTR))
@@ -108,15 +108,7 @@ sconn_read(int fd, short what, void *arg)
 		sconn_free(sc);
 		return;
 	}
-	while ((len = evbuffer_get_length(sc->sc_in)) >= WIRE_HDR_LEN) {
-		p = evbuffer_pullup(sc->sc_in, WIRE_HDR_LEN);
-		if (wire_hdr_decode(p, len, WIRE_TCP_MAX_PAYLOAD, &h) == -1) {
-			sconn_free(sc);
-			return;
-		}
-		if (len < WIRE_HDR_LEN + h.wh_len)
-			break;
-		p = evbuffer_pullup(sc->sc_in, WIRE_HDR_LEN + h.wh_len);
+	while ((r = camsim_nextmsg(sc->sc_in, WIRE_TCP_MAX_PAYLOAD, &h, &p)) == 1) {
 		if (h.wh_cmd == WIRE_CMD_JSON && json_parse(&d, (char *)p +
 		    WIRE_HDR_LEN, h.wh_len) == 0 &&
 		    json_get_int(&d, "code", 0, 100000, &code) == 0 &&
@@ -131,6 +123,8 @@ sconn_read(int fd, short what, void *arg)
 		}
 		evbuffer_drain(sc->sc_in, WIRE_HDR_LEN + h.wh_len);
 	}
+	if (r == -1)
+		sconn_free(sc);
 }
 
 static void
