@@ -7,20 +7,50 @@
 #include "log.h"
 #include "web.h"
 
-#define LAT_BASE_NS	125000ULL	/* first bucket: 125 us */
+/* Upper bounds of the latency buckets, microseconds (LAT_BUCKETS). */
+static const uint32_t lat_le_us[LAT_BUCKETS] = {
+	100, 250, 500, 1000, 1500, 2000, 3000, 4000, 5000, 7500, 10000,
+	25000, 50000, 100000, 250000, 1000000,
+};
 
 void
-metrics_latency(uint64_t ns)
+metrics_latency(struct lathist *h, uint64_t ns)
 {
 	int	i;
 
-	web->w_lat_count++;
-	web->w_lat_sum_ns += ns;
+	h->lh_count++;
+	h->lh_sum_ns += ns;
 	for (i = 0; i < LAT_BUCKETS; i++)
-		if (ns <= LAT_BASE_NS << i) {
-			web->w_lat[i]++;
+		if (ns <= lat_le_us[i] * 1000ULL) {
+			h->lh_b[i]++;
 			break;
 		}
+}
+
+static void
+help(struct evbuffer *b, const char *name, const char *type, const char *text)
+{
+	evbuffer_add_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, text, name,
+	    type);
+}
+
+static void
+histogram(struct evbuffer *b, const char *name, const char *text,
+    const struct lathist *h)
+{
+	uint64_t	cum = 0;
+	int		i;
+
+	help(b, name, "histogram", text);
+	for (i = 0; i < LAT_BUCKETS; i++) {
+		cum += h->lh_b[i];
+		evbuffer_add_printf(b, "%s_bucket{le=\"%g\"} %" PRIu64 "\n",
+		    name, lat_le_us[i] / 1e6, cum);
+	}
+	evbuffer_add_printf(b, "%s_bucket{le=\"+Inf\"} %" PRIu64 "\n", name,
+	    h->lh_count);
+	evbuffer_add_printf(b, "%s_sum %.6f\n", name, h->lh_sum_ns / 1e9);
+	evbuffer_add_printf(b, "%s_count %" PRIu64 "\n", name, h->lh_count);
 }
 
 /* A label value with \ " and newline escaped. */
@@ -43,12 +73,6 @@ label(const char *s, char *buf, size_t sz)
 	return buf;
 }
 
-static void
-help(struct evbuffer *b, const char *name, const char *type, const char *text)
-{
-	evbuffer_add_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, text, name,
-	    type);
-}
 
 #define PER_CAM(name, type, text, fmt, expr) do {			\
 	help(b, name, type, text);					\
@@ -90,9 +114,7 @@ metrics_reply(struct conn *c)
 	struct evbuffer	*b;
 	struct cam	*cam;
 	char		 lb[2 * V720_ID_MAX + 1];
-	uint64_t	 cum = 0;
 	size_t		 len;
-	int		 i;
 
 	if ((b = evbuffer_new()) == NULL) {
 		reply_error(c, 500, "out of memory");
@@ -142,21 +164,15 @@ metrics_reply(struct conn *c)
 	    "Requests refused with 401.");
 	evbuffer_add_printf(b, "v720_web_auth_failures_total %" PRIu64 "\n",
 	    web->w_auth_fail);
-	help(b, "v720_web_delivery_latency_seconds", "histogram",
-	    "From the engine's last packet of a frame to its last byte "
-	    "written to a viewer socket.");
-	for (i = 0; i < LAT_BUCKETS; i++) {
-		cum += web->w_lat[i];
-		evbuffer_add_printf(b, "v720_web_delivery_latency_seconds_bucket"
-		    "{le=\"%g\"} %" PRIu64 "\n",
-		    (double)(LAT_BASE_NS << i) / 1e9, cum);
-	}
-	evbuffer_add_printf(b, "v720_web_delivery_latency_seconds_bucket"
-	    "{le=\"+Inf\"} %" PRIu64 "\n", web->w_lat_count);
-	evbuffer_add_printf(b, "v720_web_delivery_latency_seconds_sum %.6f\n",
-	    web->w_lat_sum_ns / 1e9);
-	evbuffer_add_printf(b, "v720_web_delivery_latency_seconds_count %"
-	    PRIu64 "\n", web->w_lat_count);
+	histogram(b, "v720_web_delivery_latency_seconds", "From the engine's "
+	    "last packet of a frame to its last byte written to a viewer "
+	    "socket.", &web->w_lat);
+	histogram(b, "v720_web_ingest_latency_seconds", "From the engine's "
+	    "last packet of a frame to its arrival in v720-web.",
+	    &web->w_ingest);
+	histogram(b, "v720_web_send_latency_seconds", "From a frame's arrival "
+	    "in v720-web to its last byte written to a viewer socket.",
+	    &web->w_send);
 
 	len = evbuffer_get_length(b);
 	reply(c, 200, "text/plain; version=0.0.4; charset=utf-8",

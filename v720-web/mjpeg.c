@@ -25,7 +25,8 @@ frame_new(const void *data, size_t len, uint64_t seq, uint64_t ts_ns)
 	f->f_ref = 1;
 	f->f_seq = seq;
 	f->f_ts_ns = ts_ns;
-	f->f_recv_ms = proc_now_ms();
+	f->f_recv_ns = proc_now_ns();
+	f->f_recv_ms = f->f_recv_ns / 1000000;
 	f->f_len = len;
 	if (data != NULL)
 		memcpy(f->f_data, data, len);
@@ -63,7 +64,11 @@ viewer_progress(struct conn *c)
 		if (now == 0)
 			now = proc_now_ns();
 		if (c->c_bl[done].bl_ts_ns != 0 && now > c->c_bl[done].bl_ts_ns)
-			metrics_latency(now - c->c_bl[done].bl_ts_ns);
+			metrics_latency(&web->w_lat,
+			    now - c->c_bl[done].bl_ts_ns);
+		if (now > c->c_bl[done].bl_recv_ns)
+			metrics_latency(&web->w_send,
+			    now - c->c_bl[done].bl_recv_ns);
 		done++;
 	}
 	if (done == 0)
@@ -99,6 +104,7 @@ viewer_send(struct conn *c, struct frame *f)
 	c->c_added += hlen + f->f_len + 2;
 	c->c_bl[c->c_nbl].bl_end = c->c_added;
 	c->c_bl[c->c_nbl].bl_ts_ns = f->f_ts_ns;
+	c->c_bl[c->c_nbl].bl_recv_ns = f->f_recv_ns;
 	c->c_nbl++;
 	web->w_deliveries++;
 	if (c->c_cam != NULL) {
@@ -140,10 +146,14 @@ mjpeg_frame(struct cam *cam, struct frame *f)
 {
 	struct conn	*c, *tmp;
 	int		 served = 0;
+	unsigned long long	 now = proc_now_ns();
 
 	frame_unref(cam->cam_frame);
 	cam->cam_frame = frame_ref(f);
-	f->f_recv_ms = proc_now_ms();
+	f->f_recv_ms = now / 1000000;
+	f->f_recv_ns = now;
+	if (f->f_ts_ns != 0 && now > f->f_ts_ns)
+		metrics_latency(&web->w_ingest, now - f->f_ts_ns);
 
 	TAILQ_FOREACH_SAFE(c, &cam->cam_mjpeg, c_camentry, tmp)
 		viewer_send(c, f);

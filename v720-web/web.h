@@ -36,6 +36,7 @@ struct frame {
 	uint64_t	 f_seq;
 	uint64_t	 f_ts_ns;	/* engine's CLOCK_MONOTONIC */
 	uint64_t	 f_recv_ms;	/* ours, monotonic */
+	uint64_t	 f_recv_ns;
 	size_t		 f_len;
 	uint8_t		 f_data[];
 };
@@ -57,7 +58,8 @@ enum conn_state {
 
 struct backlog {
 	uint64_t	 bl_end;	/* output offset after the frame */
-	uint64_t	 bl_ts_ns;
+	uint64_t	 bl_ts_ns;	/* engine's timestamp */
+	uint64_t	 bl_recv_ns;	/* arrival in v720-web */
 };
 
 struct listener;
@@ -135,6 +137,12 @@ TAILQ_HEAD(listenerlist, listener);
 
 #define LAT_BUCKETS	16
 
+struct lathist {
+	uint64_t	lh_count;
+	uint64_t	lh_sum_ns;
+	uint64_t	lh_b[LAT_BUCKETS];
+};
+
 struct web {
 	struct chanev		 w_parent;
 	struct chanev		 w_engine;
@@ -156,9 +164,9 @@ struct web {
 	uint64_t		 w_refused;	/* over the connection limit */
 	uint64_t		 w_auth_fail;
 	uint64_t		 w_deliveries;
-	uint64_t		 w_lat_count;
-	uint64_t		 w_lat_sum_ns;
-	uint64_t		 w_lat[LAT_BUCKETS];	/* <= 2^i * 125 us */
+	struct lathist		 w_lat;		/* engine -> viewer socket */
+	struct lathist		 w_ingest;	/* engine -> v720-web */
+	struct lathist		 w_send;	/* v720-web -> viewer socket */
 };
 
 extern struct web	*web;
@@ -213,6 +221,6 @@ void		 audio_chunk(struct cam *, int codec, const uint8_t *, size_t);
 
 /* metrics.c */
 void		 metrics_reply(struct conn *);
-void		 metrics_latency(uint64_t ns);
+void		 metrics_latency(struct lathist *, uint64_t ns);
 
 #endif
