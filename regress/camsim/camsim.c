@@ -398,6 +398,14 @@ parse_opts(struct camsim_opts *o, int argc, char *argv[])
 	}
 	if (optind != argc || have_addr != 1)
 		usage();
+	/* Room for the index: N cameras need N distinct uids. */
+	if (!(o->o_ncams == 1 && strlen(o->o_uidpfx) == CAMSIM_UID_LEN)) {
+		int	digits = snprintf(NULL, 0, "%d", o->o_ncams);
+
+		if (strlen(o->o_uidpfx) + (size_t)digits > CAMSIM_UID_LEN)
+			errx(2, "--uid %s: no room for %d cameras in 12 characters",
+			    o->o_uidpfx, o->o_ncams);
+	}
 }
 
 /* --stats: one JSON line a second on stderr (rates over that second). */
