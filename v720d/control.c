@@ -119,11 +119,8 @@ ctl_snapshot(struct ctlconn *c, struct camera *cam)
 {
 	uint64_t	now = proc_now_ms();
 
-	if (cam->cam_ss == SS_STREAMING && cam->cam_jpeg != NULL &&
-	    now - cam->cam_last_frame_ms < 2000) {
-		ctl_reply(c, IMSG_CTL_FRAME, cam->cam_jpeg, cam->cam_jpeg_len);
-		return;
-	}
+	/* The next frame is the newest: at 10 fps it comes within 0.1 s,
+	 * and the stream is started if it is not running. */
 	if (c->c_snapping) {
 		ctl_fail(c, "snapshot already pending");
 		return;
@@ -292,7 +289,7 @@ control_parent_reply(uint32_t type, uint32_t peerid, const void *p,
 
 /* A new frame from cam: answer the snapshots waiting for it. */
 void
-control_frame(struct camera *cam)
+control_frame(struct camera *cam, const uint8_t *jpeg, size_t len)
 {
 	struct ctlconn	*c, *tmp;
 
@@ -300,7 +297,7 @@ control_frame(struct camera *cam)
 		if (!c->c_snapping || strcmp(c->c_snap, cam->cam_id) != 0)
 			continue;
 		ctl_snap_done(c);
-		ctl_reply(c, IMSG_CTL_FRAME, cam->cam_jpeg, cam->cam_jpeg_len);
+		ctl_reply(c, IMSG_CTL_FRAME, jpeg, len);
 	}
 }
 
@@ -308,12 +305,20 @@ void
 control_tick(uint64_t now)
 {
 	struct ctlconn	*c, *tmp;
+	struct camera	*cam;
 
 	TAILQ_FOREACH_SAFE(c, &clients, c_entry, tmp) {
-		if (c->c_snapping && now >= c->c_snap_deadline) {
-			ctl_snap_done(c);
+		if (!c->c_snapping || now < c->c_snap_deadline)
+			continue;
+		ctl_snap_done(c);
+		/* No new frame: a recent kept one will do. */
+		if ((cam = camera_find(c->c_snap)) != NULL &&
+		    cam->cam_jpeg != NULL &&
+		    now - cam->cam_jpeg_ms < SNAPSHOT_WAIT_MS + SNAPSHOT_KEEP_MS)
+			ctl_reply(c, IMSG_CTL_FRAME, cam->cam_jpeg,
+			    cam->cam_jpeg_len);
+		else
 			ctl_fail(c, "timeout");
-		}
 	}
 }
 

@@ -36,6 +36,7 @@ struct media;
 #define STREAM_FIRST_MS		20000	/* ... before the first frame */
 #define STREAM_BACKOFF_MS	10000	/* after a failed setup */
 #define SNAPSHOT_WAIT_MS	10000
+#define SNAPSHOT_KEEP_MS	1000	/* copy a frame this often */
 
 void	engine_main(int debug, int verbose, const char *user,
 	    const char *chroot);
@@ -87,9 +88,10 @@ struct camera {
 	uint64_t		 cam_stream_ms;	/* forward 3 sent */
 	int			 cam_got_frame;	/* since forward 3 */
 
-	/* newest frame, for snapshots */
+	/* a recent frame (copied at most once a second), for snapshots */
 	uint8_t			*cam_jpeg;
 	size_t			 cam_jpeg_len;
+	uint64_t		 cam_jpeg_ms;
 	uint64_t		 cam_frame_seq;
 	uint64_t		 cam_audio_seq;
 
@@ -191,7 +193,7 @@ void		 boot_free_all(void);
 void		 control_listener_accept(int, short, void *);
 void		 control_parent_reply(uint32_t type, uint32_t peerid,
 		    const void *, size_t);
-void		 control_frame(struct camera *);
+void		 control_frame(struct camera *, const uint8_t *, size_t);
 void		 control_tick(uint64_t now_ms);
 void		 control_free_all(void);
 

@@ -393,7 +393,16 @@ stream_frame(void *arg, const uint8_t *jpeg, size_t len, uint64_t ts_ns)
 		}
 	}
 
-	/* The newest frame, for snapshots. */
+	/*
+	 * Snapshots: waiters get this frame now; a copy at most once a
+	 * second serves one whose camera stalls (copying every frame of
+	 * every camera would cost more than the rest of this path).
+	 */
+	if (cam->cam_snapwait > 0)
+		control_frame(cam, jpeg, len);
+	if (cam->cam_jpeg != NULL &&
+	    cam->cam_last_frame_ms - cam->cam_jpeg_ms < SNAPSHOT_KEEP_MS)
+		return;
 	if (len > cam->cam_jpeg_len || cam->cam_jpeg == NULL) {
 		if ((nb = realloc(cam->cam_jpeg, len)) == NULL) {
 			log_warn("%s", __func__);
@@ -403,8 +412,7 @@ stream_frame(void *arg, const uint8_t *jpeg, size_t len, uint64_t ts_ns)
 	}
 	memcpy(cam->cam_jpeg, jpeg, len);
 	cam->cam_jpeg_len = len;
-	if (cam->cam_snapwait > 0)
-		control_frame(cam);
+	cam->cam_jpeg_ms = cam->cam_last_frame_ms;
 }
 
 static void
