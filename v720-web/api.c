@@ -458,6 +458,18 @@ api_request(struct conn *c, const char *body, size_t len)
 		    "Allow: GET, HEAD\r\n" : "Allow: GET, HEAD, POST\r\n");
 		return;
 	}
+	/* Browsers may not change anything on behalf of another site. */
+	switch (routes[found].route) {
+	case R_SETTINGS: case R_REBOOT: case R_START: case R_STOP:
+	case R_GSTART: case R_GSTOP: case R_CMD:
+		if (http_cross_site(&c->c_req)) {
+			reply_error(c, 403, "cross-site request refused");
+			return;
+		}
+		break;
+	default:
+		break;
+	}
 	if (id != NULL && ((cam = cam_find(id)) == NULL || !cam_listed(cam))) {
 		reply_error(c, 404, "unknown camera");
 		return;

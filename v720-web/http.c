@@ -173,6 +173,21 @@ parse_field(const char *p, size_t n, struct http_req *r, int *seen)
 		if (r->has_host)
 			return 400;
 		r->has_host = 1;
+		if (vlen < sizeof(r->host)) {
+			memcpy(r->host, v, vlen);
+			r->host[vlen] = '\0';
+		}
+	} else if (IS("Origin")) {
+		if (r->origin[0] != '\0')
+			return 400;
+		/* Too long to be ours: keep a value that never matches. */
+		if (vlen >= sizeof(r->origin))
+			vlen = sizeof(r->origin) - 1;
+		memcpy(r->origin, v, vlen);
+		r->origin[vlen] = '\0';
+	} else if (IS("Sec-Fetch-Site")) {
+		if (vlen == 10 && strncasecmp(v, "cross-site", 10) == 0)
+			r->cross_site = 1;
 	} else if (IS("Connection")) {
 		if (has_token(v, vlen, "close"))
 			r->keepalive = 0;
@@ -335,6 +350,20 @@ http_path_split(char *path, char **seg, int max)
 		seg[n++] = s;
 	}
 	return n;
+}
+
+int
+http_cross_site(const struct http_req *r)
+{
+	const char	*o = r->origin, *p;
+
+	if (r->cross_site)
+		return 1;
+	if (o[0] == '\0')
+		return 0;
+	if ((p = strstr(o, "://")) == NULL)
+		return 1;	/* "null" and other opaque origins */
+	return strcasecmp(p + 3, r->host) != 0;
 }
 
 const char *

@@ -37,6 +37,9 @@ struct http_req {
 	char		*path;		/* into target, NUL-terminated */
 	char		*query;		/* into target, or NULL */
 	char		 auth[HTTP_AUTH_MAX];	/* Authorization value */
+	char		 host[256];	/* Host value ("" if too long) */
+	char		 origin[256];	/* Origin value ("" if absent) */
+	int		 cross_site;	/* Sec-Fetch-Site: cross-site */
 	int		 has_host;
 };
 
@@ -64,6 +67,11 @@ int	 http_query_next(const char **q, char *key, size_t keysz, char *val,
  * count or -1 (bad escape, too many, empty segment other than a trailing
  * slash).  path is modified. */
 int	 http_path_split(char *path, char **seg, int max);
+
+/* 1 if a browser marked this request as coming from another site: an
+ * Origin whose host[:port] differs from Host, or Sec-Fetch-Site
+ * cross-site.  Scripts send neither. */
+int	 http_cross_site(const struct http_req *);
 
 const char	*http_method_name(enum http_method);
 const char	*http_status_text(int status);

@@ -153,6 +153,10 @@ metrics_reply(struct conn *c)
 	process_metrics(b);
 	help(b, "v720_web_connections", "gauge", "Open HTTP connections.");
 	evbuffer_add_printf(b, "v720_web_connections %zu\n", web->w_nconns);
+	help(b, "v720_web_connections_max", "gauge",
+	    "Connections accepted at most; more get 503.");
+	evbuffer_add_printf(b, "v720_web_connections_max %zu\n",
+	    web->w_conn_max);
 	help(b, "v720_web_requests_total", "counter", "HTTP requests.");
 	evbuffer_add_printf(b, "v720_web_requests_total %" PRIu64 "\n",
 	    web->w_requests);

@@ -7,7 +7,9 @@
 need_root
 ensure_test_user
 
-web_start 22010
+web_start 22010 'camera "NEVER0000001" {
+	name "Back door"
+}'
 start_camsim --cameras 2 --uid WAPI --bootstrap "$BOOT" --fps 10 \
     --duration 120 --audio --log "$OUT/camsim.log"
 web_cameras 2
@@ -17,10 +19,11 @@ C2=WAPI00000002
 # --- JSON API --------------------------------------------------------------
 req GET "$WEB/api/cameras"
 expect 200 application/json "camera list"
-jcheck "isinstance(j, list) and sorted(c['id'] for c in j) == ['$C1', '$C2']" "camera ids"
+jcheck "isinstance(j, list) and sorted(c['id'] for c in j) == ['NEVER0000001', '$C1', '$C2']" "camera ids"
+jcheck "[c for c in j if c['id'] == 'NEVER0000001'][0]['name'] == 'Back door' and [c for c in j if c['id'] == 'NEVER0000001'][0]['state'] == 'offline'" "configured camera"
 jcheck "all(set(['id','name','state','address','firmware','battery','fps','frames','dropped','viewers','last_seen']) <= set(c) for c in j)" "camera fields"
 jcheck "all(c['state'] in ('offline','online','connecting','streaming') for c in j)" "states"
-jcheck "all(c['address'].startswith('127.0.0.1:') for c in j)" "addresses"
+jcheck "all(c['address'].startswith('127.0.0.1:') for c in j if c['id'] != 'NEVER0000001')" "addresses"
 jcheck "all(isinstance(c['fps'], (int, float)) and isinstance(c['frames'], int) and isinstance(c['viewers'], int) and isinstance(c['last_seen'], int) and (c['battery'] is None or isinstance(c['battery'], int)) for c in j)" "field types"
 
 req GET "$WEB/api/cameras/$C1"
@@ -39,6 +42,23 @@ expect 200 image/jpeg "snapshot"
 h=$(sha256sum "$OUT/body" | cut -d' ' -f1)
 sent_hashes $C1 | grep -qx "$h" || fail "snapshot is not a frame camsim sent"
 say "snapshot $(wc -c <"$OUT/body") bytes, sha256 matches a sent frame"
+
+# A camera that never sends a frame: 504 after 10 s, counted as a viewer meanwhile.
+start=$(date +%s)
+curl -s -o "$OUT/snap504" -w '%{http_code} %{content_type}' \
+    "$WEB/api/cameras/NEVER0000001/snapshot" >"$OUT/snapcode" &
+SNAP=$!
+sleep 2
+[ "$(metric 'v720_camera_viewers{camera="NEVER0000001"}')" = 1 ] ||
+    fail "waiting snapshot not counted as a viewer"
+wait $SNAP
+secs=$(( $(date +%s) - start ))
+[ "$(cat "$OUT/snapcode")" = "504 application/json" ] || fail "silent camera snapshot: $(cat "$OUT/snapcode")"
+grep -q '"error"' "$OUT/snap504" || fail "504 body: $(cat "$OUT/snap504")"
+[ $secs -ge 9 ] && [ $secs -le 12 ] || fail "snapshot gave up after $secs s"
+[ "$(metric 'v720_camera_viewers{camera="NEVER0000001"}')" = 0 ] ||
+    fail "viewer count not back to 0"
+say "snapshot of a silent camera: 504 $(cat "$OUT/snap504") after $secs s"
 
 # MJPEG: parts are JPEGs camsim sent.
 r=$($WEBCLIENT mjpeg "$WEB/api/cameras/$C1/mjpeg" 4 --max 10 --hashes "$OUT/h1") ||
@@ -86,6 +106,14 @@ for bad in '{"ir_led":"blue"}' '{"flip":1}' '{"colour":"red"}' '{}' 'not json' \
 	expect 400 application/json "settings $bad"
 	jcheck "'error' in j" "settings error body"
 done
+# Another site's page in a browser may not change anything.
+req POST "$WEB/api/cameras/$C1/reboot" -H 'Origin: http://evil.example'
+expect 403 application/json "cross-site reboot"
+req GET "$WEB/dev/$C1/cmd?code=299&reboot=1" -H 'Sec-Fetch-Site: cross-site'
+expect 403 application/json "cross-site cmd"
+req POST "$WEB/api/cameras/$C1/stream/start" -H "Origin: http://127.0.0.1:$WEBPORT"
+expect 202 application/json "same-origin stream start"
+forwards $C1 299 | grep -q . && fail "a cross-site reboot reached the camera"
 req POST "$WEB/api/cameras/NOSUCH/settings" -d '{"ir_led":"on"}'
 expect 404 application/json "settings of an unknown camera"
 

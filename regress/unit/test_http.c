@@ -338,3 +338,26 @@ Test(http, status_texts)
 	cr_assert_str_eq(http_status_text(431), "Request Header Fields Too Large");
 	cr_assert_str_eq(http_status_text(504), "Gateway Timeout");
 }
+
+Test(http, cross_site_detection)
+{
+	cr_assert_eq(parse("POST / HTTP/1.1\r\nHost: cam:8080\r\n\r\n"), 1);
+	cr_assert_eq(http_cross_site(&r), 0);
+	cr_assert_eq(parse("POST / HTTP/1.1\r\nHost: cam:8080\r\n"
+	    "Origin: http://cam:8080\r\n\r\n"), 1);
+	cr_assert_eq(http_cross_site(&r), 0);
+	cr_assert_eq(parse("POST / HTTP/1.1\r\nHost: cam:8080\r\n"
+	    "Origin: https://CAM:8080\r\nSec-Fetch-Site: same-origin\r\n\r\n"), 1);
+	cr_assert_eq(http_cross_site(&r), 0);
+	cr_assert_eq(parse("POST / HTTP/1.1\r\nHost: cam:8080\r\n"
+	    "Origin: http://evil.example\r\n\r\n"), 1);
+	cr_assert_eq(http_cross_site(&r), 1);
+	cr_assert_eq(parse("POST / HTTP/1.1\r\nHost: cam:8080\r\n"
+	    "Origin: null\r\n\r\n"), 1);
+	cr_assert_eq(http_cross_site(&r), 1);
+	cr_assert_eq(parse("GET / HTTP/1.1\r\nHost: cam:8080\r\n"
+	    "Sec-Fetch-Site: cross-site\r\n\r\n"), 1);
+	cr_assert_eq(http_cross_site(&r), 1);
+	cr_assert_eq(parse("GET / HTTP/1.1\r\nHost: a\r\nOrigin: http://a\r\n"
+	    "Origin: http://a\r\n\r\n"), 400);
+}
