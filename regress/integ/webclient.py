@@ -11,6 +11,9 @@
       send stdin as is, print everything the server answers until it closes
   webclient.py slowloris HOST PORT SECONDS
       trickle a request head a byte a second; print the answer's status line
+  webclient.py flood HOST PORT N
+      hold N idle connections; print the status of one more request, and of
+      another after closing 50 of them
   webclient.py wav URL SECONDS
       read an audio stream; print the WAV header fields and the data bytes
 """
@@ -214,6 +217,37 @@ def cmd_slowloris(args):
                              round(time.time() - start)))
 
 
+def cmd_flood(args):
+    """Hold N idle connections, then try one request; print its status
+    line; close 50 and try again."""
+    import resource
+    host, port, n = args[0], int(args[1]), int(args[2])
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, n + 200), hard))
+    held = [socket.create_connection((host, port)) for _ in range(n)]
+    time.sleep(1.5)
+
+    def one():
+        s = socket.create_connection((host, port), timeout=5)
+        s.sendall(b"GET /dev/list HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+        out = b""
+        try:
+            while True:
+                d = s.recv(65536)
+                if not d:
+                    break
+                out += d
+        except OSError:
+            pass
+        head, _, body = out.partition(b"\r\n\r\n")
+        return "%s %s" % (head.split(b"\r\n")[0].decode(), body.decode())
+    print(one())
+    for s in held[:50]:
+        s.close()
+    time.sleep(1)
+    print(one())
+
+
 def cmd_wav(args):
     url, secs = args[0], float(args[1])
     r = Reader(connect(url), time.time() + secs)
@@ -240,7 +274,7 @@ def cmd_wav(args):
 if __name__ == "__main__":
     cmds = {"mjpeg": cmd_mjpeg, "viewers": cmd_viewers, "stall": cmd_stall,
             "raw": cmd_raw, "wav": cmd_wav,
-            "slowloris": cmd_slowloris}
+            "slowloris": cmd_slowloris, "flood": cmd_flood}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds:
         sys.exit(__doc__)
     cmds[sys.argv[1]](sys.argv[2:])
