@@ -224,13 +224,13 @@ Test(camsim_peer, pacing_waits_for_605, .timeout = 30)
 	cr_assert_gt(k = read_frame(&p, frame, &flen, ids, 4000), 0);
 	t2 = now_ms();
 	cr_assert_geq(t2 - t1, 1800, "frame 2 after %lld ms", t2 - t1);
-	cr_assert_leq(t2 - t1, 2600, "frame 2 after %lld ms", t2 - t1);
+	cr_assert_leq(t2 - t1, 3000, "frame 2 after %lld ms", t2 - t1);
 	/* Nothing comes before the 605; the 605 releases the next frame. */
 	cr_assert_eq(quiet_for(&p, 300), 0, "sent before the 605");
 	confirm(&p, ids, k);
 	t1 = now_ms();
 	cr_assert_gt(k = read_frame(&p, frame, &flen, ids, 3000), 0);
-	cr_assert_leq(now_ms() - t1, 250, "frame 3 %lld ms after the 605",
+	cr_assert_leq(now_ms() - t1, 400, "frame 3 %lld ms after the 605",
 	    now_ms() - t1);
 	confirm(&p, ids, k);
 	t1 = now_ms();
@@ -240,7 +240,7 @@ Test(camsim_peer, pacing_waits_for_605, .timeout = 30)
 	}
 	t2 = now_ms();
 	/* A prompt server gets the full 10 fps. */
-	cr_assert_leq(t2 - t1, 1600, "10 frames took %lld ms", t2 - t1);
+	cr_assert_leq(t2 - t1, 2000, "10 frames took %lld ms", t2 - t1);
 	cr_assert_geq(t2 - t1, 800, "10 frames took %lld ms (fps cap)", t2 - t1);
 	peer_stop(&p);
 }
