@@ -86,15 +86,15 @@ ksetting(struct jsonw *w, const char *key, const char *v)
 		jsonw_str(w, v);
 }
 
-void
-api_cam_json(struct jsonw *w, struct cam *c)
+/* The fields of a camera object, without the braces. */
+static void
+cam_fields(struct jsonw *w, struct cam *c)
 {
 	struct cam_info	*ci = &c->cam_info;
 	const char	*name;
 
 	name = ci->ci_name[0] ? ci->ci_name : c->cam_cfgname[0] ?
 	    c->cam_cfgname : c->cam_id;
-	jsonw_obj_open(w);
 	jsonw_kstr(w, "id", c->cam_id);
 	jsonw_kstr(w, "name", name);
 	jsonw_kstr(w, "state", cam_state_name(c->cam_known ? ci->ci_state :
@@ -123,6 +123,13 @@ api_cam_json(struct jsonw *w, struct cam *c)
 	    led_names[ci->ci_status_led] : NULL);
 	ksetting(w, "motion_alert", ci->ci_motion_alert < 2 ?
 	    led_names[ci->ci_motion_alert] : NULL);
+}
+
+void
+api_cam_json(struct jsonw *w, struct cam *c)
+{
+	jsonw_obj_open(w);
+	cam_fields(w, c);
 	jsonw_obj_close(w);
 }
 
@@ -213,12 +220,7 @@ route_debug(struct conn *c, struct cam *cam)
 
 	jsonw_init(&w);
 	jsonw_obj_open(&w);
-	jsonw_kstr(&w, "id", cam->cam_id);
-	jsonw_kstr(&w, "state", cam_state_name(cam->cam_known ? ci->ci_state :
-	    CAM_OFFLINE));
-	jsonw_kuint(&w, "frames", ci->ci_frames);
-	jsonw_kuint(&w, "bytes", ci->ci_bytes);
-	jsonw_kuint(&w, "dropped", ci->ci_dropped);
+	cam_fields(&w, cam);
 	jsonw_kuint(&w, "drop_incomplete", ci->ci_drop_incomplete);
 	jsonw_kuint(&w, "drop_size", ci->ci_drop_size);
 	jsonw_kuint(&w, "drop_jpeg", ci->ci_drop_jpeg);
@@ -232,7 +234,6 @@ route_debug(struct conn *c, struct cam *cam)
 	jsonw_kuint(&w, "stream_restarts", ci->ci_stream_restarts);
 	jsonw_kuint(&w, "web_deliveries", cam->cam_deliveries);
 	jsonw_kuint(&w, "web_skipped", cam->cam_skipped);
-	jsonw_kuint(&w, "viewers", cam->cam_nviewers);
 	jsonw_obj_close(&w);
 	send_json(c, 200, &w);
 }

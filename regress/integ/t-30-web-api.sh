@@ -173,6 +173,7 @@ expect 200 application/json "streaming/stop"
 req GET "$WEB/api/cameras/$C1/debug"
 expect 200 application/json "debug"
 jcheck "all(k in j for k in ('packets','packets_dup','packets_late','confirms','drop_incomplete','stream_restarts')) and j['packets'] > 0" "debug counters"
+jcheck "j['id'] == '$C1' and all(k in j for k in ('name','state','address','firmware','battery','fps','frames','dropped','viewers','last_seen'))" "debug camera object"
 req POST "$WEB/dev/list"
 expect 405 application/json "POST /dev/list"
 
