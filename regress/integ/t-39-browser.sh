@@ -3,9 +3,10 @@
 # (as root: privilege separation, chroot) with one simulated camera, and
 # regress/integ/browser/check-viewer.py checks over the DevTools protocol
 # that the live image shows (640x480, changing), the tile reaches
-# "streaming", the hostile camera name is shown as text, nothing is loaded
-# from elsewhere, live audio plays, and a click on "IR LED On" reaches the
-# camera (camsim logs a forward with code 202).  Screenshots:
+# "streaming", the hostile camera name is shown as text, "Snapshot"
+# downloads a 640x480 JPEG, live audio plays, nothing is loaded from
+# elsewhere, and a click on "IR LED On" reaches the camera (camsim logs a
+# forward with code 202).  Screenshots:
 # $OUT/screenshot.png and $OUT/screenshot-phone.png.
 . "$TOP/regress/integ/lib.sh"
 

@@ -5,13 +5,13 @@
                     [--log FILE --expect '{"ev":"forward","code":202}']
 
 Asserts: the camera's tile shows up with its live <img> decoded at 640x480
-and changing over time, the tile's state turns "streaming", the page loads
-nothing from anywhere but its own origin and throws no JavaScript exception,
-camera strings are shown as text; then clicks the tile's IR LED "On" button
-with a real mouse event and, with --log, waits for a new line in FILE that
-contains every key/value of --expect; with --audio, "Listen" must get
-PCM flowing into Web Audio.  Screenshots (desktop and phone
-width) go to DIR.  Exit 0 on success, 1 with a line on stderr otherwise.
+and changing over time, the tile's state turns "streaming", camera strings
+are shown as text (--name), a click on "Snapshot" downloads a 640x480 JPEG,
+a real mouse click on "IR LED On" is answered and, with --log, a new line
+in FILE then matches every key/value of --expect; with --audio, "Listen"
+gets PCM flowing into Web Audio; the page loads nothing from anywhere but
+its own origin and throws no JavaScript exception.  Screenshots (desktop
+and phone width) go to DIR.  Exit 0 on success, 1 with a line on stderr otherwise.
 """
 import argparse, json, os, sys, time
 
@@ -34,6 +34,22 @@ FRAME_HASH = """(() => {
     }
     return h.toString(16);
 })()"""
+
+
+def jpeg_size(data):
+    """(width, height) from a baseline or progressive JPEG's SOF, or None."""
+    if data[:2] != b"\xff\xd8":
+        return None
+    i = 2
+    while i + 9 < len(data):
+        if data[i] != 0xFF:
+            return None
+        marker, seglen = data[i + 1], int.from_bytes(data[i + 2:i + 4], "big")
+        if marker in (0xC0, 0xC1, 0xC2):
+            return (int.from_bytes(data[i + 7:i + 9], "big"),
+                    int.from_bytes(data[i + 5:i + 7], "big"))
+        i += 2 + seglen
+    return None
 
 
 def log_lines(path, start):
@@ -137,6 +153,25 @@ def main():
         print("tile shows: %s" % json.dumps(stats))
 
         b.screenshot(os.path.join(a.out, "screenshot.png"))
+
+        step = "downloading a snapshot"
+        dl = os.path.join(a.out, "downloads")
+        os.makedirs(dl, exist_ok=True)
+        b.call("Browser.setDownloadBehavior", behavior="allow", downloadPath=dl)
+        b.click(tile + " .snapshot")
+        deadline = time.time() + 15
+        while True:
+            done = [f for f in os.listdir(dl) if f.endswith(".jpg")]
+            if done:
+                break
+            if time.time() > deadline:
+                raise CDPError("no snapshot downloaded into %s" % dl)
+            time.sleep(0.2)
+        with open(os.path.join(dl, done[0]), "rb") as f:
+            size = jpeg_size(f.read())
+        print("snapshot downloaded: %s %s" % (done[0], size))
+        if size != (640, 480):
+            raise CDPError("snapshot %s is not a 640x480 JPEG" % done[0])
 
         step = "clicking IR LED on"
         start = os.path.getsize(a.log) if a.log and os.path.exists(a.log) else 0
