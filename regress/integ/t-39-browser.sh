@@ -47,7 +47,7 @@ EOF
 "$V720D" -n -f "$OUT/v720d.conf" || fail "config rejected"
 start_v720d "$OUT/v720d.conf"
 wait_for 10 curl -sf -o /dev/null "$URL/api/cameras" ||
-    fail "v720-web does not answer on port $WEB"
+    fail "v720-web does not answer on port $WEB: $(tail -n 2 "$OUT/v720d.log" | tr '\n' ' ')"
 
 start_camsim --cameras 1 --uid "$UID_PFX" --audio --bootstrap "127.0.0.1:$BOOTPORT" \
     --log "$OUT/camsim.jsonl"
