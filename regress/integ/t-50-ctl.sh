@@ -4,11 +4,13 @@
 # the one-line errors (not running, refused, permission, unknown camera,
 # bad usage).
 . "$TOP/regress/integ/lib.sh"
+. "$TOP/regress/integ/lib-ctl.sh"
 
 CAMPORT=23011
 BOOTPORT=23012
 WEBPORT=23013
 SOCK=$OUT/ctl.sock
+CTL_SOCK=$SOCK
 CONF=$OUT/v720d.conf
 CAMLOG=$OUT/cam.log
 CID=0800cCTL0001
@@ -17,13 +19,7 @@ for b in "$V720D" "$V720WEB" "$V720CTL" "$CAMSIM"; do
 	[ -x "$b" ] || fail "no $b"
 done
 command -v python3 >/dev/null || fail "python3 missing"
-if [ "$(id -u)" -eq 0 ]; then
-	ensure_test_user
-	chmod 0755 "$OUT"
-	user=$TEST_USER
-else
-	user=$(id -un)
-fi
+user=$(ctl_user)
 
 cat >"$CONF" <<EOF
 user "$user"
@@ -37,26 +33,6 @@ camera "$CID" {
 }
 EOF
 
-# run NAME ARGS...: v720ctl's stdout, stderr and status in $OUT/NAME.*
-run() {
-	_n=$1; shift
-	"$V720CTL" -s "$SOCK" "$@" >"$OUT/$_n.out" 2>"$OUT/$_n.err"
-	echo $? >"$OUT/$_n.rc"
-}
-rc() { cat "$OUT/$1.rc"; }
-ok() {
-	[ "$(rc "$1")" = 0 ] ||
-	    fail "$1: exit $(rc "$1"): $(cat "$OUT/$1.err")"
-	[ ! -s "$OUT/$1.err" ] || fail "$1: stderr: $(cat "$OUT/$1.err")"
-}
-one_line_error() {
-	[ "$(rc "$1")" = 1 ] || fail "$1: exit $(rc "$1"), expected 1"
-	[ "$(wc -l <"$OUT/$1.err")" -eq 1 ] ||
-	    fail "$1: expected one line on stderr, got: $(cat "$OUT/$1.err")"
-	[ ! -s "$OUT/$1.out" ] || fail "$1: printed on stdout"
-	grep -q -- "$2" "$OUT/$1.err" ||
-	    fail "$1: stderr lacks \"$2\": $(cat "$OUT/$1.err")"
-}
 field() { "$V720CTL" -s "$SOCK" show camera "$CID" | sed -n "s/^$1: //p"; }
 is() { [ "$(field "$1")" = "$2" ]; }
 camlog_has() { grep -q -- "$1" "$CAMLOG"; }

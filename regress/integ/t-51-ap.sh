@@ -3,6 +3,7 @@
 # sees, what the camera received (camsim's log), and the refusals and
 # timeouts that must come before or instead of talking to a camera.
 . "$TOP/regress/integ/lib.sh"
+. "$TOP/regress/integ/lib-ctl.sh"
 
 PORT=23100
 SILENT=23101	# accepts, never answers
@@ -18,22 +19,6 @@ command -v python3 >/dev/null || fail "python3 missing"
 start_camsim --ap 127.0.0.1:$PORT --uid $UIDPFX --battery 57 --log "$LOG"
 port_open() { python3 -c "import socket; socket.create_connection(('127.0.0.1', $1), 1)"; }
 wait_for 5 port_open $PORT || fail "camsim --ap does not listen"
-
-# run NAME ARGS...: v720ctl's stdout, stderr and status in $OUT/NAME.*
-run() {
-	_n=$1; shift
-	"$V720CTL" "$@" >"$OUT/$_n.out" 2>"$OUT/$_n.err"
-	echo $? >"$OUT/$_n.rc"
-}
-rc() { cat "$OUT/$1.rc"; }
-one_line_error() {
-	[ "$(rc "$1")" = 1 ] || fail "$1: exit $(rc "$1"), expected 1"
-	[ "$(wc -l <"$OUT/$1.err")" -eq 1 ] ||
-	    fail "$1: expected one line on stderr, got: $(cat "$OUT/$1.err")"
-	[ ! -s "$OUT/$1.out" ] || fail "$1: printed on stdout"
-	grep -q -- "$2" "$OUT/$1.err" ||
-	    fail "$1: stderr lacks \"$2\": $(cat "$OUT/$1.err")"
-}
 
 # info: text.
 run info ap -h 127.0.0.1:$PORT info

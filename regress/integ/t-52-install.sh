@@ -5,6 +5,7 @@
 # capability bounding set with no_new_privs, and an uninstall that leaves
 # nothing but the administrator's own configuration.
 . "$TOP/regress/integ/lib.sh"
+. "$TOP/regress/integ/lib-ctl.sh"
 
 ROOT=$OUT/root
 ROOT2=$OUT/root-usr
@@ -83,13 +84,7 @@ fi
     >"$OUT/n.out" 2>&1 || fail "v720d -n on the example: $(cat "$OUT/n.out")"
 grep -qx "configuration OK" "$OUT/n.out" || fail "v720d -n: $(cat "$OUT/n.out")"
 
-if [ "$(id -u)" -eq 0 ]; then
-	ensure_test_user
-	user=$TEST_USER
-	chmod 0755 "$OUT"
-else
-	user=$(id -un)
-fi
+user=$(ctl_user)
 cat >"$OUT/inst.conf" <<EOF
 user "$user"
 camera listen on 127.0.0.1 port $CAMPORT
