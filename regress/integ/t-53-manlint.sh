@@ -44,4 +44,16 @@ for r in $routes; do
 	grep -q -- "$pat" "$OUT/v720-web.8.txt" ||
 	    fail "v720-web.8 does not document /$r"
 done
+# The configurations the documentation shows are accepted as they stand.
+sed -n '/^# \/etc\/v720d.conf$/,/^\.Ed$/p' "$M/v720d.conf.5" | sed '$d' \
+    >"$OUT/example5.conf"
+grep -q "^camera " "$OUT/example5.conf" || fail "no example in v720d.conf.5"
+sed -n '/^\$ cat > test.conf <<EOF$/,/^EOF$/p' "$M/v720d.8" | sed '1d;$d' \
+    >"$OUT/example8.conf"
+grep -q "^control socket" "$OUT/example8.conf" || fail "no example in v720d.8"
+for f in "$OUT/example5.conf" "$OUT/example8.conf" "$TOP/etc/v720d.conf"; do
+	"$V720D" -n -f "$f" >"$OUT/n.out" 2>&1 ||
+	    fail "v720d -n $f: $(cat "$OUT/n.out")"
+	grep -qx "configuration OK" "$OUT/n.out" || fail "v720d -n $f"
+done
 say "ok"
