@@ -1,0 +1,395 @@
+#!/usr/bin/env python3
+"""v720-web alone, driven through its channels (stdlib only).
+
+  fakeparent.py OUTDIR PORT -- COMMAND...
+
+Plays the parent (fd 3: config push, peer hand-over, stats, reload) and
+the camera engine (camera state, frames, audio) for the v720-web started
+by COMMAND, and checks what HTTP clients and the engine side see:
+viewer counts, byte-identical frames, A-law and PCM audio, settings and
+commands as messages, engine loss and replacement, reloads that keep or
+move the listener, and a clean exit when the parent goes away.
+Exits 0 when everything held, 1 with a message otherwise.
+"""
+import json
+import os
+import random
+import socket
+import struct
+import subprocess
+import sys
+import time
+
+CFG_START, CFG_LISTEN, CFG_CAMERA, CFG_WEBUSER, CFG_TLS_CERT, CFG_TLS_KEY, \
+    CFG_END, CFG_DONE, CFG_PEER, PROC_STATS = range(100, 110)
+CTL_VERBOSE = 209
+CAM_STATE, CAM_FRAME, CAM_AUDIO = 300, 301, 302
+WEB_VIEWERS, WEB_STREAM, WEB_SET, WEB_REBOOT, WEB_FORWARD = range(400, 405)
+LISTEN_WEB = 5
+HDR = struct.Struct("=IIIHH")
+CAM = "FAKE00000001"
+
+
+def fail(msg):
+    print("FAIL:", msg)
+    sys.exit(1)
+
+
+def say(msg):
+    print(msg, flush=True)
+
+
+class Chan:
+    def __init__(self, sock):
+        self.s, self.buf = sock, b""
+
+    def send(self, typ, data=b"", fd=None):
+        msg = HDR.pack(typ, len(data), 0, 1 if fd is not None else 0, 0) + data
+        if fd is not None:
+            socket.send_fds(self.s, [msg], [fd])
+        else:
+            self.s.sendall(msg)
+
+    def recv(self, timeout=5):
+        """Next message (type, payload) or None on timeout."""
+        end = time.time() + timeout
+        while True:
+            if len(self.buf) >= 16:
+                typ, ln, _, _, _ = HDR.unpack_from(self.buf)
+                if len(self.buf) >= 16 + ln:
+                    data = self.buf[16:16 + ln]
+                    self.buf = self.buf[16 + ln:]
+                    return typ, data
+            left = end - time.time()
+            if left <= 0:
+                return None
+            self.s.settimeout(left)
+            try:
+                d = self.s.recv(65536)
+            except socket.timeout:
+                return None
+            if not d:
+                return None
+            self.buf += d
+
+    def expect(self, typ, what, timeout=5, skip=()):
+        while True:
+            m = self.recv(timeout)
+            if m is None:
+                fail("%s: no message %d" % (what, typ))
+            if m[0] in skip:
+                continue
+            if m[0] != typ:
+                fail("%s: message %d, want %d" % (what, m[0], typ))
+            return m[1]
+
+
+def cstr(s, n):
+    b = s.encode()
+    return b + b"\0" * (n - len(b))
+
+
+def cam_info(state, battery=55, fps_milli=9500, frames=7, name="Fake cam"):
+    # struct cam_info: 392 bytes (see common/msg.h)
+    head = cstr(CAM, 32) + cstr(name, 64) + cstr("10.1.2.3:4567", 64) + \
+        cstr("202212011602", 32) + cstr("wlan", 64)
+    head += struct.pack("=6BhIIq", state, 0, 2, 4, 1, 0, battery, 0,
+                        fps_milli, 1795500000)
+    tail = struct.pack("=14Q", frames, 1234, 3, 1, 0, 0, 0, 2, 100, 4, 5, 6,
+                       7, 8)
+    d = head + tail
+    assert len(d) == 392
+    return d
+
+
+def media(seq, codec, data):
+    return cstr(CAM, 32) + struct.pack("=QQB7x", seq, time.monotonic_ns(),
+                                       codec) + data
+
+
+def alaw_ref(a):
+    a ^= 0x55
+    t = (a & 0x0F) << 4
+    seg = (a & 0x70) >> 4
+    t = t + 8 if seg == 0 else (t + 0x108) << (seg - 1)
+    return t if a & 0x80 else -t
+
+
+def http(port, req, timeout=5):
+    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    s.sendall(req.encode() if isinstance(req, str) else req)
+    out = b""
+    while True:
+        d = s.recv(65536)
+        if not d:
+            break
+        out += d
+    head, _, body = out.partition(b"\r\n\r\n")
+    return head.decode().split("\r\n")[0], body
+
+
+def get(port, path):
+    return http(port, "GET %s HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n" % path)
+
+
+def post(port, path, body=""):
+    return http(port, "POST %s HTTP/1.1\r\nHost: a\r\nConnection: close\r\n"
+                "Content-Length: %d\r\n\r\n%s" % (path, len(body), body))
+
+
+class Stream:
+    """A streaming client reading in the background of our own calls."""
+
+    def __init__(self, port, path):
+        self.s = socket.create_connection(("127.0.0.1", port), timeout=5)
+        self.s.sendall(("GET %s HTTP/1.1\r\nHost: a\r\n\r\n" % path).encode())
+        self.buf = b""
+
+    def fill(self):
+        self.s.settimeout(5)
+        try:
+            d = self.s.recv(1 << 20)
+        except socket.timeout:
+            fail("stream: nothing more after %r" % self.buf[-40:])
+        if not d:
+            fail("stream closed")
+        self.buf += d
+
+    def take(self, n):
+        while len(self.buf) < n:
+            self.fill()
+        d, self.buf = self.buf[:n], self.buf[n:]
+        return d
+
+    def line(self):
+        while b"\r\n" not in self.buf:
+            self.fill()
+        l, self.buf = self.buf.split(b"\r\n", 1)
+        return l.decode()
+
+    def head(self):
+        lines = []
+        while True:
+            l = self.line()
+            if not l:
+                return lines
+            lines.append(l)
+
+    def part(self):
+        hdr = self.head()
+        if not hdr or hdr[0] != "--v720frame":
+            fail("part header %r" % hdr)
+        ln = [int(h.split(":")[1]) for h in hdr if h.lower().startswith("content-length:")][0]
+        d = self.take(ln)
+        if self.take(2) != b"\r\n":
+            fail("part without CRLF")
+        return d
+
+
+def listen_socket(port):
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.0.0.1", port))
+    s.listen(128)
+    return s
+
+
+def cfg_push(parent, lsock, port, users=()):
+    parent.send(CFG_START, b"\0" * 216)
+    parent.send(CFG_LISTEN, struct.pack("=BBH", LISTEN_WEB, 0, port) +
+                cstr("127.0.0.1", 64), fd=lsock.fileno())
+    parent.send(CFG_CAMERA, cstr("CONF00000001", 32) + cstr("Configured", 64) +
+                b"\0" * 8)
+    for u, h in users:
+        parent.send(CFG_WEBUSER, cstr(u, 32) + cstr(h, 128))
+    parent.send(CFG_END)
+    parent.expect(CFG_DONE, "config")
+
+
+def viewers(engine, want, what):
+    d = engine.expect(WEB_VIEWERS, what)
+    cam, val = d[:32].rstrip(b"\0").decode(), struct.unpack("=i", d[32:36])[0]
+    if (cam, val) != (CAM, want):
+        fail("%s: viewers %s=%d, want %d" % (what, cam, val, want))
+
+
+def main():
+    out, port = sys.argv[1], int(sys.argv[2])
+    cmd = sys.argv[sys.argv.index("--") + 1:]
+    p_ours, p_theirs = socket.socketpair()
+    log = open(os.path.join(out, "web.log"), "wb")
+    proc = subprocess.Popen(cmd, pass_fds=(3,), stderr=log, stdout=log,
+                            preexec_fn=lambda: os.dup2(p_theirs.fileno(), 3))
+    p_theirs.close()
+    parent = Chan(p_ours)
+    lsock = listen_socket(port)
+    cfg_push(parent, lsock, port)
+    e_ours, e_theirs = socket.socketpair()
+    parent.send(CFG_PEER, fd=e_theirs.fileno())
+    e_theirs.close()
+    engine = Chan(e_ours)
+    parent.send(PROC_STATS, struct.pack("=qqqII", int(time.time()) - 100,
+                                        int(time.time()) - 50, int(time.time()) - 5, 2, 3))
+    parent.send(CTL_VERBOSE, struct.pack("=i", 2))
+    say("config applied, engine channel handed over")
+
+    engine.send(CAM_STATE, cam_info(1))
+    time.sleep(0.3)
+    st, body = get(port, "/api/cameras")
+    cams = {c["id"]: c for c in json.loads(body)}
+    c = cams.get(CAM)
+    if st != "HTTP/1.1 200 OK" or c is None:
+        fail("camera list: %s %s" % (st, body))
+    want = {"name": "Fake cam", "state": "online", "address": "10.1.2.3:4567",
+            "firmware": "202212011602", "battery": 55, "fps": 9.5, "frames": 7,
+            "dropped": 3, "viewers": 0, "last_seen": 1795500000,
+            "ir_led": "auto", "flip": "upside-down", "status_led": "on",
+            "motion_alert": "off"}
+    for k, v in want.items():
+        if c.get(k) != v:
+            fail("field %s: %r, want %r" % (k, c.get(k), v))
+    if cams.get("CONF00000001", {}).get("name") != "Configured" or \
+            cams["CONF00000001"]["state"] != "offline":
+        fail("configured camera: %s" % cams.get("CONF00000001"))
+    engine.send(CAM_STATE, cam_info(3, battery=-1))
+    time.sleep(0.2)
+    c = json.loads(get(port, "/api/cameras/" + CAM)[1])
+    if c["battery"] is not None or c["state"] != "streaming":
+        fail("battery -1 / streaming: %s" % c)
+    say("camera object fields as the engine sent them")
+
+    v = Stream(port, "/api/cameras/%s/mjpeg" % CAM)
+    h = v.head()
+    if h[0] != "HTTP/1.1 200 OK" or not any(
+            x.lower() == "content-type: multipart/x-mixed-replace;boundary=v720frame" for x in h):
+        fail("mjpeg head %s" % h)
+    viewers(engine, 1, "first viewer")
+    rnd = random.Random(1)
+    frames = []
+    for i in range(20):
+        n = rnd.choice([2, 100, 5000, 30000, 250000])
+        f = b"\xff\xd8" + bytes(rnd.getrandbits(8) for _ in range(n)) + b"\xff\xd9"
+        frames.append(f)
+        engine.send(CAM_FRAME, media(i, 1, f))
+        if v.part() != f:
+            fail("frame %d (%d bytes) not byte-identical" % (i, len(f)))
+    say("20 frames (4 B .. 250 kB) byte-identical to what the engine sent")
+    st, body = get(port, "/api/cameras/%s/snapshot" % CAM)
+    if st != "HTTP/1.1 200 OK" or body != frames[-1]:
+        fail("snapshot: %s, %d bytes" % (st, len(body)))
+    say("snapshot is the newest frame")
+
+    a = Stream(port, "/api/cameras/%s/audio" % CAM)
+    a.head()
+    viewers(engine, 2, "audio listener")
+    hdr = a.take(44)
+    if hdr[:4] != b"RIFF" or hdr[8:16] != b"WAVEfmt " or \
+            struct.unpack("<HHIIHH", hdr[20:36]) != (1, 1, 8000, 16000, 2, 16):
+        fail("wav header %r" % hdr)
+    engine.send(CAM_AUDIO, media(1, 4, bytes(range(256))))
+    pcm = struct.unpack("<256h", a.take(512))
+    bad = [i for i in range(256) if pcm[i] != alaw_ref(i)]
+    if bad:
+        fail("A-law decoding differs at %s" % bad[:5])
+    engine.send(CAM_AUDIO, media(2, 6, b"\x01\x02\x03\x04\x05"))
+    if a.take(4) != b"\x01\x02\x03\x04":
+        fail("PCM pass-through")
+    say("audio: A-law decoded as G.711, PCM passed through, WAV header right")
+
+    st, _ = post(port, "/api/cameras/%s/settings" % CAM, '{"flip":"vertical","ir_led":"off"}')
+    if not st.startswith("HTTP/1.1 202"):
+        fail("settings: " + st)
+    got = set()
+    for _ in range(2):
+        d = engine.expect(WEB_SET, "settings")
+        got.add((d[:32].rstrip(b"\0").decode(), d[32:48].rstrip(b"\0").decode(),
+                 d[48:64].rstrip(b"\0").decode()))
+    if got != {(CAM, "flip", "vertical"), (CAM, "ir_led", "off")}:
+        fail("settings messages: %s" % got)
+    post(port, "/api/cameras/%s/reboot" % CAM)
+    if engine.expect(WEB_REBOOT, "reboot")[:12].decode() != CAM:
+        fail("reboot message")
+    post(port, "/api/cameras/%s/stream/stop" % CAM)
+    d = engine.expect(WEB_STREAM, "stream stop")
+    if struct.unpack("=i", d[32:36])[0] != 0:
+        fail("stream stop value")
+    get(port, "/dev/%s/cmd?code=202&IrLed=1" % CAM)
+    d = engine.expect(WEB_FORWARD, "cmd")
+    if json.loads(d[32:].rstrip(b"\0")) != {"code": 202, "IrLed": 1}:
+        fail("forward: %r" % d[32:].rstrip(b"\0"))
+    say("settings, reboot, stream stop and /dev/cmd arrive as engine messages")
+
+    st, body = get(port, "/metrics")
+    for m in ('v720_process_restarts_total{process="web"} 3',
+              'v720_process_restarts_total{process="engine"} 2',
+              'v720_camera_viewers{camera="%s"} 2' % CAM):
+        if m not in body.decode():
+            fail("metrics: no %s" % m)
+    say("metrics carry the parent's process stats")
+
+    # The engine goes away: state stays, commands get 503, streams stay.
+    e_ours.close()
+    time.sleep(0.3)
+    c = json.loads(get(port, "/api/cameras/" + CAM)[1])
+    if c["state"] != "streaming":
+        fail("state after engine loss: %s" % c)
+    st, _ = post(port, "/api/cameras/%s/reboot" % CAM)
+    if not st.startswith("HTTP/1.1 503"):
+        fail("reboot without engine: " + st)
+    e_ours, e_theirs = socket.socketpair()
+    parent.send(CFG_PEER, fd=e_theirs.fileno())
+    e_theirs.close()
+    engine = Chan(e_ours)
+    viewers(engine, 2, "viewers re-sent to the new engine")
+    engine.send(CAM_FRAME, media(99, 1, frames[3]))
+    if v.part() != frames[3]:
+        fail("frame after engine replacement")
+    say("engine replaced: viewers re-sent, the old viewer gets new frames")
+
+    # Reload with the same listener (a new fd for the same socket): kept.
+    dup = socket.socket(fileno=os.dup(lsock.fileno()))
+    cfg_push(parent, dup, port)
+    dup.close()
+    engine.send(CAM_FRAME, media(100, 1, frames[4]))
+    if v.part() != frames[4]:
+        fail("stream across reload")
+    if not get(port, "/api/cameras")[0].startswith("HTTP/1.1 200"):
+        fail("listener after reload")
+    # Reload onto another port: the old one closes, the new one answers.
+    l2 = listen_socket(port + 1)
+    cfg_push(parent, l2, port + 1)
+    lsock.close()
+    l2.close()
+    time.sleep(0.2)
+    try:
+        get(port, "/api/cameras")
+        fail("old port still answers after moving the listener")
+    except OSError:
+        pass
+    if not get(port + 1, "/api/cameras")[0].startswith("HTTP/1.1 200"):
+        fail("new port after reload")
+    engine.send(CAM_FRAME, media(101, 1, frames[5]))
+    if v.part() != frames[5]:
+        fail("stream across a listener move")
+    say("reloads: listener kept, then moved; streams stay up")
+
+    # Viewers leave: the engine hears 0.
+    v.s.close()
+    viewers(engine, 1, "mjpeg viewer left")
+    a.s.close()
+    viewers(engine, 0, "audio listener left")
+
+    # The parent goes away: exit 0, promptly.
+    p_ours.close()
+    try:
+        rc = proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        fail("v720-web did not exit after the parent went away")
+    if rc != 0:
+        fail("v720-web exited with %d" % rc)
+    say("parent gone: v720-web exited 0")
+
+
+if __name__ == "__main__":
+    main()
