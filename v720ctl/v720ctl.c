@@ -35,7 +35,6 @@ struct ctl {
 	size_t			 ncams;
 };
 
-static void	usage(void) __attribute__((noreturn));
 static int	ctl_connect(struct ctl *);
 static int	ctl_request(struct ctl *);
 static int	ctl_wait(struct ctl *);
@@ -43,14 +42,6 @@ static int	ctl_reply(struct ctl *, struct chan_msg *);
 static void	show_cameras(struct ctl *);
 static void	show_camera(struct ctl *, const struct cam_info *);
 static int	write_frame(struct ctl *, const uint8_t *, size_t);
-
-static void
-usage(void)
-{
-	fprintf(stderr, "usage: v720ctl [-j] [-s socket] command [argument "
-	    "...] (v720ctl help lists the commands)\n");
-	exit(1);
-}
 
 int
 main(int argc, char *argv[])
@@ -63,7 +54,7 @@ main(int argc, char *argv[])
 	ctl.c.fd = -1;
 	ctl.path = CTL_DEFAULT_SOCKET;
 	/* '+': options end at the command; "ap -h" is the command's. */
-	while ((ch = getopt(argc, argv, "+js:")) != -1) {
+	while ((ch = getopt(argc, argv, "+:js:")) != -1) {
 		switch (ch) {
 		case 'j':
 			ctl.json = 1;
@@ -71,8 +62,14 @@ main(int argc, char *argv[])
 		case 's':
 			ctl.path = optarg;
 			break;
+		case ':':
+			fprintf(stderr, "v720ctl: -%c needs an argument\n",
+			    optopt);
+			return 1;
 		default:
-			usage();
+			fprintf(stderr, "v720ctl: unknown option -%c (try "
+			    "v720ctl help)\n", optopt);
+			return 1;
 		}
 	}
 	argc -= optind;

@@ -64,6 +64,14 @@ run usage4 reload now
 one_line_error usage4 'unexpected argument "now"'
 run usage5 s
 one_line_error usage5 'ambiguous argument "s"'
+"$V720CTL" -x show cameras >"$OUT/usage6.out" 2>"$OUT/usage6.err"
+echo $? >"$OUT/usage6.rc"
+one_line_error usage6 "unknown option -x"
+"$V720CTL" help >"$OUT/help.out" 2>"$OUT/help.err"
+echo $? >"$OUT/help.rc"
+ok help
+grep -q "ap \[-h host\[:port\]\] wifi SSID PASSWORD" "$OUT/help.out" ||
+    fail "v720ctl help: $(cat "$OUT/help.out")"
 
 start_v720d "$CONF"
 wait_for 10 test -S "$SOCK" || fail "v720d made no control socket"
