@@ -15,11 +15,13 @@ WEBPORT=23303
 SOCK=$OUT/inst.sock
 
 command -v make >/dev/null || fail "make missing"
+# Not the variables of a make check that runs us (B=build-asan/ ...).
+MAKE_CLEAN="env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES make"
 mkdir -p "$ROOT/etc"
 echo "# the administrator's own" >"$ROOT/etc/v720d.conf"
 cp "$ROOT/etc/v720d.conf" "$OUT/mine.conf"
 
-make -s -C "$TOP" install DESTDIR="$ROOT" PREFIX=/usr/local \
+$MAKE_CLEAN -s -C "$TOP" install DESTDIR="$ROOT" PREFIX=/usr/local \
     >"$OUT/install.log" 2>&1 || fail "make install: $(tail -5 "$OUT/install.log")"
 
 # mode path, relative to ROOT
@@ -132,7 +134,7 @@ wait "$V720D_PID" 2>/dev/null
 wait_for 3 stopped "$web" || fail "v720-web outlived the parent"
 
 # Uninstall: nothing left but the administrator's file.
-make -s -C "$TOP" uninstall DESTDIR="$ROOT" PREFIX=/usr/local \
+$MAKE_CLEAN -s -C "$TOP" uninstall DESTDIR="$ROOT" PREFIX=/usr/local \
     >"$OUT/uninstall.log" 2>&1 || fail "make uninstall"
 left=$(find "$ROOT" -type f)
 [ "$left" = "$ROOT/etc/v720d.conf" ] || fail "left after uninstall: $left"
@@ -140,7 +142,7 @@ cmp -s "$ROOT/etc/v720d.conf" "$OUT/mine.conf" ||
     fail "make uninstall changed /etc/v720d.conf"
 
 # PREFIX=/usr: the vendor directories of systemd.
-make -s -C "$TOP" install DESTDIR="$ROOT2" PREFIX=/usr \
+$MAKE_CLEAN -s -C "$TOP" install DESTDIR="$ROOT2" PREFIX=/usr \
     >"$OUT/install2.log" 2>&1 || fail "make install PREFIX=/usr"
 for f in /usr/sbin/v720d /usr/libexec/v720-web \
     /usr/lib/systemd/system/v720d.service /usr/lib/sysusers.d/v720d.conf \
@@ -150,7 +152,7 @@ for f in /usr/sbin/v720d /usr/libexec/v720-web \
 done
 grep -qx 'ExecStart=/usr/sbin/v720d -d' \
     "$ROOT2/usr/lib/systemd/system/v720d.service" || fail "PREFIX=/usr ExecStart"
-make -s -C "$TOP" uninstall DESTDIR="$ROOT2" PREFIX=/usr \
+$MAKE_CLEAN -s -C "$TOP" uninstall DESTDIR="$ROOT2" PREFIX=/usr \
     >"$OUT/uninstall2.log" 2>&1 || fail "make uninstall PREFIX=/usr"
 [ -z "$(find "$ROOT2" -type f 2>/dev/null)" ] ||
     fail "left after uninstall: $(find "$ROOT2" -type f)"
