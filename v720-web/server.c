@@ -6,6 +6,9 @@
  */
 #include <sys/socket.h>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -62,6 +65,7 @@ conn_new(struct listener *l, int fd, struct sockaddr_storage *ss,
 {
 	struct conn	*c;
 	char		 host[NI_MAXHOST], serv[NI_MAXSERV];
+	int		 one = 1;
 
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
 	    (c->c_in = evbuffer_new()) == NULL ||
@@ -71,6 +75,8 @@ conn_new(struct listener *l, int fd, struct sockaddr_storage *ss,
 	}
 	c->c_fd = fd;
 	c->c_id = ++web->w_conn_seq;
+	/* Answers and frames are written whole: send them without delay. */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	if (getnameinfo((struct sockaddr *)ss, sslen, host, sizeof(host), serv,
 	    sizeof(serv), NI_NUMERICHOST | NI_NUMERICSERV) == 0) {
 		if (snprintf(c->c_peer, sizeof(c->c_peer), "%s:%s", host,
