@@ -34,8 +34,16 @@ static struct {
 	size_t			 ncams;
 } pend;
 
-static uint32_t		 lat_hist[LAT_BUCKETS];
-static uint64_t		 lat_count;
+/*
+ * Latency from the last fragment to the frame queued on the web channel,
+ * two ways: from the kernel's receive timestamp (includes the time the
+ * datagram waited in the socket) and from when the engine read it.
+ */
+struct lat {
+	uint32_t	hist[LAT_BUCKETS];
+	uint64_t	count;
+};
+static struct lat	lat_kernel, lat_user;
 
 static void	engine_dispatch_parent(struct chanev *, struct chan_msg *,
 		    void *);
@@ -44,32 +52,33 @@ static void	engine_parent_closed(struct chanev *, void *);
 static void	engine_web_closed(struct chanev *, void *);
 static void	engine_shutdown(void);
 
-uint64_t
-engine_now_ms(void)
-{
-	return proc_now_ms();
-}
-
-void
-engine_latency(uint64_t ns)
+static void
+lat_add(struct lat *l, uint64_t ns)
 {
 	uint64_t	us = ns / 1000;
 
-	lat_hist[us < LAT_BUCKETS - 1 ? us : LAT_BUCKETS - 1]++;
-	lat_count++;
+	l->hist[us < LAT_BUCKETS - 1 ? us : LAT_BUCKETS - 1]++;
+	l->count++;
 }
 
-static uint64_t
-lat_pct(unsigned pct)
+void
+engine_latency(uint64_t kernel_ns, uint64_t user_ns)
+{
+	lat_add(&lat_kernel, kernel_ns);
+	lat_add(&lat_user, user_ns);
+}
+
+static unsigned long long
+lat_pct(const struct lat *l, unsigned pct)
 {
 	uint64_t	want, seen = 0;
 	size_t		i;
 
-	if (lat_count == 0)
+	if (l->count == 0)
 		return 0;
-	want = (lat_count * pct + 99) / 100;
+	want = (l->count * pct + 99) / 100;
 	for (i = 0; i < LAT_BUCKETS; i++) {
-		seen += lat_hist[i];
+		seen += l->hist[i];
 		if (seen >= want)
 			return i;
 	}
@@ -80,10 +89,11 @@ static void
 engine_log_stats(void)
 {
 	log_info("stats: cameras %zu, frames out %llu, latency p50 %llu us "
-	    "p99 %llu us (%llu samples), udp unknown %llu, udp bad %llu",
+	    "p99 %llu us (from the kernel's receive time; from the engine's "
+	    "read p50 %llu us p99 %llu us), udp unknown %llu, udp bad %llu",
 	    env->e_ncameras, (unsigned long long)env->e_frames_out,
-	    (unsigned long long)lat_pct(50), (unsigned long long)lat_pct(99),
-	    (unsigned long long)lat_count,
+	    lat_pct(&lat_kernel, 50), lat_pct(&lat_kernel, 99),
+	    lat_pct(&lat_user, 50), lat_pct(&lat_user, 99),
 	    (unsigned long long)env->e_udp_unknown,
 	    (unsigned long long)env->e_udp_bad);
 }
@@ -133,6 +143,8 @@ engine_main(int debug, int verbose, const char *user, const char *chroot)
 	TAILQ_INIT(&env->e_active);
 	TAILQ_INIT(&pend.listeners);
 
+	/* Timers with microseconds (timerfd): the UDP poll interval. */
+	setenv("EVENT_PRECISE_TIMER", "1", 1);
 	event_init();
 	signal_set(&ev_term, SIGTERM, engine_sig, NULL);
 	signal_set(&ev_int, SIGINT, engine_sig, NULL);
@@ -235,6 +247,7 @@ listener_start(struct listener *l)
 		break;
 	case LISTEN_CAMERA_UDP:
 		cb = udp_listener_read;
+		udp_listener_setup(l->l_fd);
 		break;
 	case LISTEN_BOOTSTRAP:
 		cb = boot_listener_accept;

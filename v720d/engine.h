@@ -112,7 +112,7 @@ struct listener {
 	char			 l_addr[V720_ADDR_MAX];
 	int			 l_fd;
 	struct event		 l_ev;
-	struct event		 l_pause;	/* accept paused on EMFILE */
+	struct event		 l_pause;	/* accept paused; UDP polling */
 };
 TAILQ_HEAD(listener_list, listener);
 
@@ -133,6 +133,7 @@ struct engine {
 	uint64_t		 e_udp_unknown;
 	uint64_t		 e_udp_bad;
 	uint64_t		 e_frames_out;
+	uint64_t		 e_rx_ns;	/* current UDP batch read */
 };
 
 extern struct engine	*env;
@@ -140,7 +141,7 @@ extern struct engine	*env;
 /* engine.c */
 void		 engine_send_web(uint32_t, const void *, size_t);
 const struct cfg_camera *engine_camcfg(const char *id);
-void		 engine_latency(uint64_t ns);
+void		 engine_latency(uint64_t kernel_ns, uint64_t user_ns);
 void		 engine_accept_pause(struct listener *);
 uint64_t	 engine_now_ms(void);
 
@@ -171,11 +172,12 @@ void		 stream_camera_json(struct camera *, const struct camjson *);
 void		 stream_udp_probe(struct camera *, const struct sockaddr *,
 		    socklen_t, int fd);
 void		 stream_media(struct camera *, const struct wire_hdr *,
-		    const uint8_t *, size_t);
+		    const uint8_t *, size_t, uint64_t now_ns);
 void		 stream_free(struct camera *);
 
 /* udp.c */
 void		 udp_listener_read(int, short, void *);
+void		 udp_listener_setup(int);
 int		 udp_send(struct camera *, uint16_t cmd, const void *, size_t);
 int		 udp_sendto(int fd, const struct sockaddr *, socklen_t,
 		    uint16_t cmd, const void *, size_t);

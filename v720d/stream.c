@@ -352,11 +352,11 @@ stream_udp_probe(struct camera *cam, const struct sockaddr *sa,
 
 void
 stream_media(struct camera *cam, const struct wire_hdr *h,
-    const uint8_t *p, size_t len)
+    const uint8_t *p, size_t len, uint64_t now_ns)
 {
 	if (cam->cam_ss < SS_PROBE || cam->cam_media == NULL)
 		return;
-	if (media_packet(cam->cam_media, h, p, len, proc_now_ns()) == 1)
+	if (media_packet(cam->cam_media, h, p, len, now_ns) == 1)
 		stream_confirm(cam);
 }
 
@@ -368,6 +368,7 @@ stream_frame(void *arg, const uint8_t *jpeg, size_t len, uint64_t ts_ns)
 	struct cam_media	 cm;
 	struct iovec		 iov[2];
 	uint8_t			*nb;
+	uint64_t		 now_ns;
 
 	ci->ci_frames++;
 	ci->ci_bytes += len;
@@ -389,7 +390,8 @@ stream_frame(void *arg, const uint8_t *jpeg, size_t len, uint64_t ts_ns)
 			ci->ci_drop_backlog++;
 		else {
 			env->e_frames_out++;
-			engine_latency(proc_now_ns() - ts_ns);
+			now_ns = proc_now_ns();
+			engine_latency(now_ns - ts_ns, now_ns - env->e_rx_ns);
 		}
 	}
 

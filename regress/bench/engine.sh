@@ -91,8 +91,10 @@ kill -USR1 "$eng"
 sleep 1
 line=$(grep -a 'engine: stats:' "$OUT/v720d.log" | tail -n 1)
 out=$(echo "$line" | sed -n 's/.*frames out \([0-9]*\).*/\1/p')
-p50=$(echo "$line" | sed -n 's/.*p50 \([0-9]*\) us.*/\1/p')
-p99=$(echo "$line" | sed -n 's/.*p99 \([0-9]*\) us.*/\1/p')
+p50=$(echo "$line" | sed -n 's/.*latency p50 \([0-9]*\) us.*/\1/p')
+p99=$(echo "$line" | sed -n 's/.*latency p50 [0-9]* us p99 \([0-9]*\) us.*/\1/p')
+u50=$(echo "$line" | sed -n "s/.*engine's read p50 \([0-9]*\) us.*/\1/p")
+u99=$(echo "$line" | sed -n "s/.*engine's read p50 [0-9]* us p99 \([0-9]*\) us.*/\1/p")
 sent=$(grep -a '"ev":"summary"' "$OUT/camsim.out" | tail -n 1 |
     sed -n 's/.*"frames":\([0-9]*\).*/\1/p')
 hz=$(getconf CLK_TCK)
@@ -100,12 +102,14 @@ hz=$(getconf CLK_TCK)
 awk -v c="$cams" -v s="$secs" -v sent="${sent:-0}" -v out="${out:-0}" \
     -v out1="${out1:-0}" -v t0="$t0" -v t1="$t1" -v hz="$hz" \
     -v r0="$rss0" -v r1="$rss1" -v r2="$rss2" -v p50="$p50" -v p99="$p99" \
+    -v u50="$u50" -v u99="$u99" \
     -v ncpu="$(nproc)" 'BEGIN {
 	cpu = (t1 - t0) / hz
 	printf "engine: %d cameras at 10 fps for %d s, loopback, %d CPUs\n", c, s, ncpu
 	printf "  frames delivered to the web channel: %d of %d sent (%.3f%%)\n", out, sent, sent ? 100 * out / sent : 0
 	printf "  engine CPU while streaming: %.2f s for %d frames = %.4f CPU-s per 1000 frames (%.0f%% of a core)\n", cpu, out1, out1 ? cpu * 1000 / out1 : 0, 100 * cpu / s
-	printf "  latency last fragment -> web channel: p50 %d us, p99 %d us\n", p50, p99
+	printf "  latency last fragment -> web channel: p50 %d us, p99 %d us (from the kernel receive timestamp)\n", p50, p99
+	printf "  the same from the engine reading the datagram: p50 %d us, p99 %d us\n", u50, u99
 	printf "  engine RSS: %d KB empty, %d KB with %d idle cameras (%.1f KB per idle camera), %d KB streaming\n", r0, r1, c, (r1 - r0) / c, r2
 }' | tee "$OUT/figures"
 exit 0
