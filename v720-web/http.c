@@ -185,6 +185,9 @@ parse_field(const char *p, size_t n, struct http_req *r, int *seen)
 			vlen = sizeof(r->origin) - 1;
 		memcpy(r->origin, v, vlen);
 		r->origin[vlen] = '\0';
+	} else if (IS("Expect")) {
+		if (vlen == 12 && strncasecmp(v, "100-continue", 12) == 0)
+			r->expect_continue = 1;
 	} else if (IS("Sec-Fetch-Site")) {
 		if (vlen == 10 && strncasecmp(v, "cross-site", 10) == 0)
 			r->cross_site = 1;

@@ -40,6 +40,7 @@ struct http_req {
 	char		 host[256];	/* Host value ("" if too long) */
 	char		 origin[256];	/* Origin value ("" if absent) */
 	int		 cross_site;	/* Sec-Fetch-Site: cross-site */
+	int		 expect_continue;	/* Expect: 100-continue */
 	int		 has_host;
 };
 

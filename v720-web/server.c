@@ -474,6 +474,14 @@ conn_process(struct conn *c)
 			if (c->c_req.content_length > 0) {
 				c->c_state = CS_BODY;
 				conn_set_timeout(c, WEB_BODY_TIMEOUT);
+				/* curl waits a second for this before a body. */
+				if (c->c_req.expect_continue && c->c_req.minor >= 1 &&
+				    evbuffer_get_length(c->c_in) <
+				    c->c_req.content_length) {
+					evbuffer_add_printf(c->c_out,
+					    "HTTP/1.1 100 Continue\r\n\r\n");
+					conn_flush(c);
+				}
 				continue;
 			}
 			conn_dispatch(c, NULL, 0);

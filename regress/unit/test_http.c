@@ -361,3 +361,12 @@ Test(http, cross_site_detection)
 	cr_assert_eq(parse("GET / HTTP/1.1\r\nHost: a\r\nOrigin: http://a\r\n"
 	    "Origin: http://a\r\n\r\n"), 400);
 }
+
+Test(http, expect_continue)
+{
+	cr_assert_eq(parse("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n"
+	    "Expect: 100-Continue\r\n\r\n"), 1);
+	cr_assert_eq(r.expect_continue, 1);
+	cr_assert_eq(parse("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\n"), 1);
+	cr_assert_eq(r.expect_continue, 0);
+}
