@@ -68,6 +68,7 @@ struct parent {
 	char			 web_path[PATH_MAX];
 	time_t			 start;
 	int			 stopping;
+	long long		 stop_grace_ms;
 	struct event		 ev_chld, ev_hup, ev_term, ev_int, ev_stop;
 };
 
@@ -634,14 +635,22 @@ parent_sigterm(int sig, short ev, void *arg)
 	p->stopping = 1;
 	evtimer_del(&p->engine.restart_ev);
 	evtimer_del(&p->web.restart_ev);
-	if (p->engine.pid != -1)
+	/*
+	 * SIGTERM, and EOF on their channel too: a parent confined by a
+	 * capability set without CAP_KILL cannot signal other uids.
+	 */
+	if (p->engine.pid != -1) {
 		kill(p->engine.pid, SIGTERM);
-	if (p->web.pid != -1)
+		chanev_clear(&p->engine.ce);
+	}
+	if (p->web.pid != -1) {
 		kill(p->web.pid, SIGTERM);
+		chanev_clear(&p->web.ce);
+	}
 	if (p->engine.pid == -1 && p->web.pid == -1)
 		parent_shutdown();
-	tv.tv_sec = 0;
-	tv.tv_usec = STOP_GRACE_MS * 1000;
+	tv.tv_sec = p->stop_grace_ms / 1000;
+	tv.tv_usec = (p->stop_grace_ms % 1000) * 1000;
 	evtimer_set(&p->ev_stop, parent_stop_timeout, p);
 	evtimer_add(&p->ev_stop, &tv);
 }
@@ -696,12 +705,20 @@ parent_main(struct config *conf, const struct parent_opts *opts)
 {
 	struct parent	 p;
 	struct stat	 st;
+	const char	*grace, *errstr;
 
 	memset(&p, 0, sizeof(p));
 	env = &p;
 	p.conf = conf;
 	p.opts = *opts;
 	p.start = time(NULL);
+	p.stop_grace_ms = STOP_GRACE_MS;
+	/* Debugging aid: children under valgrind need longer to exit. */
+	if ((grace = getenv("V720D_STOP_GRACE_MS")) != NULL) {
+		p.stop_grace_ms = strtonum(grace, 100, 600000, &errstr);
+		if (errstr != NULL)
+			fatalx("V720D_STOP_GRACE_MS is %s", errstr);
+	}
 	TAILQ_INIT(&p.listeners);
 	p.engine.name = "camera engine";
 	p.engine.pid = -1;
