@@ -14,6 +14,15 @@
 #include "log.h"
 #include "parent.h"
 
+static void
+close_keep_errno(int fd)
+{
+	int	saved = errno;
+
+	close(fd);
+	errno = saved;
+}
+
 static int
 sockaddr_fill(const char *addr, uint16_t port, struct sockaddr_storage *ss,
     socklen_t *len)
@@ -70,12 +79,7 @@ listen_inet(const char *addr, uint16_t port, int type)
 		goto fail;
 	return fd;
 fail:
-	{
-		int saved = errno;
-
-		close(fd);
-		errno = saved;
-	}
+	close_keep_errno(fd);
 	return -1;
 }
 
@@ -138,11 +142,6 @@ listen_unix(const char *path, const char *user)
 		goto fail;
 	return fd;
 fail:
-	{
-		int saved = errno;
-
-		close(fd);
-		errno = saved;
-	}
+	close_keep_errno(fd);
 	return -1;
 }
