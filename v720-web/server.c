@@ -25,6 +25,7 @@
 
 #define ACCEPT_BURST	64
 #define READ_CHUNK	16384
+#define READ_ROUNDS	8
 
 static void	conn_io(int, short, void *);
 static void	conn_process(struct conn *);
@@ -188,6 +189,8 @@ conn_set_timeout(struct conn *c, int secs)
 static int
 conn_want_read(struct conn *c)
 {
+	if (c->c_eof)
+		return 0;
 	switch (c->c_state) {
 	case CS_HEAD:
 	case CS_BODY:
@@ -283,9 +286,10 @@ conn_read(struct conn *c)
 	char	buf[READ_CHUNK];
 	size_t	have, room;
 	ssize_t	n;
-	int	was_empty = evbuffer_get_length(c->c_in) == 0;
+	int	was_empty = evbuffer_get_length(c->c_in) == 0, i;
 
-	for (;;) {
+	/* Bounded per call: a client that floods cannot starve the others. */
+	for (i = 0; i < READ_ROUNDS; i++) {
 		have = evbuffer_get_length(c->c_in);
 		if (have >= WEB_IN_MAX) {
 			c->c_tls_more = c->c_tls != NULL;
@@ -313,12 +317,16 @@ conn_read(struct conn *c)
 			if (n > 0 && evbuffer_add(c->c_in, buf, n) == -1)
 				n = -1;
 		}
+		if (n == 0 && c->c_state != CS_MJPEG && c->c_state != CS_AUDIO) {
+			/* Half-closed: answer what came, then close. */
+			c->c_eof = 1;
+			break;
+		}
 		if (n <= 0) {
 			conn_close(c);
 			return -1;
 		}
-		if (c->c_state == CS_MJPEG || c->c_state == CS_AUDIO ||
-		    c->c_state == CS_SNAP) {
+		if (c->c_state == CS_MJPEG || c->c_state == CS_AUDIO) {
 			/* Nothing more is read from a streaming client. */
 			evbuffer_drain(c->c_in, evbuffer_get_length(c->c_in));
 		}
@@ -500,6 +508,10 @@ conn_process(struct conn *c)
 			break;
 	}
 	c->c_inproc = 0;
+	/* The client sent its last byte and has every answer it asked for. */
+	if (!c->c_dying && c->c_eof && (c->c_state == CS_HEAD ||
+	    c->c_state == CS_BODY))
+		conn_close(c);
 }
 
 static void

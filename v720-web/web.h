@@ -89,6 +89,7 @@ struct conn {
 	int			 c_keepalive;
 	int			 c_authed;	/* this connection passed auth */
 	int			 c_dying;
+	int			 c_eof;		/* the client shut down its side */
 	struct cam		*c_cam;
 	uint64_t		 c_added;	/* bytes ever queued */
 	uint64_t		 c_written;	/* bytes ever written */

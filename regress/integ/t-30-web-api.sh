@@ -210,6 +210,13 @@ printf 'GET /x HTTP/1.1\r\nHost: a\r\n\r\n' | $WEBCLIENT raw 127.0.0.1 "$WEBPORT
 r=$(printf 'GET /api/cameras/%s HTTP/1.1\r\nHost: a\r\n\r\nGET /nothing HTTP/1.1\r\nHost: a\r\n\r\nGET /dev/list HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n' $C1 |
     $WEBCLIENT raw 127.0.0.1 "$WEBPORT" 5 | grep -ao 'HTTP/1\.1 [0-9][0-9][0-9]' | tr '\n' ,)
 [ "$r" = "HTTP/1.1 200,HTTP/1.1 404,HTTP/1.1 200," ] || fail "pipelining: $r"
+# A client that half-closes after its requests still gets every answer.
+r=$(printf 'GET /api/cameras/%s HTTP/1.1\r\nHost: a\r\n\r\nGET /dev/list HTTP/1.1\r\nHost: a\r\n\r\n' $C1 |
+    $WEBCLIENT raw 127.0.0.1 "$WEBPORT" 5 --shut | grep -ao 'HTTP/1\.1 [0-9][0-9][0-9]' | tr '\n' ,)
+[ "$r" = "HTTP/1.1 200,HTTP/1.1 200," ] || fail "half-closed client: $r"
+r=$(printf 'GET /api/cameras/%s/snapshot HTTP/1.1\r\nHost: a\r\n\r\n' $C1 |
+    $WEBCLIENT raw 127.0.0.1 "$WEBPORT" 12 --shut | grep -ao 'HTTP/1\.1 [0-9][0-9][0-9]\|image/jpeg' | tr '\n' ,)
+[ "$r" = "HTTP/1.1 200,image/jpeg," ] || fail "half-closed snapshot client: $r"
 # Keep-alive across requests (curl reuses the connection).
 curl -s -v "$WEB/api/cameras" "$WEB/dev/list" -o /dev/null -o /dev/null 2>&1 |
     grep -q 'Re-using existing connection' || fail "no keep-alive"

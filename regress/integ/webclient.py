@@ -7,8 +7,9 @@
       N concurrent MJPEG viewers; print one part count per viewer
   webclient.py stall HOST PORT PATH SECONDS
       request a stream and never read from the socket
-  webclient.py raw HOST PORT [SECONDS]
-      send stdin as is, print everything the server answers until it closes
+  webclient.py raw HOST PORT [SECONDS [--shut]]
+      send stdin as is (then half-close with --shut), print everything the
+      server answers until it closes
   webclient.py slowloris HOST PORT SECONDS
       trickle a request head a byte a second; print the answer's status line
   webclient.py flood HOST PORT N
@@ -178,6 +179,8 @@ def cmd_raw(args):
     secs = float(args[2]) if len(args) > 2 else 5
     s = socket.create_connection((host, port), timeout=secs)
     s.sendall(sys.stdin.buffer.read())
+    if "--shut" in args:
+        s.shutdown(socket.SHUT_WR)
     out = b""
     try:
         while True:
