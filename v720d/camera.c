@@ -18,7 +18,6 @@
 
 #include <event.h>
 
-#include "json.h"
 #include "log.h"
 #include "proc.h"
 #include "media.h"
@@ -409,113 +408,33 @@ camera_forward(struct camera *cam, int code, const char *extra)
 	return camera_send(cam, WIRE_CMD_JSON, js, n);
 }
 
-struct setting {
-	const char	*key;
-	int		 code;
-	const char	*field;
-	const char	*names[5];
-	int		 values[5];
-};
-
-/* Names and values as in the web API; the values are the camera's. */
-static const struct setting settings[] = {
-	{ "ir_led", 202, "IrLed", { "off", "on", "auto" }, { 0, 1, 2 } },
-	{ "flip", 216, "mirrorFlip",
-	    { "normal", "horizontal", "vertical", "upside-down" },
-	    { 0, 2, 3, 4 } },
-	{ "status_led", 210, "instLed", { "off", "on" }, { 0, 1 } },
-	{ "motion_alert", 205, "moveAlert", { "off", "on" }, { 0, 1 } },
-};
-
 int
 camera_set(struct camera *cam, const char *key, const char *val,
     const char **err)
 {
-	const struct setting	*s = NULL;
-	char			 extra[64];
-	size_t			 i;
+	char	extra[64];
+	int	code;
 
-	for (i = 0; i < sizeof(settings) / sizeof(settings[0]); i++)
-		if (strcmp(settings[i].key, key) == 0)
-			s = &settings[i];
-	if (s == NULL) {
-		*err = "unknown setting";
+	if (camtcp_setting(key, val, &code, extra, sizeof(extra), err) == -1)
 		return -1;
-	}
-	for (i = 0; i < 5 && s->names[i] != NULL; i++)
-		if (strcmp(s->names[i], val) == 0)
-			break;
-	if (i == 5 || s->names[i] == NULL) {
-		*err = "bad value";
-		return -1;
-	}
-	snprintf(extra, sizeof(extra), ",\"%s\":%d", s->field, s->values[i]);
-	if (camera_forward(cam, s->code, extra) == -1) {
+	if (camera_forward(cam, code, extra) == -1) {
 		*err = "camera offline";
 		return -1;
 	}
 	return 0;
 }
 
-/* Forward contents a user may send through the web compatibility route. */
-static const int forward_ok[] = {
-	0, 1, 2, 3, 4, 201, 202, 203, 205, 206, 209, 210, 212, 213, 215,
-	216, 218, 220, 298, 299,
-};
-
 int
 camera_web_forward(struct camera *cam, const char *json, size_t len,
     const char **err)
 {
-	struct json_doc	 d;
-	char		 extra[600];
-	int64_t		 code;
-	size_t		 i, n;
-	int		 c, open;
+	char	extra[600];
+	int	code;
 
-	if (json_parse(&d, json, len) == -1) {
-		*err = "not a JSON object";
+	if (camtcp_forward_content(json, len, &code, extra, sizeof(extra),
+	    err) == -1)
 		return -1;
-	}
-	if (json_get_int(&d, "code", 0, 65535, &code) == -1) {
-		*err = "no integer code";
-		return -1;
-	}
-	for (i = 0; i < sizeof(forward_ok) / sizeof(forward_ok[0]); i++)
-		if (forward_ok[i] == code)
-			break;
-	if (i == sizeof(forward_ok) / sizeof(forward_ok[0])) {
-		*err = "forward code not allowed";
-		return -1;
-	}
-	/*
-	 * Re-emit every member except code from the parsed tokens: a key
-	 * string, then a string or number value; nested values are refused.
-	 */
-	extra[0] = '\0';
-	n = 0;
-	for (c = 1; c + 1 < d.ntok; c += 2) {
-		const struct json_tok *k = &d.tok[c], *v = &d.tok[c + 1];
-
-		if (k->type != JSON_STRING || (v->type != JSON_STRING &&
-		    v->type != JSON_PRIMITIVE)) {
-			*err = "only flat members allowed";
-			return -1;
-		}
-		if (k->end - k->start == 4 &&
-		    memcmp(json + k->start, "code", 4) == 0)
-			continue;
-		open = v->type == JSON_STRING;
-		i = snprintf(extra + n, sizeof(extra) - n, ",\"%.*s\":%s%.*s%s",
-		    k->end - k->start, json + k->start, open ? "\"" : "",
-		    v->end - v->start, json + v->start, open ? "\"" : "");
-		if (i >= sizeof(extra) - n) {
-			*err = "too long";
-			return -1;
-		}
-		n += i;
-	}
-	if (camera_forward(cam, (int)code, extra) == -1) {
+	if (camera_forward(cam, code, extra) == -1) {
 		*err = "camera offline";
 		return -1;
 	}

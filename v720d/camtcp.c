@@ -279,6 +279,156 @@ camtcp_valid_uid(const char *s)
 	return i > 0;
 }
 
+struct setting {
+	const char	*key;
+	int		 code;
+	const char	*field;
+	const char	*names[5];
+	int		 values[5];
+};
+
+/* Names and values as in the web API; the values are the camera's. */
+static const struct setting settings[] = {
+	{ "ir_led", 202, "IrLed", { "off", "on", "auto" }, { 0, 1, 2 } },
+	{ "flip", 216, "mirrorFlip",
+	    { "normal", "horizontal", "vertical", "upside-down" },
+	    { 0, 2, 3, 4 } },
+	{ "status_led", 210, "instLed", { "off", "on" }, { 0, 1 } },
+	{ "motion_alert", 205, "moveAlert", { "off", "on" }, { 0, 1 } },
+};
+
+int
+camtcp_setting(const char *key, const char *val, int *code, char *extra,
+    size_t sz, const char **err)
+{
+	const struct setting	*s = NULL;
+	size_t			 i;
+
+	for (i = 0; i < sizeof(settings) / sizeof(settings[0]); i++)
+		if (strcmp(settings[i].key, key) == 0)
+			s = &settings[i];
+	if (s == NULL) {
+		*err = "unknown setting";
+		return -1;
+	}
+	for (i = 0; i < 5 && s->names[i] != NULL; i++)
+		if (strcmp(s->names[i], val) == 0)
+			break;
+	if (i == 5 || s->names[i] == NULL) {
+		*err = "bad value";
+		return -1;
+	}
+	*code = s->code;
+	if (fit(snprintf(extra, sz, ",\"%s\":%d", s->field, s->values[i]),
+	    sz) == -1) {
+		*err = "too long";
+		return -1;
+	}
+	return 0;
+}
+
+/* Forward contents a user may send through the web compatibility route:
+ * not Wi-Fi, AP mode, SD formatting or passwords. */
+static const int forward_ok[] = {
+	0, 1, 2, 3, 4, 201, 202, 203, 205, 206, 209, 210, 212, 213, 215,
+	216, 218, 220, 298, 299,
+};
+
+/* A JSON number we pass on: -?digits(.digits)?, or true/false/null. */
+static int
+plain_value(const char *p, size_t n, int strict_int)
+{
+	size_t	i = 0, digits = 0;
+
+	if (!strict_int && ((n == 4 && (memcmp(p, "true", 4) == 0 ||
+	    memcmp(p, "null", 4) == 0)) || (n == 5 &&
+	    memcmp(p, "false", 5) == 0)))
+		return 1;
+	if (i < n && p[i] == '-')
+		i++;
+	for (; i < n && p[i] >= '0' && p[i] <= '9'; i++)
+		digits++;
+	if (!strict_int && i < n && p[i] == '.' && digits > 0)
+		for (i++; i < n && p[i] >= '0' && p[i] <= '9'; i++)
+			;
+	return digits > 0 && digits <= 9 && i == n;
+}
+
+static int
+plain_text(const char *p, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)p[i] < 0x20 || p[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
+int
+camtcp_forward_content(const char *json, size_t len, int *codep,
+    char *extra, size_t sz, const char **err)
+{
+	struct json_doc	 d;
+	int64_t		 code;
+	size_t		 i, n = 0, kl, vl;
+	int		 c, q, m;
+
+	if (json_parse(&d, json, len) == -1) {
+		*err = "not a JSON object";
+		return -1;
+	}
+	if (json_get_int(&d, "code", 0, 65535, &code) == -1) {
+		*err = "no integer code";
+		return -1;
+	}
+	for (i = 0; i < sizeof(forward_ok) / sizeof(forward_ok[0]); i++)
+		if (forward_ok[i] == code)
+			break;
+	if (i == sizeof(forward_ok) / sizeof(forward_ok[0])) {
+		*err = "forward code not allowed";
+		return -1;
+	}
+	/*
+	 * Re-emit every member but code from the parsed tokens: a key, then
+	 * a string or a plain number/true/false/null (jsmn's lenient
+	 * primitives could hold anything); a string holding an integer
+	 * becomes a number, as query strings make everything a string.
+	 */
+	if (sz == 0)
+		return -1;
+	extra[0] = '\0';
+	for (c = 1; c + 1 < d.ntok; c += 2) {
+		const struct json_tok *k = &d.tok[c], *v = &d.tok[c + 1];
+
+		kl = k->end - k->start;
+		vl = v->end - v->start;
+		if (k->type != JSON_STRING || !plain_text(json + k->start, kl) ||
+		    (v->type == JSON_STRING &&
+		    !plain_text(json + v->start, vl)) ||
+		    (v->type == JSON_PRIMITIVE &&
+		    !plain_value(json + v->start, vl, 0)) ||
+		    (v->type != JSON_STRING && v->type != JSON_PRIMITIVE)) {
+			*err = "only flat members with plain values allowed";
+			return -1;
+		}
+		if (kl == 4 && memcmp(json + k->start, "code", 4) == 0)
+			continue;
+		q = v->type == JSON_STRING &&
+		    !plain_value(json + v->start, vl, 1);
+		m = snprintf(extra + n, sz - n, ",\"%.*s\":%s%.*s%s",
+		    (int)kl, json + k->start, q ? "\"" : "", (int)vl,
+		    json + v->start, q ? "\"" : "");
+		if (m < 0 || (size_t)m >= sz - n) {
+			*err = "too long";
+			return -1;
+		}
+		n += m;
+	}
+	*codep = (int)code;
+	return 0;
+}
+
 static int
 camsess_send(struct camsess *s, uint16_t cmd, const char *json, int jlen)
 {

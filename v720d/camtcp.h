@@ -76,6 +76,19 @@ int	 camtcp_json_forward(char *, size_t, const char *target, int code,
 	    const char *extra);
 /* ndigits random lower-case hex digits and a NUL (ndigits <= 128). */
 void	 camtcp_hexrand(char *out, size_t ndigits);
+/*
+ * A web API setting (ir_led, flip, status_led, motion_alert and their
+ * values) as a forward: its code and extra members.  0, or -1 with *err.
+ */
+int	 camtcp_setting(const char *key, const char *val, int *code,
+	    char *extra, size_t sz, const char **err);
+/*
+ * A forward content from the web compatibility route, re-checked: a flat
+ * JSON object with an integer code from a whitelist; gives the code and
+ * the other members re-emitted as extra.  0, or -1 with *err.
+ */
+int	 camtcp_forward_content(const char *json, size_t len, int *code,
+	    char *extra, size_t sz, const char **err);
 /* A random 32-hex-digit client id. */
 void	 camtcp_clientid(char out[CAMTCP_CLIENTID_LEN + 1]);
 /* A camera uid we accept: 1..31 of [A-Za-z0-9_-]. */

@@ -8,7 +8,7 @@
  * refuses the stream.  Odd: an HTTP request follows byte 1, parsed with
  * bootproto_parse() over every prefix length step of byte 1 (0 = whole),
  * and when complete its fields go through the answer builders.  The JSON
- * reader also sees the raw input.
+ * reader and the web forward re-check also see the raw input.
  *
  * Checked besides ASan/UBSan: the session never holds more than one
  * bounded message, answers are bounded, a complete request's length is
@@ -110,11 +110,17 @@ fuzz_http(const uint8_t *p, size_t len, size_t step)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct camjson	j;
+	struct camjson	 j;
+	const char	*err;
+	char		 extra[600];
+	int		 code;
 
 	if (size < 2)
 		return 0;
 	camjson_parse(data + 2, size - 2, &j);
+	if (camtcp_forward_content((const char *)data + 2, size - 2, &code,
+	    extra, sizeof(extra), &err) == 0 && strlen(extra) >= sizeof(extra))
+		abort();
 	if (data[0] % 2 == 0)
 		fuzz_tcp(data + 2, size - 2, data[1]);
 	else

@@ -361,3 +361,76 @@ Test(camtcp, builders)
 	cr_assert(!camtcp_valid_uid("a b"));
 	cr_assert(!camtcp_valid_uid("0123456789012345678901234567890123"));
 }
+
+Test(camtcp, settings)
+{
+	char		 extra[64];
+	const char	*err = NULL;
+	int		 code;
+
+	cr_assert_eq(camtcp_setting("ir_led", "auto", &code, extra,
+	    sizeof(extra), &err), 0);
+	cr_assert_eq(code, 202);
+	cr_assert_str_eq(extra, ",\"IrLed\":2");
+	cr_assert_eq(camtcp_setting("flip", "upside-down", &code, extra,
+	    sizeof(extra), &err), 0);
+	cr_assert_eq(code, 216);
+	cr_assert_str_eq(extra, ",\"mirrorFlip\":4");
+	cr_assert_eq(camtcp_setting("flip", "horizontal", &code, extra,
+	    sizeof(extra), &err), 0);
+	cr_assert_str_eq(extra, ",\"mirrorFlip\":2");
+	cr_assert_eq(camtcp_setting("status_led", "off", &code, extra,
+	    sizeof(extra), &err), 0);
+	cr_assert_eq(code, 210);
+	cr_assert_str_eq(extra, ",\"instLed\":0");
+	cr_assert_eq(camtcp_setting("motion_alert", "on", &code, extra,
+	    sizeof(extra), &err), 0);
+	cr_assert_eq(code, 205);
+	cr_assert_str_eq(extra, ",\"moveAlert\":1");
+	cr_assert_eq(camtcp_setting("ir_led", "bright", &code, extra,
+	    sizeof(extra), &err), -1);
+	cr_assert_str_eq(err, "bad value");
+	cr_assert_eq(camtcp_setting("volume", "on", &code, extra,
+	    sizeof(extra), &err), -1);
+	cr_assert_str_eq(err, "unknown setting");
+}
+
+static int
+fwd(const char *json, int *code, char *extra, size_t sz)
+{
+	const char	*err;
+
+	return camtcp_forward_content(json, strlen(json), code, extra, sz,
+	    &err);
+}
+
+Test(camtcp, web_forward)
+{
+	char	extra[600];
+	int	code;
+
+	cr_assert_eq(fwd("{\"code\":202,\"IrLed\":\"1\"}", &code, extra,
+	    sizeof(extra)), 0);
+	cr_assert_eq(code, 202);
+	cr_assert_str_eq(extra, ",\"IrLed\":1");
+	cr_assert_eq(fwd("{ \"code\" : \"216\" , \"mirrorFlip\": 3, "
+	    "\"note\": \"a b\", \"x\": true}", &code, extra, sizeof(extra)), 0);
+	cr_assert_eq(code, 216);
+	cr_assert_str_eq(extra, ",\"mirrorFlip\":3,\"note\":\"a b\",\"x\":true");
+	cr_assert_eq(fwd("{\"code\":299,\"reboot\":1}", &code, extra,
+	    sizeof(extra)), 0);
+	/* Refused: not allowed codes, nesting, odd primitives, no code. */
+	cr_assert_eq(fwd("{\"code\":204,\"s\":\"x\",\"p\":\"y\"}", &code,
+	    extra, sizeof(extra)), -1);
+	cr_assert_eq(fwd("{\"code\":208}", &code, extra, sizeof(extra)), -1);
+	cr_assert_eq(fwd("{\"code\":202,\"IrLed\":{\"a\":1}}", &code, extra,
+	    sizeof(extra)), -1);
+	cr_assert_eq(fwd("{\"code\":202,\"IrLed\":1\"}", &code, extra,
+	    sizeof(extra)), -1);
+	cr_assert_eq(fwd("{\"code\":202,\"IrLed\":abc}", &code, extra,
+	    sizeof(extra)), -1);
+	cr_assert_eq(fwd("{\"IrLed\":1}", &code, extra, sizeof(extra)), -1);
+	cr_assert_eq(fwd("[1,2]", &code, extra, sizeof(extra)), -1);
+	cr_assert_eq(fwd("{\"code\":202,\"IrLed\":\"123456789012\"}", &code,
+	    extra, 20), -1);
+}
