@@ -44,6 +44,7 @@ listener_resume(int fd, short ev, void *arg)
 
 	if (l->l_paused && l->l_fd != -1) {
 		l->l_paused = 0;
+		evtimer_del(&l->l_pause);
 		event_add(&l->l_ev, NULL);
 	}
 }
@@ -57,7 +58,7 @@ listener_pause(struct listener *l)
 		return;
 	l->l_paused = 1;
 	event_del(&l->l_ev);
-	event_once(-1, EV_TIMEOUT, listener_resume, l, &one);
+	evtimer_add(&l->l_pause, &one);
 }
 
 static struct conn *
@@ -163,6 +164,7 @@ server_listen(struct listener *l)
 		fatal("%s: fcntl", __func__);
 	event_set(&l->l_ev, l->l_fd, EV_READ | EV_PERSIST, server_accept, l);
 	event_add(&l->l_ev, NULL);
+	evtimer_set(&l->l_pause, listener_resume, l);
 }
 
 void
@@ -170,6 +172,8 @@ server_unlisten(struct listener *l)
 {
 	if (event_initialized(&l->l_ev))
 		event_del(&l->l_ev);
+	if (event_initialized(&l->l_pause))
+		evtimer_del(&l->l_pause);
 	l->l_paused = 0;
 }
 

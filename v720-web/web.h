@@ -131,6 +131,7 @@ struct listener {
 	int			 l_fd;
 	struct cfg_listen	 l_cfg;
 	struct event		 l_ev;
+	struct event		 l_pause;	/* accept again after EMFILE */
 	int			 l_paused;
 	int			 l_kept;
 };
