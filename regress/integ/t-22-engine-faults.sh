@@ -3,8 +3,8 @@
 # 4 cameras with 5% loss, 2% duplicates and 5% reordering on their UDP
 # media never get a corrupted frame passed on and >= 80% of their frames
 # arrive, while other cameras send garbage on TCP or vanish mid-frame
-# (--die-after): the engine keeps running and the good cameras keep
-# streaming.
+# (--die-after), and strangers send random and forged datagrams to the
+# UDP port: the engine keeps running and the good cameras keep streaming.
 . "$TOP/regress/integ/lib.sh"
 . "$TOP/regress/integ/lib-engine.sh"
 need_root
@@ -40,6 +40,24 @@ for u in $(uids 0800f 4); do
 	    "$OUT/mjpeg.$u" &
 	pids="$pids $!"
 done
+# Meanwhile strangers on the UDP port: random bytes, fake media, and a
+# code 51 naming a streaming camera from another port (no hijack).
+sleep 3
+python3 - "$CAM_PORT" "$(uids 0800f 1)" <<'EOF2' || fail "UDP stranger"
+import json, os, socket, struct, sys, time
+port, uid = int(sys.argv[1]), sys.argv[2]
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+def hdr(cmd, n, flag=0, pkg=0):
+    return struct.pack("<IHBB8sI", n, cmd, flag, 0, b"\0" * 8, pkg)
+for i in range(2000):
+    s.sendto(os.urandom(i % 1500), ("127.0.0.1", port))
+    body = os.urandom(1004)
+    s.sendto(hdr(1, len(body), 250 + i % 3, i) + body, ("127.0.0.1", port))
+    if i % 200 == 0:
+        j = json.dumps({"code": 51, "devTarget": uid, "status": 200}).encode()
+        s.sendto(hdr(0, len(j)) + j, ("127.0.0.1", port))
+        time.sleep(0.05)
+EOF2
 for p in $pids; do wait "$p" || fail "MJPEG reader failed"; done
 
 rc=0
@@ -48,6 +66,9 @@ for u in $(uids 0800f 4); do
 	    rc=1
 done
 [ $rc = 0 ] || fail "frames corrupted or too many lost under faults"
+
+grep -a -q "udp: .* from unknown peer" "$OUT/v720d.log" ||
+    fail "no log line for unknown UDP peers"
 
 # The dying cameras did stream, then vanished; the engine is the same.
 grep -q '"ev":"frame"' "$OUT/die.log" || fail "dying cameras never streamed"

@@ -70,5 +70,22 @@ wait_for 3 field_is "$A" status-led off || fail "status-led not off"
 ctl reboot "$B" || fail "reboot"
 wait_for 3 has_fwd "$B" 299 || fail "no forward 299"
 ctl show camera nosuchcamera >/dev/null 2>&1 && fail "unknown camera shown"
+
+# Reload and log level go through the engine to the parent and back.
+ctl reload || fail "reload"
+ctl log verbose || fail "log verbose"
+ctl log brief || fail "log brief"
+# A client sending garbage is dropped; the next one is served.
+python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall(b"\xff" * 16 + b"garbage" * 100)
+s.settimeout(3)
+try:
+    s.recv(10)
+except OSError:
+    pass' "$CTL_SOCK" || fail "garbage client"
+ctl show cameras >/dev/null || fail "control socket dead after garbage"
+cam_is "$A" online || cam_is "$A" streaming || fail "camera lost on reload"
 kill -0 "$ENGINE_PID" || fail "engine died"
 say "ok"
