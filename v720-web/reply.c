@@ -1,20 +1,38 @@
 /* HTTP answers: status line, headers, body (copied or shared). */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "jsonw.h"
 #include "log.h"
 #include "web.h"
+
+/* IMF-fixdate, formatted once a second. */
+static const char *
+http_date(void)
+{
+	static char	 buf[40];
+	static time_t	 last = -1;
+	time_t		 now = time(NULL);
+	struct tm	 tm;
+
+	if (now != last && gmtime_r(&now, &tm) != NULL &&
+	    strftime(buf, sizeof(buf), "%a, %d %b %Y %H:%M:%S GMT", &tm) > 0)
+		last = now;
+	return buf;
+}
 
 static void
 reply_head(struct conn *c, int status, const char *ctype, size_t len,
     int withlen, const char *extra)
 {
 	evbuffer_add_printf(c->c_out, "HTTP/1.1 %d %s\r\n"
+	    "Date: %s\r\n"
 	    "Server: v720-web\r\n"
 	    "Cache-Control: no-store\r\n"
 	    "X-Content-Type-Options: nosniff\r\n"
-	    "Content-Type: %s\r\n", status, http_status_text(status), ctype);
+	    "Content-Type: %s\r\n", status, http_status_text(status),
+	    http_date(), ctype);
 	if (withlen)
 		evbuffer_add_printf(c->c_out, "Content-Length: %zu\r\n", len);
 	evbuffer_add_printf(c->c_out, "Connection: %s\r\n%s\r\n",

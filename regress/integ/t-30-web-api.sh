@@ -88,6 +88,8 @@ req GET "$WEB/api/cameras/$C1/stream/start"
 expect 405 application/json "GET stream/start"
 curl -s -D - -o /dev/null "$WEB/api/cameras/$C1/reboot" | grep -qi '^Allow: POST' ||
     fail "405 without Allow: POST"
+curl -s -D - -o /dev/null "$WEB/api/cameras" | grep -q '^Date: [A-Z][a-z][a-z], [0-9][0-9] [A-Z][a-z][a-z] 20[0-9][0-9] [0-9:]* GMT' ||
+    fail "no Date header"
 
 req POST "$WEB/api/cameras/$C1/settings" -H 'Content-Type: application/json' \
     -d '{"ir_led":"on","flip":"upside-down","status_led":"off","motion_alert":"on"}'
