@@ -26,7 +26,7 @@
 #define WEB_SNAP_FRESH_MS	2000	/* newest frame younger: answer at once */
 #define WEB_IN_MAX		(HTTP_HEAD_MAX + HTTP_BODY_MAX)
 #define WEB_VW_BACKLOG		2	/* frames queued per viewer, at most */
-#define WEB_STREAM_SNDBUF	(256 * 1024)	/* bytes, kernel side */
+#define WEB_STREAM_SNDBUF	(128 * 1024)	/* bytes; Linux doubles it */
 #define WEB_AUDIO_BACKLOG	(32 * 1024)	/* bytes, 2 s of PCM */
 #define WEB_BOUNDARY		CODEC_BOUNDARY
 
