@@ -319,8 +319,8 @@ udp_drain(int fd)
 				now = ts.tv_sec * 1000000000ULL + ts.tv_nsec -
 				    off;
 			}
-			if (now == 0 || now > proc_now_ns())
-				now = proc_now_ns();
+			if (now == 0 || now > env->e_rx_ns)
+				now = env->e_rx_ns;
 			memset(&key.cam_peer, 0, sizeof(key.cam_peer));
 			udp_input(fd, (struct sockaddr *)&addrs[i],
 			    msgs[i].msg_hdr.msg_namelen, bufs[i],
