@@ -4,7 +4,8 @@
 # answers like PROTOCOL.md section 1 (host = the address the request hit,
 # tcpPort, an 8-hex pwd that stays the same per uid); unknown cameras get
 # 403 and never register; a registration must present the pwd as token;
-# other paths are 404, broken requests 4xx, and nothing stops the engine.
+# a second connection with the same uid replaces the first; other paths
+# are 404, broken requests 4xx, and nothing stops the engine.
 . "$TOP/regress/integ/lib.sh"
 . "$TOP/regress/integ/lib-engine.sh"
 need_root
@@ -81,6 +82,32 @@ sleep 2
 ctl show camera 0800r0000002 >/dev/null 2>&1 &&
     fail "unlisted camera registered"
 [ "$(cam_field "$K" name)" = Porch ] || fail "name not from the config"
+
+# A second connection with the same uid replaces the first; the camera
+# whose connection was closed comes back by itself.
+addr1=$(cam_field "$K" address)
+pwdk=$(curl -s -X POST "$base/ApiServer/getA9ConfCheck?devicesCode=$K" |
+    sed 's/.*"pwd":"\([0-9a-f]*\)".*/\1/')
+python3 - "$CAM_PORT" "$K" "$pwdk" "$V720CTL" "$CTL_SOCK" <<'EOF2' ||
+import json, socket, struct, subprocess, sys, time
+port, uid, pwd, ctl, sock = sys.argv[1:6]
+j = json.dumps({"code": 100, "uid": uid, "token": pwd,
+                "domain": "v720.naxclow.com"}).encode()
+s = socket.create_connection(("127.0.0.1", int(port)), 5)
+s.sendall(struct.pack("<IHBB8sI", len(j), 0, 0, 0, b"\0" * 8, 0) + j)
+r = s.recv(200)
+assert b'"status": 200' in r, r
+me = "127.0.0.1:%d" % s.getsockname()[1]
+out = subprocess.run([ctl, "-s", sock, "show", "camera", uid],
+                     capture_output=True, text=True).stdout
+assert "address: " + me in out, out
+s.close()
+EOF2
+    fail "second connection did not replace the first"
+grep -q "camera $K: new connection from" "$OUT/v720d.log" ||
+    fail "no log line for the replacement"
+back() { cam_is "$K" online && [ "$(cam_field "$K" address)" != "$addr1" ]; }
+wait_for 20 back || fail "replaced camera did not come back"
 
 # The token must be the pwd of the bootstrap: a wrong one is refused...
 U=0800t0000001
