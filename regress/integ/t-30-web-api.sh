@@ -222,12 +222,18 @@ r=$(printf 'GET /api/cameras/%s/snapshot HTTP/1.1\r\nHost: a\r\n\r\n' $C1 |
 # Keep-alive across requests (curl reuses the connection).
 curl -s -v "$WEB/api/cameras" "$WEB/dev/list" -o /dev/null -o /dev/null 2>&1 |
     grep -q 'Re-using existing connection' || fail "no keep-alive"
+# A body that never completes is cut off at 10 s too (checked below).
+printf 'POST /api/cameras/%s/settings HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\n{"ir' $C1 |
+    $WEBCLIENT raw 127.0.0.1 "$WEBPORT" 20 >"$OUT/slowbody" &
+SLOWBODY=$!
 # Slowloris: a head trickling in a byte a second is cut off at 10 s.
 r=$($WEBCLIENT slowloris 127.0.0.1 "$WEBPORT" 20)
 case $r in "HTTP/1.1 408 Request Timeout after "*) ;; *) fail "slow head: $r" ;; esac
 secs=${r##* after }
 [ "${secs% s}" -le 12 ] || fail "slow head cut off late: $r"
 say "slowloris: $r"
+wait $SLOWBODY
+head -n 1 "$OUT/slowbody" | grep -q '^HTTP/1.1 408 ' || fail "slow body: $(cat "$OUT/slowbody")"
 say "limits: 414 431 413 501 400 505 405 408, pipelining and keep-alive ok"
 # Still serving.
 req GET "$WEB/api/cameras"
