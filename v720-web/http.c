@@ -66,8 +66,8 @@ method_of(const char *m, size_t n)
 static int
 parse_request_line(const char *p, size_t n, struct http_req *r)
 {
-	const char	*sp1, *sp2, *v;
-	size_t		 i, tlen, vlen;
+	const char	*sp1, *sp2, *v, *t;
+	size_t		 i, tlen, vlen, skip = 0;
 
 	if ((sp1 = memchr(p, ' ', n)) == NULL || sp1 == p || sp1 - p > 15)
 		return 400;
@@ -86,9 +86,24 @@ parse_request_line(const char *p, size_t n, struct http_req *r)
 		if (c <= 0x20 || c >= 0x7f || c == '#')
 			return 400;
 	}
-	if (sp1[1] != '/')
+	t = sp1 + 1;
+	/* RFC 9112 3.2.2: absolute-form is accepted; the authority is not
+	 * used (Host is). */
+	if (tlen > 7 && strncasecmp(t, "http://", 7) == 0)
+		skip = 7;
+	else if (tlen > 8 && strncasecmp(t, "https://", 8) == 0)
+		skip = 8;
+	if (skip > 0) {
+		for (i = skip; i < tlen && t[i] != '/' && t[i] != '?'; i++)
+			;
+		if (i == skip || i == tlen || t[i] != '/')
+			return 400;	/* no authority, or no path */
+		t += i;
+		tlen -= i;
+	}
+	if (t[0] != '/')
 		return 400;
-	memcpy(r->target, sp1 + 1, tlen);
+	memcpy(r->target, t, tlen);
 	r->target[tlen] = '\0';
 	v = sp2 + 1;
 	vlen = n - (v - p);

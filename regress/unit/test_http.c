@@ -97,7 +97,11 @@ Test(http, malformed_request_lines)
 		"GET  / HTTP/1.1\r\nHost: a\r\n\r\n",
 		"GET / HTTP/1.1 \r\nHost: a\r\n\r\n",
 		"GET x HTTP/1.1\r\nHost: a\r\n\r\n",
-		"GET http://a/ HTTP/1.1\r\nHost: a\r\n\r\n",
+		"GET http:// HTTP/1.1\r\nHost: a\r\n\r\n",
+		"GET http://a HTTP/1.1\r\nHost: a\r\n\r\n",
+		"GET http://a?x=/ HTTP/1.1\r\nHost: a\r\n\r\n",
+		"GET ftp://a/ HTTP/1.1\r\nHost: a\r\n\r\n",
+		"GET * HTTP/1.1\r\nHost: a\r\n\r\n",
 		"GET /a#b HTTP/1.1\r\nHost: a\r\n\r\n",
 		"GET /a\x01 HTTP/1.1\r\nHost: a\r\n\r\n",
 		"GET /\xc3\xa9 HTTP/1.1\r\nHost: a\r\n\r\n",
@@ -369,4 +373,13 @@ Test(http, expect_continue)
 	cr_assert_eq(r.expect_continue, 1);
 	cr_assert_eq(parse("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\n"), 1);
 	cr_assert_eq(r.expect_continue, 0);
+}
+
+Test(http, absolute_form_target)
+{
+	cr_assert_eq(parse("GET http://cam:8080/api/cameras?x=1 HTTP/1.1\r\nHost: cam\r\n\r\n"), 1);
+	cr_assert_str_eq(r.path, "/api/cameras");
+	cr_assert_str_eq(r.query, "x=1");
+	cr_assert_eq(parse("GET HTTPS://cam/ HTTP/1.1\r\nHost: cam\r\n\r\n"), 1);
+	cr_assert_str_eq(r.path, "/");
 }
