@@ -120,6 +120,21 @@ cam_viewers_changed(struct cam *c)
 		send_viewers(c);
 }
 
+/* Viewer counts the engine did not take (channel full): try again. */
+static void
+viewers_resync(int fd, short ev, void *arg)
+{
+	static struct timeval	 five = { 5, 0 };
+	struct event		*tmo = arg;
+	struct cam		*c;
+
+	RB_FOREACH(c, camtree, &web->w_cams)
+		if ((int64_t)c->cam_nviewers != c->cam_sent_viewers &&
+		    (c->cam_nviewers > 0 || c->cam_sent_viewers > 0))
+			send_viewers(c);
+	evtimer_add(tmo, &five);
+}
+
 /* Engine -> web. */
 static void
 web_dispatch_engine(struct chanev *ce, struct chan_msg *m, void *arg)
@@ -494,7 +509,7 @@ usage(void)
 int
 main(int argc, char *argv[])
 {
-	struct event	 ev_term, ev_int, ev_hup;
+	struct event	 ev_term, ev_int, ev_resync;
 	const char	*user = PROC_DEFAULT_USER, *root = PROC_DEFAULT_CHROOT;
 	int		 ch, debug = 0, verbose = 0;
 
@@ -548,7 +563,8 @@ main(int argc, char *argv[])
 	signal_set(&ev_int, SIGINT, web_sig, NULL);
 	signal_add(&ev_term, NULL);
 	signal_add(&ev_int, NULL);
-	(void)ev_hup;
+	evtimer_set(&ev_resync, viewers_resync, &ev_resync);
+	viewers_resync(-1, 0, &ev_resync);
 
 	if (chanev_init(&web->w_parent, PROC_PARENT_FD, web_dispatch_parent,
 	    web_parent_closed, NULL) == -1)
