@@ -127,6 +127,7 @@ server_accept(int lfd, short ev, void *arg)
 	struct listener		*l = arg;
 	struct sockaddr_storage	 ss;
 	socklen_t		 sslen;
+	char			 drain[4096];
 	int			 fd, i;
 
 	for (i = 0; i < ACCEPT_BURST; i++) {
@@ -144,9 +145,16 @@ server_accept(int lfd, short ev, void *arg)
 		if (web->w_nconns >= web->w_conn_max) {
 			/* Best effort, never blocks; TLS peers just see a close. */
 			web->w_refused++;
-			if (!l->l_cfg.cl_tls)
+			if (!l->l_cfg.cl_tls) {
+				/* Unread input would turn close into a reset
+				 * that can destroy the answer: take it first. */
+				while (recv(fd, drain, sizeof(drain),
+				    MSG_DONTWAIT) > 0)
+					;
 				(void)send(fd, refuse_503, sizeof(refuse_503) - 1,
 				    MSG_DONTWAIT | MSG_NOSIGNAL);
+				(void)shutdown(fd, SHUT_WR);
+			}
 			close(fd);
 			continue;
 		}
