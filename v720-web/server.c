@@ -128,7 +128,7 @@ server_accept(int lfd, short ev, void *arg)
 	struct sockaddr_storage	 ss;
 	socklen_t		 sslen;
 	char			 drain[4096];
-	int			 fd, i;
+	int			 fd, i, n;
 
 	for (i = 0; i < ACCEPT_BURST; i++) {
 		sslen = sizeof(ss);
@@ -148,8 +148,8 @@ server_accept(int lfd, short ev, void *arg)
 			if (!l->l_cfg.cl_tls) {
 				/* Unread input would turn close into a reset
 				 * that can destroy the answer: take it first. */
-				while (recv(fd, drain, sizeof(drain),
-				    MSG_DONTWAIT) > 0)
+				for (n = 0; n < 16 && recv(fd, drain,
+				    sizeof(drain), MSG_DONTWAIT) > 0; n++)
 					;
 				(void)send(fd, refuse_503, sizeof(refuse_503) - 1,
 				    MSG_DONTWAIT | MSG_NOSIGNAL);
