@@ -1,9 +1,14 @@
 #!/bin/sh
-# Install the Debian packages the build and the tests need, once, quietly.
-# Run by `make`, `make check` and `make demo`; does nothing when all is there.
-pkgs="pkg-config libbsd-dev libevent-dev libtls-dev libjsmn-dev libcriterion-dev
-    clang libclang-rt-14-dev mandoc curl openssl valgrind chromium iproute2
-    procps psmisc"
+# Install the Debian packages v720d needs, once, quietly; nothing when all
+# are there.  "deps.sh" is what building needs, "deps.sh test" adds what
+# make check uses.  As another user than root it names what to install.
+pkgs="make gcc pkg-config byacc libbsd-dev libevent-dev libtls-dev libjsmn-dev
+    libcrypt-dev"
+if [ "${1:-}" = test ]; then
+	pkgs="$pkgs libcriterion-dev clang libclang-rt-14-dev valgrind mandoc
+	    curl openssl python3 chromium iproute2 procps util-linux passwd
+	    systemd"
+fi
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
