@@ -230,7 +230,9 @@ udp_input(int fd, const struct sockaddr *sa, socklen_t salen,
 		return;
 	}
 	plen = len - WIRE_HDR_LEN;
-	if (salen <= sizeof(key->cam_peer)) {
+	/* peer_cmp() reads only the family's fields, all inside salen. */
+	if (salen <= sizeof(key->cam_peer) &&
+	    salen >= sizeof(struct sockaddr_in)) {
 		memcpy(&key->cam_peer, sa, salen);
 		cam = RB_FIND(peer_tree, &peers, key);
 	}
@@ -272,8 +274,9 @@ udp_drain(int fd)
 		char		buf[CMSG_SPACE(sizeof(struct timespec))];
 	}				 cbufs[UDP_BATCH];
 	static struct camera		 key;
-	struct mmsghdr			 msgs[UDP_BATCH];
-	struct iovec			 iov[UDP_BATCH];
+	static struct mmsghdr		 msgs[UDP_BATCH];
+	static struct iovec		 iov[UDP_BATCH];
+	static int			 ready;
 	struct cmsghdr			*cm;
 	struct timespec			 rt, mt, ts;
 	int64_t				 off;
@@ -284,8 +287,7 @@ udp_drain(int fd)
 	clock_gettime(CLOCK_MONOTONIC, &mt);
 	off = ((int64_t)rt.tv_sec - mt.tv_sec) * 1000000000LL +
 	    (rt.tv_nsec - mt.tv_nsec);
-	for (round = 0; round < UDP_ROUNDS; round++) {
-		memset(msgs, 0, sizeof(msgs));
+	if (!ready) {
 		for (i = 0; i < UDP_BATCH; i++) {
 			iov[i].iov_base = bufs[i];
 			iov[i].iov_len = sizeof(bufs[i]);
@@ -296,6 +298,9 @@ udp_drain(int fd)
 			msgs[i].msg_hdr.msg_control = &cbufs[i];
 			msgs[i].msg_hdr.msg_controllen = sizeof(cbufs[i]);
 		}
+		ready = 1;
+	}
+	for (round = 0; round < UDP_ROUNDS; round++) {
 		if ((n = recvmmsg(fd, msgs, UDP_BATCH, MSG_DONTWAIT,
 		    NULL)) == -1) {
 			if (errno != EAGAIN && errno != EINTR)
@@ -321,10 +326,15 @@ udp_drain(int fd)
 			}
 			if (now == 0 || now > env->e_rx_ns)
 				now = env->e_rx_ns;
-			memset(&key.cam_peer, 0, sizeof(key.cam_peer));
 			udp_input(fd, (struct sockaddr *)&addrs[i],
 			    msgs[i].msg_hdr.msg_namelen, bufs[i],
 			    msgs[i].msg_len, &key, now);
+		}
+		/* What recvmmsg changed, for the next call. */
+		for (i = 0; i < n; i++) {
+			msgs[i].msg_hdr.msg_namelen = sizeof(addrs[i]);
+			msgs[i].msg_hdr.msg_controllen = sizeof(cbufs[i]);
+			msgs[i].msg_hdr.msg_flags = 0;
 		}
 		if (n < UDP_BATCH)
 			break;
