@@ -33,7 +33,8 @@ struct media;
 #define STREAM_PROBES		3	/* code 50s sent */
 #define STREAM_PROBE_MS		150
 #define STREAM_WATCHDOG_MS	5000	/* no frame while wanted: restart */
-#define STREAM_FIRST_MS		20000	/* ... before the first frame */
+#define STREAM_FIRST_MS		10000	/* ... before the first frame */
+#define STREAM_NUDGE_MS		500	/* empty 605 before the first frame */
 #define STREAM_BACKOFF_MS	10000	/* after a failed setup */
 #define SNAPSHOT_WAIT_MS	10000
 #define SNAPSHOT_KEEP_MS	1000	/* copy a frame this often */
@@ -87,6 +88,8 @@ struct camera {
 	uint64_t		 cam_last_frame_ms;
 	uint64_t		 cam_stream_ms;	/* forward 3 sent */
 	int			 cam_got_frame;	/* since forward 3 */
+	uint64_t		 cam_nudge_ms;	/* next empty 605, see stream.c */
+	uint64_t		 cam_nudge_pkts;
 
 	/* a recent frame (copied at most once a second), for snapshots */
 	uint8_t			*cam_jpeg;

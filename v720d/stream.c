@@ -157,6 +157,8 @@ stream_play(struct camera *cam, uint64_t now)
 	log_info("camera %s: streaming", cam->cam_id);
 	cam->cam_stream_ms = cam->cam_last_frame_ms = now;
 	cam->cam_got_frame = 0;
+	cam->cam_nudge_ms = now + STREAM_NUDGE_MS;
+	cam->cam_nudge_pkts = media_stats(cam->cam_media)->packets;
 	stream_set_state(cam, SS_STREAMING);
 }
 
@@ -180,6 +182,31 @@ stream_probe(struct camera *cam)
 	if ((n = camtcp_json_probe(js, sizeof(js))) != -1)
 		udp_send(cam, WIRE_CMD_JSON, js, n);
 	cam->cam_probes++;
+}
+
+/*
+ * Like the reference servers, media.c confirms nothing before the first
+ * complete frame.  A camera paces itself on 605s and resends only what
+ * they leave out, so with one fragment lost from each of its first
+ * frames it would stall ~2 s a frame and the stream might never start.
+ * Until a first frame is complete, an empty 605 every STREAM_NUDGE_MS
+ * (once media packets come in) tells it to resend its current frame.
+ */
+static void
+stream_nudge(struct camera *cam, uint64_t now)
+{
+	const struct media_stats	*ms;
+
+	if (cam->cam_got_frame || now < cam->cam_nudge_ms)
+		return;
+	ms = media_stats(cam->cam_media);
+	if (ms->packets == cam->cam_nudge_pkts) {
+		/* Nothing came in: not the camera's turn to resend. */
+		return;
+	}
+	cam->cam_nudge_pkts = ms->packets;
+	cam->cam_nudge_ms = now + STREAM_NUDGE_MS;
+	udp_send(cam, WIRE_CMD_CONFIRM, NULL, 0);
 }
 
 void
@@ -231,11 +258,8 @@ stream_tick(uint64_t now)
 		case SS_STREAMING:
 			media_tick(cam->cam_media, proc_now_ns());
 			stream_confirm(cam);
-			/*
-			 * The first frame may take longer: under loss the
-			 * 605s (and so the camera's resends) only start
-			 * after a first complete frame.
-			 */
+			stream_nudge(cam, now);
+			/* The first frame may take a little longer. */
 			limit = cam->cam_got_frame ? STREAM_WATCHDOG_MS :
 			    STREAM_FIRST_MS;
 			if (stream_wanted(cam) &&

@@ -12,7 +12,7 @@ ensure_test_user
 need_python
 
 blocks=
-for u in $(uids 0800d 2) $(uids 0800b 2); do
+for u in $(uids 0800d 2) $(uids 0800b 2) $(uids 0800s 1); do
 	blocks="$blocks
 camera \"$u\" {
 	stream always
@@ -28,6 +28,9 @@ start_camsim --cameras 2 --uid 0800b --bootstrap "127.0.0.1:$BOOT_PORT" \
     --duration 90 --garbage 0.5 --garbage-hard --log "$OUT/garbage.log"
 start_camsim --cameras 2 --uid 0800d --bootstrap "127.0.0.1:$BOOT_PORT" \
     --duration 90 --die-after 25 --die-how rst --log "$OUT/die.log"
+# This one stops sending anything mid-frame but keeps its TCP connection.
+start_camsim --cameras 1 --uid 0800s --bootstrap "127.0.0.1:$BOOT_PORT" \
+    --duration 90 --die-after 25 --die-how silent --log "$OUT/silent.log"
 
 for u in $(uids 0800f 4); do
 	wait_for 10 cam_is "$u" online || fail "camera $u did not register"
@@ -75,6 +78,12 @@ grep -q '"ev":"frame"' "$OUT/die.log" || fail "dying cameras never streamed"
 kill -0 "$ENGINE_PID" || fail "engine died"
 [ "$(child_pid "$V720D_PID" engine)" = "$ENGINE_PID" ] ||
     fail "engine was restarted"
+# The silent camera's stream was restarted by the watchdog.
+s=$(uids 0800s 1)
+[ "$(cam_field "$s" stream-restarts)" -ge 1 ] ||
+    fail "watchdog did not restart the silent camera's stream"
+grep -a -q "camera $s: no frame for 5 s, restarting" "$OUT/v720d.log" ||
+    fail "no log line for the watchdog"
 u=$(uids 0800f 1)
 say "$u: $(cam_field "$u" packets-duplicate) duplicate packets," \
     "$(cam_field "$u" dropped) frames dropped," \
