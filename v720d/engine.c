@@ -344,8 +344,10 @@ engine_new_peer(int fd)
 		fatal("web channel");
 	env->e_web_up = 1;
 	/* The new web process re-sends the viewer counts it has. */
-	RB_FOREACH(cam, camera_tree, &env->e_cameras)
+	RB_FOREACH(cam, camera_tree, &env->e_cameras) {
 		cam->cam_viewers = 0;
+		stream_update(cam, proc_now_ms());
+	}
 	camera_publish_all();
 }
 
