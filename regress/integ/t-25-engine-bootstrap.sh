@@ -124,5 +124,15 @@ start_camsim --cameras 1 --uid 0800t --tcp "127.0.0.1:$CAM_PORT" \
     --token "$pwd2" --duration 30
 wait_for 10 cam_is "$U" online || fail "right token refused"
 say "token checked against the bootstrap's pwd"
+
+# "server address" is what cameras are sent to (after a reload).
+echo 'server address "192.0.2.7"' >>"$OUT/v720d.conf"
+ctl reload || fail "reload"
+host_is() {
+	curl -s -X POST "$base/ApiServer/getA9ConfCheck?devicesCode=$K" |
+	    grep -q '"host":"192.0.2.7"'
+}
+wait_for 5 host_is || fail "server address not used as host"
+cam_is "$U" online || fail "camera dropped by the reload"
 kill -0 "$ENGINE_PID" || fail "engine died"
 say "ok"
