@@ -24,6 +24,7 @@
 #include "engine.h"
 
 #define BOOT_MAX_CONNS		64
+#define BOOT_MAX_PER_HOST	8
 #define BOOT_TIMEOUT_S		10
 #define BOOT_MAX_PWDS		ENGINE_MAX_CAMERAS
 
@@ -36,6 +37,7 @@ struct bootconn {
 	size_t			 bc_len;
 	char			*bc_out;
 	size_t			 bc_outlen, bc_outoff;
+	struct sockaddr_storage	 bc_ss;
 	char			 bc_peer[V720_ADDR_MAX];
 	char			 bc_local[V720_ADDR_MAX];	/* host only */
 };
@@ -313,7 +315,7 @@ boot_listener_accept(int fd, short ev, void *arg)
 	struct bootconn		*bc;
 	struct timeval		 tv = { BOOT_TIMEOUT_S, 0 };
 	char			 host[NI_MAXHOST], serv[NI_MAXSERV];
-	int			 s;
+	int			 s, same = 0;
 
 	if ((s = accept4(fd, (struct sockaddr *)&ss, &len,
 	    SOCK_NONBLOCK | SOCK_CLOEXEC)) == -1) {
@@ -328,11 +330,20 @@ boot_listener_accept(int fd, short ev, void *arg)
 		close(s);
 		return;
 	}
+	TAILQ_FOREACH(bc, &conns, bc_entry)
+		if (engine_same_host(&bc->bc_ss, &ss) && ++same >=
+		    BOOT_MAX_PER_HOST) {
+			log_warnx("bootstrap: %d connections from one address, "
+			    "refusing one", BOOT_MAX_PER_HOST);
+			close(s);
+			return;
+		}
 	if ((bc = calloc(1, sizeof(*bc))) == NULL) {
 		close(s);
 		return;
 	}
 	bc->bc_fd = s;
+	bc->bc_ss = ss;
 	if (getnameinfo((struct sockaddr *)&ss, len, host, sizeof(host), serv,
 	    sizeof(serv), NI_NUMERICHOST | NI_NUMERICSERV) == 0)
 		if (snprintf(bc->bc_peer, sizeof(bc->bc_peer), "%s:%s", host,

@@ -30,6 +30,7 @@ struct camconn {
 	struct event		 cc_wev;
 	struct camsess		 cc_sess;
 	struct camera		*cc_cam;	/* after registration */
+	struct sockaddr_storage	 cc_ss;
 	char			 cc_addr[V720_ADDR_MAX];
 	uint64_t		 cc_last_rx_ms;
 	uint64_t		 cc_start_ms;
@@ -332,7 +333,7 @@ camera_listener_accept(int fd, short ev, void *arg)
 	struct sockaddr_storage	 ss;
 	socklen_t		 len = sizeof(ss);
 	struct camconn		*c;
-	int			 s;
+	int			 s, same = 0;
 
 	if ((s = accept4(fd, (struct sockaddr *)&ss, &len,
 	    SOCK_NONBLOCK | SOCK_CLOEXEC)) == -1) {
@@ -342,18 +343,27 @@ camera_listener_accept(int fd, short ev, void *arg)
 		}
 		return;
 	}
-	if (npending >= ENGINE_MAX_PENDING ||
-	    env->e_ncameras >= ENGINE_MAX_CAMERAS + ENGINE_MAX_PENDING) {
+	if (npending >= ENGINE_MAX_PENDING) {
 		log_warnx("camera accept: too many connections, refusing one");
 		close(s);
 		return;
 	}
+	TAILQ_FOREACH(c, &pending, cc_entry)
+		if (engine_same_host(&c->cc_ss, &ss) && ++same >=
+		    ENGINE_MAX_PENDING_HOST) {
+			log_warnx("camera accept: %d unregistered connections "
+			    "from one address, refusing one",
+			    ENGINE_MAX_PENDING_HOST);
+			close(s);
+			return;
+		}
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		log_warn("%s", __func__);
 		close(s);
 		return;
 	}
 	c->cc_fd = s;
+	c->cc_ss = ss;
 	addr_string((struct sockaddr *)&ss, len, c->cc_addr,
 	    sizeof(c->cc_addr));
 	c->cc_start_ms = c->cc_last_rx_ms = proc_now_ms();

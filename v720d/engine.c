@@ -4,6 +4,7 @@
  */
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -319,6 +320,24 @@ engine_cfg_end(void)
 	    "cameras %s", env->e_ncams,
 	    env->e_cfg.cg_unknown_accept ? "accepted" : "rejected");
 	chanev_compose(&env->e_parent, IMSG_CFG_DONE, 0, -1, NULL, 0);
+}
+
+/* Same address (port aside): for per-host connection limits. */
+int
+engine_same_host(const struct sockaddr_storage *a,
+    const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return 0;
+	if (a->ss_family == AF_INET)
+		return memcmp(&((const struct sockaddr_in *)a)->sin_addr,
+		    &((const struct sockaddr_in *)b)->sin_addr,
+		    sizeof(struct in_addr)) == 0;
+	if (a->ss_family == AF_INET6)
+		return memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
+		    &((const struct sockaddr_in6 *)b)->sin6_addr,
+		    sizeof(struct in6_addr)) == 0;
+	return 0;
 }
 
 const struct cfg_camera *

@@ -24,6 +24,7 @@ struct media;
 
 #define ENGINE_MAX_CAMERAS	4096	/* known + connected cameras */
 #define ENGINE_MAX_PENDING	256	/* TCP connections not registered yet */
+#define ENGINE_MAX_PENDING_HOST	32	/* ... from one address */
 #define ENGINE_TICK_MS		100	/* stream timer: 605s, steps */
 #define CAM_SILENCE_S		30	/* no byte for this long: offline */
 #define CAM_REGISTER_S		30	/* time to send code 100 */
@@ -144,6 +145,8 @@ extern struct engine	*env;
 /* engine.c */
 void		 engine_send_web(uint32_t, const void *, size_t);
 const struct cfg_camera *engine_camcfg(const char *id);
+int		 engine_same_host(const struct sockaddr_storage *,
+		    const struct sockaddr_storage *);
 void		 engine_latency(uint64_t kernel_ns, uint64_t user_ns);
 void		 engine_accept_pause(struct listener *);
 uint64_t	 engine_now_ms(void);
