@@ -20,6 +20,7 @@
 #include "log.h"
 #include "msg.h"
 #include "proc.h"
+#include "media.h"
 #include "engine.h"
 
 #define LAT_BUCKETS	20001	/* 1 us each; the last one is "more" */
@@ -89,14 +90,25 @@ lat_pct(const struct lat *l, unsigned pct)
 static void
 engine_log_stats(void)
 {
+	struct camera	*cam;
+	size_t		 media = 0, jpeg = 0;
+
+	RB_FOREACH(cam, camera_tree, &env->e_cameras) {
+		if (cam->cam_media != NULL)
+			media += media_memory(cam->cam_media);
+		if (cam->cam_jpeg != NULL)
+			jpeg += cam->cam_jpeg_len;
+	}
 	log_info("stats: cameras %zu, frames out %llu, latency p50 %llu us "
 	    "p99 %llu us (from the kernel's receive time; from the engine's "
-	    "read p50 %llu us p99 %llu us), udp unknown %llu, udp bad %llu",
+	    "read p50 %llu us p99 %llu us), udp unknown %llu, udp bad %llu, "
+	    "media memory %zu KB, kept frames %zu KB, web queue %zu KB",
 	    env->e_ncameras, (unsigned long long)env->e_frames_out,
 	    lat_pct(&lat_kernel, 50), lat_pct(&lat_kernel, 99),
 	    lat_pct(&lat_user, 50), lat_pct(&lat_user, 99),
 	    (unsigned long long)env->e_udp_unknown,
-	    (unsigned long long)env->e_udp_bad);
+	    (unsigned long long)env->e_udp_bad, media / 1024, jpeg / 1024,
+	    env->e_web_up ? chan_queued(&env->e_web.c) / 1024 : 0);
 }
 
 static void

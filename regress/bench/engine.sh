@@ -83,6 +83,8 @@ sleep "$secs"
 t1=$(cpu_ticks "$eng")
 rss2=$(rss_kb "$eng")
 out1=$(($(stats_out) - out0))
+mem=$(grep -a 'engine: stats:' "$OUT/v720d.log" | tail -n 1 |
+    sed -n 's/.*\(media memory .*\)/\1/p')
 
 # Let camsim finish; its summary counts every frame it sent.
 wait "$CAMSIM_PID" 2>/dev/null
@@ -112,4 +114,5 @@ awk -v c="$cams" -v s="$secs" -v sent="${sent:-0}" -v out="${out:-0}" \
 	printf "  the same from the engine reading the datagram: p50 %d us, p99 %d us\n", u50, u99
 	printf "  engine RSS: %d KB empty, %d KB with %d idle cameras (%.1f KB per idle camera), %d KB streaming\n", r0, r1, c, (r1 - r0) / c, r2
 }' | tee "$OUT/figures"
+echo "  while streaming: $mem" | tee -a "$OUT/figures"
 exit 0
