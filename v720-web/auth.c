@@ -16,6 +16,7 @@
 
 #define AUTH_CACHE	16
 #define AUTH_CACHE_MS	(5 * 60 * 1000)
+#define AUTH_RATE	10	/* failed attempts a second, at most */
 
 static struct {
 	char		ac_hdr[HTTP_AUTH_MAX];
@@ -105,23 +106,51 @@ done:
 	return ok;
 }
 
-/* 1 if the request may go on; 0 after answering 401. */
+/*
+ * Guessing passwords must not stall the process: after AUTH_RATE failed
+ * attempts in a second, new credentials wait for the next second (429).
+ * Credentials that passed before are not affected.
+ */
+static uint64_t	fail_start;
+static int	fail_n;
+
+static int
+rate_ok(void)
+{
+	if (proc_now_ms() - fail_start >= 1000) {
+		fail_start = proc_now_ms();
+		fail_n = 0;
+	}
+	return fail_n < AUTH_RATE;
+}
+
+/* 1 if the request may go on; 0 after answering 401 (or 429). */
 int
 auth_check(struct conn *c)
 {
+	static const char too_many[] =
+	    "{\"error\":\"too many authentication attempts\"}";
 	const char	*hdr = c->c_req.auth;
 
 	if (web->w_nusers == 0)
 		return 1;
 	if (hdr[0] != '\0' && cache_hit(hdr))
 		return 1;
+	if (hdr[0] != '\0' && !rate_ok()) {
+		web->w_auth_fail++;
+		reply(c, 429, "application/json", too_many, strlen(too_many),
+		    "Retry-After: 1\r\n");
+		return 0;
+	}
 	if (hdr[0] != '\0' && verify(hdr)) {
 		cache_add(hdr);
 		return 1;
 	}
 	web->w_auth_fail++;
-	if (hdr[0] != '\0')
+	if (hdr[0] != '\0') {
+		fail_n++;
 		log_info("%s: authentication failed", c->c_peer);
+	}
 	reply_error(c, 401, "authentication required");
 	return 0;
 }

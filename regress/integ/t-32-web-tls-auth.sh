@@ -48,6 +48,30 @@ for u in "$WEB" "$TLS"; do
 done
 say "Basic auth: 401 without, with wrong or unknown credentials; 200 with both users"
 
+# Password guessing is throttled (429) without locking out known clients.
+python3 - "$WEBPORT" <<'PY' >"$OUT/guess" || fail "guessing: $(cat "$OUT/guess")"
+import base64, socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+codes = []
+for i in range(40):
+    a = base64.b64encode(b"admin:guess%d" % i).decode()
+    s.sendall(("GET /api/cameras HTTP/1.1\r\nHost: a\r\nAuthorization: Basic %s\r\n\r\n" % a).encode())
+    buf = b""
+    while b"\r\n\r\n" not in buf:
+        buf += s.recv(4096)
+    head, _, body = buf.partition(b"\r\n\r\n")
+    n = int([l for l in head.split(b"\r\n") if l.lower().startswith(b"content-length:")][0].split(b":")[1])
+    while len(body) < n:
+        body += s.recv(4096)
+    codes.append(int(head.split()[1]))
+print(" ".join(map(str, codes)))
+sys.exit(0 if 429 in codes and set(codes) <= {401, 429} else 1)
+PY
+req GET "$WEB/api/cameras" -u 'admin:s3cret pass'
+expect 200 application/json "known credentials during guessing"
+say "40 guesses in a row: $(tr ' ' '\n' <"$OUT/guess" | sort | uniq -c | tr '\n' ' ')"
+sleep 1.1
+
 web_cameras_auth() {
 	wait_for 15 sh -c "curl -sk -u 'admin:s3cret pass' '$TLS/api/cameras' | grep -q '\"state\":\"online\\|\"state\":\"streaming'" ||
 	    fail "camera never came online"
