@@ -5,6 +5,8 @@
 # arrive, while other cameras send garbage on TCP or vanish mid-frame
 # (--die-after), and strangers send random and forged datagrams to the
 # UDP port: the engine keeps running and the good cameras keep streaming.
+# A camera that goes silent mid-frame gets its stream restarted by the
+# watchdog and is offline 30 s after its last byte.
 . "$TOP/regress/integ/lib.sh"
 . "$TOP/regress/integ/lib-engine.sh"
 need_root
@@ -84,6 +86,10 @@ s=$(uids 0800s 1)
     fail "watchdog did not restart the silent camera's stream"
 grep -a -q "camera $s: no frame for 5 s, restarting" "$OUT/v720d.log" ||
     fail "no log line for the watchdog"
+# ... and 30 s after its last byte it is offline.
+wait_for 40 cam_is "$s" offline || fail "silent camera still $(cam_field "$s" state)"
+grep -a -q "camera $s: silent for 30 s, offline" "$OUT/v720d.log" ||
+    fail "no log line for the silent camera"
 u=$(uids 0800f 1)
 say "$u: $(cam_field "$u" packets-duplicate) duplicate packets," \
     "$(cam_field "$u" dropped) frames dropped," \
