@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "caminfo.h"
 #include "json.h"
 #include "jsonw.h"
 #include "log.h"
@@ -50,42 +51,6 @@ static const struct {
 	{ "stream/*",			0, R_MJPEG },
 };
 
-static const char *ir_names[] = { "off", "on", "auto" };
-static const char *led_names[] = { "off", "on" };
-
-const char *
-cam_state_name(int s)
-{
-	switch (s) {
-	case CAM_ONLINE:	return "online";
-	case CAM_CONNECTING:	return "connecting";
-	case CAM_STREAMING:	return "streaming";
-	default:		return "offline";
-	}
-}
-
-static const char *
-flip_name(int v)
-{
-	switch (v) {
-	case 0:	return "normal";
-	case 2:	return "horizontal";
-	case 3:	return "vertical";
-	case 4:	return "upside-down";
-	default: return NULL;
-	}
-}
-
-static void
-ksetting(struct jsonw *w, const char *key, const char *v)
-{
-	jsonw_key(w, key);
-	if (v == NULL)
-		jsonw_null(w);
-	else
-		jsonw_str(w, v);
-}
-
 /* The fields of a camera object, without the braces. */
 static void
 cam_fields(struct jsonw *w, struct cam *c)
@@ -95,34 +60,8 @@ cam_fields(struct jsonw *w, struct cam *c)
 
 	name = ci->ci_name[0] ? ci->ci_name : c->cam_cfgname[0] ?
 	    c->cam_cfgname : c->cam_id;
-	jsonw_kstr(w, "id", c->cam_id);
-	jsonw_kstr(w, "name", name);
-	jsonw_kstr(w, "state", cam_state_name(c->cam_known ? ci->ci_state :
-	    CAM_OFFLINE));
-	jsonw_kstr(w, "address", ci->ci_address);
-	jsonw_kstr(w, "firmware", ci->ci_firmware);
-	jsonw_key(w, "battery");
-	if (ci->ci_battery < 0 || ci->ci_battery > 100)
-		jsonw_null(w);
-	else
-		jsonw_int(w, ci->ci_battery);
-	jsonw_key(w, "fps");
-	jsonw_double(w, ci->ci_fps_milli / 1000.0);
-	jsonw_kuint(w, "frames", ci->ci_frames);
-	jsonw_kuint(w, "dropped", ci->ci_dropped);
-	jsonw_kuint(w, "viewers", c->cam_nviewers);
-	jsonw_kint(w, "last_seen", ci->ci_last_seen);
-	jsonw_kuint(w, "bytes", ci->ci_bytes);
-	jsonw_kstr(w, "wifi", ci->ci_wifi);
-	jsonw_key(w, "stream_always");
-	jsonw_bool(w, ci->ci_stream_always);
-	ksetting(w, "ir_led", ci->ci_ir_led < 3 ? ir_names[ci->ci_ir_led] :
-	    NULL);
-	ksetting(w, "flip", flip_name(ci->ci_flip));
-	ksetting(w, "status_led", ci->ci_status_led < 2 ?
-	    led_names[ci->ci_status_led] : NULL);
-	ksetting(w, "motion_alert", ci->ci_motion_alert < 2 ?
-	    led_names[ci->ci_motion_alert] : NULL);
+	caminfo_json(w, ci, name, c->cam_known ? ci->ci_state : CAM_OFFLINE,
+	    c->cam_nviewers);
 }
 
 void

@@ -202,7 +202,6 @@ int		 reply_stream_head(struct conn *, const char *ctype);
 /* api.c: routing */
 void		 api_request(struct conn *, const char *body, size_t bodylen);
 void		 api_cam_json(struct jsonw *, struct cam *);
-const char	*cam_state_name(int);
 
 /* auth.c */
 int		 auth_check(struct conn *);	/* 1 ok, 0 refused */

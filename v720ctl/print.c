@@ -2,6 +2,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "caminfo.h"
 #include "msg.h"
 #include "v720ctl.h"
 
@@ -20,47 +21,33 @@ ctl_printable(char *out, size_t outsz, const char *in, size_t inlen)
 	out[o] = '\0';
 }
 
+/* Text output says "unknown" where the API says null. */
+static const char *
+or_unknown(const char *s)
+{
+	return s != NULL ? s : "unknown";
+}
+
 const char *
 state_name(uint8_t s)
 {
-	switch (s) {
-	case CAM_OFFLINE:	return "offline";
-	case CAM_ONLINE:	return "online";
-	case CAM_CONNECTING:	return "connecting";
-	case CAM_STREAMING:	return "streaming";
-	default:		return "unknown";
-	}
+	return caminfo_state(s);
 }
 
 const char *
 irled_name(uint8_t v)
 {
-	switch (v) {
-	case 0:		return "off";
-	case 1:		return "on";
-	case 2:		return "auto";
-	default:	return "unknown";
-	}
+	return or_unknown(caminfo_irled(v));
 }
 
 const char *
 flip_name(uint8_t v)
 {
-	switch (v) {
-	case 0:		return "normal";
-	case 2:		return "horizontal";
-	case 3:		return "vertical";
-	case 4:		return "upside-down";
-	default:	return "unknown";
-	}
+	return or_unknown(caminfo_flip(v));
 }
 
 const char *
 onoff_name(uint8_t v)
 {
-	switch (v) {
-	case 0:		return "off";
-	case 1:		return "on";
-	default:	return "unknown";
-	}
+	return or_unknown(caminfo_onoff(v));
 }

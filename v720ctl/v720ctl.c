@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "caminfo.h"
 #include "chan.h"
 #include "jsonw.h"
 #include "msg.h"
@@ -402,32 +403,10 @@ static void
 cam_json(struct jsonw *w, const struct cam_info *ci, int full)
 {
 	jsonw_obj_open(w);
-	jsonw_kstr(w, "id", ci->ci_id);
-	jsonw_kstr(w, "name", ci->ci_name);
-	jsonw_kstr(w, "state", state_name(ci->ci_state));
-	jsonw_kstr(w, "address", ci->ci_address);
-	jsonw_kstr(w, "firmware", ci->ci_firmware);
-	jsonw_key(w, "battery");
-	if (ci->ci_battery < 0)
-		jsonw_null(w);
-	else
-		jsonw_int(w, ci->ci_battery);
-	jsonw_key(w, "fps");
-	jsonw_double(w, ci->ci_fps_milli / 1000.0);
-	jsonw_kuint(w, "frames", ci->ci_frames);
-	jsonw_kuint(w, "dropped", ci->ci_dropped);
-	jsonw_kuint(w, "viewers", ci->ci_viewers);
-	jsonw_kint(w, "last_seen", ci->ci_last_seen);
+	caminfo_json(w, ci, ci->ci_name, ci->ci_state, ci->ci_viewers);
 	if (full) {
-		jsonw_kstr(w, "wifi", ci->ci_wifi);
 		jsonw_kstr(w, "stream", ci->ci_stream_always ? "always" :
 		    "on-demand");
-		jsonw_kstr(w, "ir_led", irled_name(ci->ci_ir_led));
-		jsonw_kstr(w, "flip", flip_name(ci->ci_flip));
-		jsonw_kstr(w, "status_led", onoff_name(ci->ci_status_led));
-		jsonw_kstr(w, "motion_alert",
-		    onoff_name(ci->ci_motion_alert));
-		jsonw_kuint(w, "bytes", ci->ci_bytes);
 		jsonw_kuint(w, "drop_incomplete", ci->ci_drop_incomplete);
 		jsonw_kuint(w, "drop_size", ci->ci_drop_size);
 		jsonw_kuint(w, "drop_jpeg", ci->ci_drop_jpeg);

@@ -1,0 +1,83 @@
+#include <stddef.h>
+
+#include "caminfo.h"
+
+const char *
+caminfo_state(uint8_t s)
+{
+	switch (s) {
+	case CAM_ONLINE:	return "online";
+	case CAM_CONNECTING:	return "connecting";
+	case CAM_STREAMING:	return "streaming";
+	default:		return "offline";
+	}
+}
+
+const char *
+caminfo_irled(uint8_t v)
+{
+	static const char *const names[] = { "off", "on", "auto" };
+
+	return v < 3 ? names[v] : NULL;
+}
+
+/* mirrorFlip: 0 normal, 2 horizontal, 3 vertical, 4 upside-down (PROTOCOL.md). */
+const char *
+caminfo_flip(uint8_t v)
+{
+	switch (v) {
+	case 0:		return "normal";
+	case 2:		return "horizontal";
+	case 3:		return "vertical";
+	case 4:		return "upside-down";
+	default:	return NULL;
+	}
+}
+
+const char *
+caminfo_onoff(uint8_t v)
+{
+	static const char *const names[] = { "off", "on" };
+
+	return v < 2 ? names[v] : NULL;
+}
+
+static void
+ksetting(struct jsonw *w, const char *key, const char *v)
+{
+	jsonw_key(w, key);
+	if (v == NULL)
+		jsonw_null(w);
+	else
+		jsonw_str(w, v);
+}
+
+void
+caminfo_json(struct jsonw *w, const struct cam_info *ci, const char *name,
+    uint8_t state, uint32_t viewers)
+{
+	jsonw_kstr(w, "id", ci->ci_id);
+	jsonw_kstr(w, "name", name);
+	jsonw_kstr(w, "state", caminfo_state(state));
+	jsonw_kstr(w, "address", ci->ci_address);
+	jsonw_kstr(w, "firmware", ci->ci_firmware);
+	jsonw_key(w, "battery");
+	if (ci->ci_battery < 0 || ci->ci_battery > 100)
+		jsonw_null(w);
+	else
+		jsonw_int(w, ci->ci_battery);
+	jsonw_key(w, "fps");
+	jsonw_double(w, ci->ci_fps_milli / 1000.0);
+	jsonw_kuint(w, "frames", ci->ci_frames);
+	jsonw_kuint(w, "dropped", ci->ci_dropped);
+	jsonw_kuint(w, "viewers", viewers);
+	jsonw_kint(w, "last_seen", ci->ci_last_seen);
+	jsonw_kuint(w, "bytes", ci->ci_bytes);
+	jsonw_kstr(w, "wifi", ci->ci_wifi);
+	jsonw_key(w, "stream_always");
+	jsonw_bool(w, ci->ci_stream_always);
+	ksetting(w, "ir_led", caminfo_irled(ci->ci_ir_led));
+	ksetting(w, "flip", caminfo_flip(ci->ci_flip));
+	ksetting(w, "status_led", caminfo_onoff(ci->ci_status_led));
+	ksetting(w, "motion_alert", caminfo_onoff(ci->ci_motion_alert));
+}
