@@ -136,18 +136,15 @@ engine_tick(int fd, short ev, void *arg)
 		camera_second(now);
 }
 
+/*
+ * Everything but the process setup: the state, the event base, the
+ * parent channel on fd and the stream timer.  The unit tests start the
+ * engine in-process with this.
+ */
 void
-engine_main(int debug, int verbose, const char *user, const char *chroot)
+engine_init(int fd)
 {
-	static struct event	 ev_term, ev_int, ev_usr1;
-	struct timeval		 tv = { 0, ENGINE_TICK_MS * 1000 };
-
-	log_init(debug, LOG_DAEMON);
-	log_setverbose(verbose);
-	log_procinit("engine");
-	proc_title("camera engine");
-	proc_privdrop(user ? user : PROC_DEFAULT_USER,
-	    chroot ? chroot : PROC_DEFAULT_CHROOT);
+	struct timeval	tv = { 0, ENGINE_TICK_MS * 1000 };
 
 	if ((env = calloc(1, sizeof(*env))) == NULL)
 		fatal("%s", __func__);
@@ -159,6 +156,26 @@ engine_main(int debug, int verbose, const char *user, const char *chroot)
 	/* Timers with microseconds (timerfd): the UDP poll interval. */
 	setenv("EVENT_PRECISE_TIMER", "1", 1);
 	event_init();
+	if (chanev_init(&env->e_parent, fd, engine_dispatch_parent,
+	    engine_parent_closed, NULL) == -1)
+		fatal("parent channel");
+	event_set(&env->e_tick, -1, EV_PERSIST, engine_tick, NULL);
+	event_add(&env->e_tick, &tv);
+}
+
+void
+engine_main(int debug, int verbose, const char *user, const char *chroot)
+{
+	static struct event	 ev_term, ev_int, ev_usr1;
+
+	log_init(debug, LOG_DAEMON);
+	log_setverbose(verbose);
+	log_procinit("engine");
+	proc_title("camera engine");
+	proc_privdrop(user ? user : PROC_DEFAULT_USER,
+	    chroot ? chroot : PROC_DEFAULT_CHROOT);
+
+	engine_init(PROC_PARENT_FD);
 	signal_set(&ev_term, SIGTERM, engine_sig, NULL);
 	signal_set(&ev_int, SIGINT, engine_sig, NULL);
 	signal_set(&ev_usr1, SIGUSR1, engine_sig, NULL);
@@ -167,13 +184,6 @@ engine_main(int debug, int verbose, const char *user, const char *chroot)
 	signal_add(&ev_usr1, NULL);
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
-
-	if (chanev_init(&env->e_parent, PROC_PARENT_FD, engine_dispatch_parent,
-	    engine_parent_closed, NULL) == -1)
-		fatal("parent channel");
-
-	event_set(&env->e_tick, -1, EV_PERSIST, engine_tick, NULL);
-	event_add(&env->e_tick, &tv);
 
 	log_debug("started");
 	event_dispatch();

@@ -42,6 +42,7 @@ struct media;
 
 void	engine_main(int debug, int verbose, const char *user,
 	    const char *chroot);
+void	engine_init(int parentfd);	/* engine_main without the process */
 
 /* Data channel (stream.c). */
 enum stream_state {

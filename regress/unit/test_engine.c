@@ -1,0 +1,358 @@
+/*
+ * The camera engine in-process (engine_init, no fork, no privilege
+ * drop), driven from its three sides: the parent channel (config push),
+ * the web channel (viewers; frames and state out) and a scripted camera
+ * on TCP and UDP.  Checks the data channel state machine step by step
+ * (11, 20/21, 51/50, 53, 298, 4, 3), the frame passed to web byte for
+ * byte, the 605s, datagrams from strangers, and forward 0 after the idle
+ * timeout.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event.h>
+#include <criterion/criterion.h>
+
+#include "chan.h"
+#include "json.h"
+#include "msg.h"
+#include "wire.h"
+#include "../../v720d/engine.h"
+#include "capture.h"
+
+#define UID	"0800c00128F8"
+
+static struct chan	par, web;	/* our ends */
+static int		tcp = -1, udp = -1, srv_port;
+static struct sockaddr_in srv;
+
+/* Run the engine's event loop for ms milliseconds. */
+static void
+pump(int ms)
+{
+	struct timeval	tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	chan_flush_all(&par);
+	if (web.fd > 0)
+		chan_flush_all(&web);
+	event_loopexit(&tv);
+	event_dispatch();
+}
+
+/* Next message of type on a channel (others skipped), within ms. */
+static int
+chan_wait(struct chan *c, uint32_t type, struct chan_msg *m, int ms)
+{
+	int	i, r;
+
+	for (i = 0; i < ms / 10; i++) {
+		while ((r = chan_get(c, m)) == 1) {
+			if (m->hdr.ch_type == type)
+				return 0;
+			if (m->fd != -1)
+				close(m->fd);
+		}
+		pump(10);
+		chan_read(c);
+	}
+	return -1;
+}
+
+/* Next camera message with JSON code (and forward content code fcode,
+ * or -1) on the TCP connection, within ms. */
+static uint8_t	tbuf[65536];
+static size_t	tlen;
+
+static int
+tcp_wait(int code, int fcode, struct camjson *j, int ms)
+{
+	struct wire_hdr	h;
+	ssize_t		n;
+	int		i;
+
+	for (i = 0; i < ms / 10; i++) {
+		while (tlen >= WIRE_HDR_LEN &&
+		    wire_hdr_decode(tbuf, tlen, WIRE_TCP_MAX_PAYLOAD, &h) == 0 &&
+		    tlen >= WIRE_HDR_LEN + h.wh_len) {
+			int	ok = h.wh_cmd == WIRE_CMD_JSON &&
+			    camjson_parse(tbuf + WIRE_HDR_LEN, h.wh_len, j) == 0 &&
+			    j->cj_code == code &&
+			    (fcode == -1 || j->cj_fcode == fcode);
+
+			memmove(tbuf, tbuf + WIRE_HDR_LEN + h.wh_len,
+			    tlen - WIRE_HDR_LEN - h.wh_len);
+			tlen -= WIRE_HDR_LEN + h.wh_len;
+			if (ok)
+				return 0;
+		}
+		pump(10);
+		while ((n = recv(tcp, tbuf + tlen, sizeof(tbuf) - tlen,
+		    MSG_DONTWAIT)) > 0)
+			tlen += n;
+	}
+	return -1;
+}
+
+static void
+tcp_send_json(const char *json)
+{
+	uint8_t	buf[1024];
+	struct wire_hdr	h;
+
+	memset(&h, 0, sizeof(h));
+	h.wh_len = strlen(json);
+	wire_hdr_encode(&h, buf);
+	memcpy(buf + WIRE_HDR_LEN, json, h.wh_len);
+	cr_assert_eq(send(tcp, buf, WIRE_HDR_LEN + h.wh_len, 0),
+	    (ssize_t)(WIRE_HDR_LEN + h.wh_len));
+}
+
+static void
+udp_send_msg(int s, uint16_t cmd, uint8_t flag, uint32_t id, const void *p,
+    size_t len)
+{
+	uint8_t		buf[WIRE_HDR_LEN + 1500];
+	struct wire_hdr	h;
+
+	memset(&h, 0, sizeof(h));
+	h.wh_len = len;
+	h.wh_cmd = cmd;
+	h.wh_msg_flag = flag;
+	h.wh_pkg_id = id;
+	wire_hdr_encode(&h, buf);
+	memcpy(buf + WIRE_HDR_LEN, p, len);
+	cr_assert_eq(sendto(s, buf, WIRE_HDR_LEN + len, 0,
+	    (struct sockaddr *)&srv, sizeof(srv)), (ssize_t)(WIRE_HDR_LEN + len));
+}
+
+/* Next datagram with cmd (and JSON code, or -1), within ms. */
+static int
+udp_wait(uint16_t cmd, int code, uint8_t *out, size_t *outlen, int ms)
+{
+	uint8_t		buf[2048];
+	struct wire_hdr	h;
+	struct camjson	j;
+	ssize_t		n;
+	int		i;
+
+	for (i = 0; i < ms / 10; i++) {
+		while ((n = recv(udp, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
+			if (wire_hdr_decode(buf, n, 1500, &h) == -1 ||
+			    h.wh_cmd != cmd)
+				continue;
+			if (code != -1 && (camjson_parse(buf + WIRE_HDR_LEN,
+			    n - WIRE_HDR_LEN, &j) == -1 || j.cj_code != code))
+				continue;
+			if (out != NULL) {
+				memcpy(out, buf + WIRE_HDR_LEN, n - WIRE_HDR_LEN);
+				*outlen = n - WIRE_HDR_LEN;
+			}
+			return 0;
+		}
+		pump(10);
+	}
+	return -1;
+}
+
+static void
+setup(void)
+{
+	struct cfg_global	cg;
+	struct cfg_listen	cl;
+	struct chan_msg		m;
+	socklen_t		len = sizeof(srv);
+	int			sp[2], wp[2], lt, lu, one = 1;
+
+	cap_init();
+	/* Listeners as the parent would bind them: TCP and UDP, one port. */
+	for (;;) {
+		lt = socket(AF_INET, SOCK_STREAM, 0);
+		memset(&srv, 0, sizeof(srv));
+		srv.sin_family = AF_INET;
+		srv.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		setsockopt(lt, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		cr_assert_eq(bind(lt, (struct sockaddr *)&srv, sizeof(srv)), 0);
+		cr_assert_eq(listen(lt, 16), 0);
+		getsockname(lt, (struct sockaddr *)&srv, &len);
+		lu = socket(AF_INET, SOCK_DGRAM, 0);
+		if (bind(lu, (struct sockaddr *)&srv, sizeof(srv)) == 0)
+			break;
+		close(lt);
+		close(lu);
+	}
+	srv_port = ntohs(srv.sin_port);
+
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sp), 0);
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, wp), 0);
+	fcntl(sp[1], F_SETFL, O_NONBLOCK);
+	fcntl(wp[1], F_SETFL, O_NONBLOCK);
+	chan_init(&par, sp[1]);
+	engine_init(sp[0]);
+
+	memset(&cg, 0, sizeof(cg));
+	cg.cg_camera_port = srv_port;
+	cg.cg_unknown_accept = 1;
+	cg.cg_idle_timeout = 1;
+	chan_compose(&par, IMSG_CFG_START, 0, -1, &cg, sizeof(cg));
+	memset(&cl, 0, sizeof(cl));
+	cl.cl_kind = LISTEN_CAMERA_TCP;
+	cl.cl_port = srv_port;
+	strlcpy(cl.cl_addr, "127.0.0.1", sizeof(cl.cl_addr));
+	chan_compose(&par, IMSG_CFG_LISTEN, 0, lt, &cl, sizeof(cl));
+	cl.cl_kind = LISTEN_CAMERA_UDP;
+	chan_compose(&par, IMSG_CFG_LISTEN, 0, lu, &cl, sizeof(cl));
+	chan_compose(&par, IMSG_CFG_END, 0, -1, NULL, 0);
+	chan_compose(&par, IMSG_CFG_PEER, 0, wp[0], NULL, 0);
+	chan_init(&web, wp[1]);
+	cr_assert_eq(chan_wait(&par, IMSG_CFG_DONE, &m, 2000), 0,
+	    "no IMSG_CFG_DONE");
+}
+
+static void
+teardown(void)
+{
+	cap_fini();
+}
+
+TestSuite(engine, .init = setup, .fini = teardown, .timeout = 30);
+
+Test(engine, data_channel)
+{
+	struct camjson		 j;
+	struct chan_msg		 m;
+	struct cam_media	 cm;
+	struct cam_info		 ci;
+	struct ctl_req		 req;
+	struct sockaddr_in	 me;
+	uint8_t			 jpeg[3000], pkt[1100], conf[1100];
+	size_t			 clen, off, n;
+	uint32_t		 id = 1000, v;
+	char			 js[256];
+	int			 i, stranger, seen_frame = 0;
+
+	/* Registration: the capture's bytes in, the capture's 101 out. */
+	tcp = socket(AF_INET, SOCK_STREAM, 0);
+	cr_assert_eq(connect(tcp, (struct sockaddr *)&srv, sizeof(srv)), 0);
+	pump(20);
+	cr_assert_eq(send(tcp, cap[2].data, cap[2].len, 0),
+	    (ssize_t)cap[2].len);
+	cr_assert_eq(cap[2].frame, 37);
+	for (i = 0; i < 100 && tlen < cap[3].len; i++) {
+		ssize_t r;
+
+		pump(10);
+		if ((r = recv(tcp, tbuf + tlen, sizeof(tbuf) - tlen,
+		    MSG_DONTWAIT)) > 0)
+			tlen += r;
+	}
+	cr_assert_eq(tlen, cap[3].len);
+	cr_assert(memcmp(tbuf, cap[3].data, tlen) == 0, "101 differs");
+	tlen = 0;
+
+	/* Nothing is requested without a viewer. */
+	cr_assert_eq(tcp_wait(11, -1, &j, 300), -1);
+
+	/* A viewer: code 11 with the LAN defaults. */
+	memset(&req, 0, sizeof(req));
+	strlcpy(req.id, UID, sizeof(req.id));
+	req.value = 1;
+	chan_compose(&web, IMSG_WEB_VIEWERS, 0, -1, &req, sizeof(req));
+	cr_assert_eq(tcp_wait(11, -1, &j, 1000), 0, "no code 11");
+
+	/* UDP: 20 -> 21, then 51 names us: 50s come back to this port. */
+	udp = socket(AF_INET, SOCK_DGRAM, 0);
+	memset(&me, 0, sizeof(me));
+	me.sin_family = AF_INET;
+	me.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	bind(udp, (struct sockaddr *)&me, sizeof(me));
+	udp_send_msg(udp, 0, 0, 0, "{\"code\":20}", 11);
+	cr_assert_eq(udp_wait(0, 21, NULL, NULL, 1000), 0, "no code 21");
+	tcp_send_json("{\"code\":12,\"status\":200}");
+	snprintf(js, sizeof(js), "{\"code\":51,\"devTarget\":\"%s\","
+	    "\"status\":200}", UID);
+	udp_send_msg(udp, 0, 0, 0, js, strlen(js));
+	cr_assert_eq(udp_wait(0, 50, NULL, NULL, 1000), 0, "no code 50");
+
+	/* TCP: 53, forward 298, forward 4; the base info answer; forward 3. */
+	cr_assert_eq(tcp_wait(53, -1, &j, 2000), 0, "no code 53");
+	cr_assert_eq(tcp_wait(301, 298, &j, 1000), 0, "no forward 298");
+	cr_assert_eq(tcp_wait(301, 4, &j, 1000), 0, "no forward 4");
+	cr_assert_eq(strlen(j.cj_target), 32);
+	tcp_send_json("{\"code\": 301 , \"target\": \"x\", \"content\": {\"code\":"
+	    " 4, \"IrLed\": 2, \"devPower\": 77, \"mirrorFlip\": 3, \"instLed\":"
+	    " 1, \"moveAlert\": 0, \"wifiName\": \"home\", \"version\": "
+	    "\"202212011602\"}}");
+	cr_assert_eq(tcp_wait(301, 3, &j, 1000), 0, "no forward 3");
+
+	/* A stranger's media is dropped, not passed on. */
+	stranger = socket(AF_INET, SOCK_DGRAM, 0);
+	memset(jpeg, 0x55, sizeof(jpeg));
+	udp_send_msg(stranger, 1, 255, 7, jpeg, 500);
+
+	/* A 3000-byte JPEG in three fragments, last first. */
+	for (n = 0; n < sizeof(jpeg); n++)
+		jpeg[n] = (uint8_t)(n * 7);
+	jpeg[0] = 0xff; jpeg[1] = 0xd8;
+	jpeg[sizeof(jpeg) - 2] = 0xff; jpeg[sizeof(jpeg) - 1] = 0xd9;
+	memcpy(pkt, jpeg + 2008, 992);
+	wire_put32(pkt + 992, sizeof(jpeg));
+	udp_send_msg(udp, 1, 252, id + 2, pkt, 996);
+	udp_send_msg(udp, 1, 250, id, jpeg, 1004);
+	udp_send_msg(udp, 1, 251, id + 1, jpeg + 1004, 1004);
+	udp_send_msg(udp, 1, 251, id + 1, jpeg + 1004, 1004);	/* dup */
+
+	/* Web gets it byte for byte; state says streaming, base info kept. */
+	for (i = 0; i < 20 && !seen_frame; i++) {
+		if (chan_wait(&web, IMSG_CAM_FRAME, &m, 100) == 0) {
+			cr_assert_eq(m.len, sizeof(cm) + sizeof(jpeg));
+			memcpy(&cm, m.data, sizeof(cm));
+			cr_assert_str_eq(cm.cm_id, UID);
+			cr_assert_eq(cm.cm_codec, WIRE_CMD_JPEG);
+			cr_assert(memcmp(m.data + sizeof(cm), jpeg,
+			    sizeof(jpeg)) == 0, "frame differs");
+			seen_frame = 1;
+		}
+	}
+	cr_assert(seen_frame, "no frame on the web channel");
+	cr_assert_eq(env->e_udp_unknown, 1);
+
+	/* 605s: the empty one after the first frame, then our ids. */
+	cr_assert_eq(udp_wait(WIRE_CMD_CONFIRM, -1, conf, &clen, 1000), 0);
+	for (off = 0, i = 0; i < 5 && off < 3; i++) {
+		if (udp_wait(WIRE_CMD_CONFIRM, -1, conf, &clen, 300) == -1)
+			continue;
+		for (n = 0; n + 4 <= clen; n += 4) {
+			v = wire_get32(conf + n);
+			cr_assert(v >= id && v <= id + 2, "confirmed %u", v);
+			off++;
+		}
+	}
+	cr_assert_geq(off, 3, "ids not confirmed");
+
+	cr_assert_eq(chan_wait(&web, IMSG_CAM_STATE, &m, 2000), 0);
+	memcpy(&ci, m.data, sizeof(ci));
+	cr_assert_eq(ci.ci_state, CAM_STREAMING);
+	cr_assert_eq(ci.ci_battery, 77);
+	cr_assert_eq(ci.ci_ir_led, 2);
+	cr_assert_eq(ci.ci_flip, 3);
+	cr_assert_str_eq(ci.ci_firmware, "202212011602");
+	cr_assert_eq(ci.ci_frames, 1);
+	cr_assert_geq(ci.ci_packets_dup + ci.ci_packets_late, 1);
+	cr_assert_geq(ci.ci_packets, 4);
+
+	/* The viewer leaves: forward 0 after the idle timeout (1 s). */
+	req.value = 0;
+	chan_compose(&web, IMSG_WEB_VIEWERS, 0, -1, &req, sizeof(req));
+	cr_assert_eq(tcp_wait(301, 0, &j, 500), -1, "stopped too early");
+	cr_assert_eq(tcp_wait(301, 0, &j, 2000), 0, "no forward 0");
+	close(stranger);
+}
