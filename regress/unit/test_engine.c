@@ -5,14 +5,18 @@
  * on TCP and UDP.  Checks the data channel state machine step by step
  * (11, 20/21, 51/50, 53, 298, 4, 3), the frame passed to web byte for
  * byte, the 605s, datagrams from strangers, and forward 0 after the idle
- * timeout.
+ * timeout; the bootstrap answer and the token check over real sockets;
+ * the control socket (lists, errors, settings as forwards, the relay to
+ * the parent, a garbage client).
  */
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -33,7 +37,8 @@
 
 static struct chan	par, web;	/* our ends */
 static int		tcp = -1, udp = -1, srv_port;
-static struct sockaddr_in srv;
+static struct sockaddr_in srv, boot;
+static char		ctlpath[108];
 
 /* Run the engine's event loop for ms milliseconds. */
 static void
@@ -164,6 +169,46 @@ udp_wait(uint16_t cmd, int code, uint8_t *out, size_t *outlen, int ms)
 }
 
 static void
+tcp_register(const char *uid, const char *token)
+{
+	char	js[256];
+
+	if (tcp != -1)
+		close(tcp);
+	tlen = 0;
+	tcp = socket(AF_INET, SOCK_STREAM, 0);
+	cr_assert_eq(connect(tcp, (struct sockaddr *)&srv, sizeof(srv)), 0);
+	snprintf(js, sizeof(js), "{\"code\": 100, \"uid\": \"%s\", "
+	    "\"token\": \"%s\", \"domain\": \"v720.naxclow.com\"}", uid,
+	    token);
+	tcp_send_json(js);
+}
+
+/* One HTTP exchange with the bootstrap server. */
+static size_t
+http(const void *req, size_t len, char *out, size_t outsz)
+{
+	size_t	got = 0;
+	ssize_t	n;
+	int	s, i;
+
+	s = socket(AF_INET, SOCK_STREAM, 0);
+	cr_assert_eq(connect(s, (struct sockaddr *)&boot, sizeof(boot)), 0);
+	cr_assert_eq(send(s, req, len, 0), (ssize_t)len);
+	for (i = 0; i < 200; i++) {
+		pump(10);
+		while ((n = recv(s, out + got, outsz - 1 - got,
+		    MSG_DONTWAIT)) > 0)
+			got += n;
+		if (n == 0)
+			break;
+	}
+	close(s);
+	out[got] = '\0';
+	return got;
+}
+
+static void
 setup(void)
 {
 	struct cfg_global	cg;
@@ -210,6 +255,36 @@ setup(void)
 	chan_compose(&par, IMSG_CFG_LISTEN, 0, lt, &cl, sizeof(cl));
 	cl.cl_kind = LISTEN_CAMERA_UDP;
 	chan_compose(&par, IMSG_CFG_LISTEN, 0, lu, &cl, sizeof(cl));
+
+	/* Bootstrap HTTP on another port, the control socket under /tmp. */
+	lt = socket(AF_INET, SOCK_STREAM, 0);
+	memset(&boot, 0, sizeof(boot));
+	boot.sin_family = AF_INET;
+	boot.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cr_assert_eq(bind(lt, (struct sockaddr *)&boot, sizeof(boot)), 0);
+	cr_assert_eq(listen(lt, 16), 0);
+	len = sizeof(boot);
+	getsockname(lt, (struct sockaddr *)&boot, &len);
+	cl.cl_kind = LISTEN_BOOTSTRAP;
+	cl.cl_port = ntohs(boot.sin_port);
+	chan_compose(&par, IMSG_CFG_LISTEN, 0, lt, &cl, sizeof(cl));
+	{
+		struct sockaddr_un	sun;
+
+		snprintf(ctlpath, sizeof(ctlpath), "/tmp/test_engine.%d.sock",
+		    (int)getpid());
+		unlink(ctlpath);
+		memset(&sun, 0, sizeof(sun));
+		sun.sun_family = AF_UNIX;
+		strlcpy(sun.sun_path, ctlpath, sizeof(sun.sun_path));
+		lt = socket(AF_UNIX, SOCK_STREAM, 0);
+		cr_assert_eq(bind(lt, (struct sockaddr *)&sun, sizeof(sun)), 0);
+		cr_assert_eq(listen(lt, 16), 0);
+		cl.cl_kind = LISTEN_CONTROL;
+		cl.cl_port = 0;
+		strlcpy(cl.cl_addr, ctlpath, sizeof(cl.cl_addr));
+		chan_compose(&par, IMSG_CFG_LISTEN, 0, lt, &cl, sizeof(cl));
+	}
 	chan_compose(&par, IMSG_CFG_END, 0, -1, NULL, 0);
 	chan_compose(&par, IMSG_CFG_PEER, 0, wp[0], NULL, 0);
 	chan_init(&web, wp[1]);
@@ -220,6 +295,7 @@ setup(void)
 static void
 teardown(void)
 {
+	unlink(ctlpath);
 	cap_fini();
 }
 
@@ -355,4 +431,153 @@ Test(engine, data_channel)
 	cr_assert_eq(tcp_wait(301, 0, &j, 500), -1, "stopped too early");
 	cr_assert_eq(tcp_wait(301, 0, &j, 2000), 0, "no forward 0");
 	close(stranger);
+}
+
+Test(engine, bootstrap_and_token)
+{
+	struct json_doc	 d;
+	struct camjson	 j;
+	char		 out[4096], pwd[32], host[64], req[512];
+	const char	*body;
+	int64_t		 port;
+	int		 data;
+
+	/* The real camera's request, answered like PROTOCOL.md section 1. */
+	cr_assert_gt(http(cap[0].data, cap[0].len, out, sizeof(out)), 0);
+	cr_assert(strncmp(out, "HTTP/1.1 200\r\n", 14) == 0, "%s", out);
+	cr_assert_not_null(body = strstr(out, "\r\n\r\n"));
+	body += 4;
+	cr_assert_eq(json_parse(&d, body, strlen(body)), 0);
+	data = json_find(&d, 0, "data");
+	cr_assert_eq(json_int(&d, json_find(&d, data, "tcpPort"), 0, 65535,
+	    &port), 0);
+	cr_assert_eq(port, srv_port);
+	cr_assert_eq(json_str(&d, json_find(&d, data, "host"), host,
+	    sizeof(host)), 0);
+	cr_assert_str_eq(host, "127.0.0.1");
+	cr_assert_eq(json_str(&d, json_find(&d, data, "pwd"), pwd,
+	    sizeof(pwd)), 0);
+	cr_assert_eq(strlen(pwd), 8);
+
+	/* Unknown paths and broken requests. */
+	snprintf(req, sizeof(req), "GET /nothing HTTP/1.1\r\n\r\n");
+	http(req, strlen(req), out, sizeof(out));
+	cr_assert(strncmp(out, "HTTP/1.1 404", 12) == 0, "%s", out);
+	snprintf(req, sizeof(req), "BROKEN\r\n\r\n");
+	http(req, strlen(req), out, sizeof(out));
+	cr_assert(strncmp(out, "HTTP/1.1 400", 12) == 0, "%s", out);
+
+	/* The registration must present that pwd. */
+	tcp_register(UID, "91edf41f");
+	cr_assert_eq(tcp_wait(101, -1, &j, 1000), 0);
+	cr_assert_eq(j.cj_status, 403);
+	tcp_register(UID, pwd);
+	cr_assert_eq(tcp_wait(101, -1, &j, 1000), 0);
+	cr_assert_eq(j.cj_status, 200);
+	/* A camera that never bootstrapped here is let in (accept). */
+	tcp_register("0800c0000777", "whatever");
+	cr_assert_eq(tcp_wait(101, -1, &j, 1000), 0);
+	cr_assert_eq(j.cj_status, 200);
+}
+
+/* Send a control request; the reply's type (others skipped: none). */
+static uint32_t
+ctl_req(struct chan *c, uint32_t type, const void *p, size_t len,
+    struct chan_msg *m)
+{
+	int	i;
+
+	if (type != IMSG_NONE) {	/* IMSG_NONE: just the next reply */
+		chan_compose(c, type, 0, -1, p, len);
+		chan_flush_all(c);
+	}
+	if (chan_get(c, m) == 1)
+		return m->hdr.ch_type;
+	for (i = 0; i < 200; i++) {
+		pump(10);
+		chan_read(c);
+		if (chan_get(c, m) == 1)
+			return m->hdr.ch_type;
+	}
+	return 0;
+}
+
+Test(engine, control)
+{
+	struct sockaddr_un	 sun;
+	struct chan		 c, bad;
+	struct chan_msg		 m;
+	struct ctl_id		 cid;
+	struct ctl_set		 set;
+	struct cam_info		 ci;
+	struct camjson		 j;
+	int			 s;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	strlcpy(sun.sun_path, ctlpath, sizeof(sun.sun_path));
+	s = socket(AF_UNIX, SOCK_STREAM, 0);
+	cr_assert_eq(connect(s, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	fcntl(s, F_SETFL, O_NONBLOCK);
+	chan_init(&c, s);
+
+	cr_assert_eq(ctl_req(&c, IMSG_CTL_SHOW_CAMERAS, NULL, 0, &m),
+	    IMSG_CTL_END);
+	tcp_register(UID, "x");
+	cr_assert_eq(tcp_wait(101, -1, &j, 1000), 0);
+
+	memset(&cid, 0, sizeof(cid));
+	strlcpy(cid.id, UID, sizeof(cid.id));
+	cr_assert_eq(ctl_req(&c, IMSG_CTL_SHOW_CAMERA, &cid, sizeof(cid), &m),
+	    IMSG_CTL_CAMERA);
+	cr_assert_eq(m.len, sizeof(ci));
+	memcpy(&ci, m.data, sizeof(ci));
+	cr_assert_str_eq(ci.ci_id, UID);
+	cr_assert_eq(ci.ci_state, CAM_ONLINE);
+	cr_assert_eq(ctl_req(&c, IMSG_NONE, NULL, 0, &m), IMSG_CTL_END);
+	strlcpy(cid.id, "nosuchcamera", sizeof(cid.id));
+	cr_assert_eq(ctl_req(&c, IMSG_CTL_SHOW_CAMERA, &cid, sizeof(cid), &m),
+	    IMSG_CTL_FAIL);
+	cr_assert_str_eq((const char *)m.data, "unknown camera");
+
+	/* Settings: bad values refused, good ones become forwards. */
+	memset(&set, 0, sizeof(set));
+	strlcpy(set.id, UID, sizeof(set.id));
+	strlcpy(set.key, "ir_led", sizeof(set.key));
+	strlcpy(set.value, "purple", sizeof(set.value));
+	cr_assert_eq(ctl_req(&c, IMSG_CTL_SET, &set, sizeof(set), &m),
+	    IMSG_CTL_FAIL);
+	strlcpy(set.value, "on", sizeof(set.value));
+	cr_assert_eq(ctl_req(&c, IMSG_CTL_SET, &set, sizeof(set), &m),
+	    IMSG_CTL_OK);
+	cr_assert_eq(tcp_wait(301, 202, &j, 1000), 0);
+	cr_assert_eq(j.cj_irled, 1);
+	strlcpy(cid.id, UID, sizeof(cid.id));
+	cr_assert_eq(ctl_req(&c, IMSG_CTL_REBOOT, &cid, sizeof(cid), &m),
+	    IMSG_CTL_OK);
+	cr_assert_eq(tcp_wait(301, 299, &j, 1000), 0);
+	cr_assert_eq(j.cj_reboot, 1);
+
+	/* Reload goes to the parent with our id, the answer comes back. */
+	chan_compose(&c, IMSG_CTL_RELOAD, 0, -1, NULL, 0);
+	chan_flush_all(&c);
+	cr_assert_eq(chan_wait(&par, IMSG_CTL_RELOAD, &m, 1000), 0);
+	chan_compose(&par, IMSG_CTL_FAIL, m.hdr.ch_peerid, -1, "bad config",
+	    11);
+	cr_assert_eq(ctl_req(&c, IMSG_NONE, NULL, 0, &m), IMSG_CTL_FAIL);
+	cr_assert_str_eq((const char *)m.data, "bad config");
+
+	/* A client sending garbage is dropped; the first one still works. */
+	s = socket(AF_UNIX, SOCK_STREAM, 0);
+	cr_assert_eq(connect(s, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	chan_init(&bad, s);
+	chan_compose(&bad, IMSG_CTL_SHOW_CAMERA, 0, -1, "short", 5);
+	chan_flush_all(&bad);
+	pump(50);
+	cr_assert_eq(recv(s, &set, 1, MSG_DONTWAIT), 0, "not dropped");
+	cr_assert_eq(ctl_req(&c, IMSG_CTL_SHOW_CAMERAS, NULL, 0, &m),
+	    IMSG_CTL_CAMERA);
+	cr_assert_eq(ctl_req(&c, IMSG_NONE, NULL, 0, &m), IMSG_CTL_END);
+	chan_clear(&bad);
+	chan_clear(&c);
 }
