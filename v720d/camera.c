@@ -136,6 +136,10 @@ conn_free(struct camconn *c)
 		cam->cam_conn = NULL;
 		stream_stop(cam, 0);
 		cam->cam_info.ci_state = CAM_OFFLINE;
+		/* No more frames: no rate either. */
+		cam->cam_info.ci_fps_milli = 0;
+		for (size_t i = 0; i < 4; i++)
+			cam->cam_fps_frames[i] = cam->cam_info.ci_frames;
 		camera_changed(cam);
 		log_info("camera %s: offline", cam->cam_id);
 	} else if (cam == NULL) {
