@@ -42,6 +42,7 @@ TAILQ_HEAD(camconn_list, camconn);
 
 static struct camconn_list	pending = TAILQ_HEAD_INITIALIZER(pending);
 static size_t			npending;
+static unsigned			next_slot;
 
 static int	conn_auth(void *, const char *, const char *);
 static int	conn_json(void *, const struct camjson *);
@@ -104,6 +105,7 @@ camera_get(const char *id)
 		return NULL;
 	}
 	strlcpy(cam->cam_id, id, sizeof(cam->cam_id));
+	cam->cam_slot = next_slot++ % ENGINE_SLICES;
 	ci = &cam->cam_info;
 	strlcpy(ci->ci_id, id, sizeof(ci->ci_id));
 	ci->ci_state = CAM_OFFLINE;
@@ -502,9 +504,12 @@ camera_publish_all(void)
 		camera_publish(cam);
 }
 
-/* Once a second: silence, pending registrations, fps, state to web. */
+/*
+ * Once a second for the cameras of one timer slot: silence, fps, state
+ * to web; with slot 0 also the pending registrations.
+ */
 void
-camera_second(uint64_t now)
+camera_second(uint64_t now, unsigned slot)
 {
 	struct camconn	*c, *tc;
 	struct camera	*cam, *tcam;
@@ -512,6 +517,8 @@ camera_second(uint64_t now)
 	uint64_t	 old, fps;
 
 	TAILQ_FOREACH_SAFE(c, &pending, cc_entry, tc) {
+		if (slot != 0)
+			break;
 		if (now - c->cc_start_ms > CAM_REGISTER_S * 1000ULL) {
 			log_warnx("camera %s: no registration in %d s, closing",
 			    c->cc_addr, CAM_REGISTER_S);
@@ -519,6 +526,8 @@ camera_second(uint64_t now)
 		}
 	}
 	RB_FOREACH_SAFE(cam, camera_tree, &env->e_cameras, tcam) {
+		if (cam->cam_slot != slot)
+			continue;
 		ci = &cam->cam_info;
 		if ((c = cam->cam_conn) != NULL &&
 		    now - c->cc_last_rx_ms > CAM_SILENCE_S * 1000ULL) {

@@ -46,6 +46,7 @@ struct lat {
 	uint64_t	count;
 };
 static struct lat	lat_kernel, lat_user;
+static uint64_t		tick_max_us;	/* longest timer run, for the stats */
 
 static void	engine_dispatch_parent(struct chanev *, struct chan_msg *,
 		    void *);
@@ -102,13 +103,16 @@ engine_log_stats(void)
 	log_info("stats: cameras %zu, frames out %llu, latency p50 %llu us "
 	    "p99 %llu us (from the kernel's receive time; from the engine's "
 	    "read p50 %llu us p99 %llu us), udp unknown %llu, udp bad %llu, "
-	    "media memory %zu KB, kept frames %zu KB, web queue %zu KB",
+	    "media memory %zu KB, kept frames %zu KB, web queue %zu KB, "
+	    "longest timer run %llu us",
 	    env->e_ncameras, (unsigned long long)env->e_frames_out,
 	    lat_pct(&lat_kernel, 50), lat_pct(&lat_kernel, 99),
 	    lat_pct(&lat_user, 50), lat_pct(&lat_user, 99),
 	    (unsigned long long)env->e_udp_unknown,
 	    (unsigned long long)env->e_udp_bad, media / 1024, jpeg / 1024,
-	    env->e_web_up ? chan_queued(&env->e_web.c) / 1024 : 0);
+	    env->e_web_up ? chan_queued(&env->e_web.c) / 1024 : 0,
+	    (unsigned long long)tick_max_us);
+	tick_max_us = 0;	/* the next line covers the time since this one */
 }
 
 static void
@@ -128,12 +132,23 @@ engine_sig(int sig, short ev, void *arg)
 static void
 engine_tick(int fd, short ev, void *arg)
 {
-	uint64_t	now = proc_now_ms();
+	uint64_t	now = proc_now_ms(), t0 = proc_now_ns(), us;
+	unsigned	slice = env->e_ticks % ENGINE_SLICES;
+	unsigned	round = env->e_ticks / ENGINE_SLICES;
 
-	stream_tick(now);
+	/*
+	 * Every ENGINE_SLICE_MS one slice of the cameras: each camera's
+	 * stream work every ENGINE_TICK_MS and its once-a-second work, in
+	 * small runs rather than one burst that would hold up the UDP
+	 * socket for milliseconds with hundreds of cameras.
+	 */
+	env->e_ticks++;
+	stream_tick(now, slice);
 	control_tick(now);
-	if (++env->e_ticks % (1000 / ENGINE_TICK_MS) == 0)
-		camera_second(now);
+	if (round % ENGINE_SLICES == slice)
+		camera_second(now, slice);
+	if ((us = (proc_now_ns() - t0) / 1000) > tick_max_us)
+		tick_max_us = us;
 }
 
 /*
@@ -144,7 +159,7 @@ engine_tick(int fd, short ev, void *arg)
 void
 engine_init(int fd)
 {
-	struct timeval	tv = { 0, ENGINE_TICK_MS * 1000 };
+	struct timeval	tv = { 0, ENGINE_SLICE_MS * 1000 };
 
 	if ((env = calloc(1, sizeof(*env))) == NULL)
 		fatal("%s", __func__);

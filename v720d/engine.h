@@ -26,6 +26,8 @@ struct media;
 #define ENGINE_MAX_PENDING	256	/* TCP connections not registered yet */
 #define ENGINE_MAX_PENDING_HOST	32	/* ... from one address */
 #define ENGINE_TICK_MS		100	/* stream timer: 605s, steps */
+#define ENGINE_SLICE_MS		10	/* ... run in slices of the cameras */
+#define ENGINE_SLICES		(ENGINE_TICK_MS / ENGINE_SLICE_MS)
 #define CAM_SILENCE_S		30	/* no byte for this long: offline */
 #define CAM_REGISTER_S		30	/* time to send code 100 */
 #define CAM_OUTQ_MAX		(64 * 1024)	/* unsent TCP bytes */
@@ -60,6 +62,7 @@ struct camera {
 	RB_ENTRY(camera)	 cam_peer_entry;	/* by UDP (addr, port) */
 	TAILQ_ENTRY(camera)	 cam_active_entry;	/* stream not idle */
 	char			 cam_id[V720_ID_MAX];
+	unsigned		 cam_slot;	/* timer slice, spreads work */
 	struct cam_info		 cam_info;	/* state + counters sent out */
 	struct camconn		*cam_conn;	/* NULL: offline */
 
@@ -162,7 +165,7 @@ int		 camera_forward(struct camera *, int code, const char *extra);
 void		 camera_changed(struct camera *);
 void		 camera_publish(struct camera *);	/* IMSG_CAM_STATE */
 void		 camera_publish_all(void);
-void		 camera_second(uint64_t now_ms);
+void		 camera_second(uint64_t now_ms, unsigned slot);
 void		 camera_fill_info(struct camera *);
 int		 camera_set(struct camera *, const char *key, const char *val,
 		    const char **err);
@@ -173,7 +176,7 @@ void		 camera_free_all(void);
 /* stream.c */
 int		 stream_wanted(const struct camera *);
 void		 stream_update(struct camera *, uint64_t now_ms);
-void		 stream_tick(uint64_t now_ms);
+void		 stream_tick(uint64_t now_ms, unsigned slot);
 void		 stream_stop(struct camera *, int send_stop);
 void		 stream_camera_json(struct camera *, const struct camjson *);
 void		 stream_udp_probe(struct camera *, const struct sockaddr *,

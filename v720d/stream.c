@@ -210,12 +210,14 @@ stream_nudge(struct camera *cam, uint64_t now)
 }
 
 void
-stream_tick(uint64_t now)
+stream_tick(uint64_t now, unsigned slot)
 {
 	struct camera	*cam, *tmp;
 	uint64_t	 limit;
 
 	TAILQ_FOREACH_SAFE(cam, &env->e_active, cam_active_entry, tmp) {
+		if (cam->cam_slot != slot)
+			continue;
 		if (cam->cam_conn == NULL) {
 			stream_stop(cam, 0);
 			continue;
@@ -277,6 +279,8 @@ stream_tick(uint64_t now)
 		}
 	}
 	/* Cameras waiting out a failed setup. */
+	if (slot != 0)
+		return;
 	RB_FOREACH(cam, camera_tree, &env->e_cameras) {
 		if (cam->cam_ss == SS_IDLE && cam->cam_ss_next_try != 0 &&
 		    now >= cam->cam_ss_next_try) {
