@@ -2,7 +2,7 @@
 # Install the Debian packages v720d needs, once, quietly; nothing when all
 # are there.  "deps.sh" is what building needs, "deps.sh test" adds what
 # make check uses.  As another user than root it names what to install.
-pkgs="make gcc pkg-config byacc libbsd-dev libevent-dev libtls-dev libjsmn-dev
+pkgs="make gcc libc6-dev pkg-config byacc libbsd-dev libevent-dev libtls-dev libjsmn-dev
     libcrypt-dev"
 if [ "${1:-}" = test ]; then
 	pkgs="$pkgs libcriterion-dev clang libclang-rt-14-dev valgrind mandoc
