@@ -42,8 +42,14 @@ struct listener {
 	enum listen_kind	 kind;
 	struct conf_listen	 cl;
 	int			 fd;
+	int			 fresh;	/* bound for the config being set up */
 };
 TAILQ_HEAD(listeners, listener);
+
+struct tls_material {
+	char		*cert, *key;
+	size_t		 certlen, keylen;
+};
 
 struct child {
 	const char	*name;
@@ -61,8 +67,7 @@ struct parent {
 	struct parent_opts	 opts;
 	struct listeners	 listeners;
 	char			 control_path[V720_PATH_MAX];
-	char			*cert, *key;
-	size_t			 certlen, keylen;
+	struct tls_material	 tls;
 	struct child		 engine, web;
 	char			 self_path[PATH_MAX];
 	char			 web_path[PATH_MAX];
@@ -118,35 +123,36 @@ read_file(const char *path, char **buf, size_t *len)
 	return 0;
 }
 
-/* Load the certificate and key a tls listener needs; keep the old on error. */
+/* Read the certificate and key a tls listener of c needs. */
 static int
-load_tls(struct parent *p, const struct config *c)
+tls_load(const struct config *c, struct tls_material *tm)
 {
 	struct conf_listen	*l;
-	char			*cert = NULL, *key = NULL;
-	size_t			 certlen = 0, keylen = 0;
 	int			 tls = 0;
 
+	memset(tm, 0, sizeof(*tm));
 	TAILQ_FOREACH(l, &c->web, entry)
 		tls |= l->tls;
-	if (tls) {
-		if (read_file(c->tls_cert, &cert, &certlen) == -1) {
-			log_warn("tls certificate %s", c->tls_cert);
-			return -1;
-		}
-		if (read_file(c->tls_key, &key, &keylen) == -1) {
-			log_warn("tls key %s", c->tls_key);
-			freezero(cert, certlen);
-			return -1;
-		}
+	if (!tls)
+		return 0;
+	if (read_file(c->tls_cert, &tm->cert, &tm->certlen) == -1) {
+		log_warn("tls certificate %s", c->tls_cert);
+		return -1;
 	}
-	freezero(p->cert, p->certlen);
-	freezero(p->key, p->keylen);
-	p->cert = cert;
-	p->certlen = certlen;
-	p->key = key;
-	p->keylen = keylen;
+	if (read_file(c->tls_key, &tm->key, &tm->keylen) == -1) {
+		log_warn("tls key %s", c->tls_key);
+		freezero(tm->cert, tm->certlen);
+		return -1;
+	}
 	return 0;
+}
+
+static void
+tls_free(struct tls_material *tm)
+{
+	freezero(tm->cert, tm->certlen);
+	freezero(tm->key, tm->keylen);
+	memset(tm, 0, sizeof(*tm));
 }
 
 static struct listener *
@@ -206,6 +212,7 @@ listener_want(struct listeners *old, struct listeners *new,
 	l->kind = kind;
 	l->cl = *cl;
 	l->fd = fd;
+	l->fresh = 1;
 	TAILQ_INSERT_TAIL(new, l, entry);
 	return 0;
 }
@@ -238,18 +245,20 @@ listeners_setup(struct listeners *old, struct listeners *new,
 			goto fail;
 	return 0;
 fail:
-	/* Hand reused sockets back so the running set stays whole. */
+	/*
+	 * Close what was bound for this attempt, hand reused sockets back so
+	 * the running set stays whole.
+	 */
 	{
 		struct listener	*l, *next;
 
 		TAILQ_FOREACH_SAFE(l, new, entry, next) {
 			TAILQ_REMOVE(new, l, entry);
-			if (old != NULL)
-				TAILQ_INSERT_TAIL(old, l, entry);
-			else {
+			if (l->fresh || old == NULL) {
 				close(l->fd);
 				free(l);
-			}
+			} else
+				TAILQ_INSERT_TAIL(old, l, entry);
 		}
 	}
 	return -1;
@@ -337,11 +346,11 @@ config_push(struct parent *p, struct child *c)
 		TAILQ_FOREACH(u, &conf->webusers, entry)
 			chanev_compose(&c->ce, IMSG_CFG_WEBUSER, 0, -1, &u->cw,
 			    sizeof(u->cw));
-		if (p->cert != NULL) {
+		if (p->tls.cert != NULL) {
 			chanev_compose(&c->ce, IMSG_CFG_TLS_CERT, 0, -1,
-			    p->cert, p->certlen);
+			    p->tls.cert, p->tls.certlen);
 			chanev_compose(&c->ce, IMSG_CFG_TLS_KEY, 0, -1,
-			    p->key, p->keylen);
+			    p->tls.key, p->tls.keylen);
 		}
 	}
 	chanev_compose(&c->ce, IMSG_CFG_END, 0, -1, NULL, 0);
@@ -505,7 +514,8 @@ parent_reload(struct parent *p, char *why, size_t whysz)
 {
 	struct config		*nc;
 	struct listeners	 nl;
-	struct listener		*ctl;
+	struct listener		*ctl, *l;
+	struct tls_material	 tm;
 
 	log_info("reloading configuration from %s", p->opts.conffile);
 	if ((nc = parse_config(p->opts.conffile,
@@ -519,9 +529,10 @@ parent_reload(struct parent *p, char *why, size_t whysz)
 	    strcmp(nc->chroot, p->conf->chroot) != 0)
 		log_warnx("user and chroot changes take effect when the "
 		    "children restart");
-	if (load_tls(p, nc) == -1) {
+	if (tls_load(nc, &tm) == -1) {
 		snprintf(why, whysz, "cannot load tls key material, keeping "
 		    "the running configuration");
+		log_warnx("%s", why);
 		config_free(nc);
 		return -1;
 	}
@@ -536,14 +547,20 @@ parent_reload(struct parent *p, char *why, size_t whysz)
 			TAILQ_INSERT_TAIL(&p->listeners, ctl, entry);
 		snprintf(why, whysz, "cannot bind the new listeners, keeping "
 		    "the running configuration");
+		log_warnx("%s", why);
+		tls_free(&tm);
 		config_free(nc);
 		return -1;
 	}
 	/* What is left in the old set is no longer wanted. */
 	listeners_free(&p->listeners);
+	TAILQ_FOREACH(l, &nl, entry)
+		l->fresh = 0;
 	TAILQ_CONCAT(&p->listeners, &nl, entry);
 	if (ctl != NULL)
 		TAILQ_INSERT_TAIL(&p->listeners, ctl, entry);
+	tls_free(&p->tls);
+	p->tls = tm;
 	config_free(p->conf);
 	p->conf = nc;
 	if (control_setup(p, nc) == -1)
@@ -663,8 +680,7 @@ parent_shutdown(void)
 	if (p->control_path[0] != '\0')
 		unlink(p->control_path);
 	listeners_free(&p->listeners);
-	freezero(p->cert, p->certlen);
-	freezero(p->key, p->keylen);
+	tls_free(&p->tls);
 	config_free(p->conf);
 	log_info("stopped");
 	exit(0);
@@ -745,7 +761,7 @@ parent_main(struct config *conf, const struct parent_opts *opts)
 		}
 	}
 	find_paths(&p);
-	if (load_tls(&p, conf) == -1)
+	if (tls_load(conf, &p.tls) == -1)
 		fatalx("cannot load tls key material");
 	if (listeners_setup(NULL, &p.listeners, conf) == -1)
 		fatalx("cannot bind listeners");

@@ -110,6 +110,23 @@ wait_for 3 sh -c "curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:20004/
     fail "new web listener does not answer after reload"
 [ "$(child_pid "$V720D_PID" engine)" = "$nengine" ] || fail "engine restarted on reload"
 
+# A reload whose listener cannot be bound: refused as a whole, nothing of
+# it stays bound, the running listeners keep answering.
+python3 -c 'import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", 20006)); s.listen(); time.sleep(30)' &
+blocker=$!
+CLEANUP_PIDS="$CLEANUP_PIDS $blocker"
+wait_for 3 sh -c "ss -ltn | grep -q '127.0.0.1:20006 '" || fail "blocker did not listen"
+cp "$conf" "$conf.before"
+printf 'web listen on 127.0.0.1 port 20005\nweb listen on 127.0.0.1 port 20006\n' >>"$conf"
+kill -HUP "$V720D_PID"
+wait_for 3 grep -q "cannot bind the new listeners" "$OUT/v720d.log" || fail "failed bind not reported"
+sleep 0.3
+ss -ltn | grep -q '127.0.0.1:20005 ' && fail "listener of the refused reload left bound"
+curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:20004/api/cameras | grep -q 200 ||
+    fail "running listener lost after a refused reload"
+kill "$blocker"
+cp "$conf.before" "$conf"
+
 # SIGTERM: all three gone within 2 s, control socket removed.
 kill -TERM "$V720D_PID"
 gone() { ! alive "$V720D_PID" && ! alive "$nengine" && ! alive "$nweb"; }
