@@ -48,6 +48,7 @@ struct bootpwd {
 	TAILQ_ENTRY(bootpwd)	 bp_age;
 	char			 bp_uid[V720_ID_MAX];
 	char			 bp_pwd[BOOT_PWD_LEN + 1];
+	char			 bp_firmware[32];	/* "version:" header */
 };
 RB_HEAD(bootpwd_tree, bootpwd);
 TAILQ_HEAD(bootpwd_list, bootpwd);
@@ -68,16 +69,36 @@ bootpwd_cmp(struct bootpwd *a, struct bootpwd *b)
 	return strcmp(a->bp_uid, b->bp_uid);
 }
 
-const char *
-boot_pwd(const char *uid)
+static struct bootpwd *
+boot_find(const char *uid)
 {
-	struct bootpwd	key, *bp;
+	struct bootpwd	key;
 
 	if (strlcpy(key.bp_uid, uid, sizeof(key.bp_uid)) >= sizeof(key.bp_uid))
 		return NULL;
-	if ((bp = RB_FIND(bootpwd_tree, &pwds, &key)) == NULL)
+	return RB_FIND(bootpwd_tree, &pwds, &key);
+}
+
+const char *
+boot_pwd(const char *uid)
+{
+	struct bootpwd	*bp;
+
+	return (bp = boot_find(uid)) != NULL ? bp->bp_pwd : NULL;
+}
+
+/*
+ * The firmware the camera named in its last bootstrap, so that a camera
+ * that registered but never streamed (no forward 4 yet) shows it too.
+ */
+const char *
+boot_firmware(const char *uid)
+{
+	struct bootpwd	*bp;
+
+	if ((bp = boot_find(uid)) == NULL || bp->bp_firmware[0] == '\0')
 		return NULL;
-	return bp->bp_pwd;
+	return bp->bp_firmware;
 }
 
 /* The uid's pwd, made on first use; the oldest is forgotten when full. */
@@ -104,6 +125,15 @@ boot_pwd_get(const char *uid)
 	TAILQ_INSERT_TAIL(&pwd_age, bp, bp_age);
 	npwds++;
 	return bp->bp_pwd;
+}
+
+static void
+boot_set_firmware(const char *uid, const char *version)
+{
+	struct bootpwd	*bp;
+
+	if ((bp = boot_find(uid)) != NULL && version[0] != '\0')
+		strlcpy(bp->bp_firmware, version, sizeof(bp->bp_firmware));
 }
 
 static void
@@ -209,6 +239,7 @@ bootconn_handle(struct bootconn *bc, const struct bootreq *r)
 			bootconn_error(bc, 503, "out of memory");
 			return;
 		}
+		boot_set_firmware(r->br_uid, r->br_version);
 		host = env->e_cfg.cg_server_addr[0] != '\0' ?
 		    env->e_cfg.cg_server_addr : bc->bc_local;
 		n = bootproto_confcheck(body, sizeof(body), r->br_uid, host,

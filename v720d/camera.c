@@ -230,7 +230,7 @@ conn_auth(void *arg, const char *uid, const char *token)
 	struct camconn	*c = arg;
 	struct camera	*cam;
 	struct camconn	*old;
-	const char	*pwd;
+	const char	*pwd, *fw;
 
 	if (!env->e_cfg.cg_unknown_accept && engine_camcfg(uid) == NULL) {
 		log_warnx("camera %s from %s: unknown camera rejected", uid,
@@ -261,6 +261,9 @@ conn_auth(void *arg, const char *uid, const char *token)
 	cam->cam_conn = c;
 	strlcpy(cam->cam_info.ci_address, c->cc_addr,
 	    sizeof(cam->cam_info.ci_address));
+	if ((fw = boot_firmware(uid)) != NULL)
+		strlcpy(cam->cam_info.ci_firmware, fw,
+		    sizeof(cam->cam_info.ci_firmware));
 	cam->cam_info.ci_state = CAM_ONLINE;
 	cam->cam_info.ci_last_seen = time(NULL);
 	log_info("camera %s: registered from %s", uid, c->cc_addr);

@@ -199,6 +199,7 @@ void		 udp_fd_closed(int);
 /* bootstrap.c */
 void		 boot_listener_accept(int, short, void *);
 const char	*boot_pwd(const char *uid);
+const char	*boot_firmware(const char *uid);
 void		 boot_free_all(void);
 
 /* control.c */

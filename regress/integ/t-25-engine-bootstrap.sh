@@ -82,6 +82,9 @@ sleep 2
 ctl show camera 0800r0000002 >/dev/null 2>&1 &&
     fail "unlisted camera registered"
 [ "$(cam_field "$K" name)" = Porch ] || fail "name not from the config"
+# The firmware of the bootstrap's "version:" header, before any stream.
+[ "$(cam_field "$K" firmware)" = 202212011602 ] ||
+    fail "firmware before streaming: '$(cam_field "$K" firmware)'"
 
 # A second connection with the same uid replaces the first; the camera
 # whose connection was closed comes back by itself.
