@@ -421,6 +421,19 @@ chanev_update(struct chanev *ce)
 	event_add(&ce->ev, NULL);
 }
 
+/*
+ * Write at once what the socket takes: a frame reaches the peer in this
+ * loop turn, and write interest (two epoll_ctl calls) is only needed
+ * when the peer falls behind.  Errors surface in the event handler.
+ */
+static void
+chanev_flush_now(struct chanev *ce)
+{
+	if (chan_queued(&ce->c) > 0)
+		(void)chan_flush(&ce->c);
+	chanev_update(ce);
+}
+
 int
 chanev_compose(struct chanev *ce, uint32_t type, uint32_t peerid, int fd,
     const void *data, size_t len)
@@ -433,7 +446,7 @@ chanev_compose(struct chanev *ce, uint32_t type, uint32_t peerid, int fd,
 		return -1;
 	}
 	r = chan_compose(&ce->c, type, peerid, fd, data, len);
-	chanev_update(ce);
+	chanev_flush_now(ce);
 	return r;
 }
 
@@ -449,6 +462,6 @@ chanev_composev(struct chanev *ce, uint32_t type, uint32_t peerid, int fd,
 		return -1;
 	}
 	r = chan_composev(&ce->c, type, peerid, fd, iov, iovcnt);
-	chanev_update(ce);
+	chanev_flush_now(ce);
 	return r;
 }
