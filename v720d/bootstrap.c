@@ -348,14 +348,9 @@ boot_listener_accept(int fd, short ev, void *arg)
 	char			 host[NI_MAXHOST], serv[NI_MAXSERV];
 	int			 s, same = 0;
 
-	if ((s = accept4(fd, (struct sockaddr *)&ss, &len,
-	    SOCK_NONBLOCK | SOCK_CLOEXEC)) == -1) {
-		if (errno == EMFILE || errno == ENFILE) {
-			log_warn("bootstrap accept");
-			engine_accept_pause(l);
-		}
+	if ((s = engine_accept(l, (struct sockaddr *)&ss, &len,
+	    "bootstrap")) == -1)
 		return;
-	}
 	if (nconns >= BOOT_MAX_CONNS) {
 		log_warnx("bootstrap: too many connections, refusing one");
 		close(s);

@@ -344,14 +344,9 @@ camera_listener_accept(int fd, short ev, void *arg)
 	struct camconn		*c;
 	int			 s, same = 0;
 
-	if ((s = accept4(fd, (struct sockaddr *)&ss, &len,
-	    SOCK_NONBLOCK | SOCK_CLOEXEC)) == -1) {
-		if (errno == EMFILE || errno == ENFILE) {
-			log_warn("camera accept");
-			engine_accept_pause(l);
-		}
+	if ((s = engine_accept(l, (struct sockaddr *)&ss, &len,
+	    "camera")) == -1)
 		return;
-	}
 	if (npending >= ENGINE_MAX_PENDING) {
 		log_warnx("camera accept: too many connections, refusing one");
 		close(s);

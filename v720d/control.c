@@ -237,14 +237,8 @@ control_listener_accept(int fd, short ev, void *arg)
 	struct ctlconn	*c;
 	int		 s;
 
-	if ((s = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) ==
-	    -1) {
-		if (errno == EMFILE || errno == ENFILE) {
-			log_warn("control accept");
-			engine_accept_pause(l);
-		}
+	if ((s = engine_accept(l, NULL, NULL, "control")) == -1)
 		return;
-	}
 	if (nclients >= CTL_MAX_CLIENTS) {
 		log_warnx("control: too many clients, refusing one");
 		close(s);

@@ -259,15 +259,27 @@ listener_resume(int fd, short ev, void *arg)
 	event_add(&l->l_ev, NULL);
 }
 
-void
-engine_accept_pause(struct listener *l)
+/*
+ * Accept one connection on l.  Out of descriptors: stop accepting for a
+ * second, like relayd, rather than spin on a listener that stays ready.
+ */
+int
+engine_accept(struct listener *l, struct sockaddr *sa, socklen_t *len,
+    const char *what)
 {
 	struct timeval	tv = { 1, 0 };
+	int		s;
 
-	/* Out of descriptors: stop accepting for a second, like relayd. */
-	event_del(&l->l_ev);
-	evtimer_set(&l->l_pause, listener_resume, l);
-	evtimer_add(&l->l_pause, &tv);
+	if ((s = accept4(l->l_fd, sa, len, SOCK_NONBLOCK | SOCK_CLOEXEC)) !=
+	    -1)
+		return s;
+	if (errno == EMFILE || errno == ENFILE) {
+		log_warn("%s accept", what);
+		event_del(&l->l_ev);
+		evtimer_set(&l->l_pause, listener_resume, l);
+		evtimer_add(&l->l_pause, &tv);
+	}
+	return -1;
 }
 
 static void

@@ -152,7 +152,8 @@ const struct cfg_camera *engine_camcfg(const char *id);
 int		 engine_same_host(const struct sockaddr_storage *,
 		    const struct sockaddr_storage *);
 void		 engine_latency(uint64_t kernel_ns, uint64_t user_ns);
-void		 engine_accept_pause(struct listener *);
+int		 engine_accept(struct listener *, struct sockaddr *,
+		    socklen_t *, const char *what);
 uint64_t	 engine_now_ms(void);
 
 /* camera.c */

@@ -433,29 +433,36 @@ child_start(struct child *c)
 	return 0;
 }
 
+/* Restart after the current backoff, which doubles up to BACKOFF_MAX. */
+static void
+child_schedule_restart(struct child *c)
+{
+	struct timeval	tv;
+
+	tv.tv_sec = c->backoff;
+	tv.tv_usec = 0;
+	log_info("%s will be restarted in %d s", c->name, c->backoff);
+	evtimer_add(&c->restart_ev, &tv);
+	c->backoff = c->backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX :
+	    c->backoff * 2;
+}
+
 static void
 child_restart_cb(int fd, short ev, void *arg)
 {
 	struct child	*c = arg;
-	struct timeval	 tv;
 
 	if (env->stopping)
 		return;
 	c->restarts++;
 	log_info("restarting %s (restart %u)", c->name, c->restarts);
-	if (child_start(c) == -1) {
-		c->backoff = c->backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX :
-		    c->backoff * 2;
-		tv.tv_sec = c->backoff;
-		tv.tv_usec = 0;
-		evtimer_add(&c->restart_ev, &tv);
-	}
+	if (child_start(c) == -1)
+		child_schedule_restart(c);
 }
 
 static void
 child_died(struct child *c, int status)
 {
-	struct timeval	tv;
 	time_t		up = time(NULL) - c->started;
 
 	if (WIFSIGNALED(status))
@@ -470,15 +477,10 @@ child_died(struct child *c, int status)
 	if (env->stopping)
 		return;
 
-	/* Restart with backoff: 1 s doubling to 30 s, reset when stable. */
+	/* A child that ran for a while starts over at the shortest wait. */
 	if (up >= STABLE_SECS)
 		c->backoff = BACKOFF_MIN;
-	tv.tv_sec = c->backoff;
-	tv.tv_usec = 0;
-	log_info("%s will be restarted in %d s", c->name, c->backoff);
-	evtimer_add(&c->restart_ev, &tv);
-	c->backoff = c->backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX :
-	    c->backoff * 2;
+	child_schedule_restart(c);
 }
 
 static void
