@@ -1,4 +1,8 @@
-V720D_SRCS	:= $(filter-out v720d/parse.c,$(wildcard v720d/*.c)) v720d/parse.c
+# v720d: the privileged parent (v720d/*.c, the only code that runs as root)
+# and the camera engine child (v720d/engine/), one executable started as
+# "v720d -E" for the engine.
+V720D_SRCS	:= $(filter-out v720d/parse.c,$(wildcard v720d/*.c)) v720d/parse.c \
+		   $(wildcard v720d/engine/*.c)
 V720D_OBJS	:= $(call objs,$(V720D_SRCS))
 PROGS		+= $(B)v720d/v720d
 CLEANFILES	+= v720d/parse.c

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "engine.h"
+#include "engine/engine.h"
 #include "log.h"
 #include "parent.h"
 #include "proc.h"

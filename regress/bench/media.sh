@@ -1,5 +1,5 @@
 #!/bin/sh
-# Micro-benchmark of v720d/media.c alone (no sockets): CPU per packet and
+# Micro-benchmark of v720d/engine/media.c alone (no sockets): CPU per packet and
 # per 1000 frames for 25 KB frames in 1004-byte fragments, in order and
 # with reordering, duplicates and loss; memory per idle and per streaming
 # camera.  Prints figures, never fails on speed.
@@ -160,7 +160,7 @@ main(void)
 	return 0;
 }
 C
-cc -std=c11 -D_GNU_SOURCE -O2 -g -I"$top/common" -I"$top/v720d" \
-    -o "$out/bench_media" "$out/bench_media.c" "$top/v720d/media.c" \
+cc -std=c11 -D_GNU_SOURCE -O2 -g -I"$top/common" -I"$top/v720d/engine" \
+    -o "$out/bench_media" "$out/bench_media.c" "$top/v720d/engine/media.c" \
     "$top/common/wire.c" || exit 1
 "$out/bench_media"

@@ -21,8 +21,8 @@
 
 #include "msg.h"
 #include "wire.h"
-#include "../../v720d/bootproto.h"
-#include "../../v720d/camtcp.h"
+#include "../../v720d/engine/bootproto.h"
+#include "../../v720d/engine/camtcp.h"
 
 static size_t	sent;
 static int	registered_twice;

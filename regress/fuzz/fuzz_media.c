@@ -17,7 +17,7 @@
 
 #include "msg.h"
 #include "wire.h"
-#include "../../v720d/media.h"
+#include "../../v720d/engine/media.h"
 
 static void
 on_frame(void *arg, const uint8_t *jpeg, size_t len, uint64_t ts)

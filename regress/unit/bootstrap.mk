@@ -1,1 +1,1 @@
-UNIT_DEPS_bootstrap := v720d/bootproto.c v720d/camtcp.c
+UNIT_DEPS_bootstrap := v720d/engine/bootproto.c v720d/engine/camtcp.c

@@ -1,1 +1,1 @@
-UNIT_DEPS_camtcp := v720d/camtcp.c
+UNIT_DEPS_camtcp := v720d/engine/camtcp.c

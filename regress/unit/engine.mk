@@ -1,1 +1,1 @@
-UNIT_DEPS_engine := v720d/engine.c v720d/camera.c v720d/stream.c v720d/udp.c v720d/control.c v720d/bootstrap.c v720d/bootproto.c v720d/camtcp.c v720d/media.c
+UNIT_DEPS_engine := v720d/engine/engine.c v720d/engine/camera.c v720d/engine/stream.c v720d/engine/udp.c v720d/engine/control.c v720d/engine/bootstrap.c v720d/engine/bootproto.c v720d/engine/camtcp.c v720d/engine/media.c

@@ -1,1 +1,1 @@
-UNIT_DEPS_media_bounds := v720d/media.c
+UNIT_DEPS_media_bounds := v720d/engine/media.c

@@ -10,7 +10,7 @@
 #include <criterion/criterion.h>
 
 #include "json.h"
-#include "../../v720d/bootproto.h"
+#include "../../v720d/engine/bootproto.h"
 #include "capture.h"
 
 

@@ -13,7 +13,7 @@
 #include "msg.h"
 #include "wire.h"
 #include "json.h"
-#include "../../v720d/camtcp.h"
+#include "../../v720d/engine/camtcp.h"
 #include "capture.h"
 
 /* Answer of the capture's server to the registration (frame 39). */

@@ -30,7 +30,7 @@
 #include "json.h"
 #include "msg.h"
 #include "wire.h"
-#include "../../v720d/engine.h"
+#include "../../v720d/engine/engine.h"
 #include "capture.h"
 
 #define UID	"0800c00128F8"

@@ -14,7 +14,7 @@
 
 #include "msg.h"
 #include "wire.h"
-#include "../../v720d/media.h"
+#include "../../v720d/engine/media.h"
 
 #define MS		1000000ULL
 #define MAXPKT		320

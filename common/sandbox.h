@@ -1,0 +1,29 @@
+/*
+ * seccomp-bpf allow-lists for the children.  Each child keeps its own
+ * short list next to its main (e.g. v720d/engine/sandbox.c) and calls
+ * sandbox_enter() once its setup is done (privileges dropped, sockets
+ * received, libraries initialised).  A system call outside the list
+ * kills the process with SIGSYS; the parent logs it and restarts it.
+ */
+#ifndef V720_SANDBOX_H
+#define V720_SANDBOX_H
+
+#include <stddef.h>
+#include <seccomp.h>
+
+/* Allow-list entries are syscall numbers: SANDBOX_CALL(read), ... */
+#define SANDBOX_CALL(name)	SCMP_SYS(name)
+
+/*
+ * Install the filter (after PR_SET_NO_NEW_PRIVS).  The environment
+ * variable V720D_SANDBOX may relax it for development and sanitizer
+ * runs: "log" logs violations instead of killing (ASan's runtime makes
+ * calls of its own when it reports), "off" installs nothing.  Both are
+ * logged loudly; fatal if the filter cannot be installed.
+ */
+void	sandbox_enter(const char *proc, const int *calls, size_t ncalls);
+
+/* Whether a filter is active in this process (for logs and tests). */
+int	sandbox_active(void);
+
+#endif
