@@ -30,7 +30,7 @@ enum msg_type {
 	IMSG_CFG_TLS_KEY,	/* PEM bytes (web only) */
 	IMSG_CFG_END,
 	IMSG_CFG_DONE,		/* child -> parent, after END */
-	IMSG_CFG_PEER,		/* parent -> child: fd of the engine<->web pair */
+	IMSG_CFG_PEER,		/* parent -> child: struct cfg_peer + fd */
 	IMSG_PROC_STATS,	/* parent -> web: struct proc_stats */
 
 	/* Control: v720ctl <-> engine, and engine <-> parent for reload/log. */
@@ -59,6 +59,18 @@ enum msg_type {
 	IMSG_WEB_SET,		/* struct ctl_set */
 	IMSG_WEB_REBOOT,	/* struct ctl_id */
 	IMSG_WEB_FORWARD,	/* struct web_forward */
+};
+
+/*
+ * The parent's children (v720d/children.c), in IMSG_CFG_PEER and
+ * struct proc_stats.
+ */
+enum proc_id {
+	PROC_ENGINE = 0,
+	PROC_WEB,
+	PROC_MQTT,
+	PROC_RECORDER,
+	PROC_MAX
 };
 
 /* Listener kinds in IMSG_CFG_LISTEN. */
@@ -101,12 +113,22 @@ struct cfg_webuser {
 	char		cw_hash[V720_HASH_MAX];
 };
 
+/* The other end of a peer channel: which process it is. */
+struct cfg_peer {
+	uint8_t		cp_proc;		/* enum proc_id */
+	uint8_t		cp_pad[3];
+};
+
+struct proc_stat {
+	char		pr_name[16];		/* "" = no such child here */
+	int64_t		pr_start;		/* Unix seconds, 0 = not up */
+	uint32_t	pr_restarts;
+	uint32_t	pr_pad;
+};
+
 struct proc_stats {
 	int64_t		ps_parent_start;	/* Unix seconds */
-	int64_t		ps_engine_start;
-	int64_t		ps_web_start;
-	uint32_t	ps_engine_restarts;
-	uint32_t	ps_web_restarts;
+	struct proc_stat ps_proc[PROC_MAX];	/* by enum proc_id */
 };
 
 enum cam_state {

@@ -87,8 +87,10 @@ label(const char *s, char *buf, size_t sz)
 static void
 process_metrics(struct evbuffer *b)
 {
-	int64_t	now = time(NULL);
-	struct proc_stats *ps = &web->w_stats;
+	int64_t			 now = time(NULL);
+	const struct proc_stat	*pr;
+	char			 lb[2 * sizeof(pr->pr_name) + 1];
+	size_t			 i;
 
 	help(b, "v720_process_uptime_seconds", "gauge",
 	    "Seconds since the process started.");
@@ -96,16 +98,36 @@ process_metrics(struct evbuffer *b)
 	    "%" PRId64 "\n", now - web->w_start);
 	if (web->w_have_stats) {
 		evbuffer_add_printf(b, "v720_process_uptime_seconds{process="
-		    "\"parent\"} %" PRId64 "\n", now - ps->ps_parent_start);
-		evbuffer_add_printf(b, "v720_process_uptime_seconds{process="
-		    "\"engine\"} %" PRId64 "\n", now - ps->ps_engine_start);
+		    "\"parent\"} %" PRId64 "\n", now -
+		    web->w_stats.ps_parent_start);
+		for (i = 0; i < PROC_MAX; i++) {
+			pr = &web->w_stats.ps_proc[i];
+			if (i == PROC_WEB || pr->pr_name[0] == '\0' ||
+			    pr->pr_start == 0)
+				continue;
+			evbuffer_add_printf(b, "v720_process_uptime_seconds"
+			    "{process=\"%s\"} %" PRId64 "\n",
+			    label(pr->pr_name, lb, sizeof(lb)),
+			    now - pr->pr_start);
+		}
 	}
 	help(b, "v720_process_restarts_total", "counter",
 	    "Times the parent restarted the process.");
-	evbuffer_add_printf(b, "v720_process_restarts_total{process=\"engine\"}"
-	    " %u\n", web->w_have_stats ? ps->ps_engine_restarts : 0);
-	evbuffer_add_printf(b, "v720_process_restarts_total{process=\"web\"}"
-	    " %u\n", web->w_have_stats ? ps->ps_web_restarts : 0);
+	if (!web->w_have_stats) {
+		evbuffer_add_printf(b, "v720_process_restarts_total{process="
+		    "\"engine\"} 0\n");
+		evbuffer_add_printf(b, "v720_process_restarts_total{process="
+		    "\"web\"} 0\n");
+		return;
+	}
+	for (i = 0; i < PROC_MAX; i++) {
+		pr = &web->w_stats.ps_proc[i];
+		if (pr->pr_name[0] == '\0')
+			continue;
+		evbuffer_add_printf(b, "v720_process_restarts_total{process="
+		    "\"%s\"} %u\n", label(pr->pr_name, lb, sizeof(lb)),
+		    pr->pr_restarts);
+	}
 }
 
 void

@@ -374,8 +374,10 @@ web_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 	struct cfg_listen	 cl;
 	struct cfg_webuser	 cw;
 	struct cfg_camera	 cc;
+	struct cfg_peer		 cp;
 	struct listener		*l;
 	int32_t			 v;
+	size_t			 i;
 
 	if (m->hdr.ch_type != IMSG_CFG_LISTEN && m->hdr.ch_type !=
 	    IMSG_CFG_PEER && m->fd != -1)
@@ -446,14 +448,26 @@ web_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 			fatalx("%s: cannot answer the parent", __func__);
 		break;
 	case IMSG_CFG_PEER:
-		if (m->fd == -1)
-			fatalx("%s: IMSG_CFG_PEER without fd", __func__);
-		new_peer(m->fd);
+		if (m->fd == -1 || m->len != sizeof(cp))
+			fatalx("%s: bad IMSG_CFG_PEER", __func__);
+		memcpy(&cp, m->data, sizeof(cp));
+		switch (cp.cp_proc) {
+		case PROC_ENGINE:
+			new_peer(m->fd);
+			break;
+		default:
+			fatalx("%s: peer channel to process %u", __func__,
+			    cp.cp_proc);
+		}
 		break;
 	case IMSG_PROC_STATS:
 		if (m->len != sizeof(web->w_stats))
 			fatalx("%s: bad IMSG_PROC_STATS", __func__);
 		memcpy(&web->w_stats, m->data, sizeof(web->w_stats));
+		for (i = 0; i < PROC_MAX; i++)
+			if (chan_strfield(web->w_stats.ps_proc[i].pr_name,
+			    sizeof(web->w_stats.ps_proc[i].pr_name)) == -1)
+				fatalx("%s: bad IMSG_PROC_STATS name", __func__);
 		web->w_have_stats = 1;
 		break;
 	case IMSG_CTL_VERBOSE:

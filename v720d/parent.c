@@ -1,8 +1,9 @@
 /*
  * The parent: the only process that keeps root.  It reads the
  * configuration, binds every socket, loads TLS key material, starts the
- * camera engine and v720-web, restarts them when they die, reloads on
- * SIGHUP and stops everything on SIGTERM/SIGINT.
+ * children listed in children.c (the camera engine, v720-web, ...),
+ * restarts them when they die or misbehave, reloads on SIGHUP and stops
+ * everything on SIGTERM/SIGINT.  To add a child, see children.c.
  */
 #include <sys/queue.h>
 #include <sys/socket.h>
@@ -36,6 +37,7 @@
 #define STABLE_SECS	60	/* a child up this long gets BACKOFF_MIN again */
 #define STOP_GRACE_MS	1500	/* SIGTERM to SIGKILL on shutdown */
 #define TLS_FILE_MAX	(1024 * 1024)
+#define NITEMS(a)	((int)(sizeof(a) / sizeof((a)[0])))
 
 struct listener {
 	TAILQ_ENTRY(listener)	 entry;
@@ -46,20 +48,17 @@ struct listener {
 };
 TAILQ_HEAD(listeners, listener);
 
-struct tls_material {
-	char		*cert, *key;
-	size_t		 certlen, keylen;
-};
-
 struct child {
-	const char	*name;
-	int		 is_web;
-	pid_t		 pid;		/* -1: not running */
-	struct chanev	 ce;
-	time_t		 started;
-	unsigned int	 restarts;
-	int		 backoff;
-	struct event	 restart_ev;
+	const struct child_kind	*kind;		/* NULL: no such child */
+	enum proc_id		 id;
+	const char		*name;		/* kind->ck_title */
+	char			 path[PATH_MAX];	/* "": not found */
+	pid_t			 pid;		/* -1: not running */
+	struct chanev		 ce;
+	time_t			 started;
+	unsigned int		 restarts;
+	int			 backoff;
+	struct event		 restart_ev;
 };
 
 struct parent {
@@ -68,9 +67,9 @@ struct parent {
 	struct listeners	 listeners;
 	char			 control_path[V720_PATH_MAX];
 	struct tls_material	 tls;
-	struct child		 engine, web;
+	struct child		 children[PROC_MAX];	/* by enum proc_id */
 	char			 self_path[PATH_MAX];
-	char			 web_path[PATH_MAX];
+	char			 self_dir[PATH_MAX];
 	time_t			 start;
 	int			 stopping;
 	long long		 stop_grace_ms;
@@ -319,7 +318,6 @@ config_push(struct parent *p, struct child *c)
 	struct cfg_global	 g;
 	struct listener		*l;
 	struct conf_camera	*cam;
-	struct conf_webuser	*u;
 	const struct config	*conf = p->conf;
 
 	if (c->pid == -1 || !c->ce.active)
@@ -335,55 +333,76 @@ config_push(struct parent *p, struct child *c)
 	g.cg_idle_timeout = conf->idle_timeout;
 	chanev_compose(&c->ce, IMSG_CFG_START, 0, -1, &g, sizeof(g));
 
-	TAILQ_FOREACH(l, &p->listeners, entry) {
-		if ((l->kind == LISTEN_WEB) == c->is_web)
+	TAILQ_FOREACH(l, &p->listeners, entry)
+		if (c->kind->ck_listen & LISTEN_BIT(l->kind))
 			send_listen(c, l);
-	}
 	TAILQ_FOREACH(cam, &conf->cameras, entry)
 		chanev_compose(&c->ce, IMSG_CFG_CAMERA, 0, -1, &cam->cc,
 		    sizeof(cam->cc));
-	if (c->is_web) {
-		TAILQ_FOREACH(u, &conf->webusers, entry)
-			chanev_compose(&c->ce, IMSG_CFG_WEBUSER, 0, -1, &u->cw,
-			    sizeof(u->cw));
-		if (p->tls.cert != NULL) {
-			chanev_compose(&c->ce, IMSG_CFG_TLS_CERT, 0, -1,
-			    p->tls.cert, p->tls.certlen);
-			chanev_compose(&c->ce, IMSG_CFG_TLS_KEY, 0, -1,
-			    p->tls.key, p->tls.keylen);
-		}
-	}
+	if (c->kind->ck_push != NULL)
+		c->kind->ck_push(&c->ce, conf, &p->tls);
 	chanev_compose(&c->ce, IMSG_CFG_END, 0, -1, NULL, 0);
+}
+
+static int
+child_enabled(const struct parent *p, const struct child *c)
+{
+	return c->kind != NULL && (c->kind->ck_enabled == NULL ||
+	    c->kind->ck_enabled(p->conf));
 }
 
 static void
 send_stats(struct parent *p)
 {
-	struct proc_stats	ps;
+	struct proc_stats	 ps;
+	struct child		*c;
+	int			 i;
 
-	if (p->web.pid == -1)
-		return;
 	memset(&ps, 0, sizeof(ps));
 	ps.ps_parent_start = p->start;
-	ps.ps_engine_start = p->engine.started;
-	ps.ps_web_start = p->web.started;
-	ps.ps_engine_restarts = p->engine.restarts;
-	ps.ps_web_restarts = p->web.restarts;
-	chanev_compose(&p->web.ce, IMSG_PROC_STATS, 0, -1, &ps, sizeof(ps));
+	for (i = 0; i < PROC_MAX; i++) {
+		c = &p->children[i];
+		if (!child_enabled(p, c))
+			continue;
+		strlcpy(ps.ps_proc[i].pr_name, c->kind->ck_name,
+		    sizeof(ps.ps_proc[i].pr_name));
+		ps.ps_proc[i].pr_start = c->pid == -1 ? 0 : c->started;
+		ps.ps_proc[i].pr_restarts = c->restarts;
+	}
+	for (i = 0; i < PROC_MAX; i++) {
+		c = &p->children[i];
+		if (c->kind != NULL && c->kind->ck_stats && c->pid != -1 &&
+		    c->ce.active)
+			chanev_compose(&c->ce, IMSG_PROC_STATS, 0, -1, &ps,
+			    sizeof(ps));
+	}
 }
 
-/* A fresh engine<->web pair, one end to each running child. */
+/* A fresh channel between c and each running peer of it. */
 static void
-connect_peers(struct parent *p)
+connect_peers(struct parent *p, struct child *c)
 {
-	int	sp[2];
+	struct cfg_peer	 cp;
+	struct child	*d;
+	int		 i, sp[2];
 
-	if (p->engine.pid == -1 || p->web.pid == -1 || p->stopping)
+	if (p->stopping || c->pid == -1 || !c->ce.active)
 		return;
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) == -1)
-		fatal("socketpair");
-	chanev_compose(&p->engine.ce, IMSG_CFG_PEER, 0, sp[0], NULL, 0);
-	chanev_compose(&p->web.ce, IMSG_CFG_PEER, 0, sp[1], NULL, 0);
+	for (i = 0; i < PROC_MAX; i++) {
+		d = &p->children[i];
+		if (d->pid == -1 || !d->ce.active || !child_peers(c->id, d->id))
+			continue;
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
+		    sp) == -1)
+			fatal("socketpair");
+		memset(&cp, 0, sizeof(cp));
+		cp.cp_proc = d->id;
+		chanev_compose(&c->ce, IMSG_CFG_PEER, 0, sp[0], &cp,
+		    sizeof(cp));
+		cp.cp_proc = c->id;
+		chanev_compose(&d->ce, IMSG_CFG_PEER, 0, sp[1], &cp,
+		    sizeof(cp));
+	}
 }
 
 static int
@@ -391,15 +410,21 @@ child_start(struct child *c)
 {
 	struct parent	*p = env;
 	char		*argv[16], vflag[16];
-	const char	*path;
+	const char	*const *a;
 	int		 sp[2], argc = 0, i;
 
+	if (c->path[0] == '\0') {
+		log_warnx("cannot start %s: no %s next to %s", c->name,
+		    c->kind->ck_exe, p->self_path);
+		return -1;
+	}
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) == -1)
 		fatal("socketpair");
-	path = c->is_web ? p->web_path : p->self_path;
-	argv[argc++] = c->is_web ? "v720-web" : "v720d";
-	if (!c->is_web)
-		argv[argc++] = "-E";
+	argv[argc++] = (char *)(c->kind->ck_exe != NULL ? c->kind->ck_exe :
+	    "v720d");
+	for (a = c->kind->ck_argv; a < c->kind->ck_argv +
+	    NITEMS(c->kind->ck_argv) && *a != NULL; a++)
+		argv[argc++] = (char *)*a;
 	if (p->opts.debug)
 		argv[argc++] = "-d";
 	if (log_getverbose() > 0) {
@@ -415,7 +440,7 @@ child_start(struct child *c)
 	argv[argc++] = p->conf->chroot;
 	argv[argc] = NULL;
 
-	if ((c->pid = proc_spawn(path, argv, sp[1])) == -1) {
+	if ((c->pid = proc_spawn(c->path, argv, sp[1])) == -1) {
 		log_warn("cannot start %s", c->name);
 		close(sp[0]);
 		close(sp[1]);
@@ -428,7 +453,7 @@ child_start(struct child *c)
 	c->started = time(NULL);
 	log_debug("started %s, pid %d", c->name, c->pid);
 	config_push(p, c);
-	connect_peers(p);
+	connect_peers(p, c);
 	send_stats(p);
 	return 0;
 }
@@ -452,12 +477,36 @@ child_restart_cb(int fd, short ev, void *arg)
 {
 	struct child	*c = arg;
 
-	if (env->stopping)
+	if (env->stopping || !child_enabled(env, c) || c->pid != -1)
 		return;
 	c->restarts++;
 	log_info("restarting %s (restart %u)", c->name, c->restarts);
 	if (child_start(c) == -1)
 		child_schedule_restart(c);
+}
+
+/* Stop c and let SIGCHLD restart it (or not, when it is not wanted). */
+static void
+child_stop(struct child *c, int sig)
+{
+	if (c->pid == -1)
+		return;
+	kill(c->pid, sig);
+	/* EOF too: a parent without CAP_KILL cannot signal other uids. */
+	if (c->ce.active || c->ce.c.fd != -1)
+		chanev_clear(&c->ce);
+}
+
+/*
+ * A child that sent something it must not is treated as compromised:
+ * killed and restarted alone; the others keep running.
+ */
+static void
+child_misbehaved(struct child *c, const char *why, uint32_t type)
+{
+	log_warnx("%s (pid %d) %s (message %u): killing it", c->name, c->pid,
+	    why, type);
+	child_stop(c, SIGKILL);
 }
 
 static void
@@ -476,6 +525,10 @@ child_died(struct child *c, int status)
 		chanev_clear(&c->ce);
 	if (env->stopping)
 		return;
+	if (!child_enabled(env, c)) {
+		send_stats(env);
+		return;
+	}
 
 	/* A child that ran for a while starts over at the shortest wait. */
 	if (up >= STABLE_SECS)
@@ -483,20 +536,31 @@ child_died(struct child *c, int status)
 	child_schedule_restart(c);
 }
 
+static int
+children_running(const struct parent *p)
+{
+	int	i, n = 0;
+
+	for (i = 0; i < PROC_MAX; i++)
+		n += p->children[i].pid != -1;
+	return n;
+}
+
 static void
 parent_sigchld(int sig, short ev, void *arg)
 {
 	struct parent	*p = arg;
 	pid_t		 pid;
-	int		 status;
+	int		 i, status;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		if (pid == p->engine.pid)
-			child_died(&p->engine, status);
-		else if (pid == p->web.pid)
-			child_died(&p->web, status);
+		for (i = 0; i < PROC_MAX; i++)
+			if (p->children[i].pid == pid) {
+				child_died(&p->children[i], status);
+				break;
+			}
 	}
-	if (p->stopping && p->engine.pid == -1 && p->web.pid == -1)
+	if (p->stopping && children_running(p) == 0)
 		parent_shutdown();
 }
 
@@ -508,6 +572,62 @@ parent_child_closed(struct chanev *ce, void *arg)
 	/* The process follows; SIGCHLD does the bookkeeping. */
 	log_debug("%s closed its channel", c->name);
 	chanev_clear(ce);
+}
+
+/*
+ * After a reload: start the children the new configuration enables, stop
+ * those it no longer does, push the rest the new configuration.
+ */
+static void
+children_apply(struct parent *p)
+{
+	struct child	*c;
+	int		 i;
+
+	for (i = 0; i < PROC_MAX; i++) {
+		c = &p->children[i];
+		if (c->kind == NULL)
+			continue;
+		if (!child_enabled(p, c)) {
+			evtimer_del(&c->restart_ev);
+			if (c->pid != -1) {
+				log_info("stopping %s: not configured any "
+				    "more", c->name);
+				child_stop(c, SIGTERM);
+			}
+		} else if (c->pid != -1)
+			config_push(p, c);
+		else if (!evtimer_pending(&c->restart_ev, NULL)) {
+			c->backoff = BACKOFF_MIN;
+			if (child_start(c) == -1)
+				child_schedule_restart(c);
+		}
+	}
+	send_stats(p);
+}
+
+/* Whether every child the configuration c enables can be started. */
+static int
+children_found(const struct parent *p, const struct config *conf,
+    char *why, size_t whysz)
+{
+	const struct child	*c;
+	int			 i;
+
+	for (i = 0; i < PROC_MAX; i++) {
+		c = &p->children[i];
+		if (c->kind == NULL || c->path[0] != '\0' ||
+		    (c->kind->ck_enabled != NULL &&
+		    !c->kind->ck_enabled(conf)))
+			continue;
+		/* Truncated in the worst case; still says what is missing. */
+		if (snprintf(why, whysz, "cannot find %s (tried %s/../libexec "
+		    "and %s/%s)", c->kind->ck_exe, p->self_dir, p->self_dir,
+		    c->kind->ck_tree) < 0)
+			strlcpy(why, "cannot find a child's executable", whysz);
+		return -1;
+	}
+	return 0;
 }
 
 /* Parse again; on success swap and push, on failure keep running as is. */
@@ -525,6 +645,11 @@ parent_reload(struct parent *p, char *why, size_t whysz)
 		snprintf(why, whysz, "%s has errors, keeping the running "
 		    "configuration", p->opts.conffile);
 		log_warnx("%s", why);
+		return -1;
+	}
+	if (children_found(p, nc, why, whysz) == -1) {
+		log_warnx("%s, keeping the running configuration", why);
+		config_free(nc);
 		return -1;
 	}
 	if (strcmp(nc->user, p->conf->user) != 0 ||
@@ -567,8 +692,7 @@ parent_reload(struct parent *p, char *why, size_t whysz)
 	p->conf = nc;
 	if (control_setup(p, nc) == -1)
 		log_warnx("keeping control socket %s", p->control_path);
-	config_push(p, &p->engine);
-	config_push(p, &p->web);
+	children_apply(p);
 	log_info("configuration reloaded");
 	return 0;
 }
@@ -577,18 +701,32 @@ static void
 parent_dispatch_child(struct chanev *ce, struct chan_msg *m, void *arg)
 {
 	struct parent	*p = env;
-	struct child	*c = arg;
+	struct child	*c = arg, *d;
 	char		 why[V720_ERR_MAX];
+	uint32_t	 type = m->hdr.ch_type;
 	int32_t		 level;
+	int		 i;
 
-	switch (m->hdr.ch_type) {
+	/* No child passes the parent descriptors. */
+	if (m->fd != -1) {
+		close(m->fd);
+		child_misbehaved(c, "sent a descriptor", type);
+		return;
+	}
+	if (!child_accepts(c->kind, type)) {
+		child_misbehaved(c, "sent a message it may not", type);
+		return;
+	}
+	switch (type) {
 	case IMSG_CFG_DONE:
+		if (m->len != 0)
+			goto bad;
 		log_debug("%s has the configuration", c->name);
 		break;
 	case IMSG_CTL_RELOAD:
 		/* Relayed by the engine from v720ctl; peerid is the client. */
-		if (c->is_web)
-			fatalx("%s: reload request from %s", __func__, c->name);
+		if (m->len != 0)
+			goto bad;
 		if (parent_reload(p, why, sizeof(why)) == 0)
 			chanev_compose(ce, IMSG_CTL_OK, m->hdr.ch_peerid, -1,
 			    NULL, 0);
@@ -598,28 +736,28 @@ parent_dispatch_child(struct chanev *ce, struct chan_msg *m, void *arg)
 		break;
 	case IMSG_CTL_VERBOSE:
 		if (m->len != sizeof(level))
-			fatalx("%s: bad IMSG_CTL_VERBOSE from %s", __func__,
-			    c->name);
+			goto bad;
 		memcpy(&level, m->data, sizeof(level));
 		if (level < 0 || level > 3)
 			level = level < 0 ? 0 : 3;
 		log_setverbose(level);
 		log_info("log level %s", level ? "verbose" : "brief");
-		if (p->engine.pid != -1)
-			chanev_compose(&p->engine.ce, IMSG_CTL_VERBOSE, 0, -1,
-			    &level, sizeof(level));
-		if (p->web.pid != -1)
-			chanev_compose(&p->web.ce, IMSG_CTL_VERBOSE, 0, -1,
-			    &level, sizeof(level));
+		for (i = 0; i < PROC_MAX; i++) {
+			d = &p->children[i];
+			if (d->pid != -1 && d->ce.active)
+				chanev_compose(&d->ce, IMSG_CTL_VERBOSE, 0, -1,
+				    &level, sizeof(level));
+		}
 		chanev_compose(ce, IMSG_CTL_OK, m->hdr.ch_peerid, -1, NULL, 0);
 		break;
 	default:
-		/* A sibling sending nonsense is a bug. */
-		fatalx("%s: unexpected message %u from %s", __func__,
-		    m->hdr.ch_type, c->name);
+		/* Listed in ck_accept but not handled here. */
+		fatalx("%s: message %u from %s has no handler", __func__, type,
+		    c->name);
 	}
-	if (m->fd != -1)
-		close(m->fd);
+	return;
+bad:
+	child_misbehaved(c, "sent a malformed message", type);
 }
 
 static void
@@ -634,11 +772,11 @@ static void
 parent_stop_timeout(int fd, short ev, void *arg)
 {
 	struct parent	*p = arg;
+	int		 i;
 
-	if (p->engine.pid != -1)
-		kill(p->engine.pid, SIGKILL);
-	if (p->web.pid != -1)
-		kill(p->web.pid, SIGKILL);
+	for (i = 0; i < PROC_MAX; i++)
+		if (p->children[i].pid != -1)
+			kill(p->children[i].pid, SIGKILL);
 }
 
 static void
@@ -646,27 +784,20 @@ parent_sigterm(int sig, short ev, void *arg)
 {
 	struct parent	*p = arg;
 	struct timeval	 tv;
+	int		 i;
 
 	if (p->stopping)
 		return;
 	log_info("received %s, stopping", sig == SIGINT ? "SIGINT" :
 	    "SIGTERM");
 	p->stopping = 1;
-	evtimer_del(&p->engine.restart_ev);
-	evtimer_del(&p->web.restart_ev);
-	/*
-	 * SIGTERM, and EOF on their channel too: a parent confined by a
-	 * capability set without CAP_KILL cannot signal other uids.
-	 */
-	if (p->engine.pid != -1) {
-		kill(p->engine.pid, SIGTERM);
-		chanev_clear(&p->engine.ce);
+	for (i = 0; i < PROC_MAX; i++) {
+		if (p->children[i].kind == NULL)
+			continue;
+		evtimer_del(&p->children[i].restart_ev);
+		child_stop(&p->children[i], SIGTERM);
 	}
-	if (p->web.pid != -1) {
-		kill(p->web.pid, SIGTERM);
-		chanev_clear(&p->web.ce);
-	}
-	if (p->engine.pid == -1 && p->web.pid == -1)
+	if (children_running(p) == 0)
 		parent_shutdown();
 	tv.tv_sec = p->stop_grace_ms / 1000;
 	tv.tv_usec = (p->stop_grace_ms % 1000) * 1000;
@@ -688,34 +819,46 @@ parent_shutdown(void)
 	exit(0);
 }
 
-/* v720-web sits beside us: ../libexec when installed, ../v720-web in the tree. */
+/*
+ * Children with their own executable sit beside us: ../libexec/NAME when
+ * installed, ck_tree (e.g. ../v720-web/v720-web) in the build tree.
+ */
 static void
 find_paths(struct parent *p)
 {
-	char		 dir[PATH_MAX], buf[PATH_MAX];
+	char		 buf[PATH_MAX];
+	const char	*cand[2];
+	struct child	*c;
 	ssize_t		 n;
-	const char	*cand[] = { "../libexec/v720-web", "../v720-web/v720-web" };
-	size_t		 i;
+	int		 i, j;
 
 	if ((n = readlink("/proc/self/exe", p->self_path,
 	    sizeof(p->self_path) - 1)) == -1)
 		fatal("readlink /proc/self/exe");
 	p->self_path[n] = '\0';
 	strlcpy(buf, p->self_path, sizeof(buf));
-	strlcpy(dir, dirname(buf), sizeof(dir));
-	for (i = 0; i < sizeof(cand) / sizeof(cand[0]); i++) {
-		if (strlcpy(p->web_path, dir, sizeof(p->web_path)) >=
-		    sizeof(p->web_path) ||
-		    strlcat(p->web_path, "/", sizeof(p->web_path)) >=
-		    sizeof(p->web_path) ||
-		    strlcat(p->web_path, cand[i], sizeof(p->web_path)) >=
-		    sizeof(p->web_path))
-			fatalx("path of %s too long", p->self_path);
-		if (access(p->web_path, X_OK) == 0)
-			return;
+	strlcpy(p->self_dir, dirname(buf), sizeof(p->self_dir));
+	for (i = 0; i < PROC_MAX; i++) {
+		c = &p->children[i];
+		if (c->kind == NULL)
+			continue;
+		if (c->kind->ck_exe == NULL) {
+			strlcpy(c->path, p->self_path, sizeof(c->path));
+			continue;
+		}
+		cand[0] = "../libexec/";
+		cand[1] = "";
+		for (j = 0; j < NITEMS(cand); j++) {
+			if (snprintf(c->path, sizeof(c->path), "%s/%s%s",
+			    p->self_dir, cand[j], j == 0 ? c->kind->ck_exe :
+			    c->kind->ck_tree) >= (int)sizeof(c->path))
+				fatalx("path of %s too long", p->self_path);
+			if (access(c->path, X_OK) == 0)
+				break;
+		}
+		if (j == NITEMS(cand))
+			c->path[0] = '\0';
 	}
-	fatalx("cannot find v720-web next to %s (tried %s/../libexec and "
-	    "%s/../v720-web)", p->self_path, dir, dir);
 }
 
 void
@@ -723,7 +866,10 @@ parent_main(struct config *conf, const struct parent_opts *opts)
 {
 	struct parent	 p;
 	struct stat	 st;
+	struct child	*c;
 	const char	*grace, *errstr;
+	char		 why[V720_ERR_MAX];
+	int		 i;
 
 	memset(&p, 0, sizeof(p));
 	env = &p;
@@ -738,15 +884,17 @@ parent_main(struct config *conf, const struct parent_opts *opts)
 			fatalx("V720D_STOP_GRACE_MS is %s", errstr);
 	}
 	TAILQ_INIT(&p.listeners);
-	p.engine.name = "camera engine";
-	p.engine.pid = -1;
-	p.engine.backoff = BACKOFF_MIN;
-	p.engine.ce.c.fd = -1;
-	p.web.name = "v720-web";
-	p.web.is_web = 1;
-	p.web.pid = -1;
-	p.web.backoff = BACKOFF_MIN;
-	p.web.ce.c.fd = -1;
+	for (i = 0; i < PROC_MAX; i++) {
+		c = &p.children[i];
+		c->id = i;
+		c->pid = -1;
+		c->ce.c.fd = -1;
+		c->backoff = BACKOFF_MIN;
+		if (child_kinds[i].ck_name != NULL) {
+			c->kind = &child_kinds[i];
+			c->name = c->kind->ck_title;
+		}
+	}
 
 	log_procinit("parent");
 	if (geteuid() != 0)
@@ -763,6 +911,8 @@ parent_main(struct config *conf, const struct parent_opts *opts)
 		}
 	}
 	find_paths(&p);
+	if (children_found(&p, conf, why, sizeof(why)) == -1)
+		fatalx("%s", why);
 	if (tls_load(conf, &p.tls) == -1)
 		fatalx("cannot load tls key material");
 	if (listeners_setup(NULL, &p.listeners, conf) == -1)
@@ -786,13 +936,17 @@ parent_main(struct config *conf, const struct parent_opts *opts)
 	signal_add(&p.ev_hup, NULL);
 	signal_add(&p.ev_term, NULL);
 	signal_add(&p.ev_int, NULL);
-	evtimer_set(&p.engine.restart_ev, child_restart_cb, &p.engine);
-	evtimer_set(&p.web.restart_ev, child_restart_cb, &p.web);
+	for (i = 0; i < PROC_MAX; i++)
+		evtimer_set(&p.children[i].restart_ev, child_restart_cb,
+		    &p.children[i]);
 
-	if (child_start(&p.engine) == -1 || child_start(&p.web) == -1)
-		fatalx("cannot start the children");
-	log_info("started: engine pid %d, v720-web pid %d", p.engine.pid,
-	    p.web.pid);
+	for (i = 0; i < PROC_MAX; i++) {
+		c = &p.children[i];
+		if (child_enabled(&p, c) && child_start(c) == -1)
+			fatalx("cannot start the %s", c->name);
+	}
+	log_info("started: engine pid %d, v720-web pid %d",
+	    p.children[PROC_ENGINE].pid, p.children[PROC_WEB].pid);
 	event_dispatch();
 	fatalx("event loop ended");
 }

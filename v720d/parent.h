@@ -2,6 +2,7 @@
 #ifndef V720D_PARENT_H
 #define V720D_PARENT_H
 
+#include "chan.h"
 #include "config.h"
 
 struct parent_opts {
@@ -10,6 +11,41 @@ struct parent_opts {
 	int		 debug;
 	int		 verbose;
 };
+
+/* Certificate and key for the tls web listeners, read by the parent. */
+struct tls_material {
+	char		*cert, *key;
+	size_t		 certlen, keylen;
+};
+
+#define PROC_BIT(id)	(1U << (id))
+#define LISTEN_BIT(k)	(1U << (k))
+
+/*
+ * One kind of child process (children.c).  The parent starts every kind
+ * whose ck_enabled says so, restarts it with backoff, pushes it the
+ * configuration and its listeners, and connects it with its peers.
+ */
+struct child_kind {
+	const char	*ck_name;	/* short: metrics, stats ("engine") */
+	const char	*ck_title;	/* in logs ("camera engine") */
+	const char	*ck_exe;	/* own executable, NULL: v720d itself */
+	const char	*ck_tree;	/* its build-tree path from v720d's dir */
+	const char	*ck_argv[4];	/* before the common -d -v -u -C */
+	int		(*ck_enabled)(const struct config *);	/* NULL: always */
+	unsigned int	 ck_listen;	/* LISTEN_BIT()s of listeners it gets */
+	/* Its own configuration messages, between the cameras and END. */
+	void		(*ck_push)(struct chanev *, const struct config *,
+			    const struct tls_material *);
+	const uint32_t	*ck_accept;	/* types it may send us, 0-ended */
+	unsigned int	 ck_peers;	/* PROC_BIT()s: a channel with each */
+	int		 ck_stats;	/* gets IMSG_PROC_STATS */
+};
+
+extern const struct child_kind	child_kinds[PROC_MAX];
+
+int	child_accepts(const struct child_kind *, uint32_t type);
+int	child_peers(enum proc_id, enum proc_id);
 
 __attribute__((noreturn)) void parent_main(struct config *,
 		    const struct parent_opts *);

@@ -26,8 +26,19 @@ CTL_VERBOSE = 209
 CAM_STATE, CAM_FRAME, CAM_AUDIO = 300, 301, 302
 WEB_VIEWERS, WEB_STREAM, WEB_SET, WEB_REBOOT, WEB_FORWARD = range(400, 405)
 LISTEN_WEB = 5
+PROC_ENGINE, PROC_WEB, PROC_MQTT, PROC_RECORDER, PROC_MAX = range(5)
 HDR = struct.Struct("=IIIHH")
 CAM = "FAKE00000001"
+
+
+def proc_stats(parent_start, procs):
+    """struct proc_stats: the parent's start, then (name, start, restarts)
+    by enum proc_id."""
+    d = struct.pack("=q", parent_start)
+    for i in range(PROC_MAX):
+        name, start, restarts = procs[i] if i < len(procs) else ("", 0, 0)
+        d += struct.pack("=16sqII", name.encode(), start, restarts, 0)
+    return d
 
 
 def fail(msg):
@@ -225,11 +236,12 @@ def main():
     lsock = listen_socket(port)
     cfg_push(parent, lsock, port)
     e_ours, e_theirs = socket.socketpair()
-    parent.send(CFG_PEER, fd=e_theirs.fileno())
+    parent.send(CFG_PEER, struct.pack("=B3x", PROC_ENGINE), fd=e_theirs.fileno())
     e_theirs.close()
     engine = Chan(e_ours)
-    parent.send(PROC_STATS, struct.pack("=qqqII", int(time.time()) - 100,
-                                        int(time.time()) - 50, int(time.time()) - 5, 2, 3))
+    parent.send(PROC_STATS, proc_stats(int(time.time()) - 100,
+                                       [("engine", int(time.time()) - 50, 2),
+                                        ("web", int(time.time()) - 5, 3)]))
     parent.send(CTL_VERBOSE, struct.pack("=i", 2))
     say("config applied, engine channel handed over")
 
@@ -337,7 +349,7 @@ def main():
     if not st.startswith("HTTP/1.1 503"):
         fail("reboot without engine: " + st)
     e_ours, e_theirs = socket.socketpair()
-    parent.send(CFG_PEER, fd=e_theirs.fileno())
+    parent.send(CFG_PEER, struct.pack("=B3x", PROC_ENGINE), fd=e_theirs.fileno())
     e_theirs.close()
     engine = Chan(e_ours)
     viewers(engine, 2, "viewers re-sent to the new engine")

@@ -213,6 +213,7 @@ setup(void)
 {
 	struct cfg_global	cg;
 	struct cfg_listen	cl;
+	struct cfg_peer		cp;
 	struct chan_msg		m;
 	socklen_t		len = sizeof(srv);
 	int			sp[2], wp[2], lt, lu, one = 1;
@@ -286,7 +287,9 @@ setup(void)
 		chan_compose(&par, IMSG_CFG_LISTEN, 0, lt, &cl, sizeof(cl));
 	}
 	chan_compose(&par, IMSG_CFG_END, 0, -1, NULL, 0);
-	chan_compose(&par, IMSG_CFG_PEER, 0, wp[0], NULL, 0);
+	memset(&cp, 0, sizeof(cp));
+	cp.cp_proc = PROC_WEB;
+	chan_compose(&par, IMSG_CFG_PEER, 0, wp[0], &cp, sizeof(cp));
 	chan_init(&web, wp[1]);
 	cr_assert_eq(chan_wait(&par, IMSG_CFG_DONE, &m, 2000), 0,
 	    "no IMSG_CFG_DONE");

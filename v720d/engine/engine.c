@@ -425,6 +425,7 @@ engine_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 	struct listener		*l;
 	struct cfg_listen	 cl;
 	struct cfg_camera	*cc;
+	struct cfg_peer		 cp;
 	int32_t			 v;
 
 	switch (m->hdr.ch_type) {
@@ -495,9 +496,17 @@ engine_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 		engine_cfg_end();
 		break;
 	case IMSG_CFG_PEER:
-		if (m->fd == -1)
-			fatalx("%s: CFG_PEER without fd", __func__);
-		engine_new_peer(m->fd);
+		if (m->fd == -1 || m->len != sizeof(cp))
+			fatalx("%s: bad CFG_PEER", __func__);
+		memcpy(&cp, m->data, sizeof(cp));
+		switch (cp.cp_proc) {
+		case PROC_WEB:
+			engine_new_peer(m->fd);
+			break;
+		default:
+			fatalx("%s: peer channel to process %u", __func__,
+			    cp.cp_proc);
+		}
 		break;
 	case IMSG_CTL_VERBOSE:
 		if (m->len != sizeof(v))

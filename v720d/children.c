@@ -1,0 +1,100 @@
+/*
+ * The parent's children, one row per kind.  The parent (parent.c) does
+ * the same for every row: start it when ck_enabled says so (at start and
+ * after each reload), push it START, its listeners, the cameras, its own
+ * messages (ck_push) and END, give it a socketpair with each running peer
+ * (IMSG_CFG_PEER with struct cfg_peer naming the other end), restart it
+ * with backoff when it dies or misbehaves, and stop it on shutdown or
+ * when a reload disables it.
+ *
+ * To add a child:
+ *  1. Its id in enum proc_id (common/msg.h), before PROC_MAX.
+ *  2. A row below: ck_exe and ck_tree if it is its own executable (found
+ *     at ../libexec/<ck_exe> when installed, <v720d's dir>/<ck_tree> in
+ *     the build tree), or ck_argv = { "-X" } for a mode of v720d itself;
+ *     ck_enabled if only some configurations need it.
+ *  3. ck_accept: every message type it may send the parent.  Anything
+ *     else, or a malformed message, gets it killed and restarted alone.
+ *  4. ck_peers: the processes it talks to directly; listing the pair on
+ *     either side is enough (list it on both, for the reader).  Each
+ *     child then dispatches IMSG_CFG_PEER on cp_proc.
+ *  5. Its configuration messages: a push function here, their types in
+ *     their own block of common/msg.h.
+ */
+#include <sys/queue.h>
+
+#include <string.h>
+
+#include "chan.h"
+#include "config.h"
+#include "msg.h"
+#include "parent.h"
+
+static const uint32_t engine_accept[] = {
+	IMSG_CFG_DONE, IMSG_CTL_RELOAD, IMSG_CTL_VERBOSE, 0
+};
+
+static const uint32_t web_accept[] = {
+	IMSG_CFG_DONE, 0
+};
+
+/* Web users, and key material for the tls listeners. */
+static void
+web_push(struct chanev *ce, const struct config *conf,
+    const struct tls_material *tls)
+{
+	struct conf_webuser	*u;
+
+	TAILQ_FOREACH(u, &conf->webusers, entry)
+		chanev_compose(ce, IMSG_CFG_WEBUSER, 0, -1, &u->cw,
+		    sizeof(u->cw));
+	if (tls->cert != NULL) {
+		chanev_compose(ce, IMSG_CFG_TLS_CERT, 0, -1, tls->cert,
+		    tls->certlen);
+		chanev_compose(ce, IMSG_CFG_TLS_KEY, 0, -1, tls->key,
+		    tls->keylen);
+	}
+}
+
+const struct child_kind child_kinds[PROC_MAX] = {
+	[PROC_ENGINE] = {
+		.ck_name = "engine",
+		.ck_title = "camera engine",
+		.ck_argv = { "-E" },
+		.ck_listen = LISTEN_BIT(LISTEN_CAMERA_TCP) |
+		    LISTEN_BIT(LISTEN_CAMERA_UDP) |
+		    LISTEN_BIT(LISTEN_BOOTSTRAP) | LISTEN_BIT(LISTEN_CONTROL),
+		.ck_accept = engine_accept,
+		.ck_peers = PROC_BIT(PROC_WEB),
+	},
+	[PROC_WEB] = {
+		.ck_name = "web",
+		.ck_title = "v720-web",
+		.ck_exe = "v720-web",
+		.ck_tree = "../v720-web/v720-web",
+		.ck_listen = LISTEN_BIT(LISTEN_WEB),
+		.ck_push = web_push,
+		.ck_accept = web_accept,
+		.ck_peers = PROC_BIT(PROC_ENGINE),
+		.ck_stats = 1,
+	},
+};
+
+int
+child_accepts(const struct child_kind *k, uint32_t type)
+{
+	const uint32_t	*t;
+
+	for (t = k->ck_accept; t != NULL && *t != 0; t++)
+		if (*t == type)
+			return 1;
+	return 0;
+}
+
+/* Whether a and b get a channel between them. */
+int
+child_peers(enum proc_id a, enum proc_id b)
+{
+	return a != b && ((child_kinds[a].ck_peers & PROC_BIT(b)) ||
+	    (child_kinds[b].ck_peers & PROC_BIT(a)));
+}
