@@ -18,7 +18,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 out=build-fuzz
 cc=${FUZZ_CC:-clang}
-pkgs="libbsd-overlay libevent libtls"
+pkgs="libbsd-overlay libevent libtls libseccomp"
 cflags="-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
     -fno-sanitize-recover=undefined -std=c11 -D_GNU_SOURCE -D_DEFAULT_SOURCE
     -Icommon $(pkg-config --cflags $pkgs)"
