@@ -172,6 +172,7 @@ struct cam_info {
 	uint64_t	ci_confirms;		/* 605 messages sent */
 	uint64_t	ci_audio_chunks;
 	uint64_t	ci_stream_restarts;	/* watchdog restarts */
+	uint64_t	ci_strangers;		/* handshake answers refused */
 };
 
 struct cam_media {

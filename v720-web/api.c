@@ -171,6 +171,7 @@ route_debug(struct conn *c, struct cam *cam)
 	jsonw_kuint(&w, "confirms", ci->ci_confirms);
 	jsonw_kuint(&w, "audio_chunks", ci->ci_audio_chunks);
 	jsonw_kuint(&w, "stream_restarts", ci->ci_stream_restarts);
+	jsonw_kuint(&w, "strangers", ci->ci_strangers);
 	jsonw_kuint(&w, "web_deliveries", cam->cam_deliveries);
 	jsonw_kuint(&w, "web_skipped", cam->cam_skipped);
 	jsonw_obj_close(&w);

@@ -418,6 +418,7 @@ cam_json(struct jsonw *w, const struct cam_info *ci, int full)
 		jsonw_kuint(w, "confirms", ci->ci_confirms);
 		jsonw_kuint(w, "audio_chunks", ci->ci_audio_chunks);
 		jsonw_kuint(w, "stream_restarts", ci->ci_stream_restarts);
+		jsonw_kuint(w, "strangers", ci->ci_strangers);
 	}
 	jsonw_obj_close(w);
 }
@@ -555,4 +556,5 @@ show_camera(struct ctl *ctl, const struct cam_info *in)
 	printf("confirmations: %" PRIu64 "\n", ci->ci_confirms);
 	printf("audio-chunks: %" PRIu64 "\n", ci->ci_audio_chunks);
 	printf("stream-restarts: %" PRIu64 "\n", ci->ci_stream_restarts);
+	printf("strangers: %" PRIu64 "\n", ci->ci_strangers);
 }

@@ -57,6 +57,7 @@ cam_init(struct camsim *cs, struct cam *c, int idx)
 	evtimer_set(&c->cam_hb, hb_cb, c);
 	fwd_defaults(c);
 	media_init(c);
+	delay_init(c);
 	if ((c->cam_in = evbuffer_new()) == NULL ||
 	    (c->cam_out = evbuffer_new()) == NULL ||
 	    (c->cam_hbuf = evbuffer_new()) == NULL ||
@@ -316,9 +317,9 @@ hb_cb(int fd, short what, void *arg)
 	camsim_timer(&c->cam_hb, (long)(c->cam_sim->cs_o.o_heartbeat * 1000));
 }
 
-/* One complete JSON message from the server. */
-static void
-tcp_json(struct cam *c, const char *p, size_t len)
+/* One complete JSON message from the server (after --latency). */
+void
+cam_tcp_json(struct cam *c, const char *p, size_t len)
 {
 	struct json_doc	 d;
 	int64_t		 code;
@@ -368,8 +369,9 @@ tcp_read_cb(int fd, short what, void *arg)
 		return;
 	}
 	while ((r = camsim_nextmsg(c->cam_in, TCP_IN_MAX, &h, &p)) == 1) {
-		if (h.wh_cmd == WIRE_CMD_JSON)
-			tcp_json(c, (char *)p + WIRE_HDR_LEN, h.wh_len);
+		if (h.wh_cmd == WIRE_CMD_JSON && !delay_push(c, DELAY_TCP,
+		    (char *)p + WIRE_HDR_LEN, h.wh_len))
+			cam_tcp_json(c, (char *)p + WIRE_HDR_LEN, h.wh_len);
 		if (c->cam_fd != fd)
 			return;		/* dropped while handling */
 		evbuffer_drain(c->cam_in, WIRE_HDR_LEN + h.wh_len);
@@ -492,6 +494,7 @@ cam_drop(struct cam *c, const char *why, int delay_ms)
 		c->cam_fd = -1;
 	}
 	c->cam_wpending = 0;
+	delay_clear(c, DELAY_TCP);
 	evbuffer_drain(c->cam_in, evbuffer_get_length(c->cam_in));
 	evbuffer_drain(c->cam_out, evbuffer_get_length(c->cam_out));
 	if (why != NULL)

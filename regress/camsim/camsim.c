@@ -45,7 +45,7 @@ usage(void)
 "              [--die-how exit|rst|silent] [--seed N] [--tail K]\n"
 "              [--pkg-start N] [--resend-ms MS] [--resend-max N]\n"
 "              [--silence-ms MS] [--backoff-ms MS] [--battery P] [--stats]\n"
-"              [-v]\n"
+"              [--latency MS] [-v]\n"
 "       camsim --sink host:port [--sink-no-confirm] [--duration S] [-v]\n"
 "       camsim --ap host:port [--uid UID] [--log FILE] [-v]\n");
 	exit(2);
@@ -215,7 +215,7 @@ enum {
 	OPT_SPLIT, OPT_GARBAGE, OPT_GARBAGE_HARD, OPT_DIE_AFTER, OPT_DIE_HOW,
 	OPT_SEED, OPT_TAIL, OPT_PKG_START, OPT_RESEND_MS, OPT_RESEND_MAX,
 	OPT_SILENCE_MS, OPT_BACKOFF_MS, OPT_BATTERY, OPT_SINK, OPT_SINK_NOCONF,
-	OPT_AP, OPT_STATS
+	OPT_AP, OPT_STATS, OPT_LATENCY
 };
 
 static const struct option longopts[] = {
@@ -252,6 +252,7 @@ static const struct option longopts[] = {
 	{ "sink-no-confirm",	no_argument,	   NULL, OPT_SINK_NOCONF },
 	{ "ap",			required_argument, NULL, OPT_AP },
 	{ "stats",		no_argument,	   NULL, OPT_STATS },
+	{ "latency",		required_argument, NULL, OPT_LATENCY },
 	{ "verbose",		no_argument,	   NULL, 'v' },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -385,6 +386,9 @@ parse_opts(struct camsim_opts *o, int argc, char *argv[])
 			break;
 		case OPT_STATS:
 			o->o_stats = 1;
+			break;
+		case OPT_LATENCY:
+			o->o_latency_ms = (int)num(optarg, 0, 60000, "--latency");
 			break;
 		case OPT_SINK_NOCONF:
 			o->o_sink_confirm = 0;

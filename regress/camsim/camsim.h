@@ -7,6 +7,7 @@
 #define CAMSIM_H
 
 #include <sys/types.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 
@@ -59,6 +60,7 @@ struct camsim_opts {
 	int			 o_verbose;
 	int			 o_sink_confirm;	/* sink: 1 confirm, 0 never */
 	int			 o_stats;	/* per-second lines on stderr */
+	int			 o_latency_ms;	/* --latency: before answers */
 };
 
 struct camsim_stats {
@@ -159,6 +161,11 @@ struct cam {
 	unsigned long long	 cam_605_ms;	/* last 605 received */
 	uint32_t		 cam_apos;	/* audio sample position */
 	int			 cam_done;	/* --frames reached */
+
+	/* --latency: server messages not acted on yet */
+	TAILQ_HEAD(, delayed)	 cam_delayq;
+	int			 cam_ndelayed;
+	struct event		 cam_delay;
 };
 
 struct camsim {
@@ -213,6 +220,17 @@ void	media_nat(struct cam *, const char *json, size_t len);
 void	media_stream(struct cam *, int video, int audio);
 void	media_close(struct cam *);
 void	media_garbage(struct cam *);
+
+/* delay.c: --latency, server messages held before they are handled */
+#define DELAY_TCP	1
+#define DELAY_UDP	2
+#define DELAY_ALL	0
+void	delay_init(struct cam *);
+/* 1: queued (or lost), the caller is done; 0: no latency, handle now. */
+int	delay_push(struct cam *, int kind, const void *, size_t);
+void	delay_clear(struct cam *, int kind);
+void	cam_tcp_json(struct cam *, const char *json, size_t len);
+void	media_udp_msg(struct cam *, const uint8_t *, size_t);
 
 /* camlog.c: the --log JSON lines */
 void	camlog_open(struct camsim *);

@@ -60,6 +60,7 @@ udp_json(struct cam *c, const char *json, size_t len)
 static void
 udp_close(struct cam *c)
 {
+	delay_clear(c, DELAY_UDP);
 	if (c->cam_ufd != -1) {
 		event_del(&c->cam_uev);
 		close(c->cam_ufd);
@@ -460,8 +461,25 @@ confirm(struct cam *c, const uint8_t *p, size_t len)
 		frame_next(c);
 }
 
+/* A datagram from the server; JSON waits out --latency first. */
 static void
 udp_msg(struct cam *c, const uint8_t *p, size_t len)
+{
+	struct wire_hdr	 h;
+
+	if (wire_hdr_decode(p, len, WIRE_UDP_MAX_PAYLOAD * 8, &h) == -1 ||
+	    h.wh_len > len - WIRE_HDR_LEN)
+		return;
+	if (h.wh_cmd == WIRE_CMD_CONFIRM) {
+		confirm(c, p + WIRE_HDR_LEN, h.wh_len);
+		return;
+	}
+	if (h.wh_cmd == WIRE_CMD_JSON && !delay_push(c, DELAY_UDP, p, len))
+		media_udp_msg(c, p, len);
+}
+
+void
+media_udp_msg(struct cam *c, const uint8_t *p, size_t len)
 {
 	struct wire_hdr	 h;
 	struct json_doc	 d;
@@ -473,10 +491,6 @@ udp_msg(struct cam *c, const uint8_t *p, size_t len)
 	    h.wh_len > len - WIRE_HDR_LEN)
 		return;
 	p += WIRE_HDR_LEN;
-	if (h.wh_cmd == WIRE_CMD_CONFIRM) {
-		confirm(c, p, h.wh_len);
-		return;
-	}
 	if (h.wh_cmd != WIRE_CMD_JSON ||
 	    json_parse(&d, (const char *)p, h.wh_len) == -1 ||
 	    json_get_int(&d, "code", 0, 100000, &code) == -1)

@@ -452,3 +452,45 @@ Test(camsim_peer, new_association_moves_the_stream, .timeout = 30)
 	cr_assert_gt(read_frame(&p, frame, &flen, ids, 3000), 0);
 	peer_stop(&p);
 }
+
+/* --latency: each answer (TCP and UDP) comes at least that much later. */
+Test(camsim_peer, latency_delays_every_answer, .timeout = 30)
+{
+	struct peer	 p;
+	char		 buf[8192];
+	uint8_t		 ub[2048];
+	struct sockaddr_in from;
+	const char	*args[] = { "--latency", "300", NULL };
+	long long	 t, lat;
+	ssize_t		 n;
+
+	peer_listen(&p);
+	peer_online(&p, args);
+	/* 50 -> 51 */
+	t = now_ms();
+	udp_send(&p, WIRE_CMD_JSON, "{\"code\":50}", 11);
+	n = udp_recv(&p, ub, sizeof(ub), 3000, &from);
+	lat = now_ms() - t;
+	cr_assert_gt(n, WIRE_HDR_LEN, "no 51 for the 50");
+	ub[n] = '\0';
+	cr_assert(strstr((char *)ub + WIRE_HDR_LEN, "\"code\": 51") != NULL);
+	cr_assert_geq(lat, 300, "51 after %lld ms", lat);
+	/* a forward and its echo */
+	t = now_ms();
+	tcp_json(p.cfd, "{\"code\":301,\"target\":\"aa\",\"content\":{\"code\":202,"
+	    "\"IrLed\":1}}");
+	tcp_expect(p.cfd, "\"code\": 301", buf, sizeof(buf), 3000);
+	lat = now_ms() - t;
+	cr_assert(strstr(buf, "\"IrLed\":1,\"status\":200"), "%s", buf);
+	cr_assert_geq(lat, 300, "echo after %lld ms", lat);
+	/* two messages in a row keep their order */
+	tcp_json(p.cfd, "{\"code\":301,\"target\":\"aa\",\"content\":{\"code\":202,"
+	    "\"IrLed\":2}}");
+	tcp_json(p.cfd, "{\"code\":301,\"target\":\"aa\",\"content\":{\"code\":202,"
+	    "\"IrLed\":0}}");
+	tcp_expect(p.cfd, "\"code\": 301", buf, sizeof(buf), 3000);
+	cr_assert(strstr(buf, "\"IrLed\":2,"), "%s", buf);
+	tcp_expect(p.cfd, "\"code\": 301", buf, sizeof(buf), 3000);
+	cr_assert(strstr(buf, "\"IrLed\":0,"), "%s", buf);
+	peer_stop(&p);
+}

@@ -29,6 +29,7 @@
 #include "chan.h"
 #include "json.h"
 #include "msg.h"
+#include "proc.h"
 #include "wire.h"
 #include "../../v720d/engine/engine.h"
 #include "capture.h"
@@ -583,4 +584,215 @@ Test(engine, control)
 	cr_assert_eq(ctl_req(&c, IMSG_NONE, NULL, 0, &m), IMSG_CTL_END);
 	chan_clear(&bad);
 	chan_clear(&c);
+}
+
+/*
+ * The data channel is driven by the camera's answers, not by the
+ * engine's timer: these tests stop the timer (env->e_tick), so a step
+ * that still leaves can only have left on the answer before it, and run
+ * the deadlines by calling stream_tick with chosen times.
+ */
+
+/* The stream work of every timer slice, at time now (ms). */
+static void
+fire(uint64_t now)
+{
+	unsigned	slot;
+
+	for (slot = 0; slot < ENGINE_SLICES; slot++)
+		stream_tick(now, slot);
+	pump(20);
+}
+
+/* No TCP message with this code (and fcode) in the next ms. */
+static int
+tcp_none(int code, int fcode, int ms)
+{
+	struct camjson	j;
+
+	return tcp_wait(code, fcode, &j, ms) == -1;
+}
+
+/* Registered, the timer stopped, one viewer: the 11 it brings. */
+static void
+camera_wanted(struct camjson *j11)
+{
+	struct ctl_req		req;
+	struct sockaddr_in	me;
+	struct camjson		j;
+
+	tcp_register(UID, "");
+	cr_assert_eq(tcp_wait(101, -1, &j, 1000), 0);
+	cr_assert_eq(j.cj_status, 200);
+	evtimer_del(&env->e_tick);
+	memset(&req, 0, sizeof(req));
+	strlcpy(req.id, UID, sizeof(req.id));
+	req.value = 1;
+	chan_compose(&web, IMSG_WEB_VIEWERS, 0, -1, &req, sizeof(req));
+	cr_assert_eq(tcp_wait(11, -1, j11, 1000), 0, "no code 11");
+	cr_assert_eq(strlen(j11->cj_cli_target), CAMTCP_CLIENTID_LEN);
+
+	udp = socket(AF_INET, SOCK_DGRAM, 0);
+	memset(&me, 0, sizeof(me));
+	me.sin_family = AF_INET;
+	me.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cr_assert_eq(bind(udp, (struct sockaddr *)&me, sizeof(me)), 0);
+}
+
+static void
+send_12(const char *target, const char *token)
+{
+	char	js[256];
+
+	snprintf(js, sizeof(js), "{\"code\":12,\"status\":200,\"devIp\":"
+	    "\"127.0.0.1\",\"devPort\":1,\"cliTarget\":\"%s\",\"cliToken\":"
+	    "\"%s\"}", target, token);
+	tcp_send_json(js);
+}
+
+static void
+send_51(void)
+{
+	char	js[128];
+
+	snprintf(js, sizeof(js), "{\"code\": 51, \"devTarget\": \"%s\", "
+	    "\"status\": 200}", UID);
+	udp_send_msg(udp, 0, 0, 0, js, strlen(js));
+}
+
+static void
+send_baseinfo(void)
+{
+	tcp_send_json("{\"code\": 301 , \"target\": \"x\", \"content\": "
+	    "{\"code\": 4, \"devPower\": 50, \"status\": 200}}");
+}
+
+Test(engine, steps_follow_answers)
+{
+	struct camjson	 j11, j;
+	struct chan_msg	 m;
+	uint8_t		 jpeg[600], pkt[700];
+	int		 i;
+
+	camera_wanted(&j11);
+
+	/* 20 -> 21 at once; 12 alone (and a stale 12) send no probe. */
+	udp_send_msg(udp, 0, 0, 0, "{\"code\":20}", 11);
+	cr_assert_eq(udp_wait(0, 21, NULL, NULL, 1000), 0, "no code 21");
+	send_12("0123456789abcdef0123456789abcdef", j11.cj_cli_token);
+	send_12(j11.cj_cli_target, j11.cj_cli_target);
+	cr_assert_eq(udp_wait(0, 50, NULL, NULL, 300), -1, "50 before 51");
+	cr_assert_eq(env->e_ncameras, 1);
+	cr_assert_eq(camera_find(UID)->cam_info.ci_strangers, 1,
+	    "the stale 12 is not counted");
+
+	/* Each 51 brings the next probe, three in all. */
+	for (i = 0; i < STREAM_PROBES; i++) {
+		send_51();
+		cr_assert_eq(udp_wait(0, 50, NULL, NULL, 1000), 0,
+		    "no code 50 #%d after a 51", i + 1);
+	}
+	cr_assert(tcp_none(53, -1, 300), "53 before the last probe's 51");
+
+	/* The last 51 brings 53, 298 and 4; the base info forward 3. */
+	send_51();
+	cr_assert_eq(tcp_wait(53, -1, &j, 1000), 0, "no code 53");
+	cr_assert_eq(tcp_wait(301, 298, &j, 1000), 0, "no forward 298");
+	cr_assert_eq(tcp_wait(301, 4, &j, 1000), 0, "no forward 4");
+	cr_assert_eq(udp_wait(0, 50, NULL, NULL, 100), -1, "a 4th probe");
+	cr_assert(tcp_none(301, 3, 300), "forward 3 before the base info");
+	send_baseinfo();
+	cr_assert_eq(tcp_wait(301, 3, &j, 1000), 0, "no forward 3");
+
+	/* The first frame goes to web as soon as it is complete. */
+	memset(jpeg, 0x42, sizeof(jpeg));
+	jpeg[0] = 0xff; jpeg[1] = 0xd8;
+	jpeg[sizeof(jpeg) - 2] = 0xff; jpeg[sizeof(jpeg) - 1] = 0xd9;
+	memcpy(pkt, jpeg, sizeof(jpeg));
+	wire_put32(pkt + sizeof(jpeg), sizeof(jpeg));
+	udp_send_msg(udp, 1, 255, 1, pkt, sizeof(jpeg) + 4);
+	cr_assert_eq(chan_wait(&web, IMSG_CAM_FRAME, &m, 1000), 0,
+	    "no frame on the web channel");
+	cr_assert_eq(m.len, sizeof(struct cam_media) + sizeof(jpeg));
+	cr_assert(memcmp(m.data + sizeof(struct cam_media), jpeg,
+	    sizeof(jpeg)) == 0);
+}
+
+Test(engine, deadline_nat)
+{
+	struct camjson	j11, j;
+	uint64_t	t0;
+	int		i;
+
+	/* A silent camera: 11 again every STREAM_STEP_MS, 3 times. */
+	camera_wanted(&j11);
+	t0 = proc_now_ms();
+	fire(t0 + STREAM_STEP_MS - 1000);
+	cr_assert(tcp_none(11, -1, 100), "11 again before its deadline");
+	for (i = 1; i <= STREAM_RETRIES; i++) {
+		fire(t0 + i * STREAM_STEP_MS);
+		cr_assert_eq(tcp_wait(11, -1, &j, 500), 0, "no retry %d", i);
+	}
+	/* Then it gives up (forward 0) and tries again after the backoff. */
+	t0 += (STREAM_RETRIES + 1) * STREAM_STEP_MS;
+	fire(t0);
+	cr_assert_eq(tcp_wait(301, 0, &j, 500), 0, "no forward 0");
+	cr_assert(tcp_none(11, -1, 100));
+	fire(t0 + STREAM_BACKOFF_MS - 1);
+	cr_assert(tcp_none(11, -1, 100), "11 before the backoff");
+	fire(t0 + STREAM_BACKOFF_MS);
+	cr_assert_eq(tcp_wait(11, -1, &j, 500), 0, "no 11 after the backoff");
+
+	/* 51 without 12: the probes start at the deadline, not before. */
+	t0 += STREAM_BACKOFF_MS;
+	send_51();
+	cr_assert_eq(udp_wait(0, 50, NULL, NULL, 300), -1, "50 without 12");
+	fire(t0 + STREAM_STEP_MS - 1);
+	cr_assert_eq(udp_wait(0, 50, NULL, NULL, 100), -1, "50 too early");
+	fire(t0 + STREAM_STEP_MS);
+	cr_assert_eq(udp_wait(0, 50, NULL, NULL, 500), 0,
+	    "no 50 at the deadline");
+}
+
+Test(engine, deadlines_later_steps)
+{
+	struct camjson	j11, j;
+	uint64_t	t;
+	int		i;
+
+	camera_wanted(&j11);
+	send_12(j11.cj_cli_target, j11.cj_cli_token);
+	t = proc_now_ms();
+	send_51();
+	cr_assert_eq(udp_wait(0, 50, NULL, NULL, 1000), 0, "no first 50");
+
+	/* Probes nobody answers: one every STREAM_PROBE_MS, then 53. */
+	fire(t + STREAM_PROBE_MS / 2);
+	cr_assert_eq(udp_wait(0, 50, NULL, NULL, 100), -1, "50 too early");
+	t = proc_now_ms() + STREAM_PROBE_MS;
+	for (i = 2; i <= STREAM_PROBES; i++, t += STREAM_PROBE_MS) {
+		fire(t);
+		cr_assert_eq(udp_wait(0, 50, NULL, NULL, 500), 0,
+		    "no 50 #%d at its deadline", i);
+		fire(t + STREAM_PROBE_MS - 1);
+		cr_assert_eq(udp_wait(0, 50, NULL, NULL, 50), -1);
+	}
+	cr_assert(tcp_none(53, -1, 100));
+	fire(t);
+	cr_assert_eq(tcp_wait(53, -1, &j, 500), 0, "no 53 after the probes");
+	cr_assert_eq(tcp_wait(301, 4, &j, 500), 0, "no forward 4");
+
+	/* No base info: forward 3 at the step's deadline. */
+	fire(t + STREAM_STEP_MS - 1);
+	cr_assert(tcp_none(301, 3, 100), "forward 3 before the deadline");
+	t += STREAM_STEP_MS;
+	fire(t);
+	cr_assert_eq(tcp_wait(301, 3, &j, 500), 0, "no forward 3");
+
+	/* No frame: the watchdog restarts the stream (forward 0, 11). */
+	fire(t + STREAM_FIRST_MS);
+	cr_assert(tcp_none(301, 0, 100), "restarted too early");
+	fire(t + STREAM_FIRST_MS + 1);
+	cr_assert_eq(tcp_wait(301, 0, &j, 500), 0, "no forward 0");
+	cr_assert_eq(tcp_wait(11, -1, &j, 500), 0, "no new 11");
 }

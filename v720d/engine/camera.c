@@ -6,6 +6,7 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <netdb.h>
 
 #include <errno.h>
@@ -342,7 +343,7 @@ camera_listener_accept(int fd, short ev, void *arg)
 	struct sockaddr_storage	 ss;
 	socklen_t		 len = sizeof(ss);
 	struct camconn		*c;
-	int			 s, same = 0;
+	int			 s, same = 0, one = 1;
 
 	if ((s = engine_accept(l, (struct sockaddr *)&ss, &len,
 	    "camera")) == -1)
@@ -366,6 +367,13 @@ camera_listener_accept(int fd, short ev, void *arg)
 		close(s);
 		return;
 	}
+	/*
+	 * The handshake is a few small messages in a row (53, 298, 4):
+	 * with Nagle each waits for the camera's delayed ACK of the one
+	 * before, 40 ms here and more on a camera.
+	 */
+	if (setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) == -1)
+		log_debug("camera accept: TCP_NODELAY: %s", strerror(errno));
 	c->cc_fd = s;
 	c->cc_ss = ss;
 	addr_string((struct sockaddr *)&ss, len, c->cc_addr,
@@ -378,6 +386,50 @@ camera_listener_accept(int fd, short ev, void *arg)
 	TAILQ_INSERT_TAIL(&pending, c, cc_entry);
 	npending++;
 	log_debug("camera connection from %s", c->cc_addr);
+}
+
+/* The IPv4 address of sa (plain or v4-mapped v6) into in: 0, else -1. */
+static int
+addr_v4(const struct sockaddr *sa, socklen_t len, struct in_addr *in)
+{
+	const struct sockaddr_in	*sin = (const void *)sa;
+	const struct sockaddr_in6	*sin6 = (const void *)sa;
+
+	if (sa->sa_family == AF_INET && len >= sizeof(*sin)) {
+		*in = sin->sin_addr;
+		return 0;
+	}
+	if (sa->sa_family == AF_INET6 && len >= sizeof(*sin6) &&
+	    IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+		memcpy(in, &sin6->sin6_addr.s6_addr[12], sizeof(*in));
+		return 0;
+	}
+	return -1;
+}
+
+/*
+ * Whether sa is the address (any port) of the camera's registered TCP
+ * connection: only the camera itself may open its data channel.
+ */
+int
+camera_same_host(const struct camera *cam, const struct sockaddr *sa,
+    socklen_t len)
+{
+	const struct sockaddr		*tsa;
+	const struct sockaddr_in6	*a, *b;
+	struct in_addr			 x, y;
+
+	if (cam->cam_conn == NULL || len < sizeof(sa->sa_family))
+		return 0;
+	tsa = (const struct sockaddr *)&cam->cam_conn->cc_ss;
+	if (addr_v4(tsa, sizeof(cam->cam_conn->cc_ss), &x) == 0)
+		return addr_v4(sa, len, &y) == 0 && x.s_addr == y.s_addr;
+	if (tsa->sa_family != AF_INET6 || sa->sa_family != AF_INET6 ||
+	    len < sizeof(*b))
+		return 0;
+	a = (const void *)tsa;
+	b = (const void *)sa;
+	return memcmp(&a->sin6_addr, &b->sin6_addr, sizeof(a->sin6_addr)) == 0;
 }
 
 int

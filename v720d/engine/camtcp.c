@@ -151,6 +151,10 @@ camjson_parse(const uint8_t *p, size_t len, struct camjson *j)
 		jstr(&d, 0, "devTarget", j->cj_uid, sizeof(j->cj_uid));
 	jstr(&d, 0, "token", j->cj_token, sizeof(j->cj_token));
 	jstr(&d, 0, "target", j->cj_target, sizeof(j->cj_target));
+	j->cj_has_cli_target = json_find(&d, 0, "cliTarget") != -1;
+	j->cj_has_cli_token = json_find(&d, 0, "cliToken") != -1;
+	jstr(&d, 0, "cliTarget", j->cj_cli_target, sizeof(j->cj_cli_target));
+	jstr(&d, 0, "cliToken", j->cj_cli_token, sizeof(j->cj_cli_token));
 	j->cj_fcode = CAMJ_UNSET;
 	j->cj_irled = j->cj_flip = j->cj_instled = j->cj_movealert =
 	    j->cj_power = j->cj_reboot = CAMJ_UNSET;

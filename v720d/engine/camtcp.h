@@ -43,6 +43,10 @@ struct camjson {
 	char		cj_uid[V720_ID_MAX];	/* uid (100) or devTarget (51) */
 	char		cj_token[V720_ID_MAX];
 	char		cj_target[CAMTCP_CLIENTID_LEN + 8];
+	/* 12's echo of our 11: present flags, then the values */
+	int		cj_has_cli_target, cj_has_cli_token;
+	char		cj_cli_target[CAMTCP_CLIENTID_LEN + 8];
+	char		cj_cli_token[CAMTCP_CLIENTID_LEN + 8];
 	int		cj_has_content;		/* 301 with a content object */
 	int64_t		cj_fcode;		/* content.code */
 	int64_t		cj_irled;

@@ -34,7 +34,7 @@ struct media;
 #define STREAM_STEP_MS		3000	/* wait for 12/51, base info */
 #define STREAM_RETRIES		3	/* per step */
 #define STREAM_PROBES		3	/* code 50s sent */
-#define STREAM_PROBE_MS		150
+#define STREAM_PROBE_MS		150	/* wait for a probe's 51 */
 #define STREAM_WATCHDOG_MS	5000	/* no frame while wanted: restart */
 #define STREAM_FIRST_MS		10000	/* ... before the first frame */
 #define STREAM_NUDGE_MS		500	/* empty 605 before the first frame */
@@ -47,10 +47,12 @@ void	engine_main(int debug, int verbose, const char *user,
 void	engine_init(int parentfd);	/* engine_main without the process */
 
 /* Data channel (stream.c). */
+#define NAT_GOT_12	0x01	/* code 12 on TCP, echoing our 11 */
+#define NAT_GOT_51	0x02	/* code 51 on UDP: the media peer */
 enum stream_state {
 	SS_IDLE = 0,
 	SS_NAT,		/* sent 11, waiting for 12 (TCP) and 51 (UDP) */
-	SS_PROBE,	/* sending 50, camera answers 51 */
+	SS_PROBE,	/* sent a 50, waiting for its 51 */
 	SS_BASEINFO,	/* sent 53, 298, 4: waiting for the base info */
 	SS_STREAMING,	/* sent 3 */
 };
@@ -82,8 +84,9 @@ struct camera {
 	int			 cam_ss_retries;
 	uint64_t		 cam_ss_deadline;	/* ms */
 	uint64_t		 cam_ss_next_try;	/* ms, after a failure */
-	int			 cam_probes;
-	uint64_t		 cam_probe_next;	/* ms */
+	int			 cam_nat_got;	/* NAT_GOT_*: answers to 11 */
+	int			 cam_probes;	/* code 50s sent */
+	uint64_t		 cam_probe_next;	/* ms: next 50 at the latest */
 	char			 cam_client[CAMTCP_CLIENTID_LEN + 1];
 	struct sockaddr_storage	 cam_peer;
 	socklen_t		 cam_peerlen;
@@ -168,6 +171,8 @@ void		 camera_publish(struct camera *);	/* IMSG_CAM_STATE */
 void		 camera_publish_all(void);
 void		 camera_second(uint64_t now_ms, unsigned slot);
 void		 camera_fill_info(struct camera *);
+int		 camera_same_host(const struct camera *,
+		    const struct sockaddr *, socklen_t);
 int		 camera_set(struct camera *, const char *key, const char *val,
 		    const char **err);
 int		 camera_web_forward(struct camera *, const char *json, size_t,
@@ -181,7 +186,7 @@ void		 stream_tick(uint64_t now_ms, unsigned slot);
 void		 stream_stop(struct camera *, int send_stop);
 void		 stream_camera_json(struct camera *, const struct camjson *);
 void		 stream_udp_probe(struct camera *, const struct sockaddr *,
-		    socklen_t, int fd);
+		    socklen_t, int fd, int from_peer);
 void		 stream_media(struct camera *, const struct wire_hdr *,
 		    const uint8_t *, size_t, uint64_t now_ns);
 void		 stream_free(struct camera *);

@@ -2,8 +2,13 @@
  * The data channel of one camera (PROTOCOL.md sections 4-6): code 11 on
  * TCP, 20/21 and 51 on UDP, probes (50), then 53, forward 298, forward 4
  * and forward 3; media in, 605s out; forward 0 after the idle timeout.
- * Every step has a deadline and a bounded number of retries, and a
- * stream that stops delivering frames while wanted is restarted.
+ *
+ * Each step leaves the moment the answer it waits for arrives: 12 and 51
+ * (the answers to 11) send the first probe, each probe's 51 the next one
+ * and the last one's 53, 298 and 4, the base info (the answer to 4)
+ * forward 3.  The engine's timer only enforces deadlines: every step has
+ * one and a bounded number of retries, and a stream that stops
+ * delivering frames while wanted is restarted.
  */
 #include <sys/types.h>
 #include <sys/uio.h>
@@ -21,6 +26,9 @@
 static void	stream_frame(void *, const uint8_t *, size_t, uint64_t);
 static void	stream_audio(void *, uint8_t, const uint8_t *, size_t,
 		    uint64_t);
+
+static void	stream_open(struct camera *, uint64_t);
+static void	stream_nat_reply(struct camera *, const struct camjson *);
 
 static const struct media_cb	stream_cb = { stream_frame, stream_audio };
 
@@ -82,6 +90,7 @@ stream_begin(struct camera *cam, uint64_t now)
 	media_reset(cam->cam_media);
 	udp_peer_clear(cam);
 	camtcp_clientid(cam->cam_client);
+	cam->cam_nat_got = 0;
 	cam->cam_ss_retries = 0;
 	cam->cam_ss_deadline = now + STREAM_STEP_MS;
 	log_debug("camera %s: requesting a data channel", cam->cam_id);
@@ -185,6 +194,32 @@ stream_probe(struct camera *cam)
 }
 
 /*
+ * The previous probe was answered (or its STREAM_PROBE_MS ran out, as
+ * a camera need not answer): the next probe, or after the last one the
+ * TCP steps.
+ */
+static void
+stream_probe_next(struct camera *cam, uint64_t now)
+{
+	if (cam->cam_probes >= STREAM_PROBES) {
+		stream_open(cam, now);
+		return;
+	}
+	stream_probe(cam);
+	cam->cam_probe_next = now + STREAM_PROBE_MS;
+}
+
+/* The camera answered 11 (12 on TCP, 51 on UDP): start probing. */
+static void
+stream_nat_done(struct camera *cam, uint64_t now)
+{
+	cam->cam_probes = 0;
+	cam->cam_ss_deadline = now + STREAM_STEP_MS;
+	stream_set_state(cam, SS_PROBE);
+	stream_probe_next(cam, now);
+}
+
+/*
  * Like the reference servers, media.c confirms nothing before the first
  * complete frame.  A camera paces itself on 605s and resends only what
  * they leave out, so with one fragment lost from each of its first
@@ -234,6 +269,13 @@ stream_tick(uint64_t now, unsigned slot)
 		case SS_NAT:
 			if (now < cam->cam_ss_deadline)
 				break;
+			if (cam->cam_nat_got & NAT_GOT_51) {
+				/* The media peer is known; 12 is a nicety. */
+				log_debug("camera %s: no code 12, probing "
+				    "anyway", cam->cam_id);
+				stream_nat_done(cam, now);
+				break;
+			}
 			if (++cam->cam_ss_retries > STREAM_RETRIES) {
 				stream_fail(cam, now, "no UDP probe answer");
 				break;
@@ -244,13 +286,9 @@ stream_tick(uint64_t now, unsigned slot)
 			stream_send_nat(cam);
 			break;
 		case SS_PROBE:
-			if (now < cam->cam_probe_next)
-				break;
-			if (cam->cam_probes < STREAM_PROBES) {
-				stream_probe(cam);
-				cam->cam_probe_next = now + STREAM_PROBE_MS;
-			} else
-				stream_open(cam, now);
+			/* No 51 for the last probe in time: go on anyway. */
+			if (now >= cam->cam_probe_next)
+				stream_probe_next(cam, now);
 			break;
 		case SS_BASEINFO:
 			/* The base info is nice to have, not needed. */
@@ -299,6 +337,33 @@ set_u8(uint8_t *field, int64_t v, int64_t max, int *changed)
 	*changed = 1;
 }
 
+/*
+ * Code 12, the TCP half of the camera's answer to 11.  Where it echoes
+ * cliTarget/cliToken, they must be those of the 11 of this attempt: an
+ * answer to an earlier one is stale.
+ */
+static void
+stream_nat_reply(struct camera *cam, const struct camjson *j)
+{
+	log_debug("camera %s: NAT response, status %lld", cam->cam_id,
+	    (long long)j->cj_status);
+	if (cam->cam_ss != SS_NAT)
+		return;
+	if ((j->cj_has_cli_target &&
+	    strcmp(j->cj_cli_target, cam->cam_client) != 0) ||
+	    (j->cj_has_cli_token &&
+	    strcmp(j->cj_cli_token, cam->cam_client) != 0)) {
+		log_warnx("camera %s: code 12 for another request, ignored",
+		    cam->cam_id);
+		cam->cam_info.ci_strangers++;
+		cam->cam_dirty = 1;
+		return;
+	}
+	cam->cam_nat_got |= NAT_GOT_12;
+	if (cam->cam_nat_got == (NAT_GOT_12 | NAT_GOT_51))
+		stream_nat_done(cam, proc_now_ms());
+}
+
 /* A JSON message from a registered camera on its TCP connection. */
 void
 stream_camera_json(struct camera *cam, const struct camjson *j)
@@ -308,8 +373,7 @@ stream_camera_json(struct camera *cam, const struct camjson *j)
 
 	switch (j->cj_code) {
 	case 12:
-		log_debug("camera %s: NAT response, status %lld", cam->cam_id,
-		    (long long)j->cj_status);
+		stream_nat_reply(cam, j);
 		return;
 	case 301:
 		break;
@@ -350,28 +414,37 @@ stream_camera_json(struct camera *cam, const struct camjson *j)
 }
 
 /*
- * Code 51 naming this camera, from (addr, port): during the handshake
- * that pair becomes the camera's media peer; at any other time it is
- * ignored, so nobody can redirect a running stream by naming a uid.
+ * Code 51 naming this camera from (addr, port), which udp.c has checked
+ * is the address of its TCP connection; from_peer: the pair is already
+ * its media peer.  While waiting for the answers to 11 the pair becomes
+ * the media peer; while probing, the peer's 51 answers the last probe.
+ * At any other time it is ignored, so nobody can redirect a running
+ * stream by naming a uid.
  */
 void
 stream_udp_probe(struct camera *cam, const struct sockaddr *sa,
-    socklen_t salen, int fd)
+    socklen_t salen, int fd, int from_peer)
 {
 	uint64_t	now = proc_now_ms();
 
 	switch (cam->cam_ss) {
 	case SS_NAT:
-		udp_peer_set(cam, sa, salen, fd);
-		cam->cam_probes = 0;
-		cam->cam_probe_next = now;
-		cam->cam_ss_deadline = now + STREAM_STEP_MS;
-		log_debug("camera %s: UDP peer learned", cam->cam_id);
-		stream_set_state(cam, SS_PROBE);
+		if (!(cam->cam_nat_got & NAT_GOT_51) || !from_peer) {
+			udp_peer_set(cam, sa, salen, fd);
+			log_debug("camera %s: UDP peer learned", cam->cam_id);
+		}
+		cam->cam_nat_got |= NAT_GOT_51;
+		if (cam->cam_nat_got == (NAT_GOT_12 | NAT_GOT_51))
+			stream_nat_done(cam, now);
 		break;
 	case SS_PROBE:
-		if (!cam->cam_peer_known)
-			udp_peer_set(cam, sa, salen, fd);
+		if (!from_peer) {
+			/* Another port: an earlier association's. */
+			cam->cam_info.ci_strangers++;
+			cam->cam_dirty = 1;
+			break;
+		}
+		stream_probe_next(cam, now);
 		break;
 	default:
 		break;

@@ -3,7 +3,9 @@
  * batches (recvmmsg) and demultiplexed by their source (address, port),
  * learned from code 51's devTarget during the handshake -- never by
  * address alone, since several cameras may sit behind one NAT address.
- * Datagrams from anybody else are counted and dropped.
+ * A 20 or 51 counts only from the address of a camera's registered TCP
+ * connection (any port).  Datagrams from anybody else are counted and
+ * dropped.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -159,16 +161,16 @@ udp_unknown(const struct sockaddr *sa, socklen_t salen, const char *what)
 	since = 0;
 }
 
-static size_t
-udp_count_setup(void)
+/* Whether sa is the host of a camera waiting for the answers to 11. */
+static int
+udp_setup_host(const struct sockaddr *sa, socklen_t salen)
 {
 	struct camera	*cam;
-	size_t		 n = 0;
 
 	TAILQ_FOREACH(cam, &env->e_active, cam_active_entry)
-		if (cam->cam_ss == SS_NAT || cam->cam_ss == SS_PROBE)
-			n++;
-	return n;
+		if (cam->cam_ss == SS_NAT && camera_same_host(cam, sa, salen))
+			return 1;
+	return 0;
 }
 
 static void
@@ -188,10 +190,10 @@ udp_json(int fd, struct camera *cam, const struct sockaddr *sa,
 	case 20:
 		/*
 		 * The camera's first datagram names nobody; answer 21 (its
-		 * values are not used) only while some handshake is running,
-		 * so strangers get nothing back otherwise.
+		 * values are not used) only to the address of a camera whose
+		 * handshake is running, so strangers get nothing back.
 		 */
-		if (cam == NULL && udp_count_setup() == 0) {
+		if (cam == NULL && !udp_setup_host(sa, salen)) {
 			udp_unknown(sa, salen, "code 20");
 			return;
 		}
@@ -208,7 +210,14 @@ udp_json(int fd, struct camera *cam, const struct sockaddr *sa,
 			udp_unknown(sa, salen, "code 51");
 			return;
 		}
-		stream_udp_probe(named, sa, salen, fd);
+		/* Only the camera names itself: from its TCP address. */
+		if (!camera_same_host(named, sa, salen)) {
+			named->cam_info.ci_strangers++;
+			named->cam_dirty = 1;
+			udp_unknown(sa, salen, "code 51 from a stranger");
+			return;
+		}
+		stream_udp_probe(named, sa, salen, fd, cam == named);
 		break;
 	default:
 		if (cam == NULL)

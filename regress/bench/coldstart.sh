@@ -1,0 +1,54 @@
+#!/bin/sh
+# Cold start (issue 10): time from opening an MJPEG viewer of an idle
+# camera, and from a snapshot request, to the first frame, p50/p99 over
+# STARTS_ (20) starts each, against an instant camsim and one answering
+# every message LATENCY_ (50) ms late (--latency: a camera on Wi-Fi).
+# Setting up a stream takes 7 of the camera's answers (11, 21, three
+# probes, forward 4, forward 3), so the slow camera's own share is
+# 7 x LATENCY_.  Never fails on speed.
+#   STARTS_=20 LATENCY_=50 sh regress/bench/coldstart.sh
+: "${TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${BUILD:=$TOP}"
+: "${OUT:=$TOP/regress/out/bench/coldstart}"
+export TOP BUILD OUT
+. "$TOP/regress/integ/lib.sh"
+starts=${STARTS_:-20}
+lat=${LATENCY_:-50}
+port=25300
+uid=0800c0000001
+[ -x "$V720D" ] && [ -x "$CAMSIM" ] || { echo "run make first" >&2; exit 1; }
+if [ "$(id -u)" -eq 0 ]; then
+	ensure_test_user
+	userline="user \"$TEST_USER\""
+else
+	userline=
+fi
+{
+	echo "$userline"
+	echo "camera listen on 127.0.0.1 port $port"
+	echo "bootstrap listen on 127.0.0.1 port $((port + 1))"
+	echo "web listen on 127.0.0.1 port $((port + 2))"
+	echo "control socket \"$OUT/ctl.sock\""
+	printf 'camera "%s" {\n\tidle timeout 1\n}\n' "$uid"
+} >"$OUT/v720d.conf"
+
+start_v720d "$OUT/v720d.conf"
+wait_for 10 test -S "$OUT/ctl.sock" || { echo "v720d did not start" >&2; exit 1; }
+state_is() {
+	"$V720CTL" -s "$OUT/ctl.sock" show camera "$uid" 2>/dev/null |
+	    grep -qx "state: $1"
+}
+for l in 0 "$lat"; do
+	start_camsim --cameras 1 --bootstrap "127.0.0.1:$((port + 1))" \
+	    --latency "$l" --seed 1
+	wait_for 20 state_is online || { echo "camera did not register" >&2; exit 1; }
+	echo "camsim --latency $l (camera's own share: $((7 * l)) ms):" |
+	    tee -a "$OUT/figures"
+	python3 "$TOP/regress/bench/coldstart.py" \
+	    "http://127.0.0.1:$((port + 2))/" "$uid" "$starts" |
+	    sed 's/^/  /' | tee -a "$OUT/figures" || exit 1
+	kill -TERM "$CAMSIM_PID"
+	wait "$CAMSIM_PID" 2>/dev/null
+	wait_for 40 state_is offline
+done
+exit 0

@@ -1,0 +1,106 @@
+/*
+ * --latency MS: the camera takes MS milliseconds before it acts on each
+ * message of the server (every JSON message on TCP, every JSON datagram:
+ * 101, 11, 21, 50, 53, forwards ...), modelling a camera on Wi-Fi.  The
+ * messages wait in order in a per-camera queue; 605s are not delayed
+ * (pacing has its own timing).  A queue is dropped with the connection
+ * or UDP association it came on.
+ */
+#include <sys/queue.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "proc.h"
+#include "camsim.h"
+
+#define DELAY_MAX	256	/* queued messages per camera */
+
+struct delayed {
+	TAILQ_ENTRY(delayed)	 d_entry;
+	unsigned long long	 d_due;		/* ms */
+	int			 d_kind;	/* DELAY_TCP, DELAY_UDP */
+	size_t			 d_len;
+	char			 d_data[];
+};
+
+static void	delay_cb(int, short, void *);
+
+static void
+delay_arm(struct cam *c)
+{
+	struct delayed		*d;
+	unsigned long long	 now = proc_now_ms();
+
+	if ((d = TAILQ_FIRST(&c->cam_delayq)) == NULL)
+		return;
+	camsim_timer(&c->cam_delay, d->d_due > now ? (long)(d->d_due - now) :
+	    0);
+}
+
+void
+delay_init(struct cam *c)
+{
+	TAILQ_INIT(&c->cam_delayq);
+	evtimer_set(&c->cam_delay, delay_cb, c);
+}
+
+int
+delay_push(struct cam *c, int kind, const void *p, size_t len)
+{
+	struct delayed	*d;
+
+	if (c->cam_sim->cs_o.o_latency_ms <= 0)
+		return 0;
+	if (c->cam_ndelayed >= DELAY_MAX ||
+	    (d = malloc(sizeof(*d) + len)) == NULL) {
+		log_warnx("%s: delay queue full, message lost", c->cam_uid);
+		return 1;
+	}
+	d->d_due = proc_now_ms() + (unsigned long long)
+	    c->cam_sim->cs_o.o_latency_ms;
+	d->d_kind = kind;
+	d->d_len = len;
+	memcpy(d->d_data, p, len);
+	TAILQ_INSERT_TAIL(&c->cam_delayq, d, d_entry);
+	if (c->cam_ndelayed++ == 0)
+		delay_arm(c);
+	return 1;
+}
+
+void
+delay_clear(struct cam *c, int kind)
+{
+	struct delayed	*d, *t;
+
+	TAILQ_FOREACH_SAFE(d, &c->cam_delayq, d_entry, t) {
+		if (kind != DELAY_ALL && d->d_kind != kind)
+			continue;
+		TAILQ_REMOVE(&c->cam_delayq, d, d_entry);
+		c->cam_ndelayed--;
+		free(d);
+	}
+	if (c->cam_ndelayed == 0)
+		evtimer_del(&c->cam_delay);
+}
+
+static void
+delay_cb(int fd, short what, void *arg)
+{
+	struct cam		*c = arg;
+	struct delayed		*d;
+	unsigned long long	 now = proc_now_ms();
+
+	/* One at a time: handling one may clear the others. */
+	while ((d = TAILQ_FIRST(&c->cam_delayq)) != NULL && d->d_due <= now) {
+		TAILQ_REMOVE(&c->cam_delayq, d, d_entry);
+		c->cam_ndelayed--;
+		if (d->d_kind == DELAY_TCP)
+			cam_tcp_json(c, d->d_data, d->d_len);
+		else
+			media_udp_msg(c, (const uint8_t *)d->d_data, d->d_len);
+		free(d);
+	}
+	delay_arm(c);
+}
