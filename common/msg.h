@@ -59,6 +59,17 @@ enum msg_type {
 	IMSG_WEB_SET,		/* struct ctl_set */
 	IMSG_WEB_REBOOT,	/* struct ctl_id */
 	IMSG_WEB_FORWARD,	/* struct web_forward */
+
+	/*
+	 * Talk-back (v720d/engine/talk.c): v720-web or a v720ctl client ->
+	 * engine, and the engine's answers.  The talker keeps at most
+	 * TALK_WINDOW PCM bytes unconsumed (sent minus ts_consumed).
+	 */
+	IMSG_TALK_START = 500,	/* struct talk_req */
+	IMSG_TALK_DATA,		/* struct talk_req + 16-bit LE PCM, 8 kHz mono */
+	IMSG_TALK_END,		/* struct talk_req: play the rest, then DONE */
+	IMSG_TALK_ABORT,	/* struct talk_req: stop now, no answer */
+	IMSG_TALK_STATUS,	/* engine -> talker: struct talk_status */
 };
 
 /*
@@ -206,6 +217,35 @@ struct ctl_set {
 struct web_forward {
 	char		wf_id[V720_ID_MAX];
 	char		wf_json[512];
+};
+
+/* Talk-back. */
+#define TALK_WINDOW		16000	/* PCM bytes in flight: 1 s */
+#define TALK_CHUNK_MAX		4096	/* PCM bytes in one IMSG_TALK_DATA */
+
+struct talk_req {
+	char		tr_id[V720_ID_MAX];
+	uint32_t	tr_session;	/* chosen by the talker */
+	uint32_t	tr_pad;
+};
+
+enum talk_event {
+	TALK_EV_STARTED = 1,	/* accepted: send data */
+	TALK_EV_CREDIT,		/* ts_consumed moved on */
+	TALK_EV_DONE,		/* everything played; ts_samples sent */
+	TALK_EV_FAIL,		/* ts_code (HTTP-like) and ts_msg say why */
+};
+
+struct talk_status {
+	char		ts_id[V720_ID_MAX];
+	uint32_t	ts_session;
+	uint8_t		ts_event;	/* enum talk_event */
+	uint8_t		ts_pad[3];
+	int32_t		ts_code;	/* FAIL: 404, 409, 503, 504, 408 */
+	uint32_t	ts_pad2;
+	uint64_t	ts_consumed;	/* PCM bytes taken, ever */
+	uint64_t	ts_samples;	/* samples sent to the camera, ever */
+	char		ts_msg[128];
 };
 
 #endif

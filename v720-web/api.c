@@ -19,7 +19,7 @@
 enum route {
 	R_PAGE, R_METRICS, R_LIST, R_CAM, R_MJPEG, R_SNAP, R_AUDIO, R_DEBUG,
 	R_SETTINGS, R_REBOOT, R_START, R_STOP, R_GSTART, R_GSTOP,
-	R_DEVLIST, R_CMD,
+	R_DEVLIST, R_CMD, R_TALK,
 };
 
 static const struct {
@@ -40,6 +40,7 @@ static const struct {
 	{ "api/cameras/*/reboot",	1, R_REBOOT },
 	{ "api/cameras/*/stream/start",	1, R_START },
 	{ "api/cameras/*/stream/stop",	1, R_STOP },
+	{ "api/cameras/*/talk",		1, R_TALK },
 	{ "api/cameras/*/streaming/start", 0, R_GSTART },
 	{ "api/cameras/*/streaming/stop", 0, R_GSTOP },
 	{ "dev/list",			0, R_DEVLIST },
@@ -402,7 +403,7 @@ api_request(struct conn *c, const char *body, size_t len)
 	/* Browsers may not change anything on behalf of another site. */
 	switch (routes[found].route) {
 	case R_SETTINGS: case R_REBOOT: case R_START: case R_STOP:
-	case R_GSTART: case R_GSTOP: case R_CMD:
+	case R_GSTART: case R_GSTOP: case R_CMD: case R_TALK:
 		if (http_cross_site(&c->c_req)) {
 			reply_error(c, 403, "cross-site request refused");
 			return;
@@ -462,5 +463,22 @@ api_request(struct conn *c, const char *body, size_t len)
 	case R_CMD:
 		route_cmd(c, cam);
 		break;
+	case R_TALK:
+		talk_post(c, cam);
+		break;
 	}
+}
+
+/* The talk route, whose body talk.c reads as it goes. */
+int
+api_is_talk(const char *p)
+{
+	char		 path[HTTP_TARGET_MAX], *seg[MAX_SEGS];
+	const char	*id;
+	int		 n;
+
+	if (strlcpy(path, p, sizeof(path)) >= sizeof(path) ||
+	    (n = http_path_split(path, seg, MAX_SEGS)) == -1)
+		return 0;
+	return match("api/cameras/*/talk", seg, n, &id);
 }

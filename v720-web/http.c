@@ -275,7 +275,7 @@ http_parse(const char *buf, size_t len, struct http_req *r)
 		return (seen & 1) ? 400 : 501;
 	if (r->minor >= 1 && !r->has_host)
 		return 400;
-	if (r->content_length > HTTP_BODY_MAX)
+	if (r->content_length > HTTP_STREAM_MAX)
 		return 413;
 	return 1;
 }

@@ -12,7 +12,8 @@
 #define HTTP_FIELD_MAX		8192	/* one header line, else 431 */
 #define HTTP_HEAD_MAX		16384	/* request line + headers, else 431 */
 #define HTTP_FIELDS_MAX		64	/* header lines, else 431 */
-#define HTTP_BODY_MAX		16384	/* request body, else 413 */
+#define HTTP_BODY_MAX		16384	/* request body read whole, else 413 */
+#define HTTP_STREAM_MAX		(64ULL * 1024 * 1024)	/* streamed (talk) */
 #define HTTP_TARGET_MAX		HTTP_LINE_MAX
 #define HTTP_AUTH_MAX		512
 
@@ -46,7 +47,9 @@ struct http_req {
 
 /*
  * Parse the head of one request at buf.  Returns 0 when more bytes are
- * needed, 1 when a whole head is there (r filled, r->head_len set), or
+ * needed, 1 when a whole head is there (r filled, r->head_len set; the
+ * caller checks content_length against HTTP_BODY_MAX for bodies it
+ * reads whole: only HTTP_STREAM_MAX is checked here), or
  * the HTTP status to answer with (400, 413, 414, 431, 501, 505) for a
  * request that must be refused; the connection is then closed.
  */

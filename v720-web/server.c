@@ -209,6 +209,7 @@ conn_want_read(struct conn *c)
 	case CS_SNAP:
 	case CS_MJPEG:
 	case CS_AUDIO:
+	case CS_TALK:
 		return evbuffer_get_length(c->c_in) < WEB_IN_MAX;
 	default:
 		return 0;
@@ -257,6 +258,7 @@ conn_close(struct conn *c)
 	if (c->c_dying)
 		return;
 	viewer_detach(c);
+	talk_detach(c);
 	c->c_dying = 1;
 	log_debug("%s: closed (#%llu)", c->c_peer, (unsigned long long)c->c_id);
 	event_del(&c->c_ev);
@@ -491,6 +493,18 @@ conn_process(struct conn *c)
 				break;
 			}
 			evbuffer_drain(c->c_in, c->c_req.head_len);
+			/* Talk-back reads its body as it plays (talk.c). */
+			if (talk_streamed_body(&c->c_req)) {
+				c->c_keepalive = 0;
+				conn_dispatch(c, NULL, 0);
+				continue;
+			}
+			if (c->c_req.content_length > HTTP_BODY_MAX) {
+				c->c_req.keepalive = 0;
+				c->c_keepalive = 0;
+				reply_error(c, 413, http_status_text(413));
+				break;
+			}
 			if (c->c_req.content_length > 0) {
 				c->c_state = CS_BODY;
 				conn_set_timeout(c, WEB_BODY_TIMEOUT);
@@ -516,6 +530,9 @@ conn_process(struct conn *c)
 			conn_dispatch(c, p, n);
 			if (!c->c_dying)
 				evbuffer_drain(c->c_in, n);
+		} else if (c->c_state == CS_TALK) {
+			talk_read(c);
+			break;
 		} else
 			break;
 	}
@@ -545,6 +562,9 @@ conn_timeout(struct conn *c)
 		break;
 	case CS_SNAP:
 		snap_timeout(c);
+		break;
+	case CS_TALK:
+		talk_timeout(c);
 		break;
 	case CS_MJPEG:
 	case CS_AUDIO:

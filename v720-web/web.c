@@ -141,6 +141,7 @@ web_dispatch_engine(struct chanev *ce, struct chan_msg *m, void *arg)
 {
 	struct cam_info		 ci;
 	struct cam_media	 cm;
+	struct talk_status	 ts;
 	struct cam		*c;
 	struct frame		*f;
 	size_t			 n;
@@ -185,6 +186,16 @@ web_dispatch_engine(struct chanev *ce, struct chan_msg *m, void *arg)
 		mjpeg_frame(c, f);
 		frame_unref(f);
 		break;
+	case IMSG_TALK_STATUS:
+		if (m->len != sizeof(ts))
+			fatalx("%s: bad IMSG_TALK_STATUS size %zu", __func__,
+			    m->len);
+		memcpy(&ts, m->data, sizeof(ts));
+		if (chan_strfield(ts.ts_id, sizeof(ts.ts_id)) == -1 ||
+		    chan_strfield(ts.ts_msg, sizeof(ts.ts_msg)) == -1)
+			fatalx("%s: malformed IMSG_TALK_STATUS", __func__);
+		talk_status(&ts);
+		break;
 	default:
 		fatalx("%s: unexpected message %u", __func__, m->hdr.ch_type);
 	}
@@ -196,6 +207,7 @@ web_engine_closed(struct chanev *ce, void *arg)
 	log_warnx("camera engine channel closed; waiting for a new one");
 	chanev_clear(&web->w_engine);
 	web->w_engine_up = 0;
+	talk_engine_gone();
 }
 
 static void

@@ -22,6 +22,7 @@
 #define WEB_IDLE_TIMEOUT	30	/* s: keep-alive between requests */
 #define WEB_WRITE_TIMEOUT	30	/* s: without progress on a response */
 #define WEB_STREAM_STALL	300	/* s: a viewer that takes no bytes at all */
+#define WEB_TALK_TIMEOUT	20	/* s: talk-back without progress */
 #define WEB_SNAP_TIMEOUT	10	/* s: waiting for a snapshot frame */
 #define WEB_SNAP_FRESH_MS	2000	/* newest frame younger: answer at once */
 #define WEB_IN_MAX		(HTTP_HEAD_MAX + HTTP_BODY_MAX)
@@ -53,6 +54,7 @@ enum conn_state {
 	CS_SNAP,	/* waiting for a frame for a snapshot */
 	CS_MJPEG,	/* MJPEG stream */
 	CS_AUDIO,	/* WAV stream */
+	CS_TALK,	/* talk-back: body streamed to the engine (talk.c) */
 	CS_CLOSE,	/* flush the answer, then close */
 };
 
@@ -65,6 +67,7 @@ struct backlog {
 struct listener;
 struct jsonw;
 struct cam;
+struct talker;
 
 struct conn {
 	TAILQ_ENTRY(conn)	 c_entry;	/* all connections */
@@ -91,6 +94,7 @@ struct conn {
 	int			 c_dying;
 	int			 c_eof;		/* the client shut down its side */
 	struct cam		*c_cam;
+	struct talker		*c_talk;	/* CS_TALK */
 	uint64_t		 c_added;	/* bytes ever queued */
 	uint64_t		 c_written;	/* bytes ever written */
 	uint64_t		 c_progress_ms;	/* last write progress */
@@ -117,6 +121,7 @@ struct cam {
 	uint64_t		 cam_skipped;
 	uint64_t		 cam_bytes_out;
 	uint64_t		 cam_audio_chunks;
+	struct talker		*cam_talker;	/* the one talking, or NULL */
 };
 RB_HEAD(camtree, cam);
 RB_PROTOTYPE(camtree, cam, cam_entry, cam_cmp);
@@ -202,6 +207,7 @@ int		 reply_stream_head(struct conn *, const char *ctype);
 /* api.c: routing */
 void		 api_request(struct conn *, const char *body, size_t bodylen);
 void		 api_cam_json(struct jsonw *, struct cam *);
+int		 api_is_talk(const char *path);
 
 /* auth.c */
 int		 auth_check(struct conn *);	/* 1 ok, 0 refused */
@@ -219,6 +225,15 @@ void		 snap_timeout(struct conn *);
 /* audio.c */
 void		 audio_start(struct conn *, struct cam *);
 void		 audio_chunk(struct cam *, int codec, const uint8_t *, size_t);
+
+/* talk.c */
+int		 talk_streamed_body(const struct http_req *);
+void		 talk_post(struct conn *, struct cam *);
+void		 talk_read(struct conn *);
+void		 talk_timeout(struct conn *);
+void		 talk_detach(struct conn *);
+void		 talk_status(const struct talk_status *);
+void		 talk_engine_gone(void);
 
 /* metrics.c */
 void		 metrics_reply(struct conn *);

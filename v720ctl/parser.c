@@ -74,6 +74,16 @@ static const struct token t_snapshot[] = {
 	TABLE_END
 };
 
+static const struct token t_talkfile[] = {
+	{ FILENAME, "FILE.wav", NONE, -1, NULL, t_end },
+	TABLE_END
+};
+
+static const struct token t_talk[] = {
+	{ CAMID, "ID", NONE, -1, NULL, t_talkfile },
+	TABLE_END
+};
+
 static const struct token t_irled[] = {
 	{ SETVAL, "on", NONE, -1, NULL, t_end },
 	{ SETVAL, "off", NONE, -1, NULL, t_end },
@@ -148,6 +158,7 @@ static const struct token t_main[] = {
 	{ KEYWORD, "set", SET, -1, NULL, t_set },
 	{ KEYWORD, "reboot", REBOOT, -1, NULL, t_camid },
 	{ KEYWORD, "reload", RELOAD, -1, NULL, t_end },
+	{ KEYWORD, "talk", TALK, -1, NULL, t_talk },
 	{ KEYWORD, "log", NONE, -1, NULL, t_log },
 	{ KEYWORD, "ap", NONE, -1, NULL, t_ap },
 	TABLE_END
@@ -417,6 +428,7 @@ print_grammar(FILE *fp)
 	    "  set ID flip normal|horizontal|vertical|upside-down\n"
 	    "  set ID status-led on|off\n"
 	    "  reboot ID\n"
+	    "  talk ID FILE.wav|-\n"
 	    "  reload\n"
 	    "  log verbose|brief\n"
 	    "  ap [-h host[:port]] info\n"

@@ -21,6 +21,7 @@ enum ctl_action {
 	LOG_LEVEL,
 	AP_INFO,
 	AP_WIFI,
+	TALK,
 };
 
 struct parse_result {
@@ -29,7 +30,7 @@ struct parse_result {
 	int		 value;		/* stream 1/0, log level 1/0 */
 	const char	*key;		/* set: ctl_set key */
 	const char	*setval;	/* set: ctl_set value */
-	const char	*outfile;	/* snapshot -o */
+	const char	*outfile;	/* snapshot -o; talk FILE ("-" stdin) */
 	const char	*host;		/* ap -h */
 	const char	*ssid;
 	const char	*password;

@@ -98,6 +98,11 @@ main(int argc, char *argv[])
 
 	if (ctl_connect(&ctl) == -1)
 		return 1;
+	if (res->action == TALK) {
+		rv = talk_play(&ctl.c, res);
+		chan_clear(&ctl.c);
+		return rv;
+	}
 	rv = 1;
 	if (ctl_request(&ctl) == 0 && ctl_wait(&ctl) == 0)
 		rv = 0;

@@ -13,6 +13,11 @@
 #define AP_DEFAULT_PORT		"6123"
 #define AP_TIMEOUT_MS		5000	/* per step of an AP session */
 
+struct chan;
+
+/* v720ctl talk on a connected control socket: exit status. */
+int	 talk_play(struct chan *, const struct parse_result *);
+
 /* Talk to a camera in AP mode: exit status. */
 int	 ap_run(const struct parse_result *, int json);
 

@@ -126,6 +126,33 @@ camlog_event(struct cam *c, const char *ev, const char *detail)
 	fprintf(cs->cs_log, ",\"t\":%.3f}\n", now_s(cs));
 }
 
+/*
+ * One talk-back datagram: its header fields, and the running count and
+ * SHA-256 of all talk-back audio so far, in arrival order.
+ */
+void
+camlog_talk(struct cam *c, const struct wire_hdr *h, size_t len)
+{
+	struct camsim	*cs = c->cam_sim;
+	struct sha256	 ctx = c->cam_talk_sha;
+	uint8_t		 md[SHA256_LEN];
+	char		 hex[2 * SHA256_LEN + 1], fwd[2 * WIRE_FWD_LEN + 1];
+	int		 i;
+
+	if (cs->cs_log == NULL)
+		return;
+	sha256_final(&ctx, md);
+	for (i = 0; i < SHA256_LEN; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	for (i = 0; i < WIRE_FWD_LEN; i++)
+		snprintf(fwd + 2 * i, 3, "%02x", h->wh_fwd[i]);
+	fprintf(cs->cs_log, "{\"ev\":\"talk\",\"cam\":\"%s\",\"pkg\":%" PRIu32
+	    ",\"len\":%zu,\"msg_flag\":%u,\"deal_flag\":%u,\"fwd\":\"%s\","
+	    "\"bytes\":%" PRIu64 ",\"sha256\":\"%s\",\"t\":%.3f}\n",
+	    c->cam_uid, h->wh_pkg_id, len, h->wh_msg_flag, h->wh_deal_flag, fwd,
+	    c->cam_talk_bytes, hex, now_s(cs));
+}
+
 /* User + system CPU seconds of this process. */
 double
 camlog_cpu(void)

@@ -17,6 +17,7 @@
 #include <event.h>
 
 #include "fault.h"
+#include "sha256.h"
 
 #define CAMSIM_UID_LEN		12
 #define CAMSIM_FIRMWARE		"202212011602"
@@ -166,6 +167,11 @@ struct cam {
 	TAILQ_HEAD(, delayed)	 cam_delayq;
 	int			 cam_ndelayed;
 	struct event		 cam_delay;
+
+	/* talk-back received (cmd 4 from the server) */
+	struct sha256		 cam_talk_sha;	/* over every byte, in order */
+	uint64_t		 cam_talk_bytes;
+	uint64_t		 cam_talk_pkts;
 };
 
 struct camsim {
@@ -241,6 +247,7 @@ void	camlog_confirm(struct cam *, const uint8_t *ids, size_t nids,
 void	camlog_forward(struct cam *, int code, const char *content, size_t);
 void	camlog_resend(struct cam *, const uint32_t *ids, int n);
 void	camlog_event(struct cam *, const char *ev, const char *detail);
+void	camlog_talk(struct cam *, const struct wire_hdr *, size_t len);
 void	camlog_summary(struct camsim *, FILE *);
 double	camlog_cpu(void);
 

@@ -474,6 +474,15 @@ udp_msg(struct cam *c, const uint8_t *p, size_t len)
 		confirm(c, p + WIRE_HDR_LEN, h.wh_len);
 		return;
 	}
+	if (h.wh_cmd == WIRE_CMD_ALAW) {
+		/* Talk-back: what the camera would play on its speaker. */
+		if (c->cam_talk_pkts++ == 0)
+			sha256_init(&c->cam_talk_sha);
+		sha256_update(&c->cam_talk_sha, p + WIRE_HDR_LEN, h.wh_len);
+		c->cam_talk_bytes += h.wh_len;
+		camlog_talk(c, &h, h.wh_len);
+		return;
+	}
 	if (h.wh_cmd == WIRE_CMD_JSON && !delay_push(c, DELAY_UDP, p, len))
 		media_udp_msg(c, p, len);
 }

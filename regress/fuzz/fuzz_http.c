@@ -35,7 +35,7 @@ check(const char *buf, size_t len)
 		return;
 	if (r.head_len == 0 || r.head_len > len || r.head_len > HTTP_HEAD_MAX)
 		abort();
-	if (r.content_length > HTTP_BODY_MAX || r.path != r.target ||
+	if (r.content_length > HTTP_STREAM_MAX || r.path != r.target ||
 	    r.path[0] != '/')
 		abort();
 	if (memchr(r.target, '\0', sizeof(r.target)) == NULL ||

@@ -192,8 +192,13 @@ Test(http, body_limit_413)
 	snprintf(s, sizeof(s), "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: %d\r\n\r\n",
 	    HTTP_BODY_MAX);
 	cr_assert_eq(parse(s), 1);
-	snprintf(s, sizeof(s), "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: %d\r\n\r\n",
-	    HTTP_BODY_MAX + 1);
+	/* Bodies read whole are checked by the server (it knows the
+	 * route); the parser bounds streamed ones. */
+	snprintf(s, sizeof(s), "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: %llu\r\n\r\n",
+	    (unsigned long long)HTTP_STREAM_MAX);
+	cr_assert_eq(parse(s), 1);
+	snprintf(s, sizeof(s), "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: %llu\r\n\r\n",
+	    (unsigned long long)HTTP_STREAM_MAX + 1);
 	cr_assert_eq(parse(s), 413);
 	cr_assert_eq(parse("POST / HTTP/1.1\r\nHost: a\r\n"
 	    "Content-Length: 99999999999999999999999\r\n\r\n"), 413);

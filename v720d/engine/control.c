@@ -67,6 +67,7 @@ ctl_drop(struct ctlconn *c, const char *why)
 	if (why != NULL)
 		log_warnx("control client %u: %s, dropped", c->c_id, why);
 	ctl_snap_done(c);
+	talk_owner_gone(c);
 	TAILQ_REMOVE(&clients, c, c_entry);
 	nclients--;
 	chanev_clear(&c->c_ce);
@@ -130,6 +131,50 @@ ctl_snapshot(struct ctlconn *c, struct camera *cam)
 	c->c_snap_deadline = now + SNAPSHOT_WAIT_MS;
 	cam->cam_snapwait++;
 	stream_update(cam, now);
+}
+
+/* v720ctl talk: like the web's, with this client as the talker. */
+static int
+ctl_talk(struct ctlconn *c, struct chan_msg *m)
+{
+	struct talk_status	 ts;
+	struct talk_req		 tr;
+	struct camera		*cam;
+	const char		*err;
+	int			 code;
+
+	if (m->len < sizeof(tr) || (m->hdr.ch_type != IMSG_TALK_DATA &&
+	    m->len != sizeof(tr)))
+		return -1;
+	memcpy(&tr, m->data, sizeof(tr));
+	if (chan_strfield(tr.tr_id, sizeof(tr.tr_id)))
+		return -1;
+	switch (m->hdr.ch_type) {
+	case IMSG_TALK_START:
+		if ((cam = camera_find(tr.tr_id)) == NULL) {
+			code = 404;
+			err = "unknown camera";
+		} else if (talk_start(cam, c, tr.tr_session, &code,
+		    &err) == 0)
+			return 0;
+		memset(&ts, 0, sizeof(ts));
+		strlcpy(ts.ts_id, tr.tr_id, sizeof(ts.ts_id));
+		ts.ts_session = tr.tr_session;
+		ts.ts_event = TALK_EV_FAIL;
+		ts.ts_code = code;
+		strlcpy(ts.ts_msg, err, sizeof(ts.ts_msg));
+		ctl_reply(c, IMSG_TALK_STATUS, &ts, sizeof(ts));
+		return 0;
+	case IMSG_TALK_DATA:
+		return talk_data(c, tr.tr_id, tr.tr_session,
+		    m->data + sizeof(tr), m->len - sizeof(tr));
+	case IMSG_TALK_END:
+		talk_end(c, tr.tr_id, tr.tr_session);
+		return 0;
+	default:
+		talk_abort(c, tr.tr_id, tr.tr_session);
+		return 0;
+	}
 }
 
 static void
@@ -206,6 +251,13 @@ ctl_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 			ctl_fail(c, err);
 		else
 			ctl_reply(c, IMSG_CTL_OK, NULL, 0);
+		break;
+	case IMSG_TALK_START:
+	case IMSG_TALK_DATA:
+	case IMSG_TALK_END:
+	case IMSG_TALK_ABORT:
+		if (ctl_talk(c, m) == -1)
+			goto bad;
 		break;
 	case IMSG_CTL_RELOAD:
 	case IMSG_CTL_VERBOSE:
@@ -316,12 +368,23 @@ control_tick(uint64_t now)
 	}
 }
 
+/* From talk.c; a client that does not read is dropped by its stall. */
+void
+control_talk_status(void *arg, const struct talk_status *ts)
+{
+	struct ctlconn	*c = arg;
+
+	(void)chanev_compose(&c->c_ce, IMSG_TALK_STATUS, 0, -1, ts,
+	    sizeof(*ts));
+}
+
 void
 control_free_all(void)
 {
 	struct ctlconn	*c;
 
 	while ((c = TAILQ_FIRST(&clients)) != NULL) {
+		talk_owner_gone(c);
 		TAILQ_REMOVE(&clients, c, c_entry);
 		chanev_clear(&c->c_ce);
 		free(c);

@@ -541,6 +541,52 @@ web_camera(struct chan_msg *m, size_t need, const char *id, size_t idsz)
 	return cam;
 }
 
+/* Talk-back from v720-web: it is trusted, so malformed is fatal. */
+static void
+engine_web_talk(struct chan_msg *m)
+{
+	struct talk_status	 ts;
+	struct talk_req		 tr;
+	struct camera		*cam;
+	const char		*err;
+	int			 code;
+
+	if (m->len < sizeof(tr) || (m->hdr.ch_type != IMSG_TALK_DATA &&
+	    m->len != sizeof(tr)))
+		fatalx("web sent a malformed talk message %u", m->hdr.ch_type);
+	memcpy(&tr, m->data, sizeof(tr));
+	if (chan_strfield(tr.tr_id, sizeof(tr.tr_id)))
+		fatalx("web sent a malformed talk message %u", m->hdr.ch_type);
+	switch (m->hdr.ch_type) {
+	case IMSG_TALK_START:
+		if ((cam = camera_find(tr.tr_id)) == NULL) {
+			code = 404;
+			err = "unknown camera";
+		} else if (talk_start(cam, NULL, tr.tr_session, &code,
+		    &err) == 0)
+			break;
+		memset(&ts, 0, sizeof(ts));
+		strlcpy(ts.ts_id, tr.tr_id, sizeof(ts.ts_id));
+		ts.ts_session = tr.tr_session;
+		ts.ts_event = TALK_EV_FAIL;
+		ts.ts_code = code;
+		strlcpy(ts.ts_msg, err, sizeof(ts.ts_msg));
+		engine_send_web(IMSG_TALK_STATUS, &ts, sizeof(ts));
+		break;
+	case IMSG_TALK_DATA:
+		if (talk_data(NULL, tr.tr_id, tr.tr_session,
+		    m->data + sizeof(tr), m->len - sizeof(tr)) == -1)
+			fatalx("web sent talk data beyond its window");
+		break;
+	case IMSG_TALK_END:
+		talk_end(NULL, tr.tr_id, tr.tr_session);
+		break;
+	case IMSG_TALK_ABORT:
+		talk_abort(NULL, tr.tr_id, tr.tr_session);
+		break;
+	}
+}
+
 static void
 engine_dispatch_web(struct chanev *ce, struct chan_msg *m, void *arg)
 {
@@ -599,6 +645,12 @@ engine_dispatch_web(struct chanev *ce, struct chan_msg *m, void *arg)
 		if (camera_forward(cam, 299, ",\"reboot\":1") == -1)
 			log_warnx("%s: reboot: camera offline", cam->cam_id);
 		break;
+	case IMSG_TALK_START:
+	case IMSG_TALK_DATA:
+	case IMSG_TALK_END:
+	case IMSG_TALK_ABORT:
+		engine_web_talk(m);
+		break;
 	case IMSG_WEB_FORWARD:
 		memset(&wf, 0, sizeof(wf));
 		if (m->len == sizeof(wf))
@@ -629,6 +681,7 @@ engine_web_closed(struct chanev *ce, void *arg)
 	log_debug("web channel closed");
 	chanev_clear(&env->e_web);
 	env->e_web_up = 0;
+	talk_owner_gone(NULL);
 	/* Its viewers are gone; the idle timeout starts now. */
 	RB_FOREACH(cam, camera_tree, &env->e_cameras) {
 		cam->cam_viewers = 0;

@@ -21,6 +21,7 @@
 #include "camtcp.h"
 
 struct media;
+struct talk;
 
 #define ENGINE_MAX_CAMERAS	4096	/* known + connected cameras */
 #define ENGINE_MAX_PENDING	256	/* TCP connections not registered yet */
@@ -105,6 +106,10 @@ struct camera {
 	uint64_t		 cam_jpeg_ms;
 	uint64_t		 cam_frame_seq;
 	uint64_t		 cam_audio_seq;
+
+	/* talk-back (talk.c) */
+	struct talk		*cam_talk;	/* NULL: nobody talks */
+	uint32_t		 cam_talk_pkg;	/* next pkg_id, per stream */
 
 	/* fps over the last seconds */
 	uint64_t		 cam_fps_frames[4];
@@ -202,6 +207,16 @@ void		 udp_peer_set(struct camera *, const struct sockaddr *,
 void		 udp_peer_clear(struct camera *);
 void		 udp_fd_closed(int);
 
+/* talk.c: ctl is the control client, NULL for v720-web */
+int		 talk_start(struct camera *, void *ctl, uint32_t session,
+		    int *code, const char **err);
+int		 talk_data(void *ctl, const char *id, uint32_t session,
+		    const uint8_t *, size_t);
+void		 talk_end(void *ctl, const char *id, uint32_t session);
+void		 talk_abort(void *ctl, const char *id, uint32_t session);
+void		 talk_owner_gone(void *ctl);
+void		 talk_free(struct camera *);
+
 /* bootstrap.c */
 void		 boot_listener_accept(int, short, void *);
 const char	*boot_pwd(const char *uid);
@@ -215,5 +230,6 @@ void		 control_parent_reply(uint32_t type, uint32_t peerid,
 void		 control_frame(struct camera *, const uint8_t *, size_t);
 void		 control_tick(uint64_t now_ms);
 void		 control_free_all(void);
+void		 control_talk_status(void *ctl, const struct talk_status *);
 
 #endif

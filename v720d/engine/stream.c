@@ -37,7 +37,7 @@ stream_wanted(const struct camera *cam)
 {
 	return cam->cam_conn != NULL && (cam->cam_viewers > 0 ||
 	    cam->cam_manual || cam->cam_snapwait > 0 ||
-	    cam->cam_info.ci_stream_always);
+	    cam->cam_talk != NULL || cam->cam_info.ci_stream_always);
 }
 
 static void
@@ -91,6 +91,7 @@ stream_begin(struct camera *cam, uint64_t now)
 	udp_peer_clear(cam);
 	camtcp_clientid(cam->cam_client);
 	cam->cam_nat_got = 0;
+	cam->cam_talk_pkg = 0;		/* pkg_ids count per association */
 	cam->cam_ss_retries = 0;
 	cam->cam_ss_deadline = now + STREAM_STEP_MS;
 	log_debug("camera %s: requesting a data channel", cam->cam_id);
@@ -543,6 +544,7 @@ stream_audio(void *arg, uint8_t codec, const uint8_t *data, size_t len,
 void
 stream_free(struct camera *cam)
 {
+	talk_free(cam);
 	udp_peer_clear(cam);
 	if (cam->cam_active) {
 		TAILQ_REMOVE(&env->e_active, cam, cam_active_entry);

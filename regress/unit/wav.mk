@@ -1,0 +1,1 @@
+UNIT_DEPS_wav :=
