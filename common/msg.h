@@ -17,6 +17,7 @@
 #define V720_PATH_MAX		108	/* sun_path */
 #define V720_FRAME_MAX		(256 * 1024)	/* largest JPEG frame accepted */
 #define V720_ERR_MAX		256
+#define V720_HOST_MAX		256	/* a web server name, NUL included */
 
 enum msg_type {
 	IMSG_NONE = 0,
@@ -32,6 +33,10 @@ enum msg_type {
 	IMSG_CFG_DONE,		/* child -> parent, after END */
 	IMSG_CFG_PEER,		/* parent -> child: struct cfg_peer + fd */
 	IMSG_PROC_STATS,	/* parent -> web: struct proc_stats */
+
+	/* Web settings, parent -> web between IMSG_CFG_START and END. */
+	IMSG_CFG_WEB_NAME = 150,	/* struct cfg_webname */
+	IMSG_CFG_WEB_LIMITS,	/* struct cfg_weblimits */
 
 	/* Control: v720ctl <-> engine, and engine <-> parent for reload/log. */
 	IMSG_CTL_SHOW_CAMERAS = 200,	/* no payload */
@@ -135,6 +140,16 @@ struct proc_stat {
 	int64_t		pr_start;		/* Unix seconds, 0 = not up */
 	uint32_t	pr_restarts;
 	uint32_t	pr_pad;
+};
+
+/* `web server name`: lowercase, no trailing dot, no port. */
+struct cfg_webname {
+	char		wn_name[V720_HOST_MAX];
+};
+
+struct cfg_weblimits {
+	uint32_t	wl_conn_per_addr;	/* connections per source address */
+	uint32_t	wl_pad;
 };
 
 struct proc_stats {

@@ -6,6 +6,7 @@
  * constant time; failures are never remembered.
  */
 #include <crypt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -16,7 +17,10 @@
 
 #define AUTH_CACHE	16
 #define AUTH_CACHE_MS	(5 * 60 * 1000)
-#define AUTH_RATE	10	/* failed attempts a second, at most */
+#define AUTH_BURST	10	/* failed logins in a row, per address */
+#define AUTH_INTERVAL_MS 2000	/* then one every so often */
+#define AUTH_SUSPECT_BURST 20	/* checks for all addresses that failed */
+#define AUTH_SUSPECT_MS	200	/* then one every so often */
 
 static struct {
 	char		ac_hdr[HTTP_AUTH_MAX];
@@ -107,21 +111,44 @@ done:
 }
 
 /*
- * Guessing passwords must not stall the process: after AUTH_RATE failed
- * attempts in a second, new credentials wait for the next second (429).
- * Credentials that passed before are not affected.
+ * Guessing passwords.  Each source address may fail AUTH_BURST times in
+ * a row, then once every AUTH_INTERVAL_MS (a generic cell rate
+ * algorithm: p_auth_tat is when its failures are all "paid").  A
+ * throttled address gets 429 before anything is checked: no crypt, and
+ * not even the cache of good credentials, which would otherwise let it
+ * guess at full speed.  Other addresses are not affected.  Addresses
+ * that failed lately (suspects) also share a global budget of
+ * AUTH_SUSPECT_MS a check, so that many guessing addresses together
+ * cannot keep this process busy in crypt; an address without failures
+ * never waits for it.
  */
-static uint64_t	fail_start;
-static int	fail_n;
+static uint64_t	suspect_tat;
 
-static int
-rate_ok(void)
+/* ms until p may try again; 0 if it may now. */
+static uint64_t
+throttled(const struct peer *p, uint64_t now)
 {
-	if (proc_now_ms() - fail_start >= 1000) {
-		fail_start = proc_now_ms();
-		fail_n = 0;
-	}
-	return fail_n < AUTH_RATE;
+	uint64_t	allow = now + (AUTH_BURST - 1) * AUTH_INTERVAL_MS;
+
+	if (p != NULL && p->p_auth_tat > allow)
+		return p->p_auth_tat - allow;
+	if (p != NULL && p->p_auth_tat > now && suspect_tat > now +
+	    (AUTH_SUSPECT_BURST - 1) * AUTH_SUSPECT_MS)
+		return suspect_tat - now - (AUTH_SUSPECT_BURST - 1) *
+		    AUTH_SUSPECT_MS;
+	return 0;
+}
+
+static void
+failed(struct peer *p, uint64_t now)
+{
+	if (p == NULL)
+		return;
+	if (p->p_auth_tat > now)
+		suspect_tat = (suspect_tat > now ? suspect_tat : now) +
+		    AUTH_SUSPECT_MS;
+	p->p_auth_tat = (p->p_auth_tat > now ? p->p_auth_tat : now) +
+	    AUTH_INTERVAL_MS;
 }
 
 /* 1 if the request may go on; 0 after answering 401 (or 429). */
@@ -131,24 +158,28 @@ auth_check(struct conn *c)
 	static const char too_many[] =
 	    "{\"error\":\"too many authentication attempts\"}";
 	const char	*hdr = c->c_req.auth;
+	char		 retry[64];
+	uint64_t	 now = proc_now_ms(), wait;
 
 	if (web->w_nusers == 0)
 		return 1;
-	if (hdr[0] != '\0' && cache_hit(hdr))
-		return 1;
-	if (hdr[0] != '\0' && !rate_ok()) {
-		web->w_auth_fail++;
+	if (hdr[0] != '\0' && (wait = throttled(c->c_src, now)) > 0) {
+		web->w_auth_throttled++;
+		(void)snprintf(retry, sizeof(retry), "Retry-After: %llu\r\n",
+		    (unsigned long long)(wait + 999) / 1000);
 		reply(c, 429, "application/json", too_many, strlen(too_many),
-		    "Retry-After: 1\r\n");
+		    retry);
 		return 0;
 	}
+	if (hdr[0] != '\0' && cache_hit(hdr))
+		return 1;
 	if (hdr[0] != '\0' && verify(hdr)) {
 		cache_add(hdr);
 		return 1;
 	}
 	web->w_auth_fail++;
 	if (hdr[0] != '\0') {
-		fail_n++;
+		failed(c->c_src, now);
 		log_info("%s: authentication failed", c->c_peer);
 	}
 	reply_error(c, 401, "authentication required");

@@ -3,6 +3,8 @@
  * would open request smuggling or resource exhaustion, lenient about
  * bare LF line ends.  Pure: no I/O, no allocation.
  */
+#include <arpa/inet.h>
+
 #include <ctype.h>
 #include <stdint.h>
 #include <string.h>
@@ -98,6 +100,15 @@ parse_request_line(const char *p, size_t n, struct http_req *r)
 			;
 		if (i == skip || i == tlen || t[i] != '/')
 			return 400;	/* no authority, or no path */
+		/* RFC 9110 4.2.4: no userinfo in an http(s) URI. */
+		if (memchr(t + skip, '@', i - skip) != NULL)
+			return 400;
+		/* RFC 9112 3.2.2: this authority replaces Host. */
+		r->absolute = 1;
+		if (i - skip < sizeof(r->target_host)) {
+			memcpy(r->target_host, t + skip, i - skip);
+			r->target_host[i - skip] = '\0';
+		}
 		t += i;
 		tlen -= i;
 	}
@@ -275,6 +286,10 @@ http_parse(const char *buf, size_t len, struct http_req *r)
 		return (seen & 1) ? 400 : 501;
 	if (r->minor >= 1 && !r->has_host)
 		return 400;
+	if (r->absolute) {
+		memcpy(r->host, r->target_host, sizeof(r->host));
+		r->has_host = 1;
+	}
 	if (r->content_length > HTTP_STREAM_MAX)
 		return 413;
 	return 1;
@@ -384,6 +399,67 @@ http_cross_site(const struct http_req *r)
 	return strcasecmp(p + 3, r->host) != 0;
 }
 
+int
+http_host_split(const char *host, char *name, size_t namesz)
+{
+	struct in6_addr	 in6;
+	struct in_addr	 in;
+	const char	*end, *p;
+	char		 lit[INET6_ADDRSTRLEN];
+	size_t		 hlen, i;
+	long		 port;
+	int		 kind;
+
+	if (namesz > 0)
+		name[0] = '\0';
+	if (host[0] == '[') {
+		if ((end = strchr(host, ']')) == NULL ||
+		    (hlen = end - host - 1) == 0 || hlen >= sizeof(lit))
+			return -1;
+		memcpy(lit, host + 1, hlen);
+		lit[hlen] = '\0';
+		if (inet_pton(AF_INET6, lit, &in6) != 1)
+			return -1;
+		kind = HTTP_HOST_IP;
+		end++;
+	} else {
+		if ((end = strchr(host, ':')) == NULL)
+			end = host + strlen(host);
+		hlen = end - host;
+		if (hlen == 0 || hlen >= namesz)
+			return -1;
+		for (i = 0; i < hlen; i++) {
+			unsigned char c = host[i];
+
+			if (!isalnum(c) && c != '-' && c != '.' && c != '_')
+				return -1;
+			name[i] = tolower(c);
+		}
+		name[hlen] = '\0';
+		if (inet_pton(AF_INET, name, &in) == 1)
+			kind = HTTP_HOST_IP;
+		else {
+			/* "nas.local." is "nas.local"; ".", "a..b" are not names. */
+			if (hlen > 1 && name[hlen - 1] == '.')
+				name[--hlen] = '\0';
+			if (name[0] == '.' || name[hlen - 1] == '.' ||
+			    strstr(name, "..") != NULL)
+				return -1;
+			kind = HTTP_HOST_NAME;
+		}
+	}
+	if (*end == '\0')
+		return kind;
+	if (*end != ':' || end[1] == '\0')
+		return -1;
+	for (p = end + 1, port = 0; *p != '\0'; p++) {
+		if (!isdigit((unsigned char)*p) || p - end > 5)
+			return -1;
+		port = port * 10 + (*p - '0');
+	}
+	return port <= 65535 ? kind : -1;
+}
+
 const char *
 http_method_name(enum http_method m)
 {
@@ -415,6 +491,7 @@ http_status_text(int status)
 	case 413:	return "Content Too Large";
 	case 414:	return "URI Too Long";
 	case 415:	return "Unsupported Media Type";
+	case 421:	return "Misdirected Request";
 	case 429:	return "Too Many Requests";
 	case 431:	return "Request Header Fields Too Large";
 	case 500:	return "Internal Server Error";

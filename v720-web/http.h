@@ -16,6 +16,7 @@
 #define HTTP_STREAM_MAX		(64ULL * 1024 * 1024)	/* streamed (talk) */
 #define HTTP_TARGET_MAX		HTTP_LINE_MAX
 #define HTTP_AUTH_MAX		512
+#define HTTP_HOST_MAX		256	/* Host value, NUL included */
 
 enum http_method {
 	HTTP_OTHER = 0,
@@ -38,11 +39,15 @@ struct http_req {
 	char		*path;		/* into target, NUL-terminated */
 	char		*query;		/* into target, or NULL */
 	char		 auth[HTTP_AUTH_MAX];	/* Authorization value */
-	char		 host[256];	/* Host value ("" if too long) */
+	char		 host[HTTP_HOST_MAX];	/* Host value, or the authority
+					 * of an absolute-form target
+					 * ("" if too long) */
 	char		 origin[256];	/* Origin value ("" if absent) */
 	int		 cross_site;	/* Sec-Fetch-Site: cross-site */
 	int		 expect_continue;	/* Expect: 100-continue */
 	int		 has_host;
+	int		 absolute;	/* absolute-form target */
+	char		 target_host[HTTP_HOST_MAX];	/* its authority */
 };
 
 /*
@@ -76,6 +81,16 @@ int	 http_path_split(char *path, char **seg, int max);
  * Origin whose host[:port] differs from Host, or Sec-Fetch-Site
  * cross-site.  Scripts send neither. */
 int	 http_cross_site(const struct http_req *);
+
+/*
+ * What a Host value names (RFC 9110 7.2): HTTP_HOST_IP for an IPv4
+ * literal or a bracketed IPv6 literal, HTTP_HOST_NAME for a DNS-like
+ * name (copied to name, lowercased, one trailing dot removed), each with
+ * an optional :port (1-5 digits, at most 65535); -1 for anything else.
+ */
+#define HTTP_HOST_IP	1
+#define HTTP_HOST_NAME	2
+int	 http_host_split(const char *host, char *name, size_t namesz);
 
 const char	*http_method_name(enum http_method);
 const char	*http_status_text(int status);

@@ -186,10 +186,29 @@ metrics_reply(struct conn *c)
 	    "Connections refused over the limit.");
 	evbuffer_add_printf(b, "v720_web_connections_refused_total %" PRIu64
 	    "\n", web->w_refused);
+	help(b, "v720_web_connections_per_address_max", "gauge",
+	    "Connections one source address may hold; more get 503.");
+	evbuffer_add_printf(b, "v720_web_connections_per_address_max %zu\n",
+	    peer_conn_max());
+	help(b, "v720_web_connections_refused_address_total", "counter",
+	    "Connections refused over the per-address limit.");
+	evbuffer_add_printf(b, "v720_web_connections_refused_address_total %"
+	    PRIu64 "\n", web->w_refused_addr);
+	help(b, "v720_web_addresses", "gauge",
+	    "Source addresses with connections or login throttling.");
+	evbuffer_add_printf(b, "v720_web_addresses %zu\n", peer_count());
+	help(b, "v720_web_misdirected_total", "counter",
+	    "Requests refused with 421: a Host that is not ours.");
+	evbuffer_add_printf(b, "v720_web_misdirected_total %" PRIu64 "\n",
+	    web->w_misdirected);
 	help(b, "v720_web_auth_failures_total", "counter",
 	    "Requests refused with 401.");
 	evbuffer_add_printf(b, "v720_web_auth_failures_total %" PRIu64 "\n",
 	    web->w_auth_fail);
+	help(b, "v720_web_auth_throttled_total", "counter",
+	    "Login attempts refused with 429, without checking them.");
+	evbuffer_add_printf(b, "v720_web_auth_throttled_total %" PRIu64 "\n",
+	    web->w_auth_throttled);
 	histogram(b, "v720_web_delivery_latency_seconds", "From the engine's "
 	    "last packet of a frame to its last byte written to a viewer "
 	    "socket.", &web->w_lat);

@@ -30,12 +30,17 @@
 static void	conn_io(int, short, void *);
 static void	conn_process(struct conn *);
 
-static const char refuse_503[] =
-    "HTTP/1.1 503 Service Unavailable\r\n"
-    "Content-Type: application/json\r\n"
-    "Content-Length: 32\r\n"
-    "Connection: close\r\n\r\n"
+#define REFUSE_HEAD \
+    "HTTP/1.1 503 Service Unavailable\r\n" \
+    "Content-Type: application/json\r\n" \
+    "Retry-After: 5\r\n" \
+    "Connection: close\r\n"
+static const char refuse_503[] = REFUSE_HEAD
+    "Content-Length: 32\r\n\r\n"
     "{\"error\":\"too many connections\"}";
+static const char refuse_addr_503[] = REFUSE_HEAD
+    "Content-Length: 50\r\n\r\n"
+    "{\"error\":\"too many connections from this address\"}";
 
 static void
 listener_resume(int fd, short ev, void *arg)
@@ -63,7 +68,7 @@ listener_pause(struct listener *l)
 
 static struct conn *
 conn_new(struct listener *l, int fd, struct sockaddr_storage *ss,
-    socklen_t sslen)
+    socklen_t sslen, struct peer *src)
 {
 	struct conn	*c;
 	char		 host[NI_MAXHOST], serv[NI_MAXSERV];
@@ -100,6 +105,7 @@ conn_new(struct listener *l, int fd, struct sockaddr_storage *ss,
 	}
 	TAILQ_INSERT_TAIL(&web->w_conns, c, c_entry);
 	web->w_nconns++;
+	c->c_src = src;
 	c->c_state = CS_HEAD;
 	c->c_progress_ms = proc_now_ms();
 	evtimer_set(&c->c_tmo, conn_io, c);
@@ -117,8 +123,28 @@ fail:
 			evbuffer_free(c->c_out);
 		free(c);
 	}
+	peer_detach(src);
 	close(fd);
 	return NULL;
+}
+
+/* Best effort, never blocks; TLS peers just see a close. */
+static void
+refuse(struct listener *l, int fd, const char *msg, size_t len)
+{
+	char	drain[4096];
+	int	n;
+
+	if (!l->l_cfg.cl_tls) {
+		/* Unread input would turn close into a reset that can
+		 * destroy the answer: take it first. */
+		for (n = 0; n < 16 && recv(fd, drain, sizeof(drain),
+		    MSG_DONTWAIT) > 0; n++)
+			;
+		(void)send(fd, msg, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+		(void)shutdown(fd, SHUT_WR);
+	}
+	close(fd);
 }
 
 static void
@@ -126,9 +152,10 @@ server_accept(int lfd, short ev, void *arg)
 {
 	struct listener		*l = arg;
 	struct sockaddr_storage	 ss;
+	struct peerkey		 key;
+	struct peer		*src;
 	socklen_t		 sslen;
-	char			 drain[4096];
-	int			 fd, i, n;
+	int			 fd, i;
 
 	for (i = 0; i < ACCEPT_BURST; i++) {
 		sslen = sizeof(ss);
@@ -143,22 +170,24 @@ server_accept(int lfd, short ev, void *arg)
 			return;
 		}
 		if (web->w_nconns >= web->w_conn_max) {
-			/* Best effort, never blocks; TLS peers just see a close. */
 			web->w_refused++;
-			if (!l->l_cfg.cl_tls) {
-				/* Unread input would turn close into a reset
-				 * that can destroy the answer: take it first. */
-				for (n = 0; n < 16 && recv(fd, drain,
-				    sizeof(drain), MSG_DONTWAIT) > 0; n++)
-					;
-				(void)send(fd, refuse_503, sizeof(refuse_503) - 1,
-				    MSG_DONTWAIT | MSG_NOSIGNAL);
-				(void)shutdown(fd, SHUT_WR);
-			}
+			refuse(l, fd, refuse_503, sizeof(refuse_503) - 1);
+			continue;
+		}
+		/* One address may not take every slot. */
+		if (peer_key(&ss, &key) == -1 ||
+		    ((src = peer_find(&key)) != NULL &&
+		    src->p_conns >= peer_conn_max())) {
+			web->w_refused_addr++;
+			refuse(l, fd, refuse_addr_503,
+			    sizeof(refuse_addr_503) - 1);
+			continue;
+		}
+		if ((src = peer_attach(&key)) == NULL) {
 			close(fd);
 			continue;
 		}
-		conn_new(l, fd, &ss, sslen);
+		conn_new(l, fd, &ss, sslen, src);
 	}
 }
 
@@ -276,6 +305,8 @@ conn_close(struct conn *c)
 	c->c_in = c->c_out = NULL;
 	TAILQ_REMOVE(&web->w_conns, c, c_entry);
 	web->w_nconns--;
+	peer_detach(c->c_src);
+	c->c_src = NULL;
 	TAILQ_FOREACH(l, &web->w_listeners, l_entry)
 		if (l->l_paused)
 			listener_resume(-1, 0, l);
@@ -445,6 +476,12 @@ conn_dispatch(struct conn *c, const char *body, size_t len)
 	c->c_keepalive = c->c_req.keepalive;
 	c->c_state = CS_WRITE;
 	conn_set_timeout(c, WEB_WRITE_TIMEOUT);
+	if (!host_allowed(&c->c_req)) {
+		web->w_misdirected++;
+		reply_error(c, 421, "unknown host name: reach this server by "
+		    "its address or a configured web server name");
+		return;
+	}
 	if (!auth_check(c))
 		return;
 	api_request(c, body, len);

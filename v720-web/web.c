@@ -32,6 +32,9 @@ static struct {
 	struct listenerlist	 listeners;
 	struct webuser		*users;
 	size_t			 nusers;
+	struct cfg_webname	*names;
+	size_t			 nnames;
+	uint32_t		 per_addr;
 	struct cfg_camera	*cams;
 	size_t			 ncams;
 	uint8_t			*cert, *key;
@@ -159,6 +162,14 @@ web_dispatch_engine(struct chanev *ce, struct chan_msg *m, void *arg)
 		    ci.ci_id[0] == '\0')
 			fatalx("%s: malformed IMSG_CAM_STATE", __func__);
 		c = cam_get(ci.ci_id);
+		/* A picture from a stream that ended (the camera went
+		 * offline, reconnected or stopped streaming) is not live:
+		 * no new viewer or snapshot may get it. */
+		if (c->cam_frame != NULL && (ci.ci_state != CAM_STREAMING ||
+		    strcmp(ci.ci_address, c->cam_info.ci_address) != 0)) {
+			frame_unref(c->cam_frame);
+			c->cam_frame = NULL;
+		}
 		c->cam_info = ci;
 		c->cam_known = 1;
 		break;
@@ -204,10 +215,17 @@ web_dispatch_engine(struct chanev *ce, struct chan_msg *m, void *arg)
 static void
 web_engine_closed(struct chanev *ce, void *arg)
 {
+	struct cam	*c;
+
 	log_warnx("camera engine channel closed; waiting for a new one");
 	chanev_clear(&web->w_engine);
 	web->w_engine_up = 0;
 	talk_engine_gone();
+	/* Every stream ended with the engine. */
+	RB_FOREACH(c, camtree, &web->w_cams) {
+		frame_unref(c->cam_frame);
+		c->cam_frame = NULL;
+	}
 }
 
 static void
@@ -241,6 +259,7 @@ pend_clear(void)
 		free(l);
 	}
 	freezero(pend.users, pend.nusers * sizeof(*pend.users));
+	free(pend.names);
 	free(pend.cams);
 	freezero(pend.cert, pend.certlen);
 	freezero(pend.key, pend.keylen);
@@ -335,6 +354,16 @@ apply_config(void)
 	pend.users = NULL;
 	pend.nusers = 0;
 	auth_reset();
+	free(web->w_names);
+	web->w_names = pend.names;
+	web->w_nnames = pend.nnames;
+	pend.names = NULL;
+	pend.nnames = 0;
+	web->w_per_addr = pend.per_addr ? pend.per_addr : WEB_PER_ADDR_DEFAULT;
+	if (web->w_per_addr > peer_conn_max())
+		log_warnx("web connections per address %zu: at most %zu, "
+		    "for the others' share of %zu", web->w_per_addr,
+		    peer_conn_max(), web->w_conn_max);
 	if (web->w_nusers == 0 && warn_open)
 		log_warnx("no web user configured: the web API is open to "
 		    "anyone who can reach a non-loopback listener");
@@ -385,6 +414,8 @@ web_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 {
 	struct cfg_listen	 cl;
 	struct cfg_webuser	 cw;
+	struct cfg_webname	 wn;
+	struct cfg_weblimits	 wl;
 	struct cfg_camera	 cc;
 	struct cfg_peer		 cp;
 	struct listener		*l;
@@ -395,8 +426,9 @@ web_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 	    IMSG_CFG_PEER && m->fd != -1)
 		fatalx("%s: unexpected fd with message %u", __func__,
 		    m->hdr.ch_type);
-	if (m->hdr.ch_type >= IMSG_CFG_LISTEN && m->hdr.ch_type <=
-	    IMSG_CFG_END && !pend.active)
+	if (((m->hdr.ch_type >= IMSG_CFG_LISTEN && m->hdr.ch_type <=
+	    IMSG_CFG_END) || m->hdr.ch_type == IMSG_CFG_WEB_NAME ||
+	    m->hdr.ch_type == IMSG_CFG_WEB_LIMITS) && !pend.active)
 		fatalx("%s: config message %u outside START/END", __func__,
 		    m->hdr.ch_type);
 
@@ -446,6 +478,24 @@ web_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 		pend_append((void **)&pend.users, &pend.nusers, sizeof(cw), &cw,
 		    10000);
 		explicit_bzero(&cw, sizeof(cw));
+		break;
+	case IMSG_CFG_WEB_NAME:
+		if (m->len != sizeof(wn))
+			fatalx("%s: bad IMSG_CFG_WEB_NAME", __func__);
+		memcpy(&wn, m->data, sizeof(wn));
+		if (chan_strfield(wn.wn_name, sizeof(wn.wn_name)) == -1 ||
+		    wn.wn_name[0] == '\0')
+			fatalx("%s: bad web server name", __func__);
+		pend_append((void **)&pend.names, &pend.nnames, sizeof(wn), &wn,
+		    1000);
+		break;
+	case IMSG_CFG_WEB_LIMITS:
+		if (m->len != sizeof(wl))
+			fatalx("%s: bad IMSG_CFG_WEB_LIMITS", __func__);
+		memcpy(&wl, m->data, sizeof(wl));
+		if (wl.wl_conn_per_addr == 0)
+			fatalx("%s: no connection per address", __func__);
+		pend.per_addr = wl.wl_conn_per_addr;
 		break;
 	case IMSG_CFG_TLS_CERT:
 		pend_pem(&pend.cert, &pend.certlen, m);
@@ -514,6 +564,7 @@ raise_nofile(void)
 	struct rlimit	rl;
 
 	web->w_conn_max = WEB_CONN_MAX_DEFAULT;
+	web->w_per_addr = WEB_PER_ADDR_DEFAULT;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
 		return;
 	if (rl.rlim_cur < rl.rlim_max) {
@@ -600,7 +651,9 @@ main(int argc, char *argv[])
 	event_dispatch();
 
 	server_close_all();
+	peer_clear();
 	pend_clear();
+	free(web->w_names);
 	log_debug("exiting");
 	exit(0);
 }

@@ -5,6 +5,9 @@
 #include <sys/queue.h>
 #include <sys/tree.h>
 #include <sys/types.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
 
 #include <stddef.h>
 #include <stdint.h>
@@ -17,6 +20,7 @@
 #include "msg.h"
 
 #define WEB_CONN_MAX_DEFAULT	1000	/* lowered to fit RLIMIT_NOFILE */
+#define WEB_PER_ADDR_DEFAULT	64	/* until the configuration says */
 #define WEB_HEAD_TIMEOUT	10	/* s: whole request head */
 #define WEB_BODY_TIMEOUT	10	/* s: whole request body */
 #define WEB_IDLE_TIMEOUT	30	/* s: keep-alive between requests */
@@ -69,6 +73,22 @@ struct jsonw;
 struct cam;
 struct talker;
 
+/* A source address: IPv4 (also when IPv4-mapped) or IPv6. */
+struct peerkey {
+	uint8_t		 pk_family;
+	uint8_t		 pk_addr[16];
+};
+
+struct peer {
+	RB_ENTRY(peer)		 p_entry;
+	TAILQ_ENTRY(peer)	 p_idle_entry;
+	int			 p_idle;	/* on the idle list */
+	struct peerkey		 p_key;
+	char			 p_name[INET6_ADDRSTRLEN];
+	uint32_t		 p_conns;
+	uint64_t		 p_auth_tat;	/* ms; failed logins, auth.c */
+};
+
 struct conn {
 	TAILQ_ENTRY(conn)	 c_entry;	/* all connections */
 	TAILQ_ENTRY(conn)	 c_camentry;	/* viewers / waiters of c_cam */
@@ -81,6 +101,7 @@ struct conn {
 	int			 c_inproc;	/* in conn_process() */
 	int			 c_listen_tls;
 	char			 c_peer[V720_ADDR_MAX];
+	struct peer		*c_src;		/* its source address */
 	struct event		 c_ev;
 	short			 c_events;
 	struct event		 c_tmo;
@@ -162,6 +183,9 @@ struct web {
 	uint64_t		 w_conn_seq;
 	struct webuser		*w_users;
 	size_t			 w_nusers;
+	struct cfg_webname	*w_names;	/* `web server name` */
+	size_t			 w_nnames;
+	size_t			 w_per_addr;	/* connections per address */
 	struct tls		*w_tls;		/* server context, NULL: none */
 	struct proc_stats	 w_stats;
 	int			 w_have_stats;
@@ -169,7 +193,10 @@ struct web {
 	/* counters for /metrics */
 	uint64_t		 w_requests;
 	uint64_t		 w_refused;	/* over the connection limit */
+	uint64_t		 w_refused_addr;	/* over the per-address one */
+	uint64_t		 w_misdirected;	/* 421: Host not ours */
 	uint64_t		 w_auth_fail;
+	uint64_t		 w_auth_throttled;	/* 429 */
 	uint64_t		 w_deliveries;
 	struct lathist		 w_lat;		/* engine -> viewer socket */
 	struct lathist		 w_ingest;	/* engine -> v720-web */
@@ -194,6 +221,18 @@ void		 conn_stream_sndbuf(struct conn *);
 void		 conn_set_timeout(struct conn *, int secs);
 void		 conn_request_done(struct conn *);
 void		 server_close_all(void);
+
+/* peer.c: per source address */
+int		 peer_key(const struct sockaddr_storage *, struct peerkey *);
+struct peer	*peer_find(const struct peerkey *);
+struct peer	*peer_attach(const struct peerkey *);
+void		 peer_detach(struct peer *);
+size_t		 peer_conn_max(void);
+size_t		 peer_count(void);
+void		 peer_clear(void);
+
+/* host.c: the Host rule against DNS rebinding */
+int		 host_allowed(const struct http_req *);
 
 /* reply.c: answers */
 void		 reply(struct conn *, int status, const char *ctype,

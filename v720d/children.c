@@ -38,16 +38,24 @@ static const uint32_t web_accept[] = {
 	IMSG_CFG_DONE, 0
 };
 
-/* Web users, and key material for the tls listeners. */
+/* Web users, server names, limits, key material for the tls listeners. */
 static void
 web_push(struct chanev *ce, const struct config *conf,
     const struct tls_material *tls)
 {
 	struct conf_webuser	*u;
+	struct conf_webname	*wn;
+	struct cfg_weblimits	 wl;
 
 	TAILQ_FOREACH(u, &conf->webusers, entry)
 		chanev_compose(ce, IMSG_CFG_WEBUSER, 0, -1, &u->cw,
 		    sizeof(u->cw));
+	TAILQ_FOREACH(wn, &conf->webnames, entry)
+		chanev_compose(ce, IMSG_CFG_WEB_NAME, 0, -1, &wn->wn,
+		    sizeof(wn->wn));
+	memset(&wl, 0, sizeof(wl));
+	wl.wl_conn_per_addr = conf->web_per_addr;
+	chanev_compose(ce, IMSG_CFG_WEB_LIMITS, 0, -1, &wl, sizeof(wl));
 	if (tls->cert != NULL) {
 		chanev_compose(ce, IMSG_CFG_TLS_CERT, 0, -1, tls->cert,
 		    tls->certlen);

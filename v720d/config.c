@@ -27,6 +27,8 @@ config_new(void)
 	c->bootstrap.port = CONF_DEFAULT_BOOTPORT;
 	TAILQ_INIT(&c->web);
 	TAILQ_INIT(&c->webusers);
+	TAILQ_INIT(&c->webnames);
+	c->web_per_addr = CONF_DEFAULT_WEB_PER_ADDR;
 	TAILQ_INIT(&c->cameras);
 	strlcpy(c->control_path, CONF_DEFAULT_CONTROL, sizeof(c->control_path));
 	c->unknown_accept = 1;
@@ -39,6 +41,7 @@ config_free(struct config *c)
 {
 	struct conf_listen	*l;
 	struct conf_webuser	*u;
+	struct conf_webname	*wn;
 	struct conf_camera	*cam;
 
 	if (c == NULL)
@@ -51,6 +54,10 @@ config_free(struct config *c)
 		TAILQ_REMOVE(&c->webusers, u, entry);
 		explicit_bzero(u, sizeof(*u));
 		free(u);
+	}
+	while ((wn = TAILQ_FIRST(&c->webnames)) != NULL) {
+		TAILQ_REMOVE(&c->webnames, wn, entry);
+		free(wn);
 	}
 	while ((cam = TAILQ_FIRST(&c->cameras)) != NULL) {
 		TAILQ_REMOVE(&c->cameras, cam, entry);
@@ -137,6 +144,41 @@ config_valid_addr(const char *a)
 	    inet_pton(AF_INET6, a, &in6) == 1;
 }
 
+/*
+ * Host names as browsers send them in Host: letters, digits, '-' and
+ * '_', dot-separated labels of at most 63, 253 in all.  IP literals and
+ * localhost are always accepted by v720-web, so naming them is a mistake.
+ */
+const char *
+config_valid_webname(char *n)
+{
+	struct in_addr	 in;
+	size_t		 len, label = 0;
+	char		*p;
+
+	len = strlen(n);
+	if (len > 1 && n[len - 1] == '.')
+		n[--len] = '\0';
+	if (len == 0 || len > 253)
+		return "must be 1-253 characters";
+	for (p = n; *p != '\0'; p++) {
+		*p = tolower((unsigned char)*p);
+		if (*p == '.') {
+			if (label == 0)
+				return "has an empty label";
+			label = 0;
+			continue;
+		}
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
+			return "may only hold letters, digits, '-', '_' and '.'";
+		if (++label > 63)
+			return "has a label longer than 63 characters";
+	}
+	if (inet_pton(AF_INET, n, &in) == 1 || strcmp(n, "localhost") == 0)
+		return "is always accepted (IP literals and localhost are)";
+	return NULL;
+}
+
 /* Print a string in double quotes, escaping what the lexer unescapes. */
 static void
 print_quoted(FILE *fp, const char *s)
@@ -155,6 +197,7 @@ config_print(const struct config *c, FILE *fp)
 {
 	const struct conf_listen	*l;
 	const struct conf_webuser	*u;
+	const struct conf_webname	*wn;
 	const struct conf_camera	*cam;
 
 	fprintf(fp, "user ");
@@ -187,6 +230,12 @@ config_print(const struct config *c, FILE *fp)
 		print_quoted(fp, u->cw.cw_hash);
 		fputc('\n', fp);
 	}
+	TAILQ_FOREACH(wn, &c->webnames, entry) {
+		fprintf(fp, "web server name ");
+		print_quoted(fp, wn->wn.wn_name);
+		fputc('\n', fp);
+	}
+	fprintf(fp, "web connections per address %u\n", c->web_per_addr);
 	fprintf(fp, "control socket ");
 	print_quoted(fp, c->control_path);
 	fprintf(fp, "\nunknown cameras %s\n", c->unknown_accept ? "accept" :

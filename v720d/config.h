@@ -20,6 +20,9 @@
 #define CONF_MAX_WEB_LISTEN	16
 #define CONF_MAX_CAMERAS	4096
 #define CONF_MAX_WEBUSERS	64
+#define CONF_MAX_WEBNAMES	32
+#define CONF_DEFAULT_WEB_PER_ADDR 64	/* connections per source address */
+#define CONF_MAX_WEB_PER_ADDR	65535
 
 struct conf_listen {
 	TAILQ_ENTRY(conf_listen) entry;
@@ -42,6 +45,12 @@ struct conf_webuser {
 };
 TAILQ_HEAD(conf_webusers, conf_webuser);
 
+struct conf_webname {
+	TAILQ_ENTRY(conf_webname) entry;
+	struct cfg_webname	wn;
+};
+TAILQ_HEAD(conf_webnames, conf_webname);
+
 struct config {
 	char			 user[V720_USER_MAX];
 	char			 chroot[PATH_MAX];
@@ -52,6 +61,8 @@ struct config {
 	char			 tls_cert[PATH_MAX];
 	char			 tls_key[PATH_MAX];
 	struct conf_webusers	 webusers;
+	struct conf_webnames	 webnames;	/* `web server name` */
+	uint32_t		 web_per_addr;	/* connections per address */
 	char			 control_path[V720_PATH_MAX];
 	int			 unknown_accept;
 	int			 stream_always;	/* default for unlisted cameras */
@@ -69,6 +80,9 @@ int		 config_listen_equal(const struct conf_listen *,
 		    const struct conf_listen *);
 int		 config_valid_id(const char *);
 int		 config_valid_addr(const char *);
+/* A `web server name`: lowercased in place, trailing dot removed; NULL,
+ * or why it is refused. */
+const char	*config_valid_webname(char *);
 
 /* parse.y */
 struct config	*parse_config(const char *file, int missing_ok);

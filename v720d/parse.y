@@ -84,8 +84,8 @@ typedef struct {
 %}
 
 %token	ACCEPT ADDRESS ALWAYS BOOTSTRAP CAMERA CAMERAS CERTIFICATE CHROOT
-%token	CONTROL DEMAND IDLE INCLUDE KEY LISTEN NAME ON PASSWORD PORT REJECT
-%token	SERVER SOCKET STREAM TIMEOUT TLS UNKNOWN USER WEB
+%token	CONNECTIONS CONTROL DEMAND IDLE INCLUDE KEY LISTEN NAME ON PASSWORD PORT REJECT
+%token	PER SERVER SOCKET STREAM TIMEOUT TLS UNKNOWN USER WEB
 %token	ERROR
 %token	<v.string>	STRING
 %token	<v.number>	NUMBER
@@ -262,6 +262,44 @@ main		: USER STRING {
 			free($3);
 			free($5);
 		}
+		| WEB SERVER NAME STRING {
+			struct conf_webname	*wn;
+			const char		*why;
+			int			 n = 0;
+
+			if (strlen($4) >= sizeof(wn->wn.wn_name))
+				why = "must be 1-253 characters";
+			else
+				why = config_valid_webname($4);
+			TAILQ_FOREACH(wn, &conf->webnames, entry) {
+				n++;
+				if (why == NULL &&
+				    strcmp(wn->wn.wn_name, $4) == 0)
+					break;
+			}
+			if (why != NULL)
+				yyerror("web server name \"%s\" %s", $4, why);
+			else if (wn != NULL)
+				yyerror("web server name %s given twice", $4);
+			else if (n >= CONF_MAX_WEBNAMES)
+				yyerror("too many web server names (max %d)",
+				    CONF_MAX_WEBNAMES);
+			else {
+				if ((wn = calloc(1, sizeof(*wn))) == NULL)
+					fatal("calloc");
+				strlcpy(wn->wn.wn_name, $4,
+				    sizeof(wn->wn.wn_name));
+				TAILQ_INSERT_TAIL(&conf->webnames, wn, entry);
+			}
+			free($4);
+		}
+		| WEB CONNECTIONS PER ADDRESS NUMBER {
+			if ($5 < 1 || $5 > CONF_MAX_WEB_PER_ADDR)
+				yyerror("web connections per address out of "
+				    "range (1-%d)", CONF_MAX_WEB_PER_ADDR);
+			else
+				conf->web_per_addr = $5;
+		}
 		| CONTROL SOCKET STRING {
 			if ($3[0] != '/')
 				yyerror("control socket must be an absolute "
@@ -391,6 +429,7 @@ lookup(char *s)
 		{ "cameras",		CAMERAS },
 		{ "certificate",	CERTIFICATE },
 		{ "chroot",		CHROOT },
+		{ "connections",	CONNECTIONS },
 		{ "control",		CONTROL },
 		{ "idle",		IDLE },
 		{ "include",		INCLUDE },
@@ -400,6 +439,7 @@ lookup(char *s)
 		{ "on",			ON },
 		{ "on-demand",		DEMAND },
 		{ "password",		PASSWORD },
+		{ "per",		PER },
 		{ "port",		PORT },
 		{ "reject",		REJECT },
 		{ "server",		SERVER },

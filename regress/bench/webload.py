@@ -87,7 +87,7 @@ def main():
         s = socket.create_connection((u.hostname, u.port))
         s.setblocking(False)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
-        s.sendall(("GET /api/cameras/%s/mjpeg HTTP/1.1\r\nHost: b\r\n\r\n" % cam).encode())
+        s.sendall(("GET /api/cameras/%s/mjpeg HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" % cam).encode())
         conns[s.fileno()] = {"s": s, "cam": cam, "n": 0, "tail": b"", "n0": 0}
         ep.register(s.fileno(), select.EPOLLIN)
 

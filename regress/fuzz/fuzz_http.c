@@ -7,7 +7,10 @@
  * Checked besides ASan/UBSan: the result is 0, 1 or an error status;
  * a complete head lies within the input and within HTTP_HEAD_MAX; path,
  * query and Authorization are NUL-terminated inside the request; path
- * splitting and query iteration terminate and stay in their buffers.
+ * splitting and query iteration terminate and stay in their buffers;
+ * the Host classification (http_host_split, the DNS rebinding rule)
+ * answers one of its three values and a name it returns is lowercase,
+ * without a port, a trailing dot or anything outside [a-z0-9._-].
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -21,6 +24,7 @@ static void
 check(const char *buf, size_t len)
 {
 	char		 path[HTTP_TARGET_MAX], key[32], val[32], *seg[8];
+	char		 name[HTTP_HOST_MAX], *p;
 	const char	*q;
 	uint8_t		 raw[HTTP_AUTH_MAX];
 	int		 st, n, i;
@@ -55,6 +59,23 @@ check(const char *buf, size_t len)
 	if (i == 1000)
 		abort();
 	(void)http_b64_decode(r.auth, raw, sizeof(raw));
+	if (memchr(r.host, '\0', sizeof(r.host)) == NULL)
+		abort();
+	switch (http_host_split(r.host, name, sizeof(name))) {
+	case HTTP_HOST_NAME:
+		if (name[0] == '\0' || name[strlen(name) - 1] == '.')
+			abort();
+		for (p = name; *p != '\0'; p++)
+			if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' &&
+			    *p <= '9') || *p == '.' || *p == '-' || *p == '_'))
+				abort();
+		break;
+	case HTTP_HOST_IP:
+	case -1:
+		break;
+	default:
+		abort();
+	}
 }
 
 int

@@ -140,11 +140,11 @@ def http(port, req, timeout=5):
 
 
 def get(port, path):
-    return http(port, "GET %s HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n" % path)
+    return http(port, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n" % path)
 
 
 def post(port, path, body=""):
-    return http(port, "POST %s HTTP/1.1\r\nHost: a\r\nConnection: close\r\n"
+    return http(port, "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
                 "Content-Length: %d\r\n\r\n%s" % (path, len(body), body))
 
 
@@ -153,7 +153,7 @@ class Stream:
 
     def __init__(self, port, path):
         self.s = socket.create_connection(("127.0.0.1", port), timeout=5)
-        self.s.sendall(("GET %s HTTP/1.1\r\nHost: a\r\n\r\n" % path).encode())
+        self.s.sendall(("GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" % path).encode())
         self.buf = b""
 
     def fill(self):

@@ -28,6 +28,9 @@ web listen on 127.0.0.1 port 8080
 tls certificate "/etc/ssl/v720d.crt"
 tls key "/etc/ssl/private/v720d.key"
 web user "admin" password "$2b$10$abcdefghijklmnopqrstuu"
+web server name "NAS.local."
+web server name "cam.home.arpa"
+web connections per address 16
 control socket "/run/v720d.sock"
 unknown cameras reject
 camera "0800c00128F8" {
@@ -50,6 +53,9 @@ web listen on 127.0.0.1 port 8080
 tls certificate "/etc/ssl/v720d.crt"
 tls key "/etc/ssl/private/v720d.key"
 web user "admin" password "$2b$10$abcdefghijklmnopqrstuu"
+web server name "nas.local"
+web server name "cam.home.arpa"
+web connections per address 16
 control socket "/run/v720d.sock"
 unknown cameras reject
 stream on-demand
@@ -97,7 +103,7 @@ printf '%s\n' "$out" | grep -qF "$d/incbad.conf:2: invalid address" ||
 for l in 'user "_v720d"' 'camera listen on 0.0.0.0 port 6123' \
     'bootstrap listen on 0.0.0.0 port 80' 'web listen on 127.0.0.1 port 8080' \
     'control socket "/run/v720d.sock"' 'unknown cameras accept' \
-    'stream on-demand' 'idle timeout 30'; do
+    'stream on-demand' 'idle timeout 30' 'web connections per address 64'; do
 	grep -qxF "$l" "$d/empty.out" || fail "default missing: $l"
 done
 
@@ -151,6 +157,16 @@ w e-camopt.conf 'camera "A1" {' '	name "x"' '	colour red' '}'
 expect_error e-camopt.conf 3 "syntax error"
 w e-num.conf 'idle timeout 99999999999999999999'
 expect_error e-num.conf 1 "invalid number"
+w e-wname.conf 'web server name "nas.local"' 'web server name "bad name"'
+expect_error e-wname.conf 2 "may only hold letters"
+w e-wnameip.conf 'web server name "192.168.1.5"'
+expect_error e-wnameip.conf 1 "always accepted"
+w e-wnamedup.conf 'web server name "nas.local"' '' 'web server name "NAS.LOCAL"'
+expect_error e-wnamedup.conf 3 "web server name nas.local given twice"
+w e-wnamelabel.conf 'web server name "a..b"'
+expect_error e-wnamelabel.conf 1 "empty label"
+w e-peraddr.conf 'web connections per address 0'
+expect_error e-peraddr.conf 1 "web connections per address out of range"
 
 # Several errors in one file are all reported.
 w e-many.conf 'frob' 'camera listen on 0.0.0.0 port 0' 'user $nope'

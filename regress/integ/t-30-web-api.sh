@@ -146,7 +146,7 @@ grep -F "v720_camera_frames_total{camera=\"$C1\"} " "$OUT/body" | awk '{ exit !(
 req GET "$WEB/"
 expect 200 text/html "viewer page"
 grep -qi '<html' "$OUT/body" || fail "page is not HTML"
-printf 'HEAD /api/cameras HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n' |
+printf 'HEAD /api/cameras HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' |
     $WEBCLIENT raw 127.0.0.1 "$WEBPORT" 5 >"$OUT/head"
 head -n 1 "$OUT/head" | grep -q '^HTTP/1.1 200' || fail "HEAD: $(cat "$OUT/head")"
 tail -c 4 "$OUT/head" | od -c | grep -q '\\r  \\n  \\r  \\n' || fail "HEAD answered with a body"
@@ -196,34 +196,34 @@ wait_for 5 sh -c "grep -q '\"cam\":\"$C2\",\"code\":299' '$OUT/camsim.log'" ||
 # --- HTTP limits and malformed requests --------------------------------------
 raw() { $WEBCLIENT raw 127.0.0.1 "$WEBPORT" "${1:-5}" | head -n 1 | tr -d '\r'; }
 long=$(python3 -c "print('a' * 9000)")
-r=$(printf 'GET /%s HTTP/1.1\r\nHost: a\r\n\r\n' "$long" | raw); [ "$r" = "HTTP/1.1 414 URI Too Long" ] || fail "long line: $r"
-r=$(printf 'GET / HTTP/1.1\r\nHost: a\r\nX: %s\r\n\r\n' "$long" | raw); [ "$r" = "HTTP/1.1 431 Request Header Fields Too Large" ] || fail "long header: $r"
-r=$(python3 -c "import sys; sys.stdout.write('GET / HTTP/1.1\r\nHost: a\r\n' + ''.join('X%d: y\r\n' % i for i in range(100)) + '\r\n')" | raw)
+r=$(printf 'GET /%s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n' "$long" | raw); [ "$r" = "HTTP/1.1 414 URI Too Long" ] || fail "long line: $r"
+r=$(printf 'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX: %s\r\n\r\n' "$long" | raw); [ "$r" = "HTTP/1.1 431 Request Header Fields Too Large" ] || fail "long header: $r"
+r=$(python3 -c "import sys; sys.stdout.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n' + ''.join('X%d: y\r\n' % i for i in range(100)) + '\r\n')" | raw)
 [ "$r" = "HTTP/1.1 431 Request Header Fields Too Large" ] || fail "100 headers: $r"
-r=$(printf 'POST /api/cameras/%s/settings HTTP/1.1\r\nHost: a\r\nContent-Length: 100000\r\n\r\n' $C1 | raw); [ "$r" = "HTTP/1.1 413 Content Too Large" ] || fail "big body: $r"
-r=$(printf 'GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n' | raw); [ "$r" = "HTTP/1.1 501 Not Implemented" ] || fail "chunked: $r"
+r=$(printf 'POST /api/cameras/%s/settings HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n\r\n' $C1 | raw); [ "$r" = "HTTP/1.1 413 Content Too Large" ] || fail "big body: $r"
+r=$(printf 'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n' | raw); [ "$r" = "HTTP/1.1 501 Not Implemented" ] || fail "chunked: $r"
 r=$(printf 'HELLO\r\n\r\n' | raw); [ "$r" = "HTTP/1.1 400 Bad Request" ] || fail "garbage: $r"
 r=$(printf 'GET / HTTP/1.1\r\n\r\n' | raw); [ "$r" = "HTTP/1.1 400 Bad Request" ] || fail "no Host: $r"
-r=$(printf 'GET / HTTP/3.0\r\nHost: a\r\n\r\n' | raw); [ "$r" = "HTTP/1.1 505 HTTP Version Not Supported" ] || fail "HTTP/3: $r"
-r=$(printf 'DELETE /api/cameras HTTP/1.1\r\nHost: a\r\n\r\n' | raw); [ "$r" = "HTTP/1.1 405 Method Not Allowed" ] || fail "DELETE: $r"
-printf 'GET /x HTTP/1.1\r\nHost: a\r\n\r\n' | $WEBCLIENT raw 127.0.0.1 "$WEBPORT" 3 | grep -q '{"error":"not found"}' ||
+r=$(printf 'GET / HTTP/3.0\r\nHost: 127.0.0.1\r\n\r\n' | raw); [ "$r" = "HTTP/1.1 505 HTTP Version Not Supported" ] || fail "HTTP/3: $r"
+r=$(printf 'DELETE /api/cameras HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n' | raw); [ "$r" = "HTTP/1.1 405 Method Not Allowed" ] || fail "DELETE: $r"
+printf 'GET /x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n' | $WEBCLIENT raw 127.0.0.1 "$WEBPORT" 3 | grep -q '{"error":"not found"}' ||
     fail "404 body"
 # Pipelining: three requests in one write, three answers in order.
-r=$(printf 'GET /api/cameras/%s HTTP/1.1\r\nHost: a\r\n\r\nGET /nothing HTTP/1.1\r\nHost: a\r\n\r\nGET /dev/list HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n' $C1 |
+r=$(printf 'GET /api/cameras/%s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /nothing HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /dev/list HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' $C1 |
     $WEBCLIENT raw 127.0.0.1 "$WEBPORT" 5 | grep -ao 'HTTP/1\.1 [0-9][0-9][0-9]' | tr '\n' ,)
 [ "$r" = "HTTP/1.1 200,HTTP/1.1 404,HTTP/1.1 200," ] || fail "pipelining: $r"
 # A client that half-closes after its requests still gets every answer.
-r=$(printf 'GET /api/cameras/%s HTTP/1.1\r\nHost: a\r\n\r\nGET /dev/list HTTP/1.1\r\nHost: a\r\n\r\n' $C1 |
+r=$(printf 'GET /api/cameras/%s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /dev/list HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n' $C1 |
     $WEBCLIENT raw 127.0.0.1 "$WEBPORT" 5 --shut | grep -ao 'HTTP/1\.1 [0-9][0-9][0-9]' | tr '\n' ,)
 [ "$r" = "HTTP/1.1 200,HTTP/1.1 200," ] || fail "half-closed client: $r"
-r=$(printf 'GET /api/cameras/%s/snapshot HTTP/1.1\r\nHost: a\r\n\r\n' $C1 |
+r=$(printf 'GET /api/cameras/%s/snapshot HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n' $C1 |
     $WEBCLIENT raw 127.0.0.1 "$WEBPORT" 12 --shut | grep -ao 'HTTP/1\.1 [0-9][0-9][0-9]\|image/jpeg' | tr '\n' ,)
 [ "$r" = "HTTP/1.1 200,image/jpeg," ] || fail "half-closed snapshot client: $r"
 # Keep-alive across requests (curl reuses the connection).
 curl -s -v "$WEB/api/cameras" "$WEB/dev/list" -o /dev/null -o /dev/null 2>&1 |
     grep -q 'Re-using existing connection' || fail "no keep-alive"
 # A body that never completes is cut off at 10 s too (checked below).
-printf 'POST /api/cameras/%s/settings HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\n{"ir' $C1 |
+printf 'POST /api/cameras/%s/settings HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n{"ir' $C1 |
     $WEBCLIENT raw 127.0.0.1 "$WEBPORT" 20 >"$OUT/slowbody" &
 SLOWBODY=$!
 # Slowloris: a head trickling in a byte a second is cut off at 10 s.

@@ -14,7 +14,8 @@ say "warning: $(grep 'no web user configured' "$OUT/v720d.log")"
 
 max=$(metric v720_web_connections_max)
 [ -n "$max" ] && [ "$max" -ge 100 ] || fail "connections max: $max"
-$WEBCLIENT flood 127.0.0.1 "$WEBPORT" "$max" >"$OUT/flood" || fail "flood client"
+# From 40 addresses: one address alone may not hold them all (t-37).
+$WEBCLIENT flood 127.0.0.1 "$WEBPORT" "$max" 40 >"$OUT/flood" || fail "flood client"
 say "with $max connections held: $(head -n 1 "$OUT/flood")"
 head -n 1 "$OUT/flood" | grep -q '^HTTP/1.1 503 Service Unavailable {"error":"too many connections"}$' ||
     fail "over the limit: $(cat "$OUT/flood")"

@@ -12,9 +12,16 @@
       server answers until it closes
   webclient.py slowloris HOST PORT SECONDS
       trickle a request head a byte a second; print the answer's status line
-  webclient.py flood HOST PORT N
-      hold N idle connections; print the status of one more request, and of
-      another after closing 50 of them
+  webclient.py flood HOST PORT N [SOURCES]
+      hold N idle connections (from 127.0.0.10 and up, SOURCES addresses,
+      when given); print the status of one more request, and of another
+      after closing 50 of them
+  webclient.py hold SRC HOST PORT N SECONDS
+      open N idle connections from address SRC; print "accepted A refused R"
+      and the first refusal's status line and body, then keep them SECONDS
+  webclient.py guess SRC HOST PORT USER SECONDS
+      from SRC, send wrong passwords for USER on one connection for SECONDS;
+      print "401 N 429 M rate R retry-after S" (R: 429 answers a second)
   webclient.py wav URL SECONDS
       read an audio stream; print the WAV header fields and the data bytes
 """
@@ -169,7 +176,7 @@ def cmd_stall(args):
     host, port, path, secs = args[0], int(args[1]), args[2], float(args[3])
     s = socket.create_connection((host, port))
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-    s.sendall(("GET %s HTTP/1.1\r\nHost: x\r\n\r\n" % path).encode())
+    s.sendall(("GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" % path).encode())
     print("stalled", flush=True)
     time.sleep(secs)
 
@@ -198,7 +205,7 @@ def cmd_slowloris(args):
     and after how many seconds the server closed."""
     host, port, secs = args[0], int(args[1]), float(args[2])
     s = socket.create_connection((host, port))
-    s.sendall(b"GET / HTTP/1.1\r\nHost: a\r\n")
+    s.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
     start = time.time()
     out = b""
     s.settimeout(1)
@@ -225,14 +232,17 @@ def cmd_flood(args):
     line; close 50 and try again."""
     import resource
     host, port, n = args[0], int(args[1]), int(args[2])
+    nsrc = int(args[3]) if len(args) > 3 else 0
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, n + 200), hard))
-    held = [socket.create_connection((host, port)) for _ in range(n)]
+    held = [socket.create_connection((host, port), source_address=(
+        "127.0.0.%d" % (10 + i % nsrc), 0) if nsrc else None)
+        for i in range(n)]
     time.sleep(1.5)
 
     def one():
         s = socket.create_connection((host, port), timeout=5)
-        s.sendall(b"GET /dev/list HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+        s.sendall(b"GET /dev/list HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
         out = b""
         try:
             while True:
@@ -249,6 +259,79 @@ def cmd_flood(args):
         s.close()
     time.sleep(1)
     print(one())
+
+
+def cmd_hold(args):
+    import resource
+    import select
+    src, host, port, n, secs = (args[0], args[1], int(args[2]), int(args[3]),
+                                float(args[4]))
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, n + 200), hard))
+    held = []
+    for _ in range(n):
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.bind((src, 0))
+        s.connect((host, port))
+        held.append(s)
+    time.sleep(1.5)
+    refused, first = 0, ""
+    for s in held:
+        p = select.poll()
+        p.register(s, select.POLLIN)
+        if not p.poll(0):
+            continue
+        s.settimeout(2)
+        out = b""
+        try:
+            while True:
+                d = s.recv(65536)
+                if not d:
+                    break
+                out += d
+        except OSError:
+            pass
+        if out.startswith(b"HTTP/1.1 503 "):
+            refused += 1
+            if not first:
+                head, _, body = out.partition(b"\r\n\r\n")
+                first = "%s %s" % (head.split(b"\r\n")[0].decode(),
+                                   body.decode())
+    print("accepted %d refused %d" % (n - refused, refused))
+    print(first, flush=True)
+    time.sleep(secs)
+
+
+def cmd_guess(args):
+    src, host, port, user, secs = (args[0], args[1], int(args[2]), args[3],
+                                   float(args[4]))
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind((src, 0))
+    s.connect((host, port))
+    s.settimeout(15)
+    r = Reader(s, time.time() + secs + 15)
+    codes = {}
+    retry = ""
+    t429 = []
+    end = time.time() + secs
+    i = 0
+    while time.time() < end:
+        a = base64.b64encode(("%s:guess%d" % (user, i)).encode()).decode()
+        i += 1
+        s.sendall(("GET /api/cameras HTTP/1.1\r\nHost: %s\r\n"
+                   "Authorization: Basic %s\r\n\r\n" % (host, a)).encode())
+        status, hdrs = r.head()
+        r.take(int(hdrs.get("content-length", "0")))
+        code = int(status.split()[1])
+        codes[code] = codes.get(code, 0) + 1
+        if code == 429:
+            t429.append(time.time())
+            retry = retry or hdrs.get("retry-after", "")
+    rate = (len(t429) - 1) / (t429[-1] - t429[0]) if len(t429) > 2 and \
+        t429[-1] > t429[0] else 0
+    print("401 %d 429 %d rate %d retry-after %s other %d" % (
+        codes.get(401, 0), codes.get(429, 0), rate, retry or "-",
+        sum(v for k, v in codes.items() if k not in (401, 429))))
 
 
 def cmd_wav(args):
@@ -277,7 +360,8 @@ def cmd_wav(args):
 if __name__ == "__main__":
     cmds = {"mjpeg": cmd_mjpeg, "viewers": cmd_viewers, "stall": cmd_stall,
             "raw": cmd_raw, "wav": cmd_wav,
-            "slowloris": cmd_slowloris, "flood": cmd_flood}
+            "slowloris": cmd_slowloris, "flood": cmd_flood,
+            "hold": cmd_hold, "guess": cmd_guess}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds:
         sys.exit(__doc__)
     cmds[sys.argv[1]](sys.argv[2:])

@@ -388,3 +388,87 @@ Test(http, absolute_form_target)
 	cr_assert_eq(parse("GET HTTPS://cam/ HTTP/1.1\r\nHost: cam\r\n\r\n"), 1);
 	cr_assert_str_eq(r.path, "/");
 }
+
+Test(http, absolute_form_authority_replaces_host)
+{
+	/* RFC 9112 3.2.2: the target's authority is what the Host rule sees. */
+	cr_assert_eq(parse("GET http://evil.example/api/cameras HTTP/1.1\r\n"
+	    "Host: 127.0.0.1\r\n\r\n"), 1);
+	cr_assert_str_eq(r.host, "evil.example");
+	cr_assert_eq(parse("GET http://127.0.0.1:8080/ HTTP/1.1\r\n"
+	    "Host: evil.example\r\n\r\n"), 1);
+	cr_assert_str_eq(r.host, "127.0.0.1:8080");
+	/* No userinfo in an http URI. */
+	cr_assert_eq(parse("GET http://127.0.0.1@evil.example/ HTTP/1.1\r\n"
+	    "Host: 127.0.0.1\r\n\r\n"), 400);
+	/* Origin-form keeps Host. */
+	cr_assert_eq(parse("GET / HTTP/1.1\r\nHost: nas.local:80\r\n\r\n"), 1);
+	cr_assert_str_eq(r.host, "nas.local:80");
+	cr_assert_eq(r.absolute, 0);
+}
+
+Test(http, host_split)
+{
+	static const struct {
+		const char	*host;
+		int		 kind;
+		const char	*name;
+	} t[] = {
+		{ "127.0.0.1", HTTP_HOST_IP, NULL },
+		{ "127.0.0.1:8080", HTTP_HOST_IP, NULL },
+		{ "192.168.1.5:65535", HTTP_HOST_IP, NULL },
+		{ "[::1]", HTTP_HOST_IP, NULL },
+		{ "[::1]:8080", HTTP_HOST_IP, NULL },
+		{ "[fe80::1:2]:1", HTTP_HOST_IP, NULL },
+		{ "localhost", HTTP_HOST_NAME, "localhost" },
+		{ "LocalHost:8080", HTTP_HOST_NAME, "localhost" },
+		{ "NAS.local.", HTTP_HOST_NAME, "nas.local" },
+		{ "nas.local.:443", HTTP_HOST_NAME, "nas.local" },
+		{ "evil.example", HTTP_HOST_NAME, "evil.example" },
+		{ "127.0.0.1.evil.example", HTTP_HOST_NAME,
+		    "127.0.0.1.evil.example" },
+		/* Not IPv4 literals the way inet_pton reads them: names. */
+		{ "127.1", HTTP_HOST_NAME, "127.1" },
+		{ "0x7f000001", HTTP_HOST_NAME, "0x7f000001" },
+		/* Malformed. */
+		{ "", -1, NULL },
+		{ ":80", -1, NULL },
+		{ "127.0.0.1:", -1, NULL },
+		{ "127.0.0.1:65536", -1, NULL },
+		{ "127.0.0.1:123456", -1, NULL },
+		{ "127.0.0.1:80x", -1, NULL },
+		{ "127.0.0.1:80:80", -1, NULL },
+		{ "[::1", -1, NULL },
+		{ "[]", -1, NULL },
+		{ "[::1]x", -1, NULL },
+		{ "[::1]:", -1, NULL },
+		{ "[127.0.0.1]", -1, NULL },
+		{ "[fe80::1%25eth0]", -1, NULL },
+		{ "::1", -1, NULL },
+		{ "a b", -1, NULL },
+		{ "a/b", -1, NULL },
+		{ "user@host", -1, NULL },
+		{ ".", -1, NULL },
+		{ "..", -1, NULL },
+		{ "a..b", -1, NULL },
+		{ ".a", -1, NULL },
+		{ "\xc3\xa9.example", -1, NULL },
+	};
+	char	name[HTTP_HOST_MAX];
+	size_t	i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		cr_assert_eq(http_host_split(t[i].host, name, sizeof(name)),
+		    t[i].kind, "%s", t[i].host);
+		if (t[i].name != NULL)
+			cr_assert_str_eq(name, t[i].name, "%s", t[i].host);
+	}
+	/* A name longer than the buffer is refused, not cut. */
+	cr_assert_eq(http_host_split("abcdefgh", name, 8), -1);
+	cr_assert_eq(http_host_split("abcdefg", name, 8), HTTP_HOST_NAME);
+}
+
+Test(http, status_421)
+{
+	cr_assert_str_eq(http_status_text(421), "Misdirected Request");
+}

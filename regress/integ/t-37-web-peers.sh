@@ -1,0 +1,90 @@
+#!/bin/sh
+# Limits per source address, from the attacker's side.
+# Password guessing: 127.0.0.2 hammers wrong passwords for "u3"; it gets
+# 429 after a few tries, answered at once (no crypt), and is refused even
+# the right password while throttled (no guessing against the cache of
+# good credentials); meanwhile users logging in for the first time from
+# 127.0.0.1 get 200 ("admin" has a bcrypt hash, the others sha512-crypt).
+# Connection slots: 127.0.0.3 opens more idle connections than the whole
+# server takes; it keeps only its share, the rest get a 503 with a JSON
+# error, and the user on 127.0.0.1 still gets the camera's MJPEG.
+. "$TOP/regress/integ/lib.sh"
+. "$TOP/regress/integ/lib-web.sh"
+need_root
+ensure_test_user
+
+bhash=$(python3 -W ignore -c "import crypt; print(crypt.crypt('admin pw', crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=1024)))") ||
+    skip "no bcrypt in python3's crypt"
+case $bhash in '$2b$10$'*) ;; *) skip "no bcrypt hash: $bhash" ;; esac
+users="web user \"admin\" password \"$bhash\""
+for u in u1 u2 u3; do
+	users="$users
+web user \"$u\" password \"$(openssl passwd -6 "$u pw")\""
+done
+web_start 33610 "$users"
+C=W37P00000001
+start_camsim --cameras 1 --uid W37P --bootstrap "$BOOT" --fps 10 \
+    --duration 120 --log "$OUT/camsim.log"
+wait_for 15 sh -c "curl -s -u 'u1:u1 pw' '$WEB/api/cameras' | grep -q '\"state\":\"online\\|\"state\":\"streaming'" ||
+    fail "camera never came online"
+# Start clean: nothing cached yet for the users below.
+kill -HUP "$V720D_PID"
+sleep 1
+
+# --- password guessing ---
+$WEBCLIENT guess 127.0.0.2 127.0.0.1 "$WEBPORT" u3 6 >"$OUT/guess" 2>&1 &
+GUESS=$!
+sleep 2
+for u in u1 admin u2 u3; do
+	req GET "$WEB/api/cameras" -u "$u:$u pw"
+	expect 200 application/json "$u logging in from 127.0.0.1 during the guessing"
+done
+req GET "$WEB/api/cameras" -u 'u3:u3 pw' --interface 127.0.0.2
+expect 429 application/json "the right password from the guessing address"
+jcheck "'error' in j" "429 body"
+wait $GUESS || fail "guesser: $(cat "$OUT/guess")"
+say "guesser on 127.0.0.2 for 6 s: $(cat "$OUT/guess")"
+set -- $(cat "$OUT/guess")
+n401=$2 n429=$4 rate=$6 retry=$8 other=${10}
+[ "$n401" -ge 10 ] && [ "$n401" -le 16 ] || fail "$n401 guesses checked in 6 s"
+[ "$n429" -ge 50 ] || fail "only $n429 answers 429"
+[ "$other" -eq 0 ] || fail "$other answers neither 401 nor 429"
+# A sha512-crypt check costs ~3 ms (bcrypt ~60): throttled answers this
+# fast ran no crypt.
+[ "$rate" -ge 1000 ] || fail "throttled answers at $rate/s: crypt still runs"
+[ "$retry" -ge 1 ] 2>/dev/null || fail "429 without a Retry-After: $retry"
+[ "$(curl -s -u 'u1:u1 pw' "$WEB/metrics" | awk '$1 == "v720_web_auth_throttled_total" { print $2 }')" -ge "$n429" ] ||
+    fail "429s not counted"
+# The guesser's address may try again once it waited.
+login2() { [ "$(curl -s -o /dev/null -w '%{http_code}' --interface 127.0.0.2 -u 'u3:u3 pw' "$WEB/api/cameras")" = 200 ]; }
+wait_for 15 login2 || fail "127.0.0.2 never let in again after waiting"
+say "users from 127.0.0.1: 200; guesser throttled at once, answered without crypt; let in again later"
+
+# --- connection slots ---
+per=$(curl -s -u 'u1:u1 pw' "$WEB/metrics" | awk '$1 == "v720_web_connections_per_address_max" { print $2 }')
+max=$(curl -s -u 'u1:u1 pw' "$WEB/metrics" | awk '$1 == "v720_web_connections_max" { print $2 }')
+[ -n "$per" ] && [ -n "$max" ] && [ "$per" -lt "$max" ] || fail "per address $per, max $max"
+n=$((max + 100))
+$WEBCLIENT hold 127.0.0.3 127.0.0.1 "$WEBPORT" "$n" 8 >"$OUT/hold" 2>&1 &
+HOLD=$!
+wait_for 20 sh -c "[ \$(wc -l <'$OUT/hold') -ge 2 ]" || fail "hold: $(cat "$OUT/hold")"
+say "127.0.0.3 opened $n idle connections: $(head -n 1 "$OUT/hold")"
+[ "$(head -n 1 "$OUT/hold")" = "accepted $per refused $((n - per))" ] ||
+    fail "per-address limit $per: $(cat "$OUT/hold")"
+sed -n 2p "$OUT/hold" | grep -qx 'HTTP/1.1 503 Service Unavailable {"error":"too many connections from this address"}' ||
+    fail "refusal: $(sed -n 2p "$OUT/hold")"
+r=$($WEBCLIENT mjpeg "$WEB/api/cameras/$C/mjpeg" 10 --max 10 --user 'u1:u1 pw' --hashes "$OUT/h") ||
+    fail "user's mjpeg while 127.0.0.3 holds its slots: $r"
+[ "$(wc -l <"$OUT/h")" -eq 10 ] || fail "user's mjpeg: $r"
+sent_hashes $C >"$OUT/sent"
+grep -vxF -f "$OUT/sent" "$OUT/h" && fail "a part not sent by camsim"
+req GET "$WEB/api/cameras" -u 'u2:u2 pw' --interface 127.0.0.4
+expect 200 application/json "another address while 127.0.0.3 holds its slots"
+[ "$(curl -s -u 'u1:u1 pw' "$WEB/metrics" | awk '$1 == "v720_web_connections_refused_address_total" { print $2 }')" -ge $((n - per)) ] ||
+    fail "refusals not counted"
+say "user on 127.0.0.1 meanwhile: MJPEG $r, byte-identical; 127.0.0.4: 200"
+kill "$HOLD" 2>/dev/null
+wait "$HOLD" 2>/dev/null
+gone() { [ "$(curl -s -u 'u1:u1 pw' "$WEB/metrics" | awk '$1 == "v720_web_connections" { print $2 }')" -le 2 ]; }
+wait_for 10 gone || fail "the attacker's connections were not released"
+say "ok"
