@@ -53,10 +53,16 @@ enum msg_type {
 	IMSG_CTL_FAIL,		/* reply: NUL-terminated message */
 	IMSG_CTL_END,		/* end of a list reply */
 
+	/* Diagnostics (v720ctl doctor, GET /api/diagnostics). */
+	IMSG_CTL_DIAG = 260,	/* v720ctl -> engine, no payload */
+	IMSG_CTL_DIAG_LISTENER,	/* reply: struct diag_listener */
+	IMSG_CTL_DIAG_SOURCE,	/* reply: struct diag_source */
+
 	/* Camera engine -> web. */
 	IMSG_CAM_STATE = 300,	/* struct cam_info */
 	IMSG_CAM_FRAME,		/* struct cam_media + JPEG bytes */
 	IMSG_CAM_AUDIO,		/* struct cam_media + audio bytes */
+	IMSG_CAM_DIAG = 360,	/* struct diag_head, its listeners, sources */
 
 	/* Web -> camera engine. */
 	IMSG_WEB_VIEWERS = 400,	/* struct ctl_req: value = viewers now */
@@ -64,6 +70,7 @@ enum msg_type {
 	IMSG_WEB_SET,		/* struct ctl_set */
 	IMSG_WEB_REBOOT,	/* struct ctl_id */
 	IMSG_WEB_FORWARD,	/* struct web_forward */
+	IMSG_WEB_LISTENERS = 460,	/* struct diag_listener[]: web's own */
 
 	/*
 	 * Talk-back (v720d/engine/talk.c): v720-web or a v720ctl client ->
@@ -261,6 +268,68 @@ struct talk_status {
 	uint64_t	ts_consumed;	/* PCM bytes taken, ever */
 	uint64_t	ts_samples;	/* samples sent to the camera, ever */
 	char		ts_msg[128];
+};
+
+/*
+ * Diagnostics: how far each recent camera source got (v720d/engine/diag.c)
+ * and the listeners, for v720ctl doctor and GET /api/diagnostics.
+ */
+#define DIAG_SOURCES_MAX	64	/* sources remembered, by address */
+#define DIAG_LISTENERS_MAX	128
+#define DIAG_WEB_LISTENERS_MAX	64
+
+enum diag_stage {
+	DIAG_BOOTSTRAP = 1,	/* HTTP bootstrap request seen */
+	DIAG_TCP,		/* camera TCP connection */
+	DIAG_REGISTERED,	/* code 100 accepted */
+	DIAG_UDP,		/* UDP from it during a stream request */
+	DIAG_STREAMING,		/* a complete frame */
+	DIAG_REFUSED,		/* see the reason */
+};
+
+enum diag_reason {
+	DIAG_R_NONE = 0,
+	DIAG_R_DEVINFO,		/* bootstrap: getDevInfo, no getA9ConfCheck */
+	DIAG_R_NOREG,		/* tcp: no registration in time */
+	DIAG_R_NOUDP,		/* registered: no UDP after the request */
+	DIAG_R_UNKNOWN,		/* refused: unknown camera rejected */
+	DIAG_R_TOKEN,		/* refused: wrong token */
+	DIAG_R_LIMIT,		/* refused: per-address connection limit */
+	DIAG_R_FULL,		/* refused: camera table full */
+	DIAG_R_PPPP,		/* refused: a PPPP datagram (UDP 32100 family) */
+	DIAG_R_PROTOCOL,	/* refused: not the camera protocol on TCP */
+	DIAG_R_BADBOOT,		/* refused: malformed bootstrap request */
+	DIAG_R_MAX
+};
+
+enum diag_lstate {
+	DIAG_L_LISTENING = 1,
+	DIAG_L_PAUSED,		/* accept paused: out of descriptors */
+	DIAG_L_DOWN,		/* its process is restarting */
+};
+
+struct diag_listener {
+	uint8_t		dl_kind;		/* enum listen_kind */
+	uint8_t		dl_tls;
+	uint16_t	dl_port;
+	uint8_t		dl_state;		/* enum diag_lstate */
+	uint8_t		dl_pad[3];
+	char		dl_addr[V720_PATH_MAX];	/* address, or socket path */
+};
+
+struct diag_source {
+	char		ds_addr[V720_ADDR_MAX];	/* host, no port */
+	char		ds_uid[V720_ID_MAX];	/* "" until it named one */
+	char		ds_hint[V720_ERR_MAX];	/* what to check next */
+	int64_t		ds_seen;		/* Unix seconds, last event */
+	uint8_t		ds_stage;		/* enum diag_stage */
+	uint8_t		ds_reason;		/* enum diag_reason */
+	uint8_t		ds_pad[6];
+};
+
+struct diag_head {
+	uint32_t	dh_nlisteners;		/* struct diag_listener follow */
+	uint32_t	dh_nsources;		/* then struct diag_source */
 };
 
 #endif

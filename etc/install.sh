@@ -66,6 +66,7 @@ files() {
 0644 etc/v720d.tmpfiles $tmpfilesdir/v720d.conf
 0644 etc/v720d.conf $sysconfdir/v720d.conf.example
 0644 etc/dnsmasq-v720d.conf $exampledir/dnsmasq-v720d.conf
+0644 etc/nginx-v720d.conf $exampledir/nginx-v720d.conf
 0755 etc/rc.d/v720d:subst $exampledir/rc.d/v720d
 EOF
 }

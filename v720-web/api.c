@@ -19,7 +19,7 @@
 enum route {
 	R_PAGE, R_METRICS, R_LIST, R_CAM, R_MJPEG, R_SNAP, R_AUDIO, R_DEBUG,
 	R_SETTINGS, R_REBOOT, R_START, R_STOP, R_GSTART, R_GSTOP,
-	R_DEVLIST, R_CMD, R_TALK,
+	R_DEVLIST, R_CMD, R_TALK, R_DIAG,
 };
 
 static const struct {
@@ -31,6 +31,7 @@ static const struct {
 	{ "index.html",			0, R_PAGE },
 	{ "metrics",			0, R_METRICS },
 	{ "api/cameras",		0, R_LIST },
+	{ "api/diagnostics",		0, R_DIAG },
 	{ "api/cameras/*",		0, R_CAM },
 	{ "api/cameras/*/mjpeg",	0, R_MJPEG },
 	{ "api/cameras/*/snapshot",	0, R_SNAP },
@@ -459,6 +460,9 @@ api_request(struct conn *c, const char *body, size_t len)
 		break;
 	case R_DEVLIST:
 		route_devlist(c);
+		break;
+	case R_DIAG:
+		diag_reply(c);
 		break;
 	case R_CMD:
 		route_cmd(c, cam);

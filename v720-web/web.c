@@ -207,6 +207,9 @@ web_dispatch_engine(struct chanev *ce, struct chan_msg *m, void *arg)
 			fatalx("%s: malformed IMSG_TALK_STATUS", __func__);
 		talk_status(&ts);
 		break;
+	case IMSG_CAM_DIAG:
+		diag_engine(m->data, m->len);
+		break;
 	default:
 		fatalx("%s: unexpected message %u", __func__, m->hdr.ch_type);
 	}
@@ -241,6 +244,7 @@ new_peer(int fd)
 		fatal("%s: engine channel", __func__);
 	web->w_engine_up = 1;
 	log_debug("new camera engine channel");
+	diag_send_listeners();
 	RB_FOREACH(c, camtree, &web->w_cams) {
 		c->cam_sent_viewers = -1;
 		if (c->cam_nviewers > 0)
@@ -380,6 +384,7 @@ apply_config(void)
 	}
 	apply_tls();
 	pend_clear();
+	diag_send_listeners();
 }
 
 static void

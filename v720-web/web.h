@@ -274,6 +274,11 @@ void		 talk_detach(struct conn *);
 void		 talk_status(const struct talk_status *);
 void		 talk_engine_gone(void);
 
+/* diag.c */
+void		 diag_engine(const uint8_t *, size_t);
+void		 diag_send_listeners(void);
+void		 diag_reply(struct conn *);
+
 /* metrics.c */
 void		 metrics_reply(struct conn *);
 void		 metrics_latency(struct lathist *, uint64_t ns);

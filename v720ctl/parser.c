@@ -160,6 +160,7 @@ static const struct token t_main[] = {
 	{ KEYWORD, "reload", RELOAD, -1, NULL, t_end },
 	{ KEYWORD, "talk", TALK, -1, NULL, t_talk },
 	{ KEYWORD, "log", NONE, -1, NULL, t_log },
+	{ KEYWORD, "doctor", DOCTOR, -1, NULL, t_end },
 	{ KEYWORD, "ap", NONE, -1, NULL, t_ap },
 	TABLE_END
 };
@@ -431,6 +432,7 @@ print_grammar(FILE *fp)
 	    "  talk ID FILE.wav|-\n"
 	    "  reload\n"
 	    "  log verbose|brief\n"
+	    "  doctor\n"
 	    "  ap [-h host[:port]] info\n"
 	    "  ap [-h host[:port]] wifi SSID PASSWORD\n");
 }

@@ -22,6 +22,7 @@ enum ctl_action {
 	AP_INFO,
 	AP_WIFI,
 	TALK,
+	DOCTOR,
 };
 
 struct parse_result {

@@ -87,6 +87,8 @@ main(int argc, char *argv[])
 
 	if (res->action == AP_INFO || res->action == AP_WIFI)
 		return ap_run(res, ctl.json);
+	if (res->action == DOCTOR)
+		return doctor_run(ctl.path);
 
 	/* Refuse before asking the daemon for anything. */
 	if (res->action == SNAPSHOT && res->outfile == NULL &&

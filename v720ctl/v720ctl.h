@@ -18,6 +18,9 @@ struct chan;
 /* v720ctl talk on a connected control socket: exit status. */
 int	 talk_play(struct chan *, const struct parse_result *);
 
+/* v720ctl doctor: exit status (1 if a check failed). */
+int	 doctor_run(const char *socketpath);
+
 /* Talk to a camera in AP mode: exit status. */
 int	 ap_run(const struct parse_result *, int json);
 

@@ -42,11 +42,12 @@ expect 644 /etc/sysusers.d/v720d.conf
 expect 644 /etc/tmpfiles.d/v720d.conf
 expect 644 /etc/v720d.conf.example
 expect 644 /usr/local/share/examples/v720d/dnsmasq-v720d.conf
+expect 644 /usr/local/share/examples/v720d/nginx-v720d.conf
 expect 755 /usr/local/share/examples/v720d/rc.d/v720d
 cmp -s "$ROOT/etc/v720d.conf" "$OUT/mine.conf" ||
     fail "make install changed an existing /etc/v720d.conf"
 n=$(find "$ROOT" -type f | wc -l)
-[ "$n" -eq 14 ] || fail "$n files in the tree, expected 14: $(find "$ROOT" -type f)"
+[ "$n" -eq 15 ] || fail "$n files in the tree, expected 15: $(find "$ROOT" -type f)"
 
 UNIT=$ROOT/etc/systemd/system/v720d.service
 ! grep -n '@[A-Z]*@' "$UNIT" "$ROOT/usr/local/share/examples/v720d/rc.d/v720d" ||

@@ -1,1 +1,1 @@
-UNIT_DEPS_engine := v720d/engine/engine.c v720d/engine/camera.c v720d/engine/stream.c v720d/engine/udp.c v720d/engine/control.c v720d/engine/bootstrap.c v720d/engine/bootproto.c v720d/engine/camtcp.c v720d/engine/media.c v720d/engine/talk.c v720d/engine/alaw.c
+UNIT_DEPS_engine := v720d/engine/engine.c v720d/engine/camera.c v720d/engine/stream.c v720d/engine/udp.c v720d/engine/control.c v720d/engine/bootstrap.c v720d/engine/bootproto.c v720d/engine/camtcp.c v720d/engine/media.c v720d/engine/talk.c v720d/engine/alaw.c v720d/engine/diag.c

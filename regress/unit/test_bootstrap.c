@@ -193,3 +193,24 @@ Test(bootstrap, other_answers)
 	for (i = 0; i < 8; i++)
 		cr_assert(strchr("0123456789abcdef", pwd[i]) != NULL);
 }
+
+/* A reverse proxy's headers (etc/nginx-v720d.conf), kept as text. */
+Test(bootstrap, proxy_headers)
+{
+	static const char	req[] = "POST /app/api/ApiServer/getA9ConfCheck"
+	    "?devicesCode=0800c00128F8 HTTP/1.1\r\nHost: v720.naxclow.com\r\n"
+	    "X-Real-IP: 192.168.1.77\r\nx-server-addr:  192.168.1.5\r\n"
+	    "version: 202212011602\r\n\r\n";
+	static const char	longer[] = "GET /app/api/x HTTP/1.1\r\n"
+	    "X-Real-IP: 1111111111111111111111111111111111111111111111111111"
+	    "\r\n\r\n";
+	struct bootreq		r;
+
+	cr_assert_eq(bootproto_parse(req, sizeof(req) - 1, &r), 1);
+	cr_assert_str_eq(r.br_realip, "192.168.1.77");
+	cr_assert_str_eq(r.br_srvaddr, "192.168.1.5");
+	cr_assert_str_eq(r.br_version, "202212011602");
+	/* Too long for the field: ignored, the request still parses. */
+	cr_assert_eq(bootproto_parse(longer, sizeof(longer) - 1, &r), 1);
+	cr_assert_str_eq(r.br_realip, "");
+}

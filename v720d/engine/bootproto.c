@@ -160,7 +160,7 @@ bootproto_parse(const char *buf, size_t len, struct bootreq *r)
 	if (q < sp2)
 		parse_query(q + 1, sp2 - q - 1, r);
 
-	/* Headers: Content-Length, Transfer-Encoding, version. */
+	/* Headers: Content-Length, Transfer-Encoding, version, a proxy's. */
 	for (line = eol + 1; line < buf + hlen; line = eol + 1) {
 		if ((eol = memchr(line, '\n', buf + hlen - line)) == NULL)
 			break;
@@ -195,6 +195,16 @@ bootproto_parse(const char *buf, size_t len, struct bootreq *r)
 		    vlen < sizeof(r->br_version)) {
 			memcpy(r->br_version, v, vlen);
 			r->br_version[vlen] = '\0';
+		} else if (colon - line == 9 &&
+		    strncasecmp(line, "X-Real-IP", 9) == 0 &&
+		    vlen < sizeof(r->br_realip)) {
+			memcpy(r->br_realip, v, vlen);
+			r->br_realip[vlen] = '\0';
+		} else if (colon - line == 13 &&
+		    strncasecmp(line, "X-Server-Addr", 13) == 0 &&
+		    vlen < sizeof(r->br_srvaddr)) {
+			memcpy(r->br_srvaddr, v, vlen);
+			r->br_srvaddr[vlen] = '\0';
 		}
 	}
 	if (hlen + body > BOOT_MAX_REQUEST)
@@ -242,10 +252,15 @@ bootproto_answer(char *out, size_t outsz, int status, const char *body)
 {
 	int	n;
 
-	/* "HTTP/1.1 200" without a reason phrase, as the capture shows. */
+	/*
+	 * "HTTP/1.1 200" without a reason phrase, as the capture shows.
+	 * X-V720d lets v720ctl doctor tell v720d's answer from another web
+	 * server's on port 80, also through a reverse proxy.
+	 */
 	n = snprintf(out, outsz, "HTTP/1.1 %d%s\r\n"
 	    "Content-Type: application/json\r\n"
 	    "Content-Length: %zu\r\n"
+	    "X-V720d: bootstrap\r\n"
 	    "Connection: close\r\n\r\n%s", status, reason(status),
 	    strlen(body), body);
 	return (n < 0 || (size_t)n >= outsz) ? -1 : n;

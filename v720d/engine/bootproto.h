@@ -32,6 +32,10 @@ struct bootreq {
 	char			br_token[64];
 	char			br_batch[64];
 	char			br_version[32];	/* "version:" header */
+	/* Set by a reverse proxy on port 80 (etc/nginx-v720d.conf): the
+	 * camera's address and the address it reached; unchecked text. */
+	char			br_realip[48];	/* "X-Real-IP:" */
+	char			br_srvaddr[48];	/* "X-Server-Addr:" */
 	size_t			br_len;		/* bytes of the whole request */
 	int			br_status;	/* error status when -1 */
 };

@@ -9,6 +9,9 @@
 #include <sys/queue.h>
 #include <sys/tree.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <errno.h>
 #include <netdb.h>
 #include <stdio.h>
@@ -22,6 +25,7 @@
 #include "log.h"
 #include "bootproto.h"
 #include "engine.h"
+#include "diag.h"
 
 #define BOOT_MAX_CONNS		64
 #define BOOT_MAX_PER_HOST	8
@@ -40,6 +44,7 @@ struct bootconn {
 	struct sockaddr_storage	 bc_ss;
 	char			 bc_peer[V720_ADDR_MAX];
 	char			 bc_local[V720_ADDR_MAX];	/* host only */
+	char			 bc_src[V720_ADDR_MAX];	/* camera, via a proxy */
 };
 TAILQ_HEAD(bootconn_list, bootconn);
 
@@ -203,6 +208,48 @@ bootconn_error(struct bootconn *bc, int status, const char *msg)
 	bootconn_reply(bc, status, body);
 }
 
+/*
+ * A request from this host itself may come through a reverse proxy on
+ * port 80 (etc/nginx-v720d.conf), which names the camera's address
+ * (X-Real-IP) and the address the camera reached (X-Server-Addr).  Only
+ * then, and only IP literals, are they believed.
+ */
+static int
+boot_from_proxy(struct bootconn *bc)
+{
+	const struct sockaddr_in	*s4 = (const void *)&bc->bc_ss;
+	const struct sockaddr_in6	*s6 = (const void *)&bc->bc_ss;
+	const uint8_t			*b = s6->sin6_addr.s6_addr;
+
+	if (bc->bc_ss.ss_family == AF_INET)
+		return (ntohl(s4->sin_addr.s_addr) >> 24) == 127;
+	if (bc->bc_ss.ss_family != AF_INET6)
+		return 0;
+	return IN6_IS_ADDR_LOOPBACK(&s6->sin6_addr) ||
+	    (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr) && b[12] == 127);
+}
+
+static int
+ip_literal(const char *s)
+{
+	struct in6_addr	a;
+
+	return s[0] != '\0' && (inet_pton(AF_INET, s, &a) == 1 ||
+	    inet_pton(AF_INET6, s, &a) == 1);
+}
+
+static void
+boot_diag(struct bootconn *bc, enum diag_stage st, enum diag_reason why,
+    const char *uid)
+{
+	uid = uid != NULL && camtcp_valid_uid(uid) ? uid : NULL;
+	if (bc->bc_src[0] != '\0')
+		diag_note_host(bc->bc_src, st, why, uid);
+	else
+		diag_note((struct sockaddr *)&bc->bc_ss, sizeof(bc->bc_ss), st,
+		    why, uid);
+}
+
 static void
 bootconn_handle(struct bootconn *bc, const struct bootreq *r)
 {
@@ -210,6 +257,13 @@ bootconn_handle(struct bootconn *bc, const struct bootreq *r)
 	const char	*pwd, *host;
 	int		 n = -1;
 
+	if (boot_from_proxy(bc)) {
+		if (ip_literal(r->br_realip))
+			strlcpy(bc->bc_src, r->br_realip, sizeof(bc->bc_src));
+		if (ip_literal(r->br_srvaddr))
+			strlcpy(bc->bc_local, r->br_srvaddr,
+			    sizeof(bc->bc_local));
+	}
 	if (strcmp(r->br_method, "POST") != 0 &&
 	    strcmp(r->br_method, "GET") != 0) {
 		bootconn_error(bc, 405, "method not allowed");
@@ -232,6 +286,7 @@ bootconn_handle(struct bootconn *bc, const struct bootreq *r)
 		    engine_camcfg(r->br_uid) == NULL) {
 			log_warnx("bootstrap: unknown camera %s from %s "
 			    "rejected", r->br_uid, bc->bc_peer);
+			boot_diag(bc, DIAG_REFUSED, DIAG_R_UNKNOWN, r->br_uid);
 			bootconn_error(bc, 403, "unknown camera");
 			return;
 		}
@@ -240,6 +295,7 @@ bootconn_handle(struct bootconn *bc, const struct bootreq *r)
 			return;
 		}
 		boot_set_firmware(r->br_uid, r->br_version);
+		boot_diag(bc, DIAG_BOOTSTRAP, DIAG_R_NONE, r->br_uid);
 		host = env->e_cfg.cg_server_addr[0] != '\0' ?
 		    env->e_cfg.cg_server_addr : bc->bc_local;
 		n = bootproto_confcheck(body, sizeof(body), r->br_uid, host,
@@ -267,6 +323,7 @@ bootconn_handle(struct bootconn *bc, const struct bootreq *r)
 		n = bootproto_ok(body, sizeof(body), "null");
 		break;
 	case BOOT_DEVINFO:
+		boot_diag(bc, DIAG_BOOTSTRAP, DIAG_R_DEVINFO, r->br_uid);
 		n = bootproto_ok(body, sizeof(body), "{\"userInfo_state\":1}");
 		break;
 	default:
@@ -321,6 +378,7 @@ bootconn_read(int fd, short ev, void *arg)
 	if (rv == -1) {
 		log_warnx("bootstrap: bad request from %s (%d)", bc->bc_peer,
 		    r.br_status);
+		boot_diag(bc, DIAG_REFUSED, DIAG_R_BADBOOT, NULL);
 		bootconn_error(bc, r.br_status, "bad request");
 		return;
 	}
@@ -361,6 +419,8 @@ boot_listener_accept(int fd, short ev, void *arg)
 		    BOOT_MAX_PER_HOST) {
 			log_warnx("bootstrap: %d connections from one address, "
 			    "refusing one", BOOT_MAX_PER_HOST);
+			diag_note((struct sockaddr *)&ss, len, DIAG_REFUSED,
+			    DIAG_R_LIMIT, NULL);
 			close(s);
 			return;
 		}

@@ -23,6 +23,7 @@
 #include "proc.h"
 #include "media.h"
 #include "engine.h"
+#include "diag.h"
 
 struct camconn {
 	TAILQ_ENTRY(camconn)	 cc_entry;	/* pending (not registered) */
@@ -236,15 +237,19 @@ conn_auth(void *arg, const char *uid, const char *token)
 	if (!env->e_cfg.cg_unknown_accept && engine_camcfg(uid) == NULL) {
 		log_warnx("camera %s from %s: unknown camera rejected", uid,
 		    c->cc_addr);
+		diag_note_addr(c->cc_addr, DIAG_REFUSED, DIAG_R_UNKNOWN, uid);
 		return -1;
 	}
 	if ((pwd = boot_pwd(uid)) != NULL && strcmp(pwd, token) != 0) {
 		log_warnx("camera %s from %s: wrong token, rejected", uid,
 		    c->cc_addr);
+		diag_note_addr(c->cc_addr, DIAG_REFUSED, DIAG_R_TOKEN, uid);
 		return -1;
 	}
-	if ((cam = camera_get(uid)) == NULL)
+	if ((cam = camera_get(uid)) == NULL) {
+		diag_note_addr(c->cc_addr, DIAG_REFUSED, DIAG_R_FULL, uid);
 		return -1;
+	}
 	if (cam->cam_conn != NULL) {
 		log_info("camera %s: new connection from %s replaces %s", uid,
 		    c->cc_addr, cam->cam_conn->cc_addr);
@@ -268,6 +273,7 @@ conn_auth(void *arg, const char *uid, const char *token)
 	cam->cam_info.ci_state = CAM_ONLINE;
 	cam->cam_info.ci_last_seen = time(NULL);
 	log_info("camera %s: registered from %s", uid, c->cc_addr);
+	diag_note_addr(c->cc_addr, DIAG_REGISTERED, DIAG_R_NONE, uid);
 	camera_changed(cam);
 	stream_update(cam, proc_now_ms());
 	return 0;
@@ -306,6 +312,11 @@ conn_read(int fd, short ev, void *arg)
 	if (c->cc_cam != NULL)
 		c->cc_cam->cam_info.ci_last_seen = time(NULL);
 	if (camsess_feed(&c->cc_sess, buf, n) == -1) {
+		if (c->cc_cam == NULL && (c->cc_sess.cs_tcp.ct_err == NULL ||
+		    strcmp(c->cc_sess.cs_tcp.ct_err,
+		    "registration refused") != 0))
+			diag_note_addr(c->cc_addr, DIAG_REFUSED,
+			    DIAG_R_PROTOCOL, NULL);
 		log_warnx("camera %s%s%s: %s, closing", c->cc_addr,
 		    c->cc_sess.cs_uid[0] ? " " : "", c->cc_sess.cs_uid,
 		    c->cc_sess.cs_tcp.ct_err ? c->cc_sess.cs_tcp.ct_err :
@@ -359,6 +370,8 @@ camera_listener_accept(int fd, short ev, void *arg)
 			log_warnx("camera accept: %d unregistered connections "
 			    "from one address, refusing one",
 			    ENGINE_MAX_PENDING_HOST);
+			diag_note((struct sockaddr *)&ss, len, DIAG_REFUSED,
+			    DIAG_R_LIMIT, NULL);
 			close(s);
 			return;
 		}
@@ -386,6 +399,7 @@ camera_listener_accept(int fd, short ev, void *arg)
 	TAILQ_INSERT_TAIL(&pending, c, cc_entry);
 	npending++;
 	log_debug("camera connection from %s", c->cc_addr);
+	diag_note((struct sockaddr *)&ss, len, DIAG_TCP, DIAG_R_NONE, NULL);
 }
 
 /* The IPv4 address of sa (plain or v4-mapped v6) into in: 0, else -1. */
@@ -572,6 +586,8 @@ camera_second(uint64_t now, unsigned slot)
 		if (now - c->cc_start_ms > CAM_REGISTER_S * 1000ULL) {
 			log_warnx("camera %s: no registration in %d s, closing",
 			    c->cc_addr, CAM_REGISTER_S);
+			diag_note_addr(c->cc_addr, DIAG_TCP, DIAG_R_NOREG,
+			    NULL);
 			conn_free(c);
 		}
 	}

@@ -18,6 +18,7 @@
 #include "log.h"
 #include "proc.h"
 #include "engine.h"
+#include "diag.h"
 
 #define CTL_MAX_CLIENTS		32
 
@@ -177,6 +178,27 @@ ctl_talk(struct ctlconn *c, struct chan_msg *m)
 	}
 }
 
+/* v720ctl doctor: the listeners, then the recent sources, then END. */
+static void
+ctl_diag(struct ctlconn *c)
+{
+	static struct diag_listener	ls[DIAG_LISTENERS_MAX];
+	static struct diag_source	ss[DIAG_SOURCES_MAX];
+	size_t				i, nl, ns;
+
+	nl = diag_listeners(ls, DIAG_LISTENERS_MAX);
+	ns = diag_sources(ss, DIAG_SOURCES_MAX);
+	for (i = 0; i < nl; i++)
+		if (ctl_reply(c, IMSG_CTL_DIAG_LISTENER, &ls[i],
+		    sizeof(ls[i])) == -1)
+			return;
+	for (i = 0; i < ns; i++)
+		if (ctl_reply(c, IMSG_CTL_DIAG_SOURCE, &ss[i],
+		    sizeof(ss[i])) == -1)
+			return;
+	ctl_reply(c, IMSG_CTL_END, NULL, 0);
+}
+
 static void
 ctl_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 {
@@ -258,6 +280,11 @@ ctl_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 	case IMSG_TALK_ABORT:
 		if (ctl_talk(c, m) == -1)
 			goto bad;
+		break;
+	case IMSG_CTL_DIAG:
+		if (m->len != 0)
+			goto bad;
+		ctl_diag(c);
 		break;
 	case IMSG_CTL_RELOAD:
 	case IMSG_CTL_VERBOSE:

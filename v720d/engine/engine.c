@@ -22,6 +22,7 @@
 #include "proc.h"
 #include "media.h"
 #include "engine.h"
+#include "diag.h"
 
 #define LAT_BUCKETS	20001	/* 1 us each; the last one is "more" */
 
@@ -145,6 +146,7 @@ engine_tick(int fd, short ev, void *arg)
 	env->e_ticks++;
 	stream_tick(now, slice);
 	control_tick(now);
+	diag_tick(now);
 	if (round % ENGINE_SLICES == slice)
 		camera_second(now, slice);
 	if ((us = (proc_now_ns() - t0) / 1000) > tick_max_us)
@@ -225,6 +227,7 @@ engine_shutdown(void)
 	engine_log_stats();
 	control_free_all();
 	camera_free_all();
+	diag_free_all();
 	boot_free_all();
 	while ((l = TAILQ_FIRST(&env->e_listeners)) != NULL) {
 		TAILQ_REMOVE(&env->e_listeners, l, l_entry);
@@ -417,6 +420,7 @@ engine_new_peer(int fd)
 		stream_update(cam, proc_now_ms());
 	}
 	camera_publish_all();
+	diag_push();
 }
 
 static void
@@ -665,6 +669,10 @@ engine_dispatch_web(struct chanev *ce, struct chan_msg *m, void *arg)
 			log_warnx("%s: web forward refused: %s", cam->cam_id,
 			    err);
 		break;
+	case IMSG_WEB_LISTENERS:
+		if (diag_web_listeners(m->data, m->len) == -1)
+			fatalx("web sent a malformed WEB_LISTENERS");
+		break;
 	default:
 		log_debug("%s: unexpected message %u", __func__,
 		    m->hdr.ch_type);
@@ -682,6 +690,7 @@ engine_web_closed(struct chanev *ce, void *arg)
 	chanev_clear(&env->e_web);
 	env->e_web_up = 0;
 	talk_owner_gone(NULL);
+	diag_web_down();
 	/* Its viewers are gone; the idle timeout starts now. */
 	RB_FOREACH(cam, camera_tree, &env->e_cameras) {
 		cam->cam_viewers = 0;

@@ -22,6 +22,7 @@
 #include "proc.h"
 #include "media.h"
 #include "engine.h"
+#include "diag.h"
 
 static void	stream_frame(void *, const uint8_t *, size_t, uint64_t);
 static void	stream_audio(void *, uint8_t, const uint8_t *, size_t,
@@ -283,6 +284,8 @@ stream_tick(uint64_t now, unsigned slot)
 			}
 			log_debug("camera %s: no code 51 yet, asking again",
 			    cam->cam_id);
+			diag_note_addr(cam->cam_info.ci_address,
+			    DIAG_REGISTERED, DIAG_R_NOUDP, cam->cam_id);
 			cam->cam_ss_deadline = now + STREAM_STEP_MS;
 			stream_send_nat(cam);
 			break;
@@ -433,6 +436,7 @@ stream_udp_probe(struct camera *cam, const struct sockaddr *sa,
 		if (!(cam->cam_nat_got & NAT_GOT_51) || !from_peer) {
 			udp_peer_set(cam, sa, salen, fd);
 			log_debug("camera %s: UDP peer learned", cam->cam_id);
+			diag_note(sa, salen, DIAG_UDP, DIAG_R_NONE, cam->cam_id);
 		}
 		cam->cam_nat_got |= NAT_GOT_51;
 		if (cam->cam_nat_got == (NAT_GOT_12 | NAT_GOT_51))
@@ -475,6 +479,9 @@ stream_frame(void *arg, const uint8_t *jpeg, size_t len, uint64_t ts_ns)
 	ci->ci_frames++;
 	ci->ci_bytes += len;
 	cam->cam_last_frame_ms = proc_now_ms();
+	if (!cam->cam_got_frame)
+		diag_note_addr(ci->ci_address, DIAG_STREAMING, DIAG_R_NONE,
+		    cam->cam_id);
 	cam->cam_got_frame = 1;
 
 	memset(&cm, 0, sizeof(cm));

@@ -21,6 +21,7 @@
 #include "log.h"
 #include "proc.h"
 #include "engine.h"
+#include "diag.h"
 
 #define UDP_BATCH	64
 #define UDP_BUFSZ	2048
@@ -226,6 +227,18 @@ udp_json(int fd, struct camera *cam, const struct sockaddr *sa,
 	}
 }
 
+/*
+ * A datagram of the PPPP family of "A9" cameras (CS2 P2P, UDP 32100):
+ * magic 0xf1, a message type, a big-endian length of what follows.  A
+ * camera that sends these speaks another protocol altogether.
+ */
+static int
+udp_pppp(const uint8_t *p, size_t len)
+{
+	return len >= 4 && len <= 1500 && p[0] == 0xf1 &&
+	    (size_t)((p[2] << 8) | p[3]) == len - 4;
+}
+
 static void
 udp_input(int fd, const struct sockaddr *sa, socklen_t salen,
     const uint8_t *buf, size_t len, struct camera *key, uint64_t now)
@@ -236,6 +249,8 @@ udp_input(int fd, const struct sockaddr *sa, socklen_t salen,
 
 	if (wire_hdr_decode(buf, len, WIRE_UDP_MAX_PAYLOAD, &h) == -1) {
 		env->e_udp_bad++;
+		if (udp_pppp(buf, len))
+			diag_note(sa, salen, DIAG_REFUSED, DIAG_R_PPPP, NULL);
 		return;
 	}
 	plen = len - WIRE_HDR_LEN;

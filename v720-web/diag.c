@@ -1,0 +1,115 @@
+/*
+ * GET /api/diagnostics: the listeners and the camera engine's recent
+ * sources.  The engine sends its table (IMSG_CAM_DIAG) whenever it
+ * changed, at most twice a second; v720-web keeps the latest copy and
+ * adds its own listeners, so the answer never waits for the engine.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "diaginfo.h"
+#include "jsonw.h"
+#include "log.h"
+#include "web.h"
+
+static struct diag_listener	elis[DIAG_LISTENERS_MAX];
+static size_t			nelis;
+static struct diag_source	srcs[DIAG_SOURCES_MAX];
+static size_t			nsrcs;
+
+/* IMSG_CAM_DIAG: the engine is trusted; malformed is a bug. */
+void
+diag_engine(const uint8_t *p, size_t len)
+{
+	struct diag_head	h;
+	size_t			i, need;
+
+	if (len < sizeof(h))
+		fatalx("%s: short IMSG_CAM_DIAG", __func__);
+	memcpy(&h, p, sizeof(h));
+	if (h.dh_nlisteners > DIAG_LISTENERS_MAX ||
+	    h.dh_nsources > DIAG_SOURCES_MAX)
+		fatalx("%s: IMSG_CAM_DIAG too long", __func__);
+	need = sizeof(h) + h.dh_nlisteners * sizeof(elis[0]) +
+	    h.dh_nsources * sizeof(srcs[0]);
+	if (len != need)
+		fatalx("%s: bad IMSG_CAM_DIAG size %zu", __func__, len);
+	p += sizeof(h);
+	memcpy(elis, p, h.dh_nlisteners * sizeof(elis[0]));
+	p += h.dh_nlisteners * sizeof(elis[0]);
+	memcpy(srcs, p, h.dh_nsources * sizeof(srcs[0]));
+	for (i = 0; i < h.dh_nlisteners; i++)
+		if (diaginfo_check_listener(&elis[i]) == -1)
+			fatalx("%s: malformed listener", __func__);
+	for (i = 0; i < h.dh_nsources; i++)
+		if (diaginfo_check_source(&srcs[i]) == -1)
+			fatalx("%s: malformed source", __func__);
+	nelis = h.dh_nlisteners;
+	nsrcs = h.dh_nsources;
+}
+
+static void
+web_listener(struct listener *l, struct diag_listener *dl)
+{
+	memset(dl, 0, sizeof(*dl));
+	dl->dl_kind = LISTEN_WEB;
+	dl->dl_tls = l->l_cfg.cl_tls;
+	dl->dl_port = l->l_cfg.cl_port;
+	dl->dl_state = l->l_paused ? DIAG_L_PAUSED : DIAG_L_LISTENING;
+	strlcpy(dl->dl_addr, l->l_cfg.cl_addr, sizeof(dl->dl_addr));
+}
+
+/* Our listeners to the engine, for v720ctl doctor. */
+void
+diag_send_listeners(void)
+{
+	struct diag_listener	 ls[DIAG_WEB_LISTENERS_MAX];
+	struct listener		*l;
+	size_t			 n = 0;
+
+	TAILQ_FOREACH(l, &web->w_listeners, l_entry) {
+		if (n == DIAG_WEB_LISTENERS_MAX)
+			break;
+		web_listener(l, &ls[n++]);
+	}
+	web_to_engine(IMSG_WEB_LISTENERS, ls, n * sizeof(ls[0]));
+}
+
+void
+diag_reply(struct conn *c)
+{
+	struct diag_listener	 dl;
+	struct listener		*l;
+	struct jsonw		 w;
+	const char		*s;
+	size_t			 i, len;
+
+	jsonw_init(&w);
+	jsonw_obj_open(&w);
+	jsonw_key(&w, "listeners");
+	jsonw_arr_open(&w);
+	for (i = 0; i < nelis; i++) {
+		if (elis[i].dl_kind == LISTEN_WEB)
+			continue;	/* ours, below, as they are now */
+		dl = elis[i];
+		if (!web->w_engine_up)
+			dl.dl_state = DIAG_L_DOWN;
+		diaginfo_listener_json(&w, &dl);
+	}
+	TAILQ_FOREACH(l, &web->w_listeners, l_entry) {
+		web_listener(l, &dl);
+		diaginfo_listener_json(&w, &dl);
+	}
+	jsonw_arr_close(&w);
+	jsonw_key(&w, "recent");
+	jsonw_arr_open(&w);
+	for (i = 0; i < nsrcs; i++)
+		diaginfo_source_json(&w, &srcs[i]);
+	jsonw_arr_close(&w);
+	jsonw_obj_close(&w);
+	if ((s = jsonw_result(&w, &len)) == NULL)
+		reply_error(c, 500, "cannot build the answer");
+	else
+		reply_json(c, 200, s, len);
+	jsonw_free(&w);
+}
