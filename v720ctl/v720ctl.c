@@ -462,7 +462,8 @@ show_cameras(struct ctl *ctl)
 
 	for (i = 0; i < ctl->ncams; i++)
 		cam_terminate(&ctl->cams[i]);
-	qsort(ctl->cams, ctl->ncams, sizeof(*ctl->cams), cam_cmp);
+	if (ctl->ncams > 0)
+		qsort(ctl->cams, ctl->ncams, sizeof(*ctl->cams), cam_cmp);
 	if (ctl->json) {
 		jsonw_init(&w);
 		jsonw_arr_open(&w);
