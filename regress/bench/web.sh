@@ -26,6 +26,8 @@ $userline
 camera listen on 127.0.0.1 port $base
 bootstrap listen on 127.0.0.1 port $((base + 1))
 web listen on 127.0.0.1 port $((base + 2))
+# Every viewer comes from 127.0.0.1 here: let that address hold 500.
+web connections per address 600
 control socket "$OUT/ctl.sock"
 CONF
 WEB=http://127.0.0.1:$((base + 2))
