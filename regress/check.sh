@@ -40,7 +40,12 @@ if [ "$(id -u)" -eq 0 ] && [ -z "${CHECK_SERIAL:-}" ] &&
     command -v ip >/dev/null 2>&1; then
 	netns="v720check1-$$ v720check2-$$"
 	for n in $netns; do
-		ip netns add "$n" && ip netns exec "$n" ip link set lo up ||
+		# The tests' fixed ports (20000-39999) never collide with
+		# a client's ephemeral port: the namespace hands out only
+		# ports above them.
+		ip netns add "$n" && ip netns exec "$n" ip link set lo up &&
+		    ip netns exec "$n" sysctl -qw \
+		    net.ipv4.ip_local_port_range="40000 60999" ||
 		    { echo "cannot make network namespace $n; running serially"
 		      netns=; break; }
 	done
