@@ -25,7 +25,7 @@
 RB_HEAD(peertree, peer);
 static struct peertree		peers = RB_INITIALIZER(&peers);
 static TAILQ_HEAD(, peer)	idle = TAILQ_HEAD_INITIALIZER(idle);
-static size_t			nidle;
+static size_t			nidle, npeers;
 
 static int
 peer_cmp(struct peer *a, struct peer *b)
@@ -72,6 +72,7 @@ peer_free(struct peer *p)
 		nidle--;
 	}
 	RB_REMOVE(peertree, &peers, p);
+	npeers--;
 	free(p);
 }
 
@@ -107,6 +108,7 @@ peer_attach(const struct peerkey *k)
 		    sizeof(p->p_name)) == NULL)
 			strlcpy(p->p_name, "?", sizeof(p->p_name));
 		RB_INSERT(peertree, &peers, p);
+		npeers++;
 	} else if (p->p_idle) {
 		TAILQ_REMOVE(&idle, p, p_idle_entry);
 		nidle--;
@@ -157,12 +159,7 @@ peer_conn_max(void)
 size_t
 peer_count(void)
 {
-	struct peer	*p;
-	size_t		 n = 0;
-
-	RB_FOREACH(p, peertree, &peers)
-		n++;
-	return n;
+	return npeers;
 }
 
 void

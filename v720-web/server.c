@@ -174,10 +174,15 @@ server_accept(int lfd, short ev, void *arg)
 			refuse(l, fd, refuse_503, sizeof(refuse_503) - 1);
 			continue;
 		}
+		if (peer_key(&ss, &key) == -1) {
+			log_warnx("%s: address family %d", __func__,
+			    ss.ss_family);
+			close(fd);
+			continue;
+		}
 		/* One address may not take every slot. */
-		if (peer_key(&ss, &key) == -1 ||
-		    ((src = peer_find(&key)) != NULL &&
-		    src->p_conns >= peer_conn_max())) {
+		if ((src = peer_find(&key)) != NULL &&
+		    src->p_conns >= peer_conn_max()) {
 			web->w_refused_addr++;
 			refuse(l, fd, refuse_addr_503,
 			    sizeof(refuse_addr_503) - 1);

@@ -60,6 +60,34 @@ login2() { [ "$(curl -s -o /dev/null -w '%{http_code}' --interface 127.0.0.2 -u 
 wait_for 15 login2 || fail "127.0.0.2 never let in again after waiting"
 say "users from 127.0.0.1: 200; guesser throttled at once, answered without crypt; let in again later"
 
+# --- the table of addresses stays bounded ---
+# 3000 addresses fail once each within a couple of seconds (credentials
+# that do not even decode: no crypt): v720-web remembers at most 1024
+# addresses without a connection.
+python3 - "$WEBPORT" <<'PY' >"$OUT/many" 2>&1 || fail "many addresses: $(cat "$OUT/many")"
+import socket, sys
+port, n401 = int(sys.argv[1]), 0
+for i in range(3000):
+    src = "127.2.%d.%d" % (i // 240, 10 + i % 240)
+    s = socket.create_connection(("127.0.0.1", port), timeout=10,
+                                 source_address=(src, 0))
+    s.sendall(b"GET /api/cameras HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+              b"Authorization: Basic !!!\r\nConnection: close\r\n\r\n")
+    out = b""
+    while True:
+        d = s.recv(65536)
+        if not d:
+            break
+        out += d
+    s.close()
+    n401 += out.startswith(b"HTTP/1.1 401 ")
+print(n401)
+sys.exit(0 if n401 == 3000 else 1)
+PY
+naddr=$(curl -s -u 'u1:u1 pw' "$WEB/metrics" | awk '$1 == "v720_web_addresses" { print $2 }')
+[ -n "$naddr" ] && [ "$naddr" -le 1030 ] || fail "addresses remembered after 3000 failed once: $naddr"
+say "3000 addresses failed once each: $naddr remembered (at most 1024 idle)"
+
 # --- connection slots ---
 per=$(curl -s -u 'u1:u1 pw' "$WEB/metrics" | awk '$1 == "v720_web_connections_per_address_max" { print $2 }')
 max=$(curl -s -u 'u1:u1 pw' "$WEB/metrics" | awk '$1 == "v720_web_connections_max" { print $2 }')
