@@ -31,6 +31,9 @@ CLEANUP_PIDS="$CLEANUP_PIDS $!"
 CAM1=$!
 CLEANUP_PIDS="$CLEANUP_PIDS $CAM1"
 wait_for 20 sh -c "! kill -0 $CAM1 2>/dev/null" || fail "camsim --die-after 40 did not die"
+# v720-web knows it is gone (so a frame held now is known to be stale).
+gone() { curl -s "$WEB/api/cameras/$C" | grep -q '"state":"offline"'; }
+wait_for 10 gone || fail "camera not offline: $(curl -s "$WEB/api/cameras/$C")"
 # Back at once, as the same camera.
 start_camsim --cameras 1 --uid $C --tcp "127.0.0.1:$CAMPORT" --fps 10 \
     --data "$TOP/regress/data/scene2.jpg" --duration 60 --log "$OUT/camsim2.log"
