@@ -9,8 +9,9 @@
 #   dl2, home            -> nothing     FAIL (does not resolve)
 # Port 80 with v720d's bootstrap on another port: nothing there (FAIL),
 # another web server that forwards /app/api/ to v720d (ok, recognised),
-# one that does not (FAIL).  With every name here, port 80 forwarded and
-# a registered camera, the doctor exits 0.
+# one that does not (FAIL).  With every name here, port 80 forwarded (by
+# nginx with the shipped etc/nginx-v720d.conf when nginx is installed)
+# and a camera registered through it, the doctor exits 0.
 . "$TOP/regress/integ/lib.sh"
 need_root
 if [ -z "${T55_INNER:-}" ]; then
@@ -94,11 +95,42 @@ kill $W80; wait $W80 2>/dev/null
 say "port 80: forwarding server recognised, another one FAIL"
 
 # Everything right: every name here, port 80 forwarded, a camera registered.
+# The forwarding is the shipped etc/nginx-v720d.conf when nginx is here.
 hosts "10.77.0.1 v720.naxclow.com v720.p2p.naxclow.com p2p.v720.naxclow.com dl2.naxclow.com home.naxclow.com"
-python3 "$TOP/regress/integ/diagsrc.py" web80 forward $BOOT 2>"$OUT/web80.err" &
-W80=$!
+NGINX=${NGINX:-/usr/sbin/nginx}
+if [ -x "$NGINX" ]; then
+	mkdir -p "$OUT/nginx"
+	sed "s|127.0.0.1:8081|127.0.0.1:$BOOT|" "$TOP/etc/nginx-v720d.conf" \
+	    >"$OUT/nginx/v720d.conf"
+	cat >"$OUT/nginx/nginx.conf" <<EOF
+pid $OUT/nginx/nginx.pid;
+error_log $OUT/nginx/error.log;
+daemon off;
+events { }
+http {
+	access_log off;
+	client_body_temp_path $OUT/nginx/body;
+	proxy_temp_path $OUT/nginx/proxy;
+	include $OUT/nginx/v720d.conf;
+}
+EOF
+	"$NGINX" -p "$OUT/nginx" -c "$OUT/nginx/nginx.conf" 2>>"$OUT/nginx/error.log" &
+	W80=$!
+	say "port 80: nginx with etc/nginx-v720d.conf"
+else
+	python3 "$TOP/regress/integ/diagsrc.py" web80 forward $BOOT 2>"$OUT/web80.err" &
+	W80=$!
+	say "port 80: no nginx here, the test's forwarding server instead"
+fi
 CLEANUP_PIDS="$CLEANUP_PIDS $W80"
-wait_for 10 curl -sf -o /dev/null http://10.77.0.1/ || fail "web80 did not start"
+# A camera's request reaches v720d through port 80, which hands it the
+# address it reached (X-Server-Addr).
+boot80() {
+	curl -sf -X POST -H 'Host: v720.naxclow.com' -o "$OUT/through.json" \
+	    "http://10.77.0.1/app/api/ApiServer/getA9ConfCheck?devicesCode=D55000000003&random=A&token=b" &&
+	    grep -q '"host":"10.77.0.1"' "$OUT/through.json"
+}
+wait_for 10 boot80 || fail "no bootstrap through port 80: $(cat "$OUT/through.json" "$OUT/nginx/error.log" 2>/dev/null)"
 start_camsim --cameras 1 --uid D55000000002 --bootstrap 10.77.0.1:80
 registered() {
 	curl -sf "http://127.0.0.1:$WEB/api/cameras/D55000000002" | grep -q '"online"'
