@@ -1,0 +1,1 @@
+UNIT_DEPS_diag := v720d/engine/diag.c
