@@ -57,6 +57,7 @@ enum msg_type {
 	IMSG_CTL_DIAG = 260,	/* v720ctl -> engine, no payload */
 	IMSG_CTL_DIAG_LISTENER,	/* reply: struct diag_listener */
 	IMSG_CTL_DIAG_SOURCE,	/* reply: struct diag_source */
+	IMSG_CTL_DIAG_SERVER,	/* reply, first: struct diag_server */
 
 	/* Camera engine -> web. */
 	IMSG_CAM_STATE = 300,	/* struct cam_info */
@@ -325,6 +326,12 @@ struct diag_source {
 	uint8_t		ds_stage;		/* enum diag_stage */
 	uint8_t		ds_reason;		/* enum diag_reason */
 	uint8_t		ds_pad[6];
+};
+
+struct diag_server {
+	char		dv_server_addr[V720_ADDR_MAX];	/* "" = local address */
+	uint16_t	dv_camera_port;
+	uint8_t		dv_pad[6];
 };
 
 struct diag_head {

@@ -52,6 +52,7 @@ struct doctor {
 	char			 lan[INET6_ADDRSTRLEN];	/* for the advice */
 	char			 cam_target[INET6_ADDRSTRLEN]; /* port 80 probe */
 	int			 engine;	/* answered */
+	struct diag_server	 dv;
 	struct diag_listener	 ls[DIAG_LISTENERS_MAX];
 	size_t			 nls;
 	struct diag_source	 ss[DIAG_SOURCES_MAX];
@@ -264,6 +265,14 @@ engine_ask(struct doctor *d, const char *path)
 			if (m.fd != -1)
 				close(m.fd);
 			switch (m.hdr.ch_type) {
+			case IMSG_CTL_DIAG_SERVER:
+				if (m.len != sizeof(d->dv))
+					goto bad;
+				memcpy(&d->dv, m.data, m.len);
+				if (chan_strfield(d->dv.dv_server_addr,
+				    sizeof(d->dv.dv_server_addr)))
+					goto bad;
+				break;
 			case IMSG_CTL_DIAG_LISTENER:
 				if (m.len != sizeof(d->ls[0]) ||
 				    d->nls == DIAG_LISTENERS_MAX)
@@ -383,6 +392,53 @@ proc_bound(int udp, const char *addr, unsigned port)
 		fclose(fp);
 	}
 	return found;
+}
+
+/*
+ * "server address" is where the bootstrap sends the cameras: it must be
+ * this host.  Unset, each camera gets the address its request reached.
+ */
+static void
+check_server(struct doctor *d)
+{
+	struct addrinfo	 hints, *res, *ai;
+	char		 addr[V720_ADDR_MAX], a[INET6_ADDRSTRLEN];
+	int		 local = 0, loop = 0;
+
+	ctl_printable(addr, sizeof(addr), d->dv.dv_server_addr,
+	    sizeof(d->dv.dv_server_addr));
+	if (addr[0] == '\0') {
+		check(d, 1, "server address: not set, cameras are sent to the "
+		    "address their request reached");
+		return;
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	if (getaddrinfo(addr, NULL, &hints, &res) != 0) {
+		check(d, 0, "server address %s: does not resolve: set it to "
+		    "this host's address (%s) in v720d.conf", addr, d->lan);
+		return;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		if (is_loopback(ai->ai_addr))
+			loop = 1;
+		else if (is_local(d, ai->ai_addr))
+			local = 1;
+	}
+	a[0] = '\0';
+	if (res != NULL)
+		addr_text(res->ai_addr, a, sizeof(a));
+	freeaddrinfo(res);
+	if (local && !loop)
+		check(d, 1, "server address %s: this host", addr);
+	else if (loop)
+		check(d, 0, "server address %s: a loopback address, which a "
+		    "camera cannot reach: set it to %s in v720d.conf (or "
+		    "remove it)", addr, d->lan);
+	else
+		check(d, 0, "server address %s (%s): not an address of this "
+		    "host: cameras are sent there; set it to %s in v720d.conf "
+		    "(or remove it)", addr, a, d->lan);
 }
 
 static void
@@ -622,8 +678,10 @@ doctor_run(const char *path)
 	}
 	local_addrs(d);
 	check_dns(d);
-	if (engine_ask(d, path) == 0)
+	if (engine_ask(d, path) == 0) {
+		check_server(d);
 		check_listeners(d);
+	}
 	check_port80(d);
 	if (d->engine)
 		check_sources(d);

@@ -138,6 +138,7 @@ expect() {
 }
 expect "^ok   v720d: running, control socket $OUT/ctl.sock\$"
 expect "^FAIL dns v720.naxclow.com: does not resolve"
+expect "^FAIL server address 127.0.0.1: a loopback address, which a camera cannot reach"
 expect "^ok   listener bootstrap 127.0.0.1 port 80: bound\$"
 expect "^ok   listener camera-tcp 127.0.0.1 port $CAM: bound\$"
 expect "^ok   listener camera-udp 127.0.0.1 port $CAM: bound\$"

@@ -67,6 +67,7 @@ expect '^FAIL dns p2p.v720.naxclow.com: 192.0.2.9: 192.0.2.9 is not an address o
 expect '^FAIL dns v720.p2p.naxclow.com: 127.0.0.1: 127.0.0.1 is a loopback address, which a camera cannot reach: point the name at 10.77.0.1$' dns
 expect '^FAIL dns dl2.naxclow.com: does not resolve .*hosts file: 10.77.0.1 dl2.naxclow.com)$' dns
 expect "^ok   listener camera-udp 0.0.0.0 port $CAM: bound\$" dns
+expect "^ok   server address: not set, cameras are sent to the address their request reached\$" dns
 expect "^FAIL port 80 on 10.77.0.1: nothing answers (Connection refused)" dns
 expect '^FAIL cameras: no camera has contacted v720d yet' dns
 say "DNS: here ok, elsewhere, loopback and unresolved FAIL; port 80 empty FAIL"

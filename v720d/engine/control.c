@@ -178,14 +178,22 @@ ctl_talk(struct ctlconn *c, struct chan_msg *m)
 	}
 }
 
-/* v720ctl doctor: the listeners, then the recent sources, then END. */
+/* v720ctl doctor: the settings it checks, the listeners, the recent
+ * sources, then END. */
 static void
 ctl_diag(struct ctlconn *c)
 {
 	static struct diag_listener	ls[DIAG_LISTENERS_MAX];
 	static struct diag_source	ss[DIAG_SOURCES_MAX];
+	struct diag_server		dv;
 	size_t				i, nl, ns;
 
+	memset(&dv, 0, sizeof(dv));
+	strlcpy(dv.dv_server_addr, env->e_cfg.cg_server_addr,
+	    sizeof(dv.dv_server_addr));
+	dv.dv_camera_port = env->e_cfg.cg_camera_port;
+	if (ctl_reply(c, IMSG_CTL_DIAG_SERVER, &dv, sizeof(dv)) == -1)
+		return;
 	nl = diag_listeners(ls, DIAG_LISTENERS_MAX);
 	ns = diag_sources(ss, DIAG_SOURCES_MAX);
 	for (i = 0; i < nl; i++)
