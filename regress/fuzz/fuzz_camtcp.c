@@ -100,6 +100,10 @@ fuzz_http(const uint8_t *p, size_t len, size_t step)
 		return;
 	if (r.br_len > len || r.br_len > BOOT_MAX_REQUEST)
 		abort();
+	/* A proxy's headers are terminated inside their fields. */
+	if (memchr(r.br_realip, '\0', sizeof(r.br_realip)) == NULL ||
+	    memchr(r.br_srvaddr, '\0', sizeof(r.br_srvaddr)) == NULL)
+		abort();
 	if (bootproto_confcheck(body, sizeof(body), r.br_uid, r.br_version,
 	    6123, r.br_token, time(NULL)) > 0)
 		bootproto_answer(out, sizeof(out), 200, body);
