@@ -43,13 +43,19 @@ log_getverbose(void)
 void
 vlog(int pri, const char *fmt, va_list ap)
 {
-	char	buf[1024];
-	int	saved = errno;
+	char	buf[1024], line[1100];
+	int	saved = errno, n;
 
 	if (log_foreground) {
 		vsnprintf(buf, sizeof(buf), fmt, ap);
-		/* One write per line keeps lines of several processes apart. */
-		dprintf(STDERR_FILENO, "%s: %s\n", log_procname, buf);
+		/*
+		 * One write per line keeps lines of several processes apart
+		 * (and is all a sandboxed child may do: no stdio).
+		 */
+		if ((n = snprintf(line, sizeof(line), "%s: %s\n", log_procname,
+		    buf)) > 0 && write(STDERR_FILENO, line, (size_t)n >=
+		    sizeof(line) ? sizeof(line) - 1 : (size_t)n) == -1)
+			errno = saved;	/* nowhere left to say so */
 	} else
 		vsyslog(pri, fmt, ap);
 	errno = saved;

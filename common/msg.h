@@ -38,6 +38,14 @@ enum msg_type {
 	IMSG_CFG_WEB_NAME = 150,	/* struct cfg_webname */
 	IMSG_CFG_WEB_LIMITS,	/* struct cfg_weblimits */
 
+	/*
+	 * Parent <-> every child: liveness.  A child answers each PING with
+	 * a PONG of the same peerid as soon as it reads it; one that does
+	 * not within a few seconds is killed and restarted.
+	 */
+	IMSG_PROC_PING = 190,	/* parent -> child, no payload */
+	IMSG_PROC_PONG,		/* child -> parent, no payload */
+
 	/* Control: v720ctl <-> engine, and engine <-> parent for reload/log. */
 	IMSG_CTL_SHOW_CAMERAS = 200,	/* no payload */
 	IMSG_CTL_SHOW_CAMERA,	/* struct ctl_id */
@@ -120,7 +128,7 @@ struct cfg_global {
 struct cfg_listen {
 	uint8_t		cl_kind;		/* enum listen_kind */
 	uint8_t		cl_tls;
-	uint16_t	cl_port;
+	uint16_t	cl_port;		/* LISTEN_CONTROL: generation */
 	char		cl_addr[V720_ADDR_MAX];
 };
 

@@ -12,6 +12,13 @@
 
 static int	sandbox_on;
 
+#ifndef __has_feature
+#define __has_feature(x)	0
+#endif
+#if defined(__SANITIZE_ADDRESS__) || __has_feature(address_sanitizer)
+#define SANDBOX_ASAN	1
+#endif
+
 /*
  * Calls every child needs whatever it does: ending, the clock, signal
  * return and memory.  Kept here so each child's own list stays short
@@ -24,6 +31,10 @@ static const int sandbox_base[] = {
 	SCMP_SYS(brk), SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mremap),
 	SCMP_SYS(madvise), SCMP_SYS(getpid), SCMP_SYS(gettid),
 	SCMP_SYS(getrandom), SCMP_SYS(close), SCMP_SYS(restart_syscall),
+#ifdef SANDBOX_ASAN
+	/* The ASan runtime takes down its alternate signal stack at exit. */
+	SCMP_SYS(sigaltstack),
+#endif
 };
 
 static int
@@ -73,13 +84,22 @@ sandbox_enter(const char *proc, const int *calls, size_t ncalls)
 	    sizeof(sandbox_base[0])) == -1 ||
 	    sandbox_add(ctx, calls, ncalls) == -1)
 		fatal("%s: seccomp_rule_add", proc);
+	/*
+	 * syslog(3) makes a new socket when its connection to the log
+	 * daemon broke (syslogd restarted): let that fail, not kill us.
+	 */
+	if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES),
+	    SCMP_SYS(socket), 0)) < 0) {
+		errno = -rc;
+		fatal("%s: seccomp_rule_add socket", proc);
+	}
 	if ((rc = seccomp_load(ctx)) < 0) {
 		errno = -rc;
 		fatal("%s: seccomp_load", proc);
 	}
 	seccomp_release(ctx);
 	sandbox_on = 1;
-	log_debug("%s: seccomp filter installed (%zu calls)", proc, ncalls);
+	log_debug("seccomp filter installed (%zu calls of its own)", ncalls);
 }
 
 int

@@ -21,6 +21,7 @@
 
 #include "log.h"
 #include "proc.h"
+#include "testhook.h"
 #include "wire.h"
 #include "web.h"
 
@@ -537,6 +538,10 @@ web_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 				fatalx("%s: bad IMSG_PROC_STATS name", __func__);
 		web->w_have_stats = 1;
 		break;
+	case IMSG_PROC_PING:
+		chanev_compose(&web->w_parent, IMSG_PROC_PONG,
+		    m->hdr.ch_peerid, -1, NULL, 0);
+		break;
 	case IMSG_CTL_VERBOSE:
 		if (m->len != sizeof(v))
 			fatalx("%s: bad IMSG_CTL_VERBOSE", __func__);
@@ -651,6 +656,8 @@ main(int argc, char *argv[])
 	if (chanev_init(&web->w_parent, PROC_PARENT_FD, web_dispatch_parent,
 	    web_parent_closed, NULL) == -1)
 		fatal("parent channel");
+	testhook_init(&web->w_parent, IMSG_CTL_VERBOSE);
+	web_sandbox();
 
 	log_debug("started");
 	event_dispatch();

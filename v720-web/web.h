@@ -207,6 +207,7 @@ extern struct web	*web;
 
 /* web.c */
 struct cam	*cam_find(const char *id);
+void		 web_sandbox(void);	/* sandbox.c: the seccomp filter */
 struct cam	*cam_get(const char *id);	/* find or create */
 void		 cam_viewers_changed(struct cam *);
 int		 web_to_engine(uint32_t type, const void *, size_t);

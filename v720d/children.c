@@ -13,8 +13,11 @@
  *     at ../libexec/<ck_exe> when installed, <v720d's dir>/<ck_tree> in
  *     the build tree), or ck_argv = { "-X" } for a mode of v720d itself;
  *     ck_enabled if only some configurations need it.
- *  3. ck_accept: every message type it may send the parent.  Anything
- *     else, or a malformed message, gets it killed and restarted alone.
+ *  3. ck_accept: the message types it may send the parent besides
+ *     IMSG_CFG_DONE (after each END) and IMSG_PROC_PONG (the answer to
+ *     each IMSG_PROC_PING, at once: a child that does not answer within
+ *     a few seconds is killed).  Anything else, or a malformed message,
+ *     gets it killed and restarted alone.
  *  4. ck_peers: the processes it talks to directly; listing the pair on
  *     either side is enough (list it on both, for the reader).  Each
  *     child then dispatches IMSG_CFG_PEER on cp_proc.
@@ -31,11 +34,7 @@
 #include "parent.h"
 
 static const uint32_t engine_accept[] = {
-	IMSG_CFG_DONE, IMSG_CTL_RELOAD, IMSG_CTL_VERBOSE, 0
-};
-
-static const uint32_t web_accept[] = {
-	IMSG_CFG_DONE, 0
+	IMSG_CTL_RELOAD, IMSG_CTL_VERBOSE, 0
 };
 
 /* Web users, server names, limits, key material for the tls listeners. */
@@ -82,7 +81,6 @@ const struct child_kind child_kinds[PROC_MAX] = {
 		.ck_tree = "../v720-web/v720-web",
 		.ck_listen = LISTEN_BIT(LISTEN_WEB),
 		.ck_push = web_push,
-		.ck_accept = web_accept,
 		.ck_peers = PROC_BIT(PROC_ENGINE),
 		.ck_stats = 1,
 	},

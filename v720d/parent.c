@@ -36,13 +36,17 @@
 #define BACKOFF_MAX	30
 #define STABLE_SECS	60	/* a child up this long gets BACKOFF_MIN again */
 #define STOP_GRACE_MS	1500	/* SIGTERM to SIGKILL on shutdown */
-#define TLS_FILE_MAX	(1024 * 1024)
+#define PING_EVERY_MS	1000	/* a PING to each child this often */
+#define PING_WAIT_MS	5000	/* the PONG must be back within */
+#define START_WAIT_MS	30000	/* the first one (exec and setup) within */
+#define TLS_FILE_MAX	CHAN_MAX_PAYLOAD	/* one message to v720-web */
 #define NITEMS(a)	((int)(sizeof(a) / sizeof((a)[0])))
 
 struct listener {
 	TAILQ_ENTRY(listener)	 entry;
 	enum listen_kind	 kind;
 	struct conf_listen	 cl;
+	struct conf_listen	 cl_prev;	/* before a reload: put back */
 	int			 fd;
 	int			 fresh;	/* bound for the config being set up */
 };
@@ -59,6 +63,10 @@ struct child {
 	unsigned int		 restarts;
 	int			 backoff;
 	struct event		 restart_ev;
+	struct event		 ping_ev;
+	uint32_t		 ping_seq;
+	int			 ping_out;	/* a PING not answered yet */
+	unsigned long long	 ping_deadline;	/* ms, for the PONG */
 };
 
 struct parent {
@@ -66,6 +74,7 @@ struct parent {
 	struct parent_opts	 opts;
 	struct listeners	 listeners;
 	char			 control_path[V720_PATH_MAX];
+	uint16_t		 control_gen;	/* sockets made so far */
 	struct tls_material	 tls;
 	struct child		 children[PROC_MAX];	/* by enum proc_id */
 	char			 self_path[PATH_MAX];
@@ -73,6 +82,7 @@ struct parent {
 	time_t			 start;
 	int			 stopping;
 	long long		 stop_grace_ms;
+	long long		 ping_wait_ms;
 	struct event		 ev_chld, ev_hup, ev_term, ev_int, ev_stop;
 };
 
@@ -81,38 +91,52 @@ static struct parent	*env;
 static void	parent_dispatch_child(struct chanev *, struct chan_msg *, void *);
 static void	parent_child_closed(struct chanev *, void *);
 static int	child_start(struct child *);
+static void	child_stop(struct child *, int);
 static void	parent_shutdown(void);
 
+/*
+ * A whole regular file: it goes to v720-web in one message, so at most
+ * CHAN_MAX_PAYLOAD bytes.  On failure why says what is wrong.
+ */
 static int
-read_file(const char *path, char **buf, size_t *len)
+read_file(const char *what, const char *path, char **buf, size_t *len,
+    char *why, size_t whysz)
 {
 	struct stat	 st;
 	ssize_t		 n;
 	size_t		 off = 0;
-	char		*p;
+	char		*p = NULL;
 	int		 fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
-	    st.st_size > TLS_FILE_MAX || st.st_size == 0) {
-		if (errno == 0 || S_ISREG(st.st_mode))
-			errno = EFBIG;
-		close(fd);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		snprintf(why, whysz, "%s %s: %s", what, path, strerror(errno));
 		return -1;
 	}
+	if (fstat(fd, &st) == -1) {
+		snprintf(why, whysz, "%s %s: %s", what, path, strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(why, whysz, "%s %s: not a regular file", what, path);
+		goto fail;
+	}
+	if (st.st_size == 0 || st.st_size > TLS_FILE_MAX) {
+		snprintf(why, whysz, "%s %s: %lld bytes, must be 1 to %d",
+		    what, path, (long long)st.st_size, TLS_FILE_MAX);
+		goto fail;
+	}
 	if ((p = malloc(st.st_size)) == NULL) {
-		close(fd);
-		return -1;
+		snprintf(why, whysz, "%s %s: out of memory", what, path);
+		goto fail;
 	}
 	while (off < (size_t)st.st_size) {
 		if ((n = read(fd, p + off, st.st_size - off)) <= 0) {
 			if (n == -1 && errno == EINTR)
 				continue;
+			snprintf(why, whysz, "%s %s: %s", what, path, n == 0 ?
+			    "shorter than its size" : strerror(errno));
 			freezero(p, st.st_size);
-			close(fd);
-			errno = EIO;
-			return -1;
+			goto fail;
 		}
 		off += n;
 	}
@@ -120,11 +144,15 @@ read_file(const char *path, char **buf, size_t *len)
 	*buf = p;
 	*len = off;
 	return 0;
+fail:
+	close(fd);
+	return -1;
 }
 
 /* Read the certificate and key a tls listener of c needs. */
 static int
-tls_load(const struct config *c, struct tls_material *tm)
+tls_load(const struct config *c, struct tls_material *tm, char *why,
+    size_t whysz)
 {
 	struct conf_listen	*l;
 	int			 tls = 0;
@@ -134,13 +162,13 @@ tls_load(const struct config *c, struct tls_material *tm)
 		tls |= l->tls;
 	if (!tls)
 		return 0;
-	if (read_file(c->tls_cert, &tm->cert, &tm->certlen) == -1) {
-		log_warn("tls certificate %s", c->tls_cert);
+	if (read_file("tls certificate", c->tls_cert, &tm->cert, &tm->certlen,
+	    why, whysz) == -1)
 		return -1;
-	}
-	if (read_file(c->tls_key, &tm->key, &tm->keylen) == -1) {
-		log_warn("tls key %s", c->tls_key);
+	if (read_file("tls key", c->tls_key, &tm->key, &tm->keylen, why,
+	    whysz) == -1) {
 		freezero(tm->cert, tm->certlen);
+		tm->cert = NULL;
 		return -1;
 	}
 	return 0;
@@ -160,8 +188,10 @@ listener_find(struct listeners *ls, enum listen_kind kind,
 {
 	struct listener	*l;
 
+	/* tls or not is v720-web's business: the socket is the same. */
 	TAILQ_FOREACH(l, ls, entry)
-		if (l->kind == kind && config_listen_equal(&l->cl, cl))
+		if (l->kind == kind && l->cl.port == cl->port &&
+		    strcmp(l->cl.addr, cl->addr) == 0)
 			return l;
 	return NULL;
 }
@@ -181,6 +211,9 @@ listener_want(struct listeners *old, struct listeners *new,
 	if (old != NULL && (l = listener_find(old, kind, cl)) != NULL) {
 		TAILQ_REMOVE(old, l, entry);
 		TAILQ_INSERT_TAIL(new, l, entry);
+		l->cl_prev = l->cl;
+		l->cl = *cl;
+		l->fresh = 0;
 		return 0;
 	}
 	switch (kind) {
@@ -233,6 +266,7 @@ listeners_setup(struct listeners *old, struct listeners *new,
     const struct config *c)
 {
 	struct conf_listen	*w;
+	struct listener		*l, *next;
 
 	TAILQ_INIT(new);
 	if (listener_want(old, new, LISTEN_CAMERA_TCP, &c->camera) == -1 ||
@@ -242,22 +276,22 @@ listeners_setup(struct listeners *old, struct listeners *new,
 	TAILQ_FOREACH(w, &c->web, entry)
 		if (listener_want(old, new, LISTEN_WEB, w) == -1)
 			goto fail;
+	TAILQ_FOREACH(l, new, entry)
+		l->fresh = 0;
 	return 0;
 fail:
 	/*
-	 * Close what was bound for this attempt, hand reused sockets back so
-	 * the running set stays whole.
+	 * Close what was bound for this attempt, hand reused sockets back
+	 * as they were so the running set stays whole.
 	 */
-	{
-		struct listener	*l, *next;
-
-		TAILQ_FOREACH_SAFE(l, new, entry, next) {
-			TAILQ_REMOVE(new, l, entry);
-			if (l->fresh || old == NULL) {
-				close(l->fd);
-				free(l);
-			} else
-				TAILQ_INSERT_TAIL(old, l, entry);
+	TAILQ_FOREACH_SAFE(l, new, entry, next) {
+		TAILQ_REMOVE(new, l, entry);
+		if (l->fresh || old == NULL) {
+			close(l->fd);
+			free(l);
+		} else {
+			l->cl = l->cl_prev;
+			TAILQ_INSERT_TAIL(old, l, entry);
 		}
 	}
 	return -1;
@@ -289,6 +323,11 @@ control_setup(struct parent *p, const struct config *c)
 	}
 	cur->fd = fd;
 	strlcpy(cur->cl.addr, "unix", sizeof(cur->cl.addr));
+	/*
+	 * The engine keeps a listener whose (kind, addr, port) it has
+	 * already: a new socket gets a new number so it takes this one.
+	 */
+	cur->cl.port = ++p->control_gen;
 	strlcpy(p->control_path, c->control_path, sizeof(p->control_path));
 	return 0;
 }
@@ -405,9 +444,43 @@ connect_peers(struct parent *p, struct child *c)
 	}
 }
 
+static void
+child_ping(struct child *c, long long wait_ms)
+{
+	c->ping_seq++;
+	c->ping_out = 1;
+	c->ping_deadline = proc_now_ms() + wait_ms;
+	chanev_compose(&c->ce, IMSG_PROC_PING, c->ping_seq, -1, NULL, 0);
+}
+
+/*
+ * A child that stops reading its channel (stopped, spinning, deadlocked)
+ * misses the deadline of a PING: it is killed and restarted, and the
+ * others go on as they were.
+ */
+static void
+child_ping_cb(int fd, short ev, void *arg)
+{
+	struct child	*c = arg;
+
+	if (c->pid == -1)
+		return;
+	if (!c->ping_out) {
+		if (c->ce.active)
+			child_ping(c, env->ping_wait_ms);
+		return;
+	}
+	if (proc_now_ms() < c->ping_deadline)
+		return;
+	log_warnx("%s (pid %d) does not answer: killing it", c->name, c->pid);
+	child_stop(c, SIGKILL);
+}
+
 static int
 child_start(struct child *c)
 {
+	struct timeval	 tv = { PING_EVERY_MS / 1000,
+			    (PING_EVERY_MS % 1000) * 1000 };
 	struct parent	*p = env;
 	char		*argv[16], vflag[16];
 	const char	*const *a;
@@ -455,6 +528,11 @@ child_start(struct child *c)
 	config_push(p, c);
 	connect_peers(p, c);
 	send_stats(p);
+	/* Answered once it has read all of the above. */
+	child_ping(c, START_WAIT_MS > p->ping_wait_ms ? START_WAIT_MS :
+	    p->ping_wait_ms);
+	event_set(&c->ping_ev, -1, EV_PERSIST, child_ping_cb, c);
+	event_add(&c->ping_ev, &tv);
 	return 0;
 }
 
@@ -492,6 +570,9 @@ child_stop(struct child *c, int sig)
 	if (c->pid == -1)
 		return;
 	kill(c->pid, sig);
+	if (event_initialized(&c->ping_ev))
+		evtimer_del(&c->ping_ev);
+	c->ping_out = 0;
 	/* EOF too: a parent without CAP_KILL cannot signal other uids. */
 	if (c->ce.active || c->ce.c.fd != -1)
 		chanev_clear(&c->ce);
@@ -523,6 +604,9 @@ child_died(struct child *c, int status)
 	c->pid = -1;
 	if (c->ce.c.fd != -1 || c->ce.active)
 		chanev_clear(&c->ce);
+	if (event_initialized(&c->ping_ev))
+		evtimer_del(&c->ping_ev);
+	c->ping_out = 0;
 	if (env->stopping)
 		return;
 	if (!child_enabled(env, c)) {
@@ -550,15 +634,25 @@ static void
 parent_sigchld(int sig, short ev, void *arg)
 {
 	struct parent	*p = arg;
+	struct child	*c;
 	pid_t		 pid;
 	int		 i, status;
 
-	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		for (i = 0; i < PROC_MAX; i++)
-			if (p->children[i].pid == pid) {
-				child_died(&p->children[i], status);
-				break;
-			}
+	/* WUNTRACED: a child stopped (by a sibling, say) is dead to us. */
+	while ((pid = waitpid(-1, &status, WNOHANG | WUNTRACED)) > 0) {
+		for (i = 0; i < PROC_MAX; i++) {
+			c = &p->children[i];
+			if (c->pid != pid)
+				continue;
+			if (WIFSTOPPED(status)) {
+				log_warnx("%s (pid %d) stopped by signal %d: "
+				    "killing it", c->name, pid,
+				    WSTOPSIG(status));
+				child_stop(c, SIGKILL);
+			} else
+				child_died(c, status);
+			break;
+		}
 	}
 	if (p->stopping && children_running(p) == 0)
 		parent_shutdown();
@@ -569,9 +663,14 @@ parent_child_closed(struct chanev *ce, void *arg)
 {
 	struct child	*c = arg;
 
-	/* The process follows; SIGCHLD does the bookkeeping. */
+	/*
+	 * The process follows and SIGCHLD does the bookkeeping; one that
+	 * lingers without its channel is killed at the PING deadline.
+	 */
 	log_debug("%s closed its channel", c->name);
 	chanev_clear(ce);
+	c->ping_out = 1;
+	c->ping_deadline = proc_now_ms() + env->ping_wait_ms;
 }
 
 /*
@@ -636,7 +735,7 @@ parent_reload(struct parent *p, char *why, size_t whysz)
 {
 	struct config		*nc;
 	struct listeners	 nl;
-	struct listener		*ctl, *l;
+	struct listener		*ctl;
 	struct tls_material	 tm;
 
 	log_info("reloading configuration from %s", p->opts.conffile);
@@ -656,10 +755,8 @@ parent_reload(struct parent *p, char *why, size_t whysz)
 	    strcmp(nc->chroot, p->conf->chroot) != 0)
 		log_warnx("user and chroot changes take effect when the "
 		    "children restart");
-	if (tls_load(nc, &tm) == -1) {
-		snprintf(why, whysz, "cannot load tls key material, keeping "
-		    "the running configuration");
-		log_warnx("%s", why);
+	if (tls_load(nc, &tm, why, whysz) == -1) {
+		log_warnx("%s, keeping the running configuration", why);
 		config_free(nc);
 		return -1;
 	}
@@ -681,8 +778,6 @@ parent_reload(struct parent *p, char *why, size_t whysz)
 	}
 	/* What is left in the old set is no longer wanted. */
 	listeners_free(&p->listeners);
-	TAILQ_FOREACH(l, &nl, entry)
-		l->fresh = 0;
 	TAILQ_CONCAT(&p->listeners, &nl, entry);
 	if (ctl != NULL)
 		TAILQ_INSERT_TAIL(&p->listeners, ctl, entry);
@@ -713,7 +808,8 @@ parent_dispatch_child(struct chanev *ce, struct chan_msg *m, void *arg)
 		child_misbehaved(c, "sent a descriptor", type);
 		return;
 	}
-	if (!child_accepts(c->kind, type)) {
+	if (type != IMSG_CFG_DONE && type != IMSG_PROC_PONG &&
+	    !child_accepts(c->kind, type)) {
 		child_misbehaved(c, "sent a message it may not", type);
 		return;
 	}
@@ -722,6 +818,12 @@ parent_dispatch_child(struct chanev *ce, struct chan_msg *m, void *arg)
 		if (m->len != 0)
 			goto bad;
 		log_debug("%s has the configuration", c->name);
+		break;
+	case IMSG_PROC_PONG:
+		if (m->len != 0 || !c->ping_out ||
+		    m->hdr.ch_peerid != c->ping_seq)
+			goto bad;
+		c->ping_out = 0;
 		break;
 	case IMSG_CTL_RELOAD:
 		/* Relayed by the engine from v720ctl; peerid is the client. */
@@ -877,11 +979,18 @@ parent_main(struct config *conf, const struct parent_opts *opts)
 	p.opts = *opts;
 	p.start = time(NULL);
 	p.stop_grace_ms = STOP_GRACE_MS;
+	p.ping_wait_ms = PING_WAIT_MS;
 	/* Debugging aid: children under valgrind need longer to exit. */
 	if ((grace = getenv("V720D_STOP_GRACE_MS")) != NULL) {
 		p.stop_grace_ms = strtonum(grace, 100, 600000, &errstr);
 		if (errstr != NULL)
 			fatalx("V720D_STOP_GRACE_MS is %s", errstr);
+	}
+	/* Likewise: valgrind can hold a child up for longer than a PING. */
+	if ((grace = getenv("V720D_PING_WAIT_MS")) != NULL) {
+		p.ping_wait_ms = strtonum(grace, 1000, 600000, &errstr);
+		if (errstr != NULL)
+			fatalx("V720D_PING_WAIT_MS is %s", errstr);
 	}
 	TAILQ_INIT(&p.listeners);
 	for (i = 0; i < PROC_MAX; i++) {
@@ -913,8 +1022,8 @@ parent_main(struct config *conf, const struct parent_opts *opts)
 	find_paths(&p);
 	if (children_found(&p, conf, why, sizeof(why)) == -1)
 		fatalx("%s", why);
-	if (tls_load(conf, &p.tls) == -1)
-		fatalx("cannot load tls key material");
+	if (tls_load(conf, &p.tls, why, sizeof(why)) == -1)
+		fatalx("%s", why);
 	if (listeners_setup(NULL, &p.listeners, conf) == -1)
 		fatalx("cannot bind listeners");
 	if (control_setup(&p, conf) == -1)

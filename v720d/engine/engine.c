@@ -20,6 +20,7 @@
 #include "log.h"
 #include "msg.h"
 #include "proc.h"
+#include "testhook.h"
 #include "media.h"
 #include "engine.h"
 #include "diag.h"
@@ -201,6 +202,8 @@ engine_main(int debug, int verbose, const char *user, const char *chroot)
 	signal_add(&ev_usr1, NULL);
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
+	testhook_init(&env->e_parent, IMSG_PROC_STATS);
+	engine_sandbox();
 
 	log_debug("started");
 	event_dispatch();
@@ -518,6 +521,10 @@ engine_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 		memcpy(&v, m->data, sizeof(v));
 		log_setverbose(v);
 		log_info("log level %d", v);
+		break;
+	case IMSG_PROC_PING:
+		chanev_compose(&env->e_parent, IMSG_PROC_PONG,
+		    m->hdr.ch_peerid, -1, NULL, 0);
 		break;
 	case IMSG_CTL_OK:
 	case IMSG_CTL_FAIL:

@@ -46,6 +46,7 @@ struct talk;
 void	engine_main(int debug, int verbose, const char *user,
 	    const char *chroot);
 void	engine_init(int parentfd);	/* engine_main without the process */
+void	engine_sandbox(void);		/* sandbox.c: the seccomp filter */
 
 /* Data channel (stream.c). */
 #define NAT_GOT_12	0x01	/* code 12 on TCP, echoing our 11 */

@@ -1,0 +1,21 @@
+/*
+ * Test-only hooks for the regress suite, active only when the daemon was
+ * started with V720D_TEST_HOOKS=1 in its environment (see v720d(8)):
+ *   SIGUSR2  the process opens a file and calls execve, both outside its
+ *            seccomp allow-list: it dies of SIGSYS;
+ *   SIGURG   it sends the parent a message type it may not send, as a
+ *            compromised child would: the parent kills and restarts it.
+ * Without the variable nothing is installed (SIGURG stays ignored and
+ * SIGUSR2 keeps its default action).
+ */
+#ifndef V720_TESTHOOK_H
+#define V720_TESTHOOK_H
+
+#include <stdint.h>
+
+struct chanev;
+
+/* After event_init and the parent channel; forbidden: a type to send. */
+void	testhook_init(struct chanev *parent, uint32_t forbidden);
+
+#endif
