@@ -9,6 +9,7 @@ caminfo_state(uint8_t s)
 	case CAM_ONLINE:	return "online";
 	case CAM_CONNECTING:	return "connecting";
 	case CAM_STREAMING:	return "streaming";
+	case CAM_STANDBY:	return "standby";
 	default:		return "offline";
 	}
 }
@@ -80,4 +81,16 @@ caminfo_json(struct jsonw *w, const struct cam_info *ci, const char *name,
 	ksetting(w, "flip", caminfo_flip(ci->ci_flip));
 	ksetting(w, "status_led", caminfo_onoff(ci->ci_status_led));
 	ksetting(w, "motion_alert", caminfo_onoff(ci->ci_motion_alert));
+	jsonw_key(w, "sd_total_mb");
+	if (ci->ci_sd_total_mb < 0)
+		jsonw_null(w);
+	else
+		jsonw_int(w, ci->ci_sd_total_mb);
+	jsonw_key(w, "sd_free_mb");
+	if (ci->ci_sd_free_mb < 0)
+		jsonw_null(w);
+	else
+		jsonw_int(w, ci->ci_sd_free_mb);
+	jsonw_key(w, "motion");
+	jsonw_bool(w, ci->ci_motion);
 }

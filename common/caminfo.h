@@ -11,7 +11,8 @@
 #include "jsonw.h"
 #include "msg.h"
 
-/* "offline", "online", "connecting", "streaming"; unknown values: "offline". */
+/* "offline", "online", "connecting", "streaming", "standby"; unknown
+ * values: "offline". */
 const char	*caminfo_state(uint8_t);
 /* Setting names; NULL while the camera has not told us (or nonsense). */
 const char	*caminfo_irled(uint8_t);	/* "off", "on", "auto" */

@@ -91,6 +91,15 @@ enum msg_type {
 	IMSG_TALK_END,		/* struct talk_req: play the rest, then DONE */
 	IMSG_TALK_ABORT,	/* struct talk_req: stop now, no answer */
 	IMSG_TALK_STATUS,	/* engine -> talker: struct talk_status */
+
+	/* MQTT child (v720d/mqtt/) with the parent and the engine. */
+	IMSG_CFG_MQTT = 600,	/* parent -> mqtt: struct cfg_mqtt */
+	IMSG_MQTT_CAMINFO,	/* mqtt -> engine: struct mqtt_caminfo */
+	IMSG_MQTT_SET,		/* mqtt -> engine: struct ctl_set */
+	IMSG_MQTT_REBOOT,	/* mqtt -> engine: struct ctl_id */
+	IMSG_MQTT_STREAM,	/* mqtt -> engine: struct ctl_req (1 start, 0 stop) */
+	IMSG_MQTT_CAMSEND,	/* engine -> mqtt: struct mqtt_camsend */
+	/* engine -> mqtt also: IMSG_CAM_STATE, IMSG_CAM_FRAME (a snapshot) */
 };
 
 /*
@@ -178,6 +187,7 @@ enum cam_state {
 	CAM_ONLINE,
 	CAM_CONNECTING,
 	CAM_STREAMING,
+	CAM_STANDBY,		/* known only over MQTT: no video channel */
 };
 
 /* Settings values; CAM_SETTING_UNKNOWN until the camera told us. */
@@ -215,6 +225,11 @@ struct cam_info {
 	uint64_t	ci_audio_chunks;
 	uint64_t	ci_stream_restarts;	/* watchdog restarts */
 	uint64_t	ci_strangers;		/* handshake answers refused */
+	int32_t		ci_sd_total_mb;		/* MQTT Info SD_blockDisk, -1 unknown */
+	int32_t		ci_sd_free_mb;		/* SD_freeDisk, -1 unknown */
+	uint8_t		ci_motion;		/* 1 while motion (recorder) */
+	uint8_t		ci_mqtt;		/* seen on the cameras' broker */
+	uint8_t		ci_pad2[6];
 };
 
 struct cam_media {
@@ -345,6 +360,49 @@ struct diag_server {
 struct diag_head {
 	uint32_t	dh_nlisteners;		/* struct diag_listener follow */
 	uint32_t	dh_nsources;		/* then struct diag_source */
+};
+
+/*
+ * MQTT: broker addresses are numeric (the parent resolved the names
+ * before the child's chroot).  cm_cam_host "" means the cameras use the
+ * same broker as Home Assistant.
+ */
+#define V720_MQTT_STR		128
+
+struct cfg_mqtt {
+	char		cm_host[V720_ADDR_MAX];
+	char		cm_user[V720_NAME_MAX];
+	char		cm_password[V720_MQTT_STR];
+	char		cm_cam_host[V720_ADDR_MAX];
+	char		cm_cam_user[V720_NAME_MAX];
+	char		cm_cam_password[V720_MQTT_STR];
+	char		cm_discovery[V720_NAME_MAX];	/* "homeassistant" */
+	char		cm_prefix[V720_NAME_MAX];	/* "v720d" */
+	uint16_t	cm_port;
+	uint16_t	cm_cam_port;
+	uint8_t		cm_tls;
+	uint8_t		cm_pad[3];
+};
+
+/* What a camera's Status and Info said; fields -1 (or "") when absent. */
+struct mqtt_caminfo {
+	char		mi_id[V720_ID_MAX];
+	char		mi_firmware[32];
+	char		mi_wifi[V720_NAME_MAX];
+	int32_t		mi_online;		/* Status: 1, 0, -1 not told */
+	int32_t		mi_battery;		/* devPower percent */
+	int32_t		mi_sd_total_mb;		/* SD_blockDisk */
+	int32_t		mi_sd_free_mb;		/* SD_freeDisk */
+	int32_t		mi_ir_led;		/* IrLed 0/1/2 */
+	int32_t		mi_status_led;		/* instLed 0/1 */
+	int32_t		mi_flip;		/* mirrorFlip 0/2/3/4 */
+	int32_t		mi_motion_alert;	/* moveAlert 0/1 */
+};
+
+/* A forward content for a camera without TCP, for its sub/<uid> topic. */
+struct mqtt_camsend {
+	char		ms_id[V720_ID_MAX];
+	char		ms_json[512];
 };
 
 #endif

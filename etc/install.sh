@@ -6,6 +6,7 @@
 #	PREFIX/sbin/v720d, PREFIX/sbin/v720ctl		0755
 #	PREFIX/libexec/v720-web				0755 (v720d looks for it
 #							at ../libexec/v720-web)
+#	PREFIX/libexec/v720-mqtt			0755 (with mqtt broker)
 #	PREFIX/share/man/man5/v720d.conf.5,
 #	PREFIX/share/man/man8/{v720d,v720ctl,v720-web}.8	0644
 #	SYSCONFDIR/v720d.conf.example			0644; an existing
@@ -57,6 +58,7 @@ files() {
 0755 v720d/v720d $sbindir/v720d
 0755 v720ctl/v720ctl $sbindir/v720ctl
 0755 v720-web/v720-web $libexecdir/v720-web
+0755 v720d/mqtt/v720-mqtt $libexecdir/v720-mqtt
 0644 man/v720d.8 $mandir/man8/v720d.8
 0644 man/v720ctl.8 $mandir/man8/v720ctl.8
 0644 man/v720-web.8 $mandir/man8/v720-web.8
@@ -67,6 +69,8 @@ files() {
 0644 etc/v720d.conf $sysconfdir/v720d.conf.example
 0644 etc/dnsmasq-v720d.conf $exampledir/dnsmasq-v720d.conf
 0644 etc/nginx-v720d.conf $exampledir/nginx-v720d.conf
+0644 etc/mosquitto-v720d.conf $exampledir/mosquitto-v720d.conf
+0644 etc/mosquitto-v720d.acl $exampledir/mosquitto-v720d.acl
 0755 etc/rc.d/v720d:subst $exampledir/rc.d/v720d
 EOF
 }

@@ -131,7 +131,8 @@ route_devlist(struct conn *c)
 	jsonw_init(&w);
 	jsonw_arr_open(&w);
 	RB_FOREACH(cam, camtree, &web->w_cams) {
-		if (!cam->cam_known || cam->cam_info.ci_state == CAM_OFFLINE)
+		if (!cam->cam_known || cam->cam_info.ci_state == CAM_OFFLINE ||
+		    cam->cam_info.ci_state == CAM_STANDBY)
 			continue;
 		strlcpy(host, cam->cam_info.ci_address, sizeof(host));
 		port = 0;
@@ -417,6 +418,19 @@ api_request(struct conn *c, const char *body, size_t len)
 		reply_error(c, 404, "unknown camera");
 		return;
 	}
+
+	/* A camera known only over MQTT has no video channel (yet). */
+	if (cam != NULL && cam->cam_known &&
+	    cam->cam_info.ci_state == CAM_STANDBY)
+		switch (routes[found].route) {
+		case R_MJPEG: case R_SNAP: case R_AUDIO: case R_START:
+		case R_GSTART:
+			reply_error(c, 409, "live view is not possible for this "
+			    "camera yet: it is known only over MQTT (standby)");
+			return;
+		default:
+			break;
+		}
 
 	switch (routes[found].route) {
 	case R_PAGE:

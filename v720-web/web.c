@@ -71,6 +71,7 @@ cam_get(const char *id)
 	strlcpy(c->cam_id, id, sizeof(c->cam_id));
 	strlcpy(c->cam_info.ci_id, id, sizeof(c->cam_info.ci_id));
 	c->cam_info.ci_battery = -1;
+	c->cam_info.ci_sd_total_mb = c->cam_info.ci_sd_free_mb = -1;
 	c->cam_info.ci_ir_led = c->cam_info.ci_flip = CAM_SETTING_UNKNOWN;
 	c->cam_info.ci_status_led = CAM_SETTING_UNKNOWN;
 	c->cam_info.ci_motion_alert = CAM_SETTING_UNKNOWN;

@@ -542,6 +542,16 @@ show_camera(struct ctl *ctl, const struct cam_info *in)
 		printf("battery: unknown\n");
 	else
 		printf("battery: %d%%\n", ci->ci_battery);
+	if (ci->ci_sd_total_mb < 0)
+		printf("sd-card: unknown\n");
+	else
+		printf("sd-card: %d MB free of %d MB\n", ci->ci_sd_free_mb < 0 ?
+		    0 : ci->ci_sd_free_mb, ci->ci_sd_total_mb);
+	printf("mqtt: %s\n", ci->ci_mqtt ? "seen on the cameras' broker" :
+	    "not seen");
+	if (ci->ci_state == CAM_STANDBY)
+		printf("live-view: not possible for this camera yet: it is known "
+		    "only over MQTT (standby)\n");
 	printf("stream: %s\n", ci->ci_stream_always ? "always" : "on-demand");
 	printf("ir-led: %s\n", irled_name(ci->ci_ir_led));
 	printf("flip: %s\n", flip_name(ci->ci_flip));

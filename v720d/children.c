@@ -26,10 +26,14 @@
  */
 #include <sys/queue.h>
 
+#include <sys/socket.h>
+
+#include <netdb.h>
 #include <string.h>
 
 #include "chan.h"
 #include "config.h"
+#include "log.h"
 #include "msg.h"
 #include "parent.h"
 
@@ -63,6 +67,68 @@ web_push(struct chanev *ce, const struct config *conf,
 	}
 }
 
+static const uint32_t mqtt_accept[] = {
+	IMSG_CFG_DONE, 0
+};
+
+static int
+mqtt_enabled(const struct config *conf)
+{
+	return conf->mqtt.enabled;
+}
+
+/*
+ * The broker's address, resolved here: the child cannot once chrooted.
+ * A name that does not resolve is passed as is; the child then fails
+ * and is restarted with backoff, and this runs again.
+ */
+static void
+mqtt_resolve(const struct conf_broker *b, char *out, size_t outsz)
+{
+	struct addrinfo	 hints, *res;
+	char		 host[NI_MAXHOST];
+	int		 rc;
+
+	strlcpy(out, b->host, outsz);
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	if ((rc = getaddrinfo(b->host, NULL, &hints, &res)) != 0) {
+		log_warnx("mqtt broker %s: %s", b->host, gai_strerror(rc));
+		return;
+	}
+	if (getnameinfo(res->ai_addr, res->ai_addrlen, host, sizeof(host),
+	    NULL, 0, NI_NUMERICHOST) == 0)
+		strlcpy(out, host, outsz);
+	freeaddrinfo(res);
+}
+
+static void
+mqtt_push(struct chanev *ce, const struct config *conf,
+    const struct tls_material *tls)
+{
+	const struct conf_mqtt	*m = &conf->mqtt;
+	struct cfg_mqtt		 cm;
+
+	memset(&cm, 0, sizeof(cm));
+	mqtt_resolve(&m->broker, cm.cm_host, sizeof(cm.cm_host));
+	cm.cm_port = m->broker.port;
+	strlcpy(cm.cm_user, m->broker.user, sizeof(cm.cm_user));
+	strlcpy(cm.cm_password, m->broker.password, sizeof(cm.cm_password));
+	cm.cm_tls = m->broker.tls;
+	if (m->cam_set) {
+		mqtt_resolve(&m->cam, cm.cm_cam_host, sizeof(cm.cm_cam_host));
+		cm.cm_cam_port = m->cam.port;
+		strlcpy(cm.cm_cam_user, m->cam.user, sizeof(cm.cm_cam_user));
+		strlcpy(cm.cm_cam_password, m->cam.password,
+		    sizeof(cm.cm_cam_password));
+	}
+	strlcpy(cm.cm_discovery, m->discovery, sizeof(cm.cm_discovery));
+	strlcpy(cm.cm_prefix, m->prefix, sizeof(cm.cm_prefix));
+	chanev_compose(ce, IMSG_CFG_MQTT, 0, -1, &cm, sizeof(cm));
+	explicit_bzero(&cm, sizeof(cm));
+}
+
 const struct child_kind child_kinds[PROC_MAX] = {
 	[PROC_ENGINE] = {
 		.ck_name = "engine",
@@ -72,7 +138,7 @@ const struct child_kind child_kinds[PROC_MAX] = {
 		    LISTEN_BIT(LISTEN_CAMERA_UDP) |
 		    LISTEN_BIT(LISTEN_BOOTSTRAP) | LISTEN_BIT(LISTEN_CONTROL),
 		.ck_accept = engine_accept,
-		.ck_peers = PROC_BIT(PROC_WEB),
+		.ck_peers = PROC_BIT(PROC_WEB) | PROC_BIT(PROC_MQTT),
 	},
 	[PROC_WEB] = {
 		.ck_name = "web",
@@ -83,6 +149,17 @@ const struct child_kind child_kinds[PROC_MAX] = {
 		.ck_push = web_push,
 		.ck_peers = PROC_BIT(PROC_ENGINE),
 		.ck_stats = 1,
+	},
+	/* Only with "mqtt broker": the only process that maps libmosquitto. */
+	[PROC_MQTT] = {
+		.ck_name = "mqtt",
+		.ck_title = "mqtt",
+		.ck_exe = "v720-mqtt",
+		.ck_tree = "mqtt/v720-mqtt",
+		.ck_enabled = mqtt_enabled,
+		.ck_push = mqtt_push,
+		.ck_accept = mqtt_accept,
+		.ck_peers = PROC_BIT(PROC_ENGINE),
 	},
 };
 

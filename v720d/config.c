@@ -33,6 +33,8 @@ config_new(void)
 	strlcpy(c->control_path, CONF_DEFAULT_CONTROL, sizeof(c->control_path));
 	c->unknown_accept = 1;
 	c->idle_timeout = CONF_DEFAULT_IDLE;
+	strlcpy(c->mqtt.discovery, "homeassistant", sizeof(c->mqtt.discovery));
+	strlcpy(c->mqtt.prefix, "v720d", sizeof(c->mqtt.prefix));
 	return c;
 }
 
@@ -63,6 +65,7 @@ config_free(struct config *c)
 		TAILQ_REMOVE(&c->cameras, cam, entry);
 		free(cam);
 	}
+	explicit_bzero(&c->mqtt, sizeof(c->mqtt));
 	free(c);
 }
 
@@ -107,6 +110,23 @@ config_finish(struct config *c, const char *file)
 	TAILQ_FOREACH(cam, &c->cameras, entry) {
 		if (!cam->idle_set)
 			cam->cc.cc_idle_timeout = c->idle_timeout;
+	}
+	if (c->mqtt.cam_set && !c->mqtt.enabled) {
+		fprintf(stderr, "%s: \"mqtt camera broker\" needs \"mqtt "
+		    "broker\"\n", file);
+		errors++;
+	}
+	/*
+	 * v720-mqtt runs chrooted: it could not read a CA bundle at
+	 * connect time, and accepting "tls" without verifying would be
+	 * worse than saying so.
+	 */
+	if ((c->mqtt.enabled && c->mqtt.broker.tls) ||
+	    (c->mqtt.cam_set && c->mqtt.cam.tls)) {
+		fprintf(stderr, "%s: mqtt over tls is not supported yet; use a "
+		    "broker on this host or a TLS tunnel (stunnel) to it\n",
+		    file);
+		errors++;
 	}
 	return errors ? -1 : 0;
 }
@@ -179,6 +199,37 @@ config_valid_webname(char *n)
 	return NULL;
 }
 
+/* A host name (letters, digits, '-', '.') or a numeric address. */
+int
+config_valid_host(const char *h)
+{
+	size_t	n = strlen(h);
+
+	if (config_valid_addr(h) && strcmp(h, "*") != 0)
+		return 1;
+	if (n == 0 || n >= CONF_MQTT_HOST_MAX || h[0] == '-' || h[0] == '.')
+		return 0;
+	for (; *h != '\0'; h++)
+		if (!isalnum((unsigned char)*h) && *h != '-' && *h != '.')
+			return 0;
+	return 1;
+}
+
+/* A topic prefix: no wildcards, no empty levels, not $-reserved. */
+int
+config_valid_topic(const char *t)
+{
+	size_t	n = strlen(t);
+
+	if (n == 0 || n >= V720_NAME_MAX || t[0] == '/' || t[n - 1] == '/' ||
+	    t[0] == '$' || strstr(t, "//") != NULL)
+		return 0;
+	for (; *t != '\0'; t++)
+		if (*t == '+' || *t == '#' || (unsigned char)*t < 0x20)
+			return 0;
+	return 1;
+}
+
 /* Print a string in double quotes, escaping what the lexer unescapes. */
 static void
 print_quoted(FILE *fp, const char *s)
@@ -190,6 +241,21 @@ print_quoted(FILE *fp, const char *s)
 		fputc(*s, fp);
 	}
 	fputc('"', fp);
+}
+
+static void
+print_broker(FILE *fp, const char *what, const struct conf_broker *b)
+{
+	fprintf(fp, "%s %s port %u", what, b->host, b->port);
+	if (b->user[0] != '\0') {
+		fprintf(fp, " user ");
+		print_quoted(fp, b->user);
+		if (b->password[0] != '\0') {
+			fprintf(fp, " password ");
+			print_quoted(fp, b->password);
+		}
+	}
+	fprintf(fp, "%s\n", b->tls ? " tls" : "");
 }
 
 void
@@ -242,6 +308,16 @@ config_print(const struct config *c, FILE *fp)
 	    "reject");
 	fprintf(fp, "stream %s\n", c->stream_always ? "always" : "on-demand");
 	fprintf(fp, "idle timeout %u\n", c->idle_timeout);
+	if (c->mqtt.enabled) {
+		print_broker(fp, "mqtt broker", &c->mqtt.broker);
+		if (c->mqtt.cam_set)
+			print_broker(fp, "mqtt camera broker", &c->mqtt.cam);
+		fprintf(fp, "mqtt discovery prefix ");
+		print_quoted(fp, c->mqtt.discovery);
+		fprintf(fp, "\nmqtt topic prefix ");
+		print_quoted(fp, c->mqtt.prefix);
+		fputc('\n', fp);
+	}
 	TAILQ_FOREACH(cam, &c->cameras, entry) {
 		fprintf(fp, "camera ");
 		print_quoted(fp, cam->cc.cc_id);

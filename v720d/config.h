@@ -51,6 +51,26 @@ struct conf_webname {
 };
 TAILQ_HEAD(conf_webnames, conf_webname);
 
+#define CONF_DEFAULT_MQTTPORT	1883
+#define CONF_MQTT_HOST_MAX	256
+
+struct conf_broker {
+	char		host[CONF_MQTT_HOST_MAX];	/* name or address */
+	uint16_t	port;
+	char		user[V720_NAME_MAX];
+	char		password[V720_MQTT_STR];
+	int		tls;
+};
+
+struct conf_mqtt {
+	int			enabled;	/* "mqtt broker" given */
+	struct conf_broker	broker;		/* Home Assistant's */
+	int			cam_set;	/* "mqtt camera broker" given */
+	struct conf_broker	cam;		/* the cameras' */
+	char			discovery[V720_NAME_MAX];
+	char			prefix[V720_NAME_MAX];
+};
+
 struct config {
 	char			 user[V720_USER_MAX];
 	char			 chroot[PATH_MAX];
@@ -68,6 +88,7 @@ struct config {
 	int			 stream_always;	/* default for unlisted cameras */
 	uint32_t		 idle_timeout;
 	struct conf_cameras	 cameras;
+	struct conf_mqtt	 mqtt;
 };
 
 struct config	*config_new(void);	/* built-in defaults, no web listener yet */
@@ -83,6 +104,8 @@ int		 config_valid_addr(const char *);
 /* A `web server name`: lowercased in place, trailing dot removed; NULL,
  * or why it is refused. */
 const char	*config_valid_webname(char *);
+int		 config_valid_host(const char *);
+int		 config_valid_topic(const char *);
 
 /* parse.y */
 struct config	*parse_config(const char *file, int missing_ok);

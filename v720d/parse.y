@@ -51,6 +51,7 @@ static struct syms	 symhead = TAILQ_HEAD_INITIALIZER(symhead);
 static struct file	*file, *topfile;
 static struct config	*conf;
 static struct conf_camera *curcam;
+static struct conf_broker *curbroker;
 static int		 nincludes;
 
 static struct file	*pushfile(const char *, int);
@@ -71,6 +72,7 @@ static int		 check_port(int64_t);
 static int		 check_addr(const char *);
 static int		 check_str(const char *, size_t, const char *);
 static void		 set_listen(struct conf_listen *, const char *, int64_t);
+static int		 broker_set(struct conf_broker *, const char *, int64_t);
 
 typedef struct {
 	union {
@@ -86,10 +88,11 @@ typedef struct {
 %token	ACCEPT ADDRESS ALWAYS BOOTSTRAP CAMERA CAMERAS CERTIFICATE CHROOT
 %token	CONNECTIONS CONTROL DEMAND IDLE INCLUDE KEY LISTEN NAME ON PASSWORD PORT REJECT
 %token	PER SERVER SOCKET STREAM TIMEOUT TLS UNKNOWN USER WEB
+%token	BROKER DISCOVERY MQTT TPREFIX TOPIC
 %token	ERROR
 %token	<v.string>	STRING
 %token	<v.number>	NUMBER
-%type	<v.number>	tlsopt port streammode
+%type	<v.number>	tlsopt port streammode mqttport
 %type	<v.string>	address
 /* Strings dropped by error recovery are freed, not leaked. */
 %destructor	{ free($$); } <v.string>
@@ -102,6 +105,7 @@ grammar		: /* empty */
 		| grammar varset '\n'
 		| grammar main '\n'
 		| grammar camera '\n'
+		| grammar mqtt '\n'
 		| grammar error '\n'		{ file->errors++; }
 		;
 
@@ -322,6 +326,69 @@ main		: USER STRING {
 		}
 		;
 
+mqtt		: MQTT BROKER STRING mqttport {
+			curbroker = &conf->mqtt.broker;
+			if (broker_set(curbroker, $3, $4) == 0)
+				conf->mqtt.enabled = 1;
+			free($3);
+		} brokeropts
+		| MQTT CAMERA BROKER STRING mqttport {
+			curbroker = &conf->mqtt.cam;
+			if (broker_set(curbroker, $4, $5) == 0)
+				conf->mqtt.cam_set = 1;
+			free($4);
+		} brokeropts
+		| MQTT DISCOVERY TPREFIX STRING {
+			if (!config_valid_topic($4))
+				yyerror("invalid mqtt discovery prefix \"%s\"",
+				    $4);
+			else
+				strlcpy(conf->mqtt.discovery, $4,
+				    sizeof(conf->mqtt.discovery));
+			free($4);
+		}
+		| MQTT TOPIC TPREFIX STRING {
+			if (!config_valid_topic($4))
+				yyerror("invalid mqtt topic prefix \"%s\"", $4);
+			else
+				strlcpy(conf->mqtt.prefix, $4,
+				    sizeof(conf->mqtt.prefix));
+			free($4);
+		}
+		;
+
+mqttport	: /* empty */	{ $$ = CONF_DEFAULT_MQTTPORT; }
+		| port		{ $$ = $1; }
+		;
+
+brokeropts	: /* empty */
+		| brokeruser
+		| brokeruser TLS	{ curbroker->tls = 1; }
+		| TLS			{ curbroker->tls = 1; }
+		;
+
+brokeruser	: USER STRING {
+			if (check_str($2, sizeof(curbroker->user),
+			    "mqtt user") == 0)
+				strlcpy(curbroker->user, $2,
+				    sizeof(curbroker->user));
+			free($2);
+		}
+		| USER STRING PASSWORD STRING {
+			if (check_str($2, sizeof(curbroker->user),
+			    "mqtt user") == 0 && check_str($4,
+			    sizeof(curbroker->password), "mqtt password") == 0) {
+				strlcpy(curbroker->user, $2,
+				    sizeof(curbroker->user));
+				strlcpy(curbroker->password, $4,
+				    sizeof(curbroker->password));
+			}
+			explicit_bzero($4, strlen($4));
+			free($2);
+			free($4);
+		}
+		;
+
 camera		: CAMERA STRING {
 			struct conf_camera	*c;
 			int			 n = 0;
@@ -425,28 +492,33 @@ lookup(char *s)
 		{ "address",		ADDRESS },
 		{ "always",		ALWAYS },
 		{ "bootstrap",		BOOTSTRAP },
+		{ "broker",		BROKER },
 		{ "camera",		CAMERA },
 		{ "cameras",		CAMERAS },
 		{ "certificate",	CERTIFICATE },
 		{ "chroot",		CHROOT },
 		{ "connections",	CONNECTIONS },
 		{ "control",		CONTROL },
+		{ "discovery",		DISCOVERY },
 		{ "idle",		IDLE },
 		{ "include",		INCLUDE },
 		{ "key",		KEY },
 		{ "listen",		LISTEN },
+		{ "mqtt",		MQTT },
 		{ "name",		NAME },
 		{ "on",			ON },
 		{ "on-demand",		DEMAND },
 		{ "password",		PASSWORD },
 		{ "per",		PER },
 		{ "port",		PORT },
+		{ "prefix",		TPREFIX },
 		{ "reject",		REJECT },
 		{ "server",		SERVER },
 		{ "socket",		SOCKET },
 		{ "stream",		STREAM },
 		{ "timeout",		TIMEOUT },
 		{ "tls",		TLS },
+		{ "topic",		TOPIC },
 		{ "unknown",		UNKNOWN },
 		{ "user",		USER },
 		{ "web",		WEB },
@@ -912,6 +984,20 @@ check_str(const char *s, size_t max, const char *what)
 		yyerror("%s too long (max %zu bytes)", what, max - 1);
 		return -1;
 	}
+	return 0;
+}
+
+static int
+broker_set(struct conf_broker *b, const char *host, int64_t port)
+{
+	if (!config_valid_host(host)) {
+		yyerror("invalid mqtt broker \"%s\": a host name or a "
+		    "numeric address", host);
+		return -1;
+	}
+	memset(b, 0, sizeof(*b));
+	strlcpy(b->host, host, sizeof(b->host));
+	b->port = port;
 	return 0;
 }
 

@@ -5,5 +5,6 @@ TESTPROGS	+= $(B)regress/camsim/camsim
 # Where camsim finds its JPEG frames unless --data says otherwise.
 $(B)regress/camsim/camsim.o: CPPFLAGS += -DCAMSIM_DATADIR='"$(CURDIR)/regress/data"'
 
+$(B)regress/camsim/mqtt.o: CPPFLAGS += $(MOSQ_CFLAGS)
 $(B)regress/camsim/camsim: $(CAMSIM_OBJS) $(COMMON_OBJS)
-	$(LINK) -lm
+	$(LINK) -lm $(MOSQ_LIBS)

@@ -69,6 +69,7 @@ void
 cam_free(struct cam *c)
 {
 	cam_drop(c, NULL, -2);
+	mqtt_cam_free(c);
 	evbuffer_free(c->cam_in);
 	evbuffer_free(c->cam_out);
 	evbuffer_free(c->cam_hbuf);
@@ -129,6 +130,15 @@ boot_request(struct cam *c)
 	for (i = 0; i < 10; i++)
 		tok[i] = "0123456789abcdef"[rng_below(&c->cam_rng, 16)];
 	tok[10] = '\0';
+	/* The 56... family asks getDevInfo and nothing else (section 10). */
+	if (c->cam_sim->cs_o.o_firmware) {
+		evbuffer_add_printf(c->cam_hbuf,
+		    "POST /app/api/ApiSysDevices/getDevInfo?devicesCode=%s"
+		    "&random=%s&token=%s HTTP/1.1\r\nHost: %s\r\n"
+		    "version: 202411051530\r\n\r\n", c->cam_uid, rnd, tok,
+		    CAMSIM_DOMAIN);
+		return;
+	}
 	/* PROTOCOL.md section 1: no body, no Content-Length. */
 	evbuffer_add_printf(c->cam_hbuf,
 	    "POST /app/api/ApiServer/getA9ConfCheck?devicesCode=%s&random=%s"
@@ -167,6 +177,13 @@ boot_parse(struct cam *c, int eof)
 	if (json_parse(&d, p + hlen, blen) == -1 ||
 	    (data = json_find(&d, 0, "data")) == -1)
 		return -1;
+	if (c->cam_sim->cs_o.o_firmware) {
+		/* {"code":200,...,"data":{"userInfo_state":1}} */
+		if (json_get_int(&d, "code", 0, 1000, &port) == -1 ||
+		    port != 200 || d.tok[data].type != JSON_OBJECT)
+			return -1;
+		return 1;
+	}
 	if (json_int(&d, json_find(&d, data, "tcpPort"), 1, 65535, &port) == -1 ||
 	    json_str(&d, json_find(&d, data, "host"), host, sizeof(host)) == -1)
 		return -1;
@@ -232,6 +249,15 @@ boot_cb(int fd, short what, void *arg)
 	}
 	/* The camera closes the connection after the answer. */
 	boot_close(c);
+	if (c->cam_sim->cs_o.o_firmware) {
+		/* MQTT only from here on: no TCP registration. */
+		evtimer_del(&c->cam_timer);
+		camlog_event(c, "devinfo", NULL);
+		c->cam_state = CAM_ONLINE;
+		c->cam_backoff = 0;
+		mqtt_cam_start(c, 0);
+		return;
+	}
 	camlog_event(c, "bootstrap", c->cam_pwd);
 	tcp_connect(c);
 }
@@ -283,7 +309,10 @@ cam_timer_cb(int fd, short what, void *arg)
 
 	switch (c->cam_state) {
 	case CAM_IDLE:
-		if (cs->cs_o.o_bootstrap)
+		if (cs->cs_o.o_firmware && !cs->cs_o.o_bootstrap) {
+			c->cam_state = CAM_ONLINE;
+			mqtt_cam_start(c, 0);
+		} else if (cs->cs_o.o_bootstrap)
 			boot_start(c);
 		else {
 			c->cam_srv = cs->cs_o.o_addr;

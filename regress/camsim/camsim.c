@@ -45,7 +45,9 @@ usage(void)
 "              [--die-how exit|rst|silent] [--seed N] [--tail K]\n"
 "              [--pkg-start N] [--resend-ms MS] [--resend-max N]\n"
 "              [--silence-ms MS] [--backoff-ms MS] [--battery P] [--stats]\n"
-"              [--latency MS] [-v]\n"
+"              [--latency MS]\n"
+"              [--mqtt host:port [--firmware] [--info-every S]] [-v]\n"
+"       camsim --firmware --mqtt host:port [--bootstrap host:port] [...]\n"
 "       camsim --sink host:port [--sink-no-confirm] [--duration S] [-v]\n"
 "       camsim --ap host:port [--uid UID] [--log FILE] [-v]\n");
 	exit(2);
@@ -215,7 +217,8 @@ enum {
 	OPT_SPLIT, OPT_GARBAGE, OPT_GARBAGE_HARD, OPT_DIE_AFTER, OPT_DIE_HOW,
 	OPT_SEED, OPT_TAIL, OPT_PKG_START, OPT_RESEND_MS, OPT_RESEND_MAX,
 	OPT_SILENCE_MS, OPT_BACKOFF_MS, OPT_BATTERY, OPT_SINK, OPT_SINK_NOCONF,
-	OPT_AP, OPT_STATS, OPT_LATENCY
+	OPT_AP, OPT_STATS, OPT_LATENCY, OPT_MQTT, OPT_FIRMWARE,
+	OPT_INFO_EVERY
 };
 
 static const struct option longopts[] = {
@@ -253,6 +256,9 @@ static const struct option longopts[] = {
 	{ "ap",			required_argument, NULL, OPT_AP },
 	{ "stats",		no_argument,	   NULL, OPT_STATS },
 	{ "latency",		required_argument, NULL, OPT_LATENCY },
+	{ "mqtt",		required_argument, NULL, OPT_MQTT },
+	{ "firmware",		no_argument,	   NULL, OPT_FIRMWARE },
+	{ "info-every",		required_argument, NULL, OPT_INFO_EVERY },
 	{ "verbose",		no_argument,	   NULL, 'v' },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -322,6 +328,17 @@ parse_opts(struct camsim_opts *o, int argc, char *argv[])
 			break;
 		case OPT_LOG:
 			o->o_logpath = optarg;
+			break;
+		case OPT_MQTT:
+			parse_addr(optarg, &o->o_mqtt_addr);
+			o->o_mqtt = 1;
+			break;
+		case OPT_FIRMWARE:
+			o->o_firmware = 1;
+			break;
+		case OPT_INFO_EVERY:
+			o->o_info_every = num(optarg, 0.05, 86400,
+			    "--info-every");
 			break;
 		case OPT_DATA:
 			o->o_datadir = optarg;
@@ -400,8 +417,17 @@ parse_opts(struct camsim_opts *o, int argc, char *argv[])
 			usage();
 		}
 	}
-	if (optind != argc || have_addr != 1)
+	if (o->o_firmware && !o->o_mqtt)
+		errx(2, "--firmware needs --mqtt: that family talks MQTT only");
+	if (o->o_firmware && o->o_mode != MODE_CAMERA)
 		usage();
+	/* The 56... family: MQTT, and at most the getDevInfo bootstrap. */
+	if (optind != argc || have_addr > 1 || (have_addr == 0 &&
+	    !o->o_firmware) || (o->o_firmware && have_addr == 1 &&
+	    !o->o_bootstrap))
+		usage();
+	if (o->o_firmware && strcmp(o->o_uidpfx, "0800c") == 0)
+		strlcpy(o->o_uidpfx, "5600c", sizeof(o->o_uidpfx));
 	/* Room for the index: N cameras need N distinct uids. */
 	if (!(o->o_ncams == 1 && strlen(o->o_uidpfx) == CAMSIM_UID_LEN)) {
 		int	digits = snprintf(NULL, 0, "%d", o->o_ncams);
@@ -496,6 +522,9 @@ main(int argc, char *argv[])
 			cam_init(&cs, &cs.cs_cams[i], i);
 			/* Spread the start of many cameras over a second or so. */
 			cam_start(&cs.cs_cams[i], cs.cs_o.o_ncams > 1 ? i * 2 : 0);
+			if (cs.cs_o.o_mqtt && !cs.cs_o.o_firmware)
+				mqtt_cam_start(&cs.cs_cams[i],
+				    cs.cs_o.o_ncams > 1 ? i * 2 : 0);
 		}
 		event_dispatch();
 	}

@@ -62,6 +62,10 @@ struct camsim_opts {
 	int			 o_sink_confirm;	/* sink: 1 confirm, 0 never */
 	int			 o_stats;	/* per-second lines on stderr */
 	int			 o_latency_ms;	/* --latency: before answers */
+	int			 o_mqtt;	/* --mqtt given */
+	struct sockaddr_in	 o_mqtt_addr;
+	int			 o_firmware;	/* --firmware: 56... family */
+	double			 o_info_every;	/* seconds, 0 = never again */
 };
 
 struct camsim_stats {
@@ -79,6 +83,8 @@ struct camsim_stats {
 	uint64_t	st_reconnects;
 	uint64_t	st_sendfail;	/* EAGAIN etc. on UDP */
 	uint64_t	st_garbage;
+	uint64_t	st_mqtt_connects;
+	uint64_t	st_mqtt_infos;
 	struct fault_stats st_fault;
 };
 
@@ -172,6 +178,15 @@ struct cam {
 	struct sha256		 cam_talk_sha;	/* over every byte, in order */
 	uint64_t		 cam_talk_bytes;
 	uint64_t		 cam_talk_pkts;
+	/* MQTT (mqtt.c) */
+	struct mosquitto	*cam_mosq;
+	int			 cam_mq_fd;
+	int			 cam_mq_up;	/* CONNACK 0 */
+	struct event		 cam_mq_rd, cam_mq_wr, cam_mq_tick, cam_mq_info;
+	int			 cam_mq_events;
+	int			 cam_mq_pending;	/* a connect is scheduled */
+	int			 cam_mq_infos;	/* Info messages this session */
+	int			 cam_sd_read;	/* second Info: card read */
 };
 
 struct camsim {
@@ -250,6 +265,11 @@ void	camlog_event(struct cam *, const char *ev, const char *detail);
 void	camlog_talk(struct cam *, const struct wire_hdr *, size_t len);
 void	camlog_summary(struct camsim *, FILE *);
 double	camlog_cpu(void);
+
+/* mqtt.c: the MQTT side channel (PROTOCOL.md sections 9 and 10) */
+void	mqtt_cam_start(struct cam *, int delay_ms);
+void	mqtt_cam_stop(struct cam *);
+void	mqtt_cam_free(struct cam *);
 
 /* audio.c */
 void	audio_chunk(uint32_t pos, uint8_t *out, size_t n);

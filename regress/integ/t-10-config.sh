@@ -41,6 +41,10 @@ camera "0800c00128F8" {
 camera "0800c0000002" {
 	stream always
 }
+mqtt broker 127.0.0.1 port 1883 user "ha" password "s3cret"
+mqtt camera broker cameras.lan
+mqtt discovery prefix "homeassistant"
+mqtt topic prefix "v720d"
 CONF
 cat >"$d/full.expect" <<'CONF'
 user "_v720d"
@@ -60,6 +64,10 @@ control socket "/run/v720d.sock"
 unknown cameras reject
 stream on-demand
 idle timeout 30
+mqtt broker 127.0.0.1 port 1883 user "ha" password "s3cret"
+mqtt camera broker cameras.lan port 1883
+mqtt discovery prefix "homeassistant"
+mqtt topic prefix "v720d"
 camera "0800c00128F8" {
 	name "Porch"
 	stream on-demand
@@ -167,6 +175,14 @@ w e-wnamelabel.conf 'web server name "a..b"'
 expect_error e-wnamelabel.conf 1 "empty label"
 w e-peraddr.conf 'web connections per address 0'
 expect_error e-peraddr.conf 1 "web connections per address out of range"
+w e-mqhost.conf 'mqtt broker "bad host"'
+expect_error e-mqhost.conf 1 'invalid mqtt broker'
+w e-mqport.conf 'mqtt broker 127.0.0.1 port 0'
+expect_error e-mqport.conf 1 'out of range'
+w e-mqtopic.conf 'mqtt broker 127.0.0.1' 'mqtt topic prefix "v720d/#"'
+expect_error e-mqtopic.conf 2 'invalid mqtt topic prefix'
+w e-mqdisc.conf 'mqtt discovery prefix "/ha"'
+expect_error e-mqdisc.conf 1 'invalid mqtt discovery prefix'
 
 # Several errors in one file are all reported.
 w e-many.conf 'frob' 'camera listen on 0.0.0.0 port 0' 'user $nope'
@@ -177,6 +193,14 @@ n=$("$V720D" -n -f "$d/e-many.conf" 2>&1 | grep -c "e-many.conf:[0-9]*: ")
 w e-tls.conf 'web listen on 127.0.0.1 port 8443 tls'
 out=$("$V720D" -n -f "$d/e-tls.conf" 2>&1) && fail "tls without cert accepted"
 printf '%s\n' "$out" | grep -qF "needs both" || fail "tls error: $out"
+w e-mqtls.conf 'mqtt broker 127.0.0.1 tls'
+out=$("$V720D" -n -f "$d/e-mqtls.conf" 2>&1) && fail "mqtt tls accepted"
+printf '%s\n' "$out" | grep -qF "not supported yet" || fail "mqtt tls: $out"
+w e-mqcam.conf 'mqtt camera broker 127.0.0.1'
+out=$("$V720D" -n -f "$d/e-mqcam.conf" 2>&1) && fail "camera broker alone accepted"
+printf '%s\n' "$out" | grep -qF 'needs "mqtt broker"' || fail "mqtt cam: $out"
+# Without mqtt broker, -nn prints no mqtt lines (the child is not started).
+grep -q '^mqtt' "$d/empty.out" && fail "mqtt lines without mqtt broker"
 w e-clash.conf 'camera listen on 0.0.0.0 port 80'
 out=$("$V720D" -n -f "$d/e-clash.conf" 2>&1) && fail "port clash accepted"
 printf '%s\n' "$out" | grep -qF "must differ" || fail "clash error: $out"

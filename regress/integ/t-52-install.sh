@@ -33,6 +33,7 @@ expect() {
 expect 755 /usr/local/sbin/v720d
 expect 755 /usr/local/sbin/v720ctl
 expect 755 /usr/local/libexec/v720-web
+expect 755 /usr/local/libexec/v720-mqtt
 expect 644 /usr/local/share/man/man8/v720d.8
 expect 644 /usr/local/share/man/man8/v720ctl.8
 expect 644 /usr/local/share/man/man8/v720-web.8
@@ -43,11 +44,13 @@ expect 644 /etc/tmpfiles.d/v720d.conf
 expect 644 /etc/v720d.conf.example
 expect 644 /usr/local/share/examples/v720d/dnsmasq-v720d.conf
 expect 644 /usr/local/share/examples/v720d/nginx-v720d.conf
+expect 644 /usr/local/share/examples/v720d/mosquitto-v720d.conf
+expect 644 /usr/local/share/examples/v720d/mosquitto-v720d.acl
 expect 755 /usr/local/share/examples/v720d/rc.d/v720d
 cmp -s "$ROOT/etc/v720d.conf" "$OUT/mine.conf" ||
     fail "make install changed an existing /etc/v720d.conf"
 n=$(find "$ROOT" -type f | wc -l)
-[ "$n" -eq 15 ] || fail "$n files in the tree, expected 15: $(find "$ROOT" -type f)"
+[ "$n" -eq 18 ] || fail "$n files in the tree, expected 18: $(find "$ROOT" -type f)"
 
 UNIT=$ROOT/etc/systemd/system/v720d.service
 ! grep -n '@[A-Z]*@' "$UNIT" "$ROOT/usr/local/share/examples/v720d/rc.d/v720d" ||

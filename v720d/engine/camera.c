@@ -114,6 +114,7 @@ camera_get(const char *id)
 	ci->ci_ir_led = ci->ci_flip = ci->ci_status_led =
 	    ci->ci_motion_alert = CAM_SETTING_UNKNOWN;
 	ci->ci_battery = -1;
+	ci->ci_sd_total_mb = ci->ci_sd_free_mb = -1;
 	cam->cam_udpfd = -1;
 	camera_config(cam);
 	RB_INSERT(camera_tree, &env->e_cameras, cam);
@@ -139,7 +140,7 @@ conn_free(struct camconn *c)
 	if (cam != NULL && cam->cam_conn == c) {
 		cam->cam_conn = NULL;
 		stream_stop(cam, 0);
-		cam->cam_info.ci_state = CAM_OFFLINE;
+		cam->cam_info.ci_state = mqttpeer_idle_state(cam);
 		/* No more frames: no rate either. */
 		cam->cam_info.ci_fps_milli = 0;
 		for (size_t i = 0; i < 4; i++)
@@ -476,8 +477,9 @@ camera_forward(struct camera *cam, int code, const char *extra)
 	char	js[1024];
 	int	n;
 
+	/* Without TCP, a camera seen on MQTT gets it on its sub/<uid>. */
 	if (cam->cam_conn == NULL)
-		return -1;
+		return mqttpeer_forward(cam, code, extra);
 	if (cam->cam_client[0] == '\0')
 		camtcp_clientid(cam->cam_client);
 	if ((n = camtcp_json_forward(js, sizeof(js), cam->cam_client, code,
@@ -551,6 +553,7 @@ camera_publish(struct camera *cam)
 	camera_fill_info(cam);
 	engine_send_web(IMSG_CAM_STATE, &cam->cam_info,
 	    sizeof(cam->cam_info));
+	mqttpeer_send(IMSG_CAM_STATE, &cam->cam_info, sizeof(cam->cam_info));
 }
 
 void

@@ -109,7 +109,15 @@ ctl_lookup(struct ctlconn *c, const char *id, int online)
 		ctl_fail(c, "unknown camera");
 		return NULL;
 	}
-	if (online && cam->cam_conn == NULL) {
+	/* Settings and reboot reach a standby camera over MQTT; video not. */
+	if (online && cam->cam_conn == NULL &&
+	    cam->cam_info.ci_state == CAM_STANDBY && online == 1) {
+		ctl_fail(c, "live view is not possible for this camera yet: it "
+		    "is known only over MQTT (standby)");
+		return NULL;
+	}
+	if (online && cam->cam_conn == NULL &&
+	    cam->cam_info.ci_state != CAM_STANDBY) {
 		ctl_fail(c, "camera offline");
 		return NULL;
 	}
@@ -240,7 +248,8 @@ ctl_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 		if (chan_strfield(cid.id, sizeof(cid.id)))
 			goto bad;
 		if ((cam = ctl_lookup(c, cid.id,
-		    m->hdr.ch_type != IMSG_CTL_SHOW_CAMERA)) == NULL)
+		    m->hdr.ch_type == IMSG_CTL_SHOW_CAMERA ? 0 :
+		    m->hdr.ch_type == IMSG_CTL_SNAPSHOT ? 1 : 2)) == NULL)
 			break;
 		if (m->hdr.ch_type == IMSG_CTL_SHOW_CAMERA) {
 			if (ctl_camera(c, cam) == 0)
@@ -275,7 +284,7 @@ ctl_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 		    chan_strfield(set.key, sizeof(set.key)) ||
 		    chan_strfield(set.value, sizeof(set.value)))
 			goto bad;
-		if ((cam = ctl_lookup(c, set.id, 1)) == NULL)
+		if ((cam = ctl_lookup(c, set.id, 2)) == NULL)
 			break;
 		if (camera_set(cam, set.key, set.value, &err) == -1)
 			ctl_fail(c, err);

@@ -244,6 +244,7 @@ engine_shutdown(void)
 	free(env->e_cams);
 	if (env->e_web_up)
 		chanev_clear(&env->e_web);
+	mqttpeer_free();
 	chanev_clear(&env->e_parent);
 	free(env);
 	env = NULL;
@@ -509,6 +510,9 @@ engine_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 		switch (cp.cp_proc) {
 		case PROC_WEB:
 			engine_new_peer(m->fd);
+			break;
+		case PROC_MQTT:
+			mqttpeer_init(m->fd);
 			break;
 		default:
 			fatalx("%s: peer channel to process %u", __func__,

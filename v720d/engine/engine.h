@@ -42,6 +42,7 @@ struct talk;
 #define STREAM_BACKOFF_MS	10000	/* after a failed setup */
 #define SNAPSHOT_WAIT_MS	10000
 #define SNAPSHOT_KEEP_MS	1000	/* copy a frame this often */
+#define MQTT_IMAGE_MS		10000	/* a frame to the mqtt child */
 
 void	engine_main(int debug, int verbose, const char *user,
 	    const char *chroot);
@@ -116,6 +117,10 @@ struct camera {
 	uint64_t		 cam_fps_frames[4];
 	unsigned		 cam_fps_pos;
 	int			 cam_dirty;	/* state changed, send */
+
+	/* the cameras' MQTT channel (mqttpeer.c) */
+	int			 cam_mqtt_online;	/* Status 1 / Info seen */
+	uint64_t		 cam_mqtt_img_ms;	/* last frame to mqtt */
 };
 
 RB_HEAD(camera_tree, camera);
@@ -137,6 +142,8 @@ struct engine {
 	struct chanev		 e_parent;
 	struct chanev		 e_web;
 	int			 e_web_up;
+	struct chanev		 e_mqtt;
+	int			 e_mqtt_up;
 	struct cfg_global	 e_cfg;
 	struct cfg_camera	*e_cams;	/* configured cameras */
 	size_t			 e_ncams;
@@ -232,5 +239,14 @@ void		 control_frame(struct camera *, const uint8_t *, size_t);
 void		 control_tick(uint64_t now_ms);
 void		 control_free_all(void);
 void		 control_talk_status(void *ctl, const struct talk_status *);
+
+/* mqttpeer.c */
+void		 mqttpeer_init(int fd);
+void		 mqttpeer_free(void);
+void		 mqttpeer_send(uint32_t type, const void *, size_t);
+void		 mqttpeer_frame(struct camera *, const struct cam_media *,
+		    const uint8_t *, size_t);
+int		 mqttpeer_forward(struct camera *, int code, const char *extra);
+uint8_t		 mqttpeer_idle_state(const struct camera *);
 
 #endif

@@ -48,7 +48,7 @@ stream_set_state(struct camera *cam, enum stream_state ss)
 
 	cam->cam_ss = ss;
 	if (cam->cam_conn == NULL)
-		state = CAM_OFFLINE;
+		state = mqttpeer_idle_state(cam);
 	else if (ss == SS_IDLE)
 		state = CAM_ONLINE;
 	else if (ss == SS_STREAMING)
@@ -511,6 +511,7 @@ stream_frame(void *arg, const uint8_t *jpeg, size_t len, uint64_t ts_ns)
 	 */
 	if (cam->cam_snapwait > 0)
 		control_frame(cam, jpeg, len);
+	mqttpeer_frame(cam, &cm, jpeg, len);
 	if (cam->cam_jpeg != NULL &&
 	    cam->cam_last_frame_ms - cam->cam_jpeg_ms < SNAPSHOT_KEEP_MS)
 		return;

@@ -1,0 +1,258 @@
+#!/usr/bin/env python3
+"""v720-mqtt alone, driven through its channels (stdlib only).
+
+  mqttchild.py BROKERPORT OUTDIR -- COMMAND...
+
+Plays the parent (fd 3: config push, the engine channel) and the camera
+engine (camera state in, requests out) for the v720-mqtt started by
+COMMAND, against a real mosquitto on 127.0.0.1:BROKERPORT, and checks
+with mosquitto_sub/mosquitto_pub what Home Assistant would see: every
+discovery config, retained, valid JSON with the fields Home Assistant
+requires; the state and availability; a command reaching the engine as
+a message; the cameras' Info reaching the engine; a clean exit.
+Exits 0 when everything held, 1 with a message otherwise.
+"""
+import json
+import os
+import socket
+import struct
+import subprocess
+import sys
+import time
+
+import hadisc
+
+CFG_START, CFG_LISTEN, CFG_CAMERA, CFG_WEBUSER, CFG_TLS_CERT, CFG_TLS_KEY, \
+    CFG_END, CFG_DONE, CFG_PEER = range(100, 109)
+CAM_STATE = 300
+CFG_MQTT, MQTT_CAMINFO, MQTT_SET, MQTT_REBOOT, MQTT_STREAM, \
+    MQTT_CAMSEND = range(600, 606)
+HDR = struct.Struct("=IIIHH")
+CAM = "0800c00128F8"
+PREFIX, DISC = "v720t", "hatest"
+
+def fail(msg):
+    print("FAIL:", msg, flush=True)
+    sys.exit(1)
+
+
+def say(msg):
+    print(msg, flush=True)
+
+
+def cstr(s, n):
+    b = s.encode()
+    assert len(b) < n
+    return b + b"\0" * (n - len(b))
+
+
+class Chan:
+    def __init__(self, sock):
+        self.s, self.buf = sock, b""
+
+    def send(self, typ, data=b"", fd=None):
+        msg = HDR.pack(typ, len(data), 0, 1 if fd is not None else 0, 0) + data
+        if fd is not None:
+            socket.send_fds(self.s, [msg], [fd])
+        else:
+            self.s.sendall(msg)
+
+    def recv(self, timeout=5):
+        end = time.time() + timeout
+        while True:
+            if len(self.buf) >= 16:
+                typ, ln, _, _, _ = HDR.unpack_from(self.buf)
+                if len(self.buf) >= 16 + ln:
+                    data = self.buf[16:16 + ln]
+                    self.buf = self.buf[16 + ln:]
+                    return typ, data
+            left = end - time.time()
+            if left <= 0:
+                return None
+            self.s.settimeout(left)
+            try:
+                d = self.s.recv(65536)
+            except socket.timeout:
+                return None
+            if not d:
+                return None
+            self.buf += d
+
+    def expect(self, typ, what, timeout=5, skip=()):
+        while True:
+            m = self.recv(timeout)
+            if m is None:
+                fail("%s: no message %d" % (what, typ))
+            if m[0] in skip:
+                continue
+            if m[0] != typ:
+                fail("%s: got message %d, want %d" % (what, m[0], typ))
+            return m[1]
+
+
+def cfg_global():
+    return cstr("_v720test", 32) + cstr("", 64) + cstr("/tmp/x.sock", 108) + \
+        struct.pack("=HBBiI", 6123, 1, 0, 1, 30)
+
+
+def cfg_mqtt(port):
+    return cstr("127.0.0.1", 64) + cstr("", 64) + cstr("", 128) + \
+        cstr("", 64) + cstr("", 64) + cstr("", 128) + cstr(DISC, 64) + \
+        cstr(PREFIX, 64) + struct.pack("=HHB3x", port, 0, 0)
+
+
+def cam_info(state, battery=55, sd=(60334, 35359), irled=2, name="Porch"):
+    head = cstr(CAM, 32) + cstr(name, 64) + cstr("10.1.2.3:4567", 64) + \
+        cstr("202212011602", 32) + cstr("intl-laptop", 64)
+    head += struct.pack("=6BhIIq", state, 0, irled, 0, 1, 0, battery, 0,
+                        9500, int(time.time()))
+    tail = struct.pack("=14Q", 7, 1234, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    tail += struct.pack("=iiBB6x", sd[0], sd[1], 0, 0)
+    d = head + tail
+    assert len(d) == 408
+    return d
+
+
+def sub(port, topic, count, wait=8, retained=False):
+    """Messages on topic: list of (topic, payload bytes)."""
+    args = ["mosquitto_sub", "-h", "127.0.0.1", "-p", str(port), "-t", topic,
+            "-v", "-W", str(wait), "-C", str(count), "-F", "%t %x"]
+    if retained:
+        args.append("--retained-only")
+    p = subprocess.run(args, capture_output=True, text=True)
+    out = []
+    for line in p.stdout.splitlines():
+        t, _, hx = line.partition(" ")
+        out.append((t, bytes.fromhex(hx)))
+    return out
+
+
+def pub(port, topic, payload, retain=False):
+    args = ["mosquitto_pub", "-h", "127.0.0.1", "-p", str(port), "-t", topic,
+            "-m", payload]
+    if retain:
+        args.append("-r")
+    subprocess.run(args, check=True)
+
+
+def main():
+    port = int(sys.argv[1])
+    cmd = sys.argv[sys.argv.index("--") + 1:]
+    ps, cs = socket.socketpair()
+    child = subprocess.Popen(cmd, pass_fds=(3,),
+                             preexec_fn=lambda: os.dup2(cs.fileno(), 3))
+    cs.close()
+    parent = Chan(ps)
+    parent.send(CFG_START, cfg_global())
+    parent.send(CFG_MQTT, cfg_mqtt(port))
+    parent.send(CFG_END)
+    parent.expect(CFG_DONE, "config")
+    say("ok: config acknowledged")
+    es, ec = socket.socketpair()
+    parent.send(CFG_PEER, b"\0\0\0\0", fd=ec.fileno())
+    ec.close()
+    engine = Chan(es)
+
+    # The daemon is online on the status topic (retained).
+    end = time.time() + 10
+    while True:
+        st = sub(port, PREFIX + "/status", 1, wait=2, retained=True)
+        if st and st[0][1] == b"online":
+            break
+        if time.time() > end:
+            fail("no retained %s/status online" % PREFIX)
+    say("ok: %s/status online (retained)" % PREFIX)
+
+    engine.send(CAM_STATE, cam_info(1))
+    time.sleep(1)
+    why = hadisc.check(port, DISC, PREFIX, CAM)
+    if why:
+        fail(why)
+    say("ok: %d discovery configs, retained, valid" % len(hadisc.WANT))
+
+    st = sub(port, "%s/%s/state" % (PREFIX, CAM), 1, retained=True)
+    if not st:
+        fail("no retained state")
+    s = json.loads(st[0][1])
+    if s["battery"] != 55 or s["sd_total_mb"] != 60334 or \
+            s["sd_free_mb"] != 35359 or s["state"] != "online" or \
+            s["ir_led"] != "auto":
+        fail("state %r" % s)
+    av = sub(port, "%s/%s/availability" % (PREFIX, CAM), 1, retained=True)
+    if not av or av[0][1] != b"online":
+        fail("availability %r" % av)
+    say("ok: state and availability")
+
+    # A command reaches the engine as the web API's would.
+    pub(port, "%s/%s/set/ir_led" % (PREFIX, CAM), "off")
+    d = engine.expect(MQTT_SET, "command", skip=())
+    if d[:32].rstrip(b"\0").decode() != CAM or \
+            d[32:48].rstrip(b"\0") != b"ir_led" or \
+            d[48:64].rstrip(b"\0") != b"off":
+        fail("MQTT_SET %r" % d)
+    pub(port, "%s/%s/reboot" % (PREFIX, CAM), "PRESS")
+    engine.expect(MQTT_REBOOT, "reboot")
+    pub(port, "%s/%s/stream" % (PREFIX, CAM), "start")
+    d = engine.expect(MQTT_STREAM, "stream")
+    if struct.unpack_from("=i", d, 32)[0] != 1:
+        fail("stream value")
+    # Hostile: wrong values, huge, retained commands change nothing.
+    pub(port, "%s/%s/set/ir_led" % (PREFIX, CAM), "purple")
+    pub(port, "%s/%s/set/ir_led" % (PREFIX, CAM), "x" * 100000)
+    pub(port, "%s/%s/set/bogus" % (PREFIX, CAM), "on")
+    pub(port, "%s/../set/ir_led" % PREFIX, "on")
+    m = engine.recv(2)
+    if m is not None:
+        fail("hostile command got through: %r" % (m,))
+    say("ok: commands to the engine, hostile ones dropped")
+
+    # The cameras' channel: Status and Info into MQTT_CAMINFO.
+    info = ('{"apStatus": 0,"devPower": 80,"sdCapacity": 60,"IrLed": 0,'
+            '"SD_freeDisk": 30000,"SD_blockDisk": 60334,"cameraState": 0,'
+            '"sd_State": 1,"instLed": 1,"devicesCode":"%s",'
+            '"wifiName":"intl-laptop","version":"202212011602"}' % CAM)
+    pub(port, "Naxclow/P2P/Users/Device/Info", info)
+    d = engine.expect(MQTT_CAMINFO, "caminfo")
+    vals = struct.unpack_from("=8i", d, 128)
+    if d[:32].rstrip(b"\0").decode() != CAM or vals[1] != 80 or \
+            vals[2] != 60334 or vals[3] != 30000:
+        fail("caminfo %r" % (vals,))
+    for bad in ['{"devPower":"80","devicesCode":"%s"}' % CAM,
+                '{"devPower": 80, "devicesCode":"%s"' % CAM,
+                '{"devPower": 800,"devicesCode":"%s"}' % CAM,
+                '{"devPower": 8,"devicesCode":"../x"}',
+                '{"devPower": 8,"devicesCode":"%s","pad":"%s"}' % (CAM, "y" * 9000)]:
+        pub(port, "Naxclow/P2P/Users/Device/Info", bad)
+    m = engine.recv(2)
+    if m is not None:
+        fail("hostile Info got through: %r" % (m[0],))
+    say("ok: Info to the engine, hostile ones dropped")
+
+    # Settings for a camera without TCP go to its sub/<uid>.
+    p = subprocess.Popen(["mosquitto_sub", "-h", "127.0.0.1", "-p", str(port),
+                          "-t", "Naxclow/P2P/Users/Device/sub/" + CAM, "-C",
+                          "1", "-W", "8"], stdout=subprocess.PIPE, text=True)
+    time.sleep(1)
+    engine.send(MQTT_CAMSEND, cstr(CAM, 32) + cstr('{"code":202,"IrLed":1}',
+                                                  512))
+    out = p.communicate()[0].strip()
+    if out != '{"code":202,"IrLed":1}':
+        fail("sub/<uid> got %r" % out)
+    say("ok: setting on sub/<uid>")
+
+    # Parent gone: the child says offline and exits.
+    ps.close()
+    try:
+        rc = child.wait(10)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        fail("child did not exit")
+    if rc != 0:
+        fail("child exit status %d" % rc)
+    st = sub(port, PREFIX + "/status", 1, wait=3, retained=True)
+    if not st or st[0][1] != b"offline":
+        fail("status after exit %r" % st)
+    say("ok: clean exit, status offline")
+
+
+main()

@@ -1,0 +1,104 @@
+#!/bin/sh
+# What a Home Assistant user sees with "mqtt broker": v720d with a real
+# mosquitto (the shipped config) and camsim talking TCP and MQTT.  Every
+# discovery config retained and valid; battery, Wi-Fi and SD from the
+# camera's Info in the API, in v720ctl and in the sensor state; a command
+# on a command topic reaching the camera (camsim's log) and the new state
+# coming back; the process "v720d: mqtt" unprivileged; the daemon killed
+# -> "offline" through the will.
+. "$TOP/regress/integ/lib.sh"
+. "$TOP/regress/integ/lib-mqtt.sh"
+need_root
+ensure_test_user
+chmod 0755 "$OUT"
+
+CAMPORT=36713 BOOTPORT=36714 WEBPORT=36715
+SOCK=$OUT/ctl.sock CONF=$OUT/v720d.conf CAMLOG=$OUT/cam.log
+CID=0800c0000071
+start_broker 36711 36712
+
+cat >"$CONF" <<CONF
+user "$TEST_USER"
+camera listen on 127.0.0.1 port $CAMPORT
+bootstrap listen on 127.0.0.1 port $BOOTPORT
+web listen on 127.0.0.1 port $WEBPORT
+control socket "$SOCK"
+mqtt broker 127.0.0.1 port $MQ_LOCAL
+camera "$CID" {
+	name "Porch"
+}
+CONF
+"$V720D" -n -f "$CONF" || fail "config rejected"
+start_v720d "$CONF"
+wait_for 10 test -S "$SOCK" || fail "v720d did not start: $(tail "$OUT/v720d.log")"
+wait_for 10 child_pid "$V720D_PID" "v720d: mqtt" || fail "no mqtt child"
+MQPID=$(child_pid "$V720D_PID" "v720d: mqtt")
+grep -q 'v720d: mqtt' "/proc/$MQPID/cmdline" || fail "title: $(tr '\0' ' ' <"/proc/$MQPID/cmdline")"
+[ "$(stat -c %U "/proc/$MQPID")" = "$TEST_USER" ] || fail "mqtt child not $TEST_USER"
+[ "$(readlink "/proc/$MQPID/root")" = /var/empty ] || fail "mqtt child not chrooted"
+grep -q '^Seccomp:[[:space:]]*2' "/proc/$MQPID/status" || fail "mqtt child has no seccomp filter"
+# Only the mqtt child maps libmosquitto.
+grep -q libmosquitto "/proc/$MQPID/maps" || fail "mqtt child without libmosquitto?"
+for p in "$V720D_PID" $(children_of "$V720D_PID"); do
+	[ "$p" = "$MQPID" ] && continue
+	grep -q libmosquitto "/proc/$p/maps" && fail "pid $p maps libmosquitto"
+done
+wait_for 10 sh -c "[ \"\$(mosquitto_sub -h 127.0.0.1 -p $MQ_LOCAL -t v720d/status -C 1 -W 2)\" = online ]" ||
+    fail "no v720d/status online"
+say "ok: v720d: mqtt runs as $TEST_USER, chrooted, seccomp; status online"
+
+start_camsim --bootstrap "127.0.0.1:$BOOTPORT" --mqtt "127.0.0.1:$MQ_CAM" \
+    --uid "$CID" --battery 77 --log "$CAMLOG"
+
+# The second Info (SD card read) ends up in the sensor state.
+state() { retained "v720d/$CID/state"; }
+wait_for 15 sh -c "mosquitto_sub -h 127.0.0.1 -p $MQ_LOCAL -t v720d/$CID/state -C 1 -W 2 --retained-only | grep -q '\"sd_total_mb\":60334'" ||
+    fail "no SD in the state: $(state)"
+s=$(state)
+[ "$(jfield "$s" battery)" = 77 ] || fail "state battery: $s"
+[ "$(jfield "$s" sd_free_mb)" = 35359 ] || fail "state sd_free_mb: $s"
+[ "$(jfield "$s" wifi)" = camsim-net ] || fail "state wifi: $s"
+[ "$(jfield "$s" name)" = Porch ] || fail "state name: $s"
+[ "$(jfield "$s" state)" = online ] || fail "state: $s"
+python3 "$TOP/regress/integ/hadisc.py" "$MQ_LOCAL" homeassistant v720d "$CID" ||
+    fail "discovery"
+[ "$(retained "v720d/$CID/availability")" = online ] || fail "availability"
+[ "$(retained "v720d/$CID/motion")" = OFF ] || fail "motion"
+say "ok: discovery, state with battery/SD/Wi-Fi from Info, availability"
+
+# The same values in the API and in v720ctl.
+api=$(curl -sf "http://127.0.0.1:$WEBPORT/api/cameras/$CID") || fail "api"
+[ "$(jfield "$api" battery)" = 77 ] && [ "$(jfield "$api" sd_total_mb)" = 60334 ] &&
+    [ "$(jfield "$api" sd_free_mb)" = 35359 ] || fail "api: $api"
+"$V720CTL" -s "$SOCK" show camera "$CID" >"$OUT/show.out" || fail "v720ctl"
+grep -qx 'battery: 77%' "$OUT/show.out" || fail "v720ctl battery: $(cat "$OUT/show.out")"
+grep -qx 'sd-card: 35359 MB free of 60334 MB' "$OUT/show.out" || fail "v720ctl sd"
+say "ok: API and v720ctl agree"
+
+# A command from Home Assistant reaches the camera and comes back.
+mpub -t "v720d/$CID/set/ir_led" -m auto
+wait_for 10 grep -q '"ev":"forward".*"code":202.*"IrLed":2' "$CAMLOG" ||
+    fail "forward 202 not at the camera: $(grep forward "$CAMLOG" | tail -3)"
+wait_for 10 sh -c "mosquitto_sub -h 127.0.0.1 -p $MQ_LOCAL -t v720d/$CID/state -C 1 -W 2 --retained-only | grep -q '\"ir_led\":\"auto\"'" ||
+    fail "ir_led not auto in the state: $(state)"
+mpub -t "v720d/$CID/set/status_led" -m off
+wait_for 10 grep -q '"ev":"forward".*"code":210.*"instLed":0' "$CAMLOG" ||
+    fail "forward 210 not at the camera"
+wait_for 10 sh -c "mosquitto_sub -h 127.0.0.1 -p $MQ_LOCAL -t v720d/$CID/state -C 1 -W 2 --retained-only | grep -q '\"status_led\":\"off\"'" ||
+    fail "status_led not off: $(state)"
+say "ok: commands reach the camera, the new state comes back"
+
+# Streaming from Home Assistant: the camera entity gets a JPEG.
+mpub -t "v720d/$CID/stream" -m start
+mosquitto_sub -h 127.0.0.1 -p "$MQ_LOCAL" -t "v720d/$CID/image" -C 1 -W 20 \
+    >"$OUT/image.jpg" 2>/dev/null || fail "no image"
+[ "$(head -c 2 "$OUT/image.jpg" | od -An -tx1 | tr -d ' ')" = ffd8 ] ||
+    fail "image is not a JPEG"
+mpub -t "v720d/$CID/stream" -m stop
+say "ok: the camera entity gets a JPEG while streaming"
+
+# The whole daemon killed: Home Assistant learns it through the will.
+kill -KILL "$V720D_PID" $(children_of "$V720D_PID")
+wait_for 10 sh -c "[ \"\$(mosquitto_sub -h 127.0.0.1 -p $MQ_LOCAL -t v720d/status -C 1 -W 2)\" = offline ]" ||
+    fail "no offline through the will"
+say "ok: daemon killed -> v720d/status offline"

@@ -1,0 +1,269 @@
+/*
+ * The engine's side of the MQTT child: camera state and (every
+ * MQTT_IMAGE_MS while streaming) a frame out; what the cameras' Status
+ * and Info said, and Home Assistant's commands in.  Commands take the
+ * path of v720-web's, so they show in the camera's echo and the state.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "proc.h"
+#include "engine.h"
+
+static void	mqttpeer_dispatch(struct chanev *, struct chan_msg *, void *);
+
+static void
+mqttpeer_closed(struct chanev *ce, void *arg)
+{
+	log_debug("mqtt channel closed");
+	chanev_clear(&env->e_mqtt);
+	env->e_mqtt_up = 0;
+}
+
+void
+mqttpeer_init(int fd)
+{
+	if (env->e_mqtt_up)
+		chanev_clear(&env->e_mqtt);
+	if (chanev_init(&env->e_mqtt, fd, mqttpeer_dispatch, mqttpeer_closed,
+	    NULL) == -1)
+		fatal("mqtt channel");
+	env->e_mqtt_up = 1;
+	camera_publish_all();
+}
+
+void
+mqttpeer_free(void)
+{
+	if (env->e_mqtt_up)
+		chanev_clear(&env->e_mqtt);
+	env->e_mqtt_up = 0;
+}
+
+void
+mqttpeer_send(uint32_t type, const void *p, size_t len)
+{
+	if (env->e_mqtt_up)
+		chanev_compose(&env->e_mqtt, type, 0, -1, p, len);
+}
+
+/* A frame for the Home Assistant camera entity, at most every MQTT_IMAGE_MS. */
+void
+mqttpeer_frame(struct camera *cam, const struct cam_media *cm,
+    const uint8_t *jpeg, size_t len)
+{
+	struct iovec	iov[2];
+	uint64_t	now = proc_now_ms();
+
+	if (!env->e_mqtt_up || (cam->cam_mqtt_img_ms != 0 &&
+	    now - cam->cam_mqtt_img_ms < MQTT_IMAGE_MS))
+		return;
+	cam->cam_mqtt_img_ms = now;
+	iov[0].iov_base = (void *)(uintptr_t)cm;
+	iov[0].iov_len = sizeof(*cm);
+	iov[1].iov_base = (void *)(uintptr_t)jpeg;
+	iov[1].iov_len = len;
+	(void)chanev_composev(&env->e_mqtt, IMSG_CAM_FRAME, 0, -1, iov, 2);
+}
+
+/*
+ * A forward for a camera without TCP: its sub/<uid> topic, with the
+ * forward's content (PROTOCOL.md section 9).  0, or -1 if it cannot go.
+ */
+int
+mqttpeer_forward(struct camera *cam, int code, const char *extra)
+{
+	struct mqtt_camsend	cs;
+
+	if (!env->e_mqtt_up || !cam->cam_info.ci_mqtt)
+		return -1;
+	memset(&cs, 0, sizeof(cs));
+	strlcpy(cs.ms_id, cam->cam_id, sizeof(cs.ms_id));
+	if (snprintf(cs.ms_json, sizeof(cs.ms_json), "{\"code\":%d%s}", code,
+	    extra ? extra : "") >= (int)sizeof(cs.ms_json))
+		return -1;
+	log_debug("camera %s: forward %d over mqtt", cam->cam_id, code);
+	return chanev_compose(&env->e_mqtt, IMSG_MQTT_CAMSEND, 0, -1, &cs,
+	    sizeof(cs));
+}
+
+/* What a camera without TCP is: standby while its MQTT says online. */
+uint8_t
+mqttpeer_idle_state(const struct camera *cam)
+{
+	return cam->cam_mqtt_online ? CAM_STANDBY : CAM_OFFLINE;
+}
+
+static int
+setting(int32_t v, int max, uint8_t *out)
+{
+	if (v < 0 || v > max || *out == (uint8_t)v)
+		return 0;
+	*out = (uint8_t)v;
+	return 1;
+}
+
+static void
+caminfo(const struct mqtt_caminfo *mi)
+{
+	struct camera	*cam;
+	struct cam_info	*ci;
+	uint8_t		 state;
+	int		 changed = 0;
+
+	if (chan_strfield(mi->mi_id, sizeof(mi->mi_id)) ||
+	    chan_strfield(mi->mi_firmware, sizeof(mi->mi_firmware)) ||
+	    chan_strfield(mi->mi_wifi, sizeof(mi->mi_wifi)) ||
+	    !camtcp_valid_uid(mi->mi_id))
+		fatalx("mqtt sent a malformed MQTT_CAMINFO");
+	if ((cam = camera_find(mi->mi_id)) == NULL) {
+		if (!env->e_cfg.cg_unknown_accept &&
+		    engine_camcfg(mi->mi_id) == NULL) {
+			log_debug("camera %s: unknown camera on mqtt ignored",
+			    mi->mi_id);
+			return;
+		}
+		if ((cam = camera_get(mi->mi_id)) == NULL)
+			return;
+		log_info("camera %s: seen on the cameras' mqtt broker",
+		    mi->mi_id);
+	}
+	ci = &cam->cam_info;
+	if (!ci->ci_mqtt) {
+		ci->ci_mqtt = 1;
+		changed = 1;
+	}
+	if (mi->mi_online != -1 && cam->cam_mqtt_online != mi->mi_online) {
+		cam->cam_mqtt_online = mi->mi_online;
+		log_info("camera %s: mqtt status %s", cam->cam_id,
+		    mi->mi_online ? "online" : "offline");
+		changed = 1;
+	} else if (mi->mi_online == -1 && !cam->cam_mqtt_online) {
+		/* An Info is a sign of life too. */
+		cam->cam_mqtt_online = 1;
+		changed = 1;
+	}
+	if (mi->mi_battery >= 0 && mi->mi_battery <= 100 &&
+	    ci->ci_battery != mi->mi_battery) {
+		ci->ci_battery = mi->mi_battery;
+		changed = 1;
+	}
+	if (mi->mi_sd_total_mb >= -1 && mi->mi_sd_total_mb !=
+	    ci->ci_sd_total_mb && (mi->mi_sd_total_mb != -1 ||
+	    mi->mi_sd_free_mb == -1)) {
+		ci->ci_sd_total_mb = mi->mi_sd_total_mb;
+		changed = 1;
+	}
+	if (mi->mi_sd_free_mb >= -1 && mi->mi_sd_free_mb !=
+	    ci->ci_sd_free_mb && (mi->mi_sd_free_mb != -1 ||
+	    mi->mi_sd_total_mb == -1)) {
+		ci->ci_sd_free_mb = mi->mi_sd_free_mb;
+		changed = 1;
+	}
+	if (mi->mi_firmware[0] != '\0' &&
+	    strcmp(ci->ci_firmware, mi->mi_firmware) != 0) {
+		strlcpy(ci->ci_firmware, mi->mi_firmware,
+		    sizeof(ci->ci_firmware));
+		changed = 1;
+	}
+	if (mi->mi_wifi[0] != '\0' && strcmp(ci->ci_wifi, mi->mi_wifi) != 0) {
+		strlcpy(ci->ci_wifi, mi->mi_wifi, sizeof(ci->ci_wifi));
+		changed = 1;
+	}
+	changed |= setting(mi->mi_ir_led, 2, &ci->ci_ir_led);
+	changed |= setting(mi->mi_status_led, 1, &ci->ci_status_led);
+	changed |= setting(mi->mi_motion_alert, 1, &ci->ci_motion_alert);
+	if (mi->mi_flip == 0 || (mi->mi_flip >= 2 && mi->mi_flip <= 4))
+		changed |= setting(mi->mi_flip, 4, &ci->ci_flip);
+	ci->ci_last_seen = time(NULL);
+	if (cam->cam_conn == NULL) {
+		state = mqttpeer_idle_state(cam);
+		if (state != ci->ci_state) {
+			ci->ci_state = state;
+			changed = 1;
+		}
+	}
+	if (changed)
+		camera_changed(cam);
+}
+
+static struct camera *
+mqtt_camera(struct chan_msg *m, size_t need, const char *id, size_t idsz)
+{
+	struct camera	*cam;
+
+	if (m->len != need || chan_strfield(id, idsz))
+		fatalx("mqtt sent a malformed message %u", m->hdr.ch_type);
+	if ((cam = camera_find(id)) == NULL)
+		log_warnx("mqtt: command for unknown camera %s", id);
+	return cam;
+}
+
+static void
+mqttpeer_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
+{
+	struct mqtt_caminfo	 mi;
+	struct camera		*cam;
+	struct ctl_set		 set;
+	struct ctl_id		 cid;
+	struct ctl_req		 req;
+	const char		*err;
+
+	if (m->fd != -1)
+		close(m->fd);
+	switch (m->hdr.ch_type) {
+	case IMSG_MQTT_CAMINFO:
+		if (m->len != sizeof(mi))
+			fatalx("mqtt sent a malformed MQTT_CAMINFO");
+		memcpy(&mi, m->data, sizeof(mi));
+		caminfo(&mi);
+		break;
+	case IMSG_MQTT_SET:
+		memset(&set, 0, sizeof(set));
+		if (m->len == sizeof(set))
+			memcpy(&set, m->data, sizeof(set));
+		if (chan_strfield(set.key, sizeof(set.key)) ||
+		    chan_strfield(set.value, sizeof(set.value)))
+			fatalx("mqtt sent a malformed MQTT_SET");
+		if ((cam = mqtt_camera(m, sizeof(set), set.id,
+		    sizeof(set.id))) == NULL)
+			break;
+		if (camera_set(cam, set.key, set.value, &err) == -1)
+			log_warnx("%s: mqtt set %s %s: %s", cam->cam_id,
+			    set.key, set.value, err);
+		break;
+	case IMSG_MQTT_REBOOT:
+		memset(&cid, 0, sizeof(cid));
+		if (m->len == sizeof(cid))
+			memcpy(&cid, m->data, sizeof(cid));
+		if ((cam = mqtt_camera(m, sizeof(cid), cid.id,
+		    sizeof(cid.id))) == NULL)
+			break;
+		if (camera_forward(cam, 299, ",\"reboot\":1") == -1)
+			log_warnx("%s: reboot: camera offline", cam->cam_id);
+		break;
+	case IMSG_MQTT_STREAM:
+		memset(&req, 0, sizeof(req));
+		if (m->len == sizeof(req))
+			memcpy(&req, m->data, sizeof(req));
+		if ((cam = mqtt_camera(m, sizeof(req), req.id,
+		    sizeof(req.id))) == NULL)
+			break;
+		if (cam->cam_conn == NULL && cam->cam_info.ci_mqtt)
+			log_warnx("%s: stream %s: the camera is known only "
+			    "over mqtt, live view is not possible for it yet",
+			    cam->cam_id, req.value ? "start" : "stop");
+		cam->cam_manual = req.value != 0;
+		if (!cam->cam_manual && !stream_wanted(cam))
+			stream_stop(cam, 1);
+		stream_update(cam, proc_now_ms());
+		camera_changed(cam);
+		break;
+	default:
+		fatalx("mqtt sent unexpected message %u", m->hdr.ch_type);
+	}
+}

@@ -1,0 +1,462 @@
+/*
+ * v720-mqtt: process setup, sandbox, the parent channel (config push)
+ * and the engine channel (camera state in, requests out).
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <event.h>
+#include <mosquitto.h>
+
+#include "chan.h"
+#include "log.h"
+#include "msg.h"
+#include "proc.h"
+#include "sandbox.h"
+#include "payload.h"
+#include "mqtt.h"
+
+struct mqttd	*mq;
+
+static struct cfg_mqtt	pend_cfg;
+static int		pend_active, pend_have;
+
+/*
+ * What the process does after setup: libevent (epoll), the channels
+ * (sendmsg/recvmsg), libmosquitto's non-blocking connect and its
+ * socket I/O.  getaddrinfo() on the numeric broker address only parses.
+ */
+static const int mqtt_calls[] = {
+	SANDBOX_CALL(read), SANDBOX_CALL(write), SANDBOX_CALL(readv),
+	SANDBOX_CALL(writev), SANDBOX_CALL(recvmsg), SANDBOX_CALL(sendmsg),
+	SANDBOX_CALL(recvfrom), SANDBOX_CALL(sendto),
+	SANDBOX_CALL(epoll_wait), SANDBOX_CALL(epoll_pwait),
+	SANDBOX_CALL(epoll_ctl), SANDBOX_CALL(poll), SANDBOX_CALL(ppoll),
+	SANDBOX_CALL(socket), SANDBOX_CALL(socketpair), SANDBOX_CALL(connect), SANDBOX_CALL(setsockopt),
+	SANDBOX_CALL(getsockopt), SANDBOX_CALL(getsockname),
+	SANDBOX_CALL(getpeername), SANDBOX_CALL(shutdown),
+	SANDBOX_CALL(fcntl), SANDBOX_CALL(ioctl), SANDBOX_CALL(openat),
+	SANDBOX_CALL(newfstatat), SANDBOX_CALL(fstat), SANDBOX_CALL(lseek),
+	SANDBOX_CALL(rt_sigaction), SANDBOX_CALL(getppid),
+	SANDBOX_CALL(uname), SANDBOX_CALL(kill), SANDBOX_CALL(tgkill),
+	SANDBOX_CALL(futex), SANDBOX_CALL(sched_yield),
+#if defined(__SANITIZE_ADDRESS__)
+	/* ASan's runtime: reports, its exit-time threads, shadow memory. */
+	SANDBOX_CALL(sigaltstack), SANDBOX_CALL(mprotect), SANDBOX_CALL(prctl),
+	SANDBOX_CALL(clone), SANDBOX_CALL(wait4), SANDBOX_CALL(ptrace),
+	SANDBOX_CALL(getrlimit), SANDBOX_CALL(prlimit64),
+	SANDBOX_CALL(sched_getaffinity), SANDBOX_CALL(readlink),
+	SANDBOX_CALL(open), SANDBOX_CALL(getdents64),
+#endif
+};
+
+static void	mqtt_dispatch_parent(struct chanev *, struct chan_msg *,
+		    void *);
+static void	mqtt_dispatch_engine(struct chanev *, struct chan_msg *,
+		    void *);
+
+static int
+mcam_cmp(struct mcam *a, struct mcam *b)
+{
+	return strcmp(a->mc_id, b->mc_id);
+}
+
+RB_GENERATE(mcam_tree, mcam, mc_entry, mcam_cmp);
+
+struct mcam *
+mcam_find(const char *id)
+{
+	struct mcam	key;
+
+	if (strlcpy(key.mc_id, id, sizeof(key.mc_id)) >= sizeof(key.mc_id))
+		return NULL;
+	return RB_FIND(mcam_tree, &mq->m_cams, &key);
+}
+
+struct mcam *
+mcam_get(const char *id)
+{
+	struct mcam	*mc;
+
+	if ((mc = mcam_find(id)) != NULL)
+		return mc;
+	if (mq->m_ncams >= MQTT_MAX_CAMERAS)
+		return NULL;
+	if ((mc = calloc(1, sizeof(*mc))) == NULL)
+		fatal("%s", __func__);
+	strlcpy(mc->mc_id, id, sizeof(mc->mc_id));
+	mc->mc_avail = mc->mc_motion = -1;
+	RB_INSERT(mcam_tree, &mq->m_cams, mc);
+	mq->m_ncams++;
+	return mc;
+}
+
+void
+mqtt_send_engine(uint32_t type, const void *p, size_t len)
+{
+	if (!mq->m_engine_up) {
+		log_debug("no engine, dropping message %u", type);
+		return;
+	}
+	if (chanev_compose(&mq->m_engine, type, 0, -1, p, len) == -1)
+		log_warnx("engine channel full, dropping message %u",
+		    type);
+}
+
+/* One broker for both: route by topic. */
+static void
+both_connected(struct broker *b, void *arg)
+{
+	ha_connected(b, arg);
+	nax_connected(b, arg);
+}
+
+static void
+both_message(struct broker *b, const struct mosquitto_message *m, void *arg)
+{
+	if (strncmp(m->topic, NAX_BASE, sizeof(NAX_BASE) - 1) == 0)
+		nax_message(b, m, arg);
+	else
+		ha_message(b, m, arg);
+}
+
+static void
+brokers_stop(void)
+{
+	if (!mq->m_running)
+		return;
+	ha_offline();
+	broker_close(&mq->m_ha);
+	if (mq->m_cambroker == &mq->m_cam)
+		broker_close(&mq->m_cam);
+	mq->m_running = 0;
+}
+
+static void
+brokers_start(void)
+{
+	const struct cfg_mqtt	*c = &mq->m_cfg;
+	char			 id[40], rnd[9];
+	int			 same;
+
+	snprintf(mq->m_status_topic, sizeof(mq->m_status_topic), "%s/status",
+	    c->cm_prefix);
+	arc4random_buf(rnd, 4);
+	snprintf(rnd, sizeof(rnd), "%08x", arc4random());
+	same = c->cm_cam_host[0] == '\0';
+	snprintf(id, sizeof(id), "v720d-%s", rnd);
+	if (broker_init(&mq->m_ha, same ? "home assistant and cameras'" :
+	    "home assistant", id, c->cm_host, c->cm_port, c->cm_user,
+	    c->cm_password, mq->m_status_topic, "offline", MQTT_KEEPALIVE,
+	    same ? both_connected : ha_connected,
+	    same ? both_message : ha_message, NULL) == -1)
+		fatalx("cannot set up the broker connection");
+	if (same)
+		mq->m_cambroker = &mq->m_ha;
+	else {
+		snprintf(id, sizeof(id), "v720d-cameras-%s", rnd);
+		if (broker_init(&mq->m_cam, "cameras'", id, c->cm_cam_host,
+		    c->cm_cam_port, c->cm_cam_user, c->cm_cam_password, NULL,
+		    NULL, MQTT_KEEPALIVE, nax_connected, nax_message,
+		    NULL) == -1)
+			fatalx("cannot set up the cameras' broker");
+		mq->m_cambroker = &mq->m_cam;
+	}
+	mq->m_running = 1;
+	broker_start(&mq->m_ha);
+	if (!same)
+		broker_start(&mq->m_cam);
+}
+
+static void
+mqtt_stats(void)
+{
+	log_info("stats: cameras %zu, home assistant broker %s (in %llu, out "
+	    "%llu, connections %llu), commands %llu, infos %llu, refused %llu",
+	    mq->m_ncams, mq->m_ha.b_connected ? "up" : "down",
+	    (unsigned long long)mq->m_ha.b_msgs_in,
+	    (unsigned long long)mq->m_ha.b_msgs_out,
+	    (unsigned long long)mq->m_ha.b_connects,
+	    (unsigned long long)mq->m_cmds, (unsigned long long)mq->m_infos,
+	    (unsigned long long)mq->m_bad);
+}
+
+static __attribute__((noreturn)) void
+mqtt_shutdown(void)
+{
+	struct mcam	*mc;
+
+	mqtt_stats();
+	brokers_stop();
+	while ((mc = RB_ROOT(&mq->m_cams)) != NULL) {
+		RB_REMOVE(mcam_tree, &mq->m_cams, mc);
+		free(mc->mc_sig);
+		free(mc);
+	}
+	if (mq->m_engine_up)
+		chanev_clear(&mq->m_engine);
+	chanev_clear(&mq->m_parent);
+	mosquitto_lib_cleanup();
+	free(mq);
+	exit(0);
+}
+
+static void
+mqtt_sig(int sig, short ev, void *arg)
+{
+	if (sig == SIGUSR1)
+		mqtt_stats();
+	else
+		mqtt_shutdown();
+}
+
+static void
+mqtt_parent_closed(struct chanev *ce, void *arg)
+{
+	log_debug("parent went away");
+	mqtt_shutdown();
+}
+
+static void
+mqtt_engine_closed(struct chanev *ce, void *arg)
+{
+	log_debug("engine channel closed");
+	chanev_clear(&mq->m_engine);
+	mq->m_engine_up = 0;
+}
+
+static void
+check_cfg(struct cfg_mqtt *c)
+{
+	if (chan_strfield(c->cm_host, sizeof(c->cm_host)) ||
+	    chan_strfield(c->cm_user, sizeof(c->cm_user)) ||
+	    chan_strfield(c->cm_password, sizeof(c->cm_password)) ||
+	    chan_strfield(c->cm_cam_host, sizeof(c->cm_cam_host)) ||
+	    chan_strfield(c->cm_cam_user, sizeof(c->cm_cam_user)) ||
+	    chan_strfield(c->cm_cam_password, sizeof(c->cm_cam_password)) ||
+	    chan_strfield(c->cm_discovery, sizeof(c->cm_discovery)) ||
+	    chan_strfield(c->cm_prefix, sizeof(c->cm_prefix)) ||
+	    c->cm_host[0] == '\0' || c->cm_port == 0 ||
+	    c->cm_prefix[0] == '\0' || c->cm_discovery[0] == '\0' ||
+	    (c->cm_cam_host[0] != '\0' && c->cm_cam_port == 0))
+		fatalx("%s: bad IMSG_CFG_MQTT", __func__);
+}
+
+static void
+cfg_end(void)
+{
+	pend_active = 0;
+	if (!pend_have)
+		fatalx("configuration without mqtt settings");
+	if (mq->m_have_cfg && memcmp(&mq->m_cfg, &pend_cfg,
+	    sizeof(pend_cfg)) == 0) {
+		chanev_compose(&mq->m_parent, IMSG_CFG_DONE, 0, -1, NULL, 0);
+		return;
+	}
+	if (mq->m_running) {
+		log_info("broker settings changed, reconnecting");
+		brokers_stop();
+	}
+	mq->m_cfg = pend_cfg;
+	mq->m_have_cfg = 1;
+	explicit_bzero(&pend_cfg, sizeof(pend_cfg));
+	brokers_start();
+	chanev_compose(&mq->m_parent, IMSG_CFG_DONE, 0, -1, NULL, 0);
+}
+
+static void
+mqtt_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
+{
+	struct cfg_global	g;
+	struct cfg_peer		cp;
+	int32_t			v;
+
+	switch (m->hdr.ch_type) {
+	case IMSG_CFG_START:
+		if (m->len != sizeof(g))
+			fatalx("%s: bad CFG_START", __func__);
+		memcpy(&g, m->data, sizeof(g));
+		if (g.cg_verbose > log_getverbose())
+			log_setverbose(g.cg_verbose);
+		pend_active = 1;
+		pend_have = 0;
+		break;
+	case IMSG_CFG_MQTT:
+		if (!pend_active || m->len != sizeof(pend_cfg))
+			fatalx("%s: bad CFG_MQTT", __func__);
+		memcpy(&pend_cfg, m->data, sizeof(pend_cfg));
+		check_cfg(&pend_cfg);
+		pend_have = 1;
+		break;
+	case IMSG_CFG_END:
+		if (!pend_active)
+			fatalx("%s: CFG_END without START", __func__);
+		cfg_end();
+		break;
+	case IMSG_CFG_LISTEN:
+	case IMSG_CFG_CAMERA:
+	case IMSG_CFG_WEBUSER:
+	case IMSG_CFG_TLS_CERT:
+	case IMSG_CFG_TLS_KEY:
+		/* Not ours. */
+		break;
+	case IMSG_CFG_PEER:
+		if (m->fd == -1 || m->len != sizeof(cp))
+			fatalx("%s: bad CFG_PEER", __func__);
+		memcpy(&cp, m->data, sizeof(cp));
+		if (cp.cp_proc != PROC_ENGINE)
+			fatalx("%s: peer channel to process %u", __func__,
+			    cp.cp_proc);
+		if (mq->m_engine_up)
+			chanev_clear(&mq->m_engine);
+		if (chanev_init(&mq->m_engine, m->fd, mqtt_dispatch_engine,
+		    mqtt_engine_closed, NULL) == -1)
+			fatal("engine channel");
+		m->fd = -1;
+		mq->m_engine_up = 1;
+		log_debug("engine channel up");
+		break;
+	case IMSG_CTL_VERBOSE:
+		if (m->len != sizeof(v))
+			fatalx("%s: bad CTL_VERBOSE", __func__);
+		memcpy(&v, m->data, sizeof(v));
+		log_setverbose(v);
+		break;
+	default:
+		fatalx("%s: unexpected message %u", __func__, m->hdr.ch_type);
+	}
+	if (m->fd != -1)
+		close(m->fd);
+}
+
+static void
+mqtt_dispatch_engine(struct chanev *ce, struct chan_msg *m, void *arg)
+{
+	struct cam_info		ci;
+	struct cam_media	cm;
+	struct mqtt_camsend	cs;
+	struct mcam		*mc;
+
+	if (m->fd != -1)
+		close(m->fd);
+	switch (m->hdr.ch_type) {
+	case IMSG_CAM_STATE:
+		if (m->len != sizeof(ci))
+			fatalx("%s: bad CAM_STATE", __func__);
+		memcpy(&ci, m->data, sizeof(ci));
+		if (chan_strfield(ci.ci_id, sizeof(ci.ci_id)) ||
+		    chan_strfield(ci.ci_name, sizeof(ci.ci_name)) ||
+		    chan_strfield(ci.ci_address, sizeof(ci.ci_address)) ||
+		    chan_strfield(ci.ci_firmware, sizeof(ci.ci_firmware)) ||
+		    chan_strfield(ci.ci_wifi, sizeof(ci.ci_wifi)))
+			fatalx("%s: bad CAM_STATE strings", __func__);
+		if ((mc = mcam_get(ci.ci_id)) == NULL) {
+			log_warnx("more than %d cameras", MQTT_MAX_CAMERAS);
+			break;
+		}
+		mc->mc_info = ci;
+		mc->mc_known = 1;
+		ha_camera_state(mc);
+		break;
+	case IMSG_CAM_FRAME:
+		if (m->len <= sizeof(cm) || m->len > sizeof(cm) +
+		    V720_FRAME_MAX)
+			fatalx("%s: bad CAM_FRAME", __func__);
+		memcpy(&cm, m->data, sizeof(cm));
+		if (chan_strfield(cm.cm_id, sizeof(cm.cm_id)))
+			fatalx("%s: bad CAM_FRAME id", __func__);
+		if ((mc = mcam_find(cm.cm_id)) != NULL)
+			ha_image(mc, m->data + sizeof(cm), m->len - sizeof(cm));
+		break;
+	case IMSG_MQTT_CAMSEND:
+		if (m->len != sizeof(cs))
+			fatalx("%s: bad MQTT_CAMSEND", __func__);
+		memcpy(&cs, m->data, sizeof(cs));
+		if (chan_strfield(cs.ms_id, sizeof(cs.ms_id)) ||
+		    chan_strfield(cs.ms_json, sizeof(cs.ms_json)))
+			fatalx("%s: bad MQTT_CAMSEND strings", __func__);
+		nax_camsend(&cs);
+		break;
+	default:
+		fatalx("%s: unexpected message %u", __func__, m->hdr.ch_type);
+	}
+}
+
+static __attribute__((noreturn)) void
+usage(void)
+{
+	fprintf(stderr, "usage: v720-mqtt [-dv] -u user -C chroot\n");
+	exit(1);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct event	 ev_term, ev_int, ev_usr1;
+	const char	*user = PROC_DEFAULT_USER, *root = PROC_DEFAULT_CHROOT;
+	int		 ch, debug = 0, verbose = 0;
+
+	proc_title_init(argc, argv);
+	while ((ch = getopt(argc, argv, "dvu:C:")) != -1) {
+		switch (ch) {
+		case 'd':
+			debug = 1;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'u':
+			user = optarg;
+			break;
+		case 'C':
+			root = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+
+	log_init(debug, LOG_DAEMON);
+	log_setverbose(verbose);
+	log_procinit("mqtt");
+	if (fcntl(PROC_PARENT_FD, F_GETFD) == -1)
+		fatalx("no parent channel on fd %d (run by v720d only)",
+		    PROC_PARENT_FD);
+	proc_title("-v720d: mqtt");
+	/* libmosquitto initialises OpenSSL: before chroot. */
+	broker_lib_init();
+	if ((mq = calloc(1, sizeof(*mq))) == NULL)
+		fatal("calloc");
+	RB_INIT(&mq->m_cams);
+	proc_privdrop(user, root);
+
+	event_init();
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	signal_set(&ev_term, SIGTERM, mqtt_sig, NULL);
+	signal_set(&ev_int, SIGINT, mqtt_sig, NULL);
+	signal_set(&ev_usr1, SIGUSR1, mqtt_sig, NULL);
+	signal_add(&ev_term, NULL);
+	signal_add(&ev_int, NULL);
+	signal_add(&ev_usr1, NULL);
+	if (chanev_init(&mq->m_parent, PROC_PARENT_FD, mqtt_dispatch_parent,
+	    mqtt_parent_closed, NULL) == -1)
+		fatal("parent channel");
+	sandbox_enter("mqtt", mqtt_calls, sizeof(mqtt_calls) /
+	    sizeof(mqtt_calls[0]));
+
+	log_debug("started");
+	event_dispatch();
+	mqtt_shutdown();
+}
