@@ -67,10 +67,6 @@ web_push(struct chanev *ce, const struct config *conf,
 	}
 }
 
-static const uint32_t mqtt_accept[] = {
-	IMSG_CFG_DONE, 0
-};
-
 static int
 mqtt_enabled(const struct config *conf)
 {
@@ -158,7 +154,6 @@ const struct child_kind child_kinds[PROC_MAX] = {
 		.ck_tree = "mqtt/v720-mqtt",
 		.ck_enabled = mqtt_enabled,
 		.ck_push = mqtt_push,
-		.ck_accept = mqtt_accept,
 		.ck_peers = PROC_BIT(PROC_ENGINE),
 	},
 };

@@ -331,6 +331,10 @@ mqtt_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 		memcpy(&v, m->data, sizeof(v));
 		log_setverbose(v);
 		break;
+	case IMSG_PROC_PING:
+		chanev_compose(&mq->m_parent, IMSG_PROC_PONG,
+		    m->hdr.ch_peerid, -1, NULL, 0);
+		break;
 	default:
 		fatalx("%s: unexpected message %u", __func__, m->hdr.ch_type);
 	}
