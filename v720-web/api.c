@@ -19,7 +19,7 @@
 enum route {
 	R_PAGE, R_METRICS, R_LIST, R_CAM, R_MJPEG, R_SNAP, R_AUDIO, R_DEBUG,
 	R_SETTINGS, R_REBOOT, R_START, R_STOP, R_GSTART, R_GSTOP,
-	R_DEVLIST, R_CMD, R_TALK, R_DIAG,
+	R_DEVLIST, R_CMD, R_TALK, R_DIAG, R_WSTALK,
 };
 
 static const struct {
@@ -42,6 +42,7 @@ static const struct {
 	{ "api/cameras/*/stream/start",	1, R_START },
 	{ "api/cameras/*/stream/stop",	1, R_STOP },
 	{ "api/cameras/*/talk",		1, R_TALK },
+	{ "api/cameras/*/talk",		0, R_WSTALK },
 	{ "api/cameras/*/streaming/start", 0, R_GSTART },
 	{ "api/cameras/*/streaming/stop", 0, R_GSTOP },
 	{ "dev/list",			0, R_DEVLIST },
@@ -405,7 +406,7 @@ api_request(struct conn *c, const char *body, size_t len)
 	/* Browsers may not change anything on behalf of another site. */
 	switch (routes[found].route) {
 	case R_SETTINGS: case R_REBOOT: case R_START: case R_STOP:
-	case R_GSTART: case R_GSTOP: case R_CMD: case R_TALK:
+	case R_GSTART: case R_GSTOP: case R_CMD: case R_TALK: case R_WSTALK:
 		if (http_cross_site(&c->c_req)) {
 			reply_error(c, 403, "cross-site request refused");
 			return;
@@ -483,6 +484,9 @@ api_request(struct conn *c, const char *body, size_t len)
 		break;
 	case R_TALK:
 		talk_post(c, cam);
+		break;
+	case R_WSTALK:
+		talk_ws(c, cam);
 		break;
 	}
 }

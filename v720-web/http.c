@@ -222,6 +222,21 @@ parse_field(const char *p, size_t n, struct http_req *r, int *seen)
 			r->keepalive = 0;
 		else if (has_token(v, vlen, "keep-alive"))
 			r->keepalive = 1;
+		if (has_token(v, vlen, "upgrade"))
+			r->conn_upgrade = 1;
+	} else if (IS("Upgrade")) {
+		if (has_token(v, vlen, "websocket"))
+			r->upgrade_ws = 1;
+	} else if (IS("Sec-WebSocket-Key")) {
+		if (r->ws_key[0] != '\0')
+			return 400;
+		if (vlen < sizeof(r->ws_key)) {
+			memcpy(r->ws_key, v, vlen);
+			r->ws_key[vlen] = '\0';
+		}
+	} else if (IS("Sec-WebSocket-Version")) {
+		r->ws_version = (vlen == 2 && v[0] == '1' && v[1] == '3') ?
+		    13 : -1;
 	} else if (IS("Authorization")) {
 		if (*seen & 4)
 			return 400;
@@ -487,11 +502,13 @@ http_status_text(int status)
 	case 404:	return "Not Found";
 	case 405:	return "Method Not Allowed";
 	case 408:	return "Request Timeout";
+	case 409:	return "Conflict";
 	case 411:	return "Length Required";
 	case 413:	return "Content Too Large";
 	case 414:	return "URI Too Long";
 	case 415:	return "Unsupported Media Type";
 	case 421:	return "Misdirected Request";
+	case 426:	return "Upgrade Required";
 	case 429:	return "Too Many Requests";
 	case 431:	return "Request Header Fields Too Large";
 	case 500:	return "Internal Server Error";

@@ -48,6 +48,11 @@ struct http_req {
 	int		 has_host;
 	int		 absolute;	/* absolute-form target */
 	char		 target_host[HTTP_HOST_MAX];	/* its authority */
+	/* WebSocket opening handshake (RFC 6455 4.2.1) */
+	int		 upgrade_ws;	/* Upgrade: websocket */
+	int		 conn_upgrade;	/* Connection: ... upgrade */
+	int		 ws_version;	/* Sec-WebSocket-Version, -1 bad */
+	char		 ws_key[32];	/* Sec-WebSocket-Key ("" bad/none) */
 };
 
 /*

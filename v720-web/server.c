@@ -244,6 +244,7 @@ conn_want_read(struct conn *c)
 	case CS_MJPEG:
 	case CS_AUDIO:
 	case CS_TALK:
+	case CS_WS:
 		return evbuffer_get_length(c->c_in) < WEB_IN_MAX;
 	default:
 		return 0;
@@ -575,6 +576,9 @@ conn_process(struct conn *c)
 		} else if (c->c_state == CS_TALK) {
 			talk_read(c);
 			break;
+		} else if (c->c_state == CS_WS) {
+			ws_read(c);
+			break;
 		} else
 			break;
 	}
@@ -607,6 +611,9 @@ conn_timeout(struct conn *c)
 		break;
 	case CS_TALK:
 		talk_timeout(c);
+		break;
+	case CS_WS:
+		ws_timeout(c);
 		break;
 	case CS_MJPEG:
 	case CS_AUDIO:

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "proc.h"
 #include "wav.h"
+#include "wsproto.h"
 #include "web.h"
 
 enum tl_state {
@@ -36,6 +37,9 @@ struct talker {
 	uint64_t	 tl_consumed;	/* ... and played */
 	int		 tl_code;	/* TL_DRAIN: the answer */
 	char		 tl_msg[160];
+	int		 tl_ws;		/* over a WebSocket */
+	uint8_t		 tl_odd;	/* WebSocket: half a sample */
+	int		 tl_hasodd;
 };
 
 static uint32_t	session_seq;
@@ -332,38 +336,185 @@ talk_status(const struct talk_status *ts)
 	struct cam	*cam;
 	struct talker	*t;
 	struct conn	*c;
+	char		 msg[sizeof(ts->ts_msg)];
 
 	if ((cam = cam_find(ts->ts_id)) == NULL ||
 	    (t = cam->cam_talker) == NULL ||
 	    t->tl_session != ts->ts_session)
 		return;		/* it went away meanwhile */
-	c = t->tl_conn;
+	if (ts->ts_event == TALK_EV_CREDIT && ts->ts_consumed > t->tl_sent)
+		fatalx("%s: engine played more than it got", __func__);
+	if ((c = t->tl_conn) == NULL) {
+		/* A WebSocket talker that hung up: its rest plays out. */
+		if (ts->ts_event == TALK_EV_DONE || ts->ts_event == TALK_EV_FAIL)
+			talk_release(t);
+		return;
+	}
 	switch (ts->ts_event) {
 	case TALK_EV_STARTED:
 		if (t->tl_state == TL_STARTING)
 			t->tl_state = TL_RUNNING;
+		if (t->tl_ws)
+			ws_send_text(c, "{\"event\":\"talking\"}");
 		break;
 	case TALK_EV_CREDIT:
-		if (ts->ts_consumed > t->tl_sent)
-			fatalx("%s: engine played more than it got", __func__);
-		if (ts->ts_consumed > t->tl_consumed)
+		if (ts->ts_consumed > t->tl_consumed && !t->tl_ws)
 			conn_set_timeout(c, WEB_TALK_TIMEOUT);
 		t->tl_consumed = ts->ts_consumed;
 		break;
 	case TALK_EV_DONE:
+		if (t->tl_ws)
+			break;	/* only after talk_ws_end(), detached */
 		talk_reply(t, 200, NULL, ts->ts_samples / 8000.0);
 		return;
 	case TALK_EV_FAIL:
+		strlcpy(msg, ts->ts_msg[0] ? ts->ts_msg : "talk-back failed",
+		    sizeof(msg));
+		if (t->tl_ws) {
+			talk_release(t);
+			/* 4000 + the HTTP status: 4409 busy, 4503 offline. */
+			ws_close(c, ts->ts_code >= 400 && ts->ts_code < 600 ?
+			    4000 + ts->ts_code : WS_CLOSE_ERROR, msg);
+			return;
+		}
 		talk_refuse(t, ts->ts_code >= 400 && ts->ts_code < 600 ?
-		    ts->ts_code : 500, ts->ts_msg[0] ? ts->ts_msg :
-		    "talk-back failed");
+		    ts->ts_code : 500, msg);
 		return;
 	default:
 		fatalx("%s: unknown talk event %u", __func__, ts->ts_event);
 	}
-	talk_input(c);
-	if (c->c_talk != NULL)
+	if (c->c_dying || c->c_talk != t)
+		return;
+	if (t->tl_ws)
+		ws_read(c);
+	else
+		talk_input(c);
+	if (!c->c_dying)
 		conn_update(c);
+}
+
+/*
+ * GET /api/cameras/{id}/talk with an RFC 6455 opening handshake: the
+ * viewer page's push-to-talk.  The talk lasts as long as the WebSocket;
+ * its binary messages are the samples.
+ */
+void
+talk_ws(struct conn *c, struct cam *cam)
+{
+	struct http_req	*r = &c->c_req;
+	struct talker	*t;
+	char		 accept[WS_ACCEPT_LEN + 1];
+	static const char need_ws[] =
+	    "{\"error\":\"a WebSocket upgrade is required here\"}";
+	static const char need_13[] =
+	    "{\"error\":\"WebSocket version 13 only\"}";
+
+	c->c_keepalive = 0;
+	if (r->method != HTTP_GET || !r->upgrade_ws || !r->conn_upgrade) {
+		reply(c, 426, "application/json", need_ws, strlen(need_ws),
+		    "Upgrade: websocket\r\nConnection: Upgrade\r\n");
+		return;
+	}
+	if (r->ws_version != 13) {
+		reply(c, 426, "application/json", need_13, strlen(need_13),
+		    "Sec-WebSocket-Version: 13\r\n");
+		return;
+	}
+	if (ws_accept(r->ws_key, accept) == -1) {
+		reply_error(c, 400, "bad Sec-WebSocket-Key");
+		return;
+	}
+	if (cam->cam_talker != NULL) {
+		/* A page sees close codes, not the status of a refused
+		 * handshake: open, then close with 4409. */
+		ws_accept_conn(c, accept);
+		ws_close(c, 4409, "somebody is already talking on this camera");
+		return;
+	}
+	if ((t = calloc(1, sizeof(*t))) == NULL) {
+		reply_error(c, 500, "out of memory");
+		return;
+	}
+	t->tl_conn = c;
+	t->tl_cam = cam;
+	t->tl_ws = 1;
+	t->tl_session = ++session_seq;
+	if (talk_msg(t, IMSG_TALK_START, NULL, 0) == -1) {
+		free(t);
+		reply_error(c, 503, "camera engine unavailable");
+		return;
+	}
+	t->tl_state = TL_STARTING;
+	c->c_talk = t;
+	cam->cam_talker = t;
+	ws_accept_conn(c, accept);
+}
+
+/* PCM bytes a WebSocket may hand over now. */
+size_t
+talk_ws_room(struct conn *c)
+{
+	struct talker	*t = c->c_talk;
+
+	if (t == NULL || t->tl_state != TL_RUNNING)
+		return 0;
+	return TALK_WINDOW - (t->tl_sent - t->tl_consumed) -
+	    (t->tl_hasodd ? 1 : 0);
+}
+
+void
+talk_ws_data(struct conn *c, const uint8_t *p, size_t n)
+{
+	struct talker	*t = c->c_talk;
+	uint8_t		 buf[TALK_CHUNK_MAX];
+	size_t		 k, have;
+
+	if (t == NULL)
+		return;
+	while (n > 0 || t->tl_hasodd) {
+		have = 0;
+		if (t->tl_hasodd) {
+			buf[have++] = t->tl_odd;
+			t->tl_hasodd = 0;
+		}
+		k = n < sizeof(buf) - have ? n : sizeof(buf) - have;
+		memcpy(buf + have, p, k);
+		have += k;
+		p += k;
+		n -= k;
+		if (have & 1) {
+			t->tl_odd = buf[--have];
+			t->tl_hasodd = 1;
+		}
+		if (have == 0)
+			break;
+		if (talk_msg(t, IMSG_TALK_DATA, buf, have) == -1) {
+			talk_release(t);
+			ws_close(c, WS_CLOSE_ERROR, "camera engine "
+			    "unavailable");
+			return;
+		}
+		t->tl_sent += have;
+	}
+}
+
+/* The WebSocket closed cleanly: what is queued still plays. */
+void
+talk_ws_end(struct conn *c)
+{
+	struct talker	*t = c->c_talk;
+
+	if (t == NULL)
+		return;
+	if (t->tl_state == TL_STARTING || t->tl_state == TL_RUNNING) {
+		if (talk_msg(t, IMSG_TALK_END, NULL, 0) == 0) {
+			t->tl_state = TL_ENDING;
+			t->tl_conn = NULL;
+			c->c_talk = NULL;
+			return;
+		}
+	}
+	talk_detach(c);
 }
 
 /* The engine went away: every talk fails. */
@@ -372,9 +523,18 @@ talk_engine_gone(void)
 {
 	struct cam	*cam;
 
-	RB_FOREACH(cam, camtree, &web->w_cams)
-		if (cam->cam_talker != NULL &&
-		    cam->cam_talker->tl_state != TL_DRAIN)
-			talk_refuse(cam->cam_talker, 503, "camera engine "
-			    "restarted");
+	struct talker	*t;
+	struct conn	*c;
+
+	RB_FOREACH(cam, camtree, &web->w_cams) {
+		if ((t = cam->cam_talker) == NULL || t->tl_state == TL_DRAIN)
+			continue;
+		if ((c = t->tl_conn) == NULL)
+			talk_release(t);
+		else if (t->tl_ws) {
+			talk_release(t);
+			ws_close(c, WS_CLOSE_ERROR, "camera engine restarted");
+		} else
+			talk_refuse(t, 503, "camera engine restarted");
+	}
 }

@@ -27,6 +27,9 @@
 #define WEB_WRITE_TIMEOUT	30	/* s: without progress on a response */
 #define WEB_STREAM_STALL	300	/* s: a viewer that takes no bytes at all */
 #define WEB_TALK_TIMEOUT	20	/* s: talk-back without progress */
+#define WS_IDLE_TIMEOUT		30	/* s: websocket without a whole frame */
+#define WS_FRAME_MAX		8192	/* payload of a client frame, else 1009 */
+#define WS_MSG_MAX		65536	/* a client message, else 1009 */
 #define WEB_SNAP_TIMEOUT	10	/* s: waiting for a snapshot frame */
 #define WEB_SNAP_FRESH_MS	2000	/* newest frame younger: answer at once */
 #define WEB_IN_MAX		(HTTP_HEAD_MAX + HTTP_BODY_MAX)
@@ -59,6 +62,7 @@ enum conn_state {
 	CS_MJPEG,	/* MJPEG stream */
 	CS_AUDIO,	/* WAV stream */
 	CS_TALK,	/* talk-back: body streamed to the engine (talk.c) */
+	CS_WS,		/* WebSocket after the handshake (ws.c) */
 	CS_CLOSE,	/* flush the answer, then close */
 };
 
@@ -115,7 +119,9 @@ struct conn {
 	int			 c_dying;
 	int			 c_eof;		/* the client shut down its side */
 	struct cam		*c_cam;
-	struct talker		*c_talk;	/* CS_TALK */
+	struct talker		*c_talk;	/* CS_TALK, CS_WS */
+	int			 c_ws_frag;	/* opcode of a fragmented message */
+	uint64_t		 c_ws_msg;	/* its bytes so far */
 	uint64_t		 c_added;	/* bytes ever queued */
 	uint64_t		 c_written;	/* bytes ever written */
 	uint64_t		 c_progress_ms;	/* last write progress */
@@ -274,6 +280,17 @@ void		 talk_timeout(struct conn *);
 void		 talk_detach(struct conn *);
 void		 talk_status(const struct talk_status *);
 void		 talk_engine_gone(void);
+void		 talk_ws(struct conn *, struct cam *);
+size_t		 talk_ws_room(struct conn *);
+void		 talk_ws_data(struct conn *, const uint8_t *, size_t);
+void		 talk_ws_end(struct conn *);
+
+/* ws.c */
+void		 ws_accept_conn(struct conn *, const char *accept);
+void		 ws_send_text(struct conn *, const char *);
+void		 ws_close(struct conn *, int code, const char *reason);
+void		 ws_read(struct conn *);
+void		 ws_timeout(struct conn *);
 
 /* diag.c */
 void		 diag_engine(const uint8_t *, size_t);

@@ -127,30 +127,50 @@ camlog_event(struct cam *c, const char *ev, const char *detail)
 }
 
 /*
- * One talk-back datagram: its header fields, and the running count and
- * SHA-256 of all talk-back audio so far, in arrival order.
+ * One talk-back datagram: its header fields, the running count and
+ * SHA-256 of all talk-back audio so far, in arrival order, and the same
+ * for the current talk (numbered; a pause of a second starts the next).
  */
 void
-camlog_talk(struct cam *c, const struct wire_hdr *h, size_t len)
+camlog_talk(struct cam *c, const struct wire_hdr *h, const uint8_t *p,
+    size_t len)
 {
 	struct camsim	*cs = c->cam_sim;
 	struct sha256	 ctx = c->cam_talk_sha;
 	uint8_t		 md[SHA256_LEN];
 	char		 hex[2 * SHA256_LEN + 1], fwd[2 * WIRE_FWD_LEN + 1];
-	int		 i;
+	char		 hex1[2 * SHA256_LEN + 1];
+	int		 i, a, seg, v, peak = 0;
+	size_t		 k;
 
 	if (cs->cs_log == NULL)
 		return;
+	/* The loudest sample (G.711 A-law decoded), to tell sound from
+	 * silence. */
+	for (k = 0; k < len; k++) {
+		a = p[k] ^ 0x55;
+		seg = (a & 0x70) >> 4;
+		v = (a & 0x0f) << 4;
+		v = seg == 0 ? v + 8 : (v + 0x108) << (seg - 1);
+		if (v > peak)
+			peak = v;
+	}
 	sha256_final(&ctx, md);
 	for (i = 0; i < SHA256_LEN; i++)
 		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	ctx = c->cam_talk1_sha;
+	sha256_final(&ctx, md);
+	for (i = 0; i < SHA256_LEN; i++)
+		snprintf(hex1 + 2 * i, 3, "%02x", md[i]);
 	for (i = 0; i < WIRE_FWD_LEN; i++)
 		snprintf(fwd + 2 * i, 3, "%02x", h->wh_fwd[i]);
 	fprintf(cs->cs_log, "{\"ev\":\"talk\",\"cam\":\"%s\",\"pkg\":%" PRIu32
 	    ",\"len\":%zu,\"msg_flag\":%u,\"deal_flag\":%u,\"fwd\":\"%s\","
-	    "\"bytes\":%" PRIu64 ",\"sha256\":\"%s\",\"t\":%.3f}\n",
-	    c->cam_uid, h->wh_pkg_id, len, h->wh_msg_flag, h->wh_deal_flag, fwd,
-	    c->cam_talk_bytes, hex, now_s(cs));
+	    "\"bytes\":%" PRIu64 ",\"sha256\":\"%s\",\"talk\":%u,"
+	    "\"talk_bytes\":%" PRIu64 ",\"talk_sha256\":\"%s\",\"peak\":%d,"
+	    "\"t\":%.3f}\n", c->cam_uid, h->wh_pkg_id, len, h->wh_msg_flag,
+	    h->wh_deal_flag, fwd, c->cam_talk_bytes, hex, c->cam_talk_n,
+	    c->cam_talk1_bytes, hex1, peak, now_s(cs));
 }
 
 /* User + system CPU seconds of this process. */

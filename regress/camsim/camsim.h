@@ -25,6 +25,7 @@
 #define CAMSIM_MAX_PKTS		512	/* fragments of one frame: 500 KB */
 #define CAMSIM_AUDIO_BYTES	512	/* 64 ms of 8 kHz A-law */
 #define CAMSIM_AUDIO_MS		64
+#define CAMSIM_TALK_GAP_MS	1000
 
 enum camsim_mode { MODE_CAMERA, MODE_SINK, MODE_AP };
 enum die_how { DIE_EXIT, DIE_RST, DIE_SILENT };
@@ -178,6 +179,11 @@ struct cam {
 	struct sha256		 cam_talk_sha;	/* over every byte, in order */
 	uint64_t		 cam_talk_bytes;
 	uint64_t		 cam_talk_pkts;
+	/* ... of this talk: a pause over CAMSIM_TALK_GAP_MS starts one */
+	struct sha256		 cam_talk1_sha;
+	uint64_t		 cam_talk1_bytes;
+	unsigned		 cam_talk_n;
+	unsigned long long	 cam_talk_ms;	/* last talk datagram */
 	/* MQTT (mqtt.c) */
 	struct mosquitto	*cam_mosq;
 	int			 cam_mq_fd;
@@ -262,7 +268,8 @@ void	camlog_confirm(struct cam *, const uint8_t *ids, size_t nids,
 void	camlog_forward(struct cam *, int code, const char *content, size_t);
 void	camlog_resend(struct cam *, const uint32_t *ids, int n);
 void	camlog_event(struct cam *, const char *ev, const char *detail);
-void	camlog_talk(struct cam *, const struct wire_hdr *, size_t len);
+void	camlog_talk(struct cam *, const struct wire_hdr *, const uint8_t *,
+	    size_t len);
 void	camlog_summary(struct camsim *, FILE *);
 double	camlog_cpu(void);
 

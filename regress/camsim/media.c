@@ -478,9 +478,18 @@ udp_msg(struct cam *c, const uint8_t *p, size_t len)
 		/* Talk-back: what the camera would play on its speaker. */
 		if (c->cam_talk_pkts++ == 0)
 			sha256_init(&c->cam_talk_sha);
+		if (c->cam_talk_n == 0 ||
+		    proc_now_ms() - c->cam_talk_ms > CAMSIM_TALK_GAP_MS) {
+			c->cam_talk_n++;
+			sha256_init(&c->cam_talk1_sha);
+			c->cam_talk1_bytes = 0;
+		}
+		c->cam_talk_ms = proc_now_ms();
 		sha256_update(&c->cam_talk_sha, p + WIRE_HDR_LEN, h.wh_len);
+		sha256_update(&c->cam_talk1_sha, p + WIRE_HDR_LEN, h.wh_len);
 		c->cam_talk_bytes += h.wh_len;
-		camlog_talk(c, &h, h.wh_len);
+		c->cam_talk1_bytes += h.wh_len;
+		camlog_talk(c, &h, p + WIRE_HDR_LEN, h.wh_len);
 		return;
 	}
 	if (h.wh_cmd == WIRE_CMD_JSON && !delay_push(c, DELAY_UDP, p, len))

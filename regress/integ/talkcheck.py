@@ -3,6 +3,7 @@
 
   talkcheck.py wav FILE SECONDS [RATE CHANNELS BITS]   write a test WAV
   talkcheck.py check LOG CAM MARGIN WAV...            camsim got exactly them
+  talkcheck.py last LOG CAM WAV                        its last talk was exactly WAV
 
 'check' reads camsim's --log: the talk lines of CAM must carry, in order,
 the G.711 A-law encoding of the WAV's samples (computed here with
@@ -101,6 +102,21 @@ def check(log, cam, wavs, margin):
                          "of a packet" % (bursts, len(pkts)))
 
 
+def check_last(log, cam, wav):
+    want = audioop.lin2alaw(wav_samples(wav), 2)
+    pkts = [e for e in map(json.loads, open(log))
+            if e.get("ev") == "talk" and e.get("cam") == cam]
+    if not pkts:
+        raise SystemExit("camsim received no talk-back audio for %s" % cam)
+    last = pkts[-1]
+    if last["talk_bytes"] != len(want) or \
+            last["talk_sha256"] != hashlib.sha256(want).hexdigest():
+        raise SystemExit("last talk (#%d): %d bytes, want exactly the A-law "
+                         "of %s (%d bytes)" % (last["talk"], last["talk_bytes"],
+                                               wav, len(want)))
+    print("last talk #%d is exactly %s" % (last["talk"], wav))
+
+
 def main():
     if sys.argv[1] == "wav":
         args = [float(sys.argv[3])] + [int(x) for x in sys.argv[4:]]
@@ -108,6 +124,8 @@ def main():
     elif sys.argv[1] == "check":
         margin = None if sys.argv[4] == "-" else float(sys.argv[4])
         check(sys.argv[2], sys.argv[3], sys.argv[5:], margin)
+    elif sys.argv[1] == "last":
+        check_last(sys.argv[2], sys.argv[3], sys.argv[4])
     else:
         raise SystemExit(__doc__)
 

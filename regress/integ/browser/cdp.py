@@ -95,7 +95,7 @@ class WebSocket:
 
 class Chrome:
     def __init__(self, binary="/usr/bin/chromium", width=1280, height=900,
-                 log=None):
+                 log=None, extra_args=()):
         self.profile = tempfile.mkdtemp(prefix="v720-chromium-")
         args = [binary, "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-quic", "--no-first-run",
@@ -103,7 +103,8 @@ class Chrome:
                 "--disable-sync", "--disable-extensions", "--hide-scrollbars",
                 "--mute-audio", "--autoplay-policy=no-user-gesture-required", "--user-data-dir=" + self.profile,
                 "--remote-debugging-port=0", "--remote-debugging-address=127.0.0.1",
-                "--window-size=%d,%d" % (width, height), "about:blank"]
+                "--window-size=%d,%d" % (width, height)] + list(extra_args) + [
+                "about:blank"]
         self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL,
                                      stdout=log or subprocess.DEVNULL,
                                      stderr=log or subprocess.DEVNULL,
