@@ -151,5 +151,19 @@ expect "^FAIL camera 127.0.0.10: refused, [0-9]* s ago: sent a request of anothe
 expect "^FAIL camera 127.0.0.11 D54000000099: refused, [0-9]* s ago: unknown camera rejected"
 expect "^ok   camera 127.0.0.1 D54000000001: streaming, [0-9]* s ago: streaming"
 say "doctor: one line per check, every source with its hint, exit 1"
+
+# As an ordinary user of the control socket's group, outside any chroot:
+# the same answer.
+if command -v setpriv >/dev/null 2>&1; then
+	setpriv --reuid="$TEST_USER" --regid="$TEST_USER" --init-groups \
+	    "$V720CTL" -s "$OUT/ctl.sock" doctor >"$OUT/doctor-user.out" 2>&1
+	rc=$?
+	[ $rc -eq 1 ] || fail "doctor as $TEST_USER: exit $rc: $(cat "$OUT/doctor-user.out")"
+	grep -q "^ok   listener camera-udp 127.0.0.1 port $CAM: bound\$" "$OUT/doctor-user.out" ||
+	    fail "doctor as $TEST_USER: $(cat "$OUT/doctor-user.out")"
+	grep -q "^FAIL camera 127.0.0.10: refused" "$OUT/doctor-user.out" ||
+	    fail "doctor as $TEST_USER: no sources: $(cat "$OUT/doctor-user.out")"
+	say "doctor as $TEST_USER: the same checks"
+fi
 kill -0 "$V720D_PID" 2>/dev/null || fail "v720d died"
 exit 0
