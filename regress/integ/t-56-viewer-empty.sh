@@ -4,7 +4,8 @@
 # hosts-file lines with the server's address, the ports from v720d's
 # listeners) and "nothing has contacted v720d yet"; a source that stops at
 # the bootstrap then shows up with its stage and hint; and when a camera
-# registers its tile appears and the steps go away.  In a network
+# registers its tile appears and the steps go away.  A configured camera
+# that never connected (an offline tile from the start) keeps the help.  In a network
 # namespace of its own, where this host has the address 10.77.0.1.
 # Screenshots: $OUT/empty.png, source.png, camera.png.
 . "$TOP/regress/integ/lib.sh"
@@ -31,6 +32,9 @@ web listen on 10.77.0.1 port $WEB
 camera listen on 0.0.0.0 port $CAM
 bootstrap listen on 0.0.0.0 port $BOOT
 control socket "$OUT/ctl.sock"
+camera "D56000000099" {
+	name "never here"
+}
 EOF2
 start_v720d "$OUT/v720d.conf"
 URL="http://10.77.0.1:$WEB/"
@@ -43,7 +47,7 @@ python3 "$TOP/regress/integ/browser/check-empty.py" --chromium "$CHROMIUM" \
     --boot "python3 $TOP/regress/integ/diagsrc.py boot 127.0.0.7 127.0.0.1:$BOOT D56000000007" \
     --boot-addr 127.0.0.7 --hint "never connected to TCP $CAM" \
     --camera "$CAMSIM --cameras 1 --uid $UID56 --bootstrap 10.77.0.1:$BOOT" \
-    --cam "$UID56" || fail "empty viewer check failed (see $OUT/*.png)"
+    --cam "$UID56" --configured D56000000099 || fail "empty viewer check failed (see $OUT/*.png)"
 kill -0 "$V720D_PID" 2>/dev/null || fail "v720d died"
 say "screenshots in $OUT"
 exit 0

@@ -35,6 +35,7 @@ def main():
     ap.add_argument("--hint", required=True, help="part of the bootstrap hint")
     ap.add_argument("--camera", required=True, help="command: a camera (background)")
     ap.add_argument("--cam", required=True, help="its id")
+    ap.add_argument("--configured", help="a configured camera that never connects")
     ap.add_argument("--chromium", default="/usr/bin/chromium")
     a = ap.parse_args()
     cam = None
@@ -67,6 +68,13 @@ def main():
             raise CDPError("ports step shows %r, want %r in it" % (ports, a.ports))
         if not b.eval(visible("#src-none")):
             raise CDPError("'nothing has contacted' is not shown")
+        if a.configured:
+            # Its offline tile is there, and so is the help.
+            b.wait("!!document.querySelector('[data-cam=\"%s\"]')" % a.configured,
+                   10, "the tile of the configured camera")
+            title = text(b, "#empty-title")
+            if title != "No camera has connected yet":
+                raise CDPError("empty state title %r" % title)
         for sel in ("#step-ap", "#step-dnsmasq", "#step-hosts", "#step-ports"):
             if not b.eval(visible(sel)):
                 raise CDPError("%s is not visible" % sel)
