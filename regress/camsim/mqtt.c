@@ -6,7 +6,9 @@
  * (QoS 1) Status 0; subscribes to sub/<uid> at QoS 1, publishes Status 1
  * and two Info messages (the second once the SD card is read).  With
  * --firmware (the 56... family, section 10) it sends Status 0 then 1 and
- * an Info of that family's fields, without its uid.  Settings on
+ * an Info of that family's fields (the report lists no devicesCode; camsim
+ * sends one, so that its later Info echoes can be told apart; v720-mqtt
+ * also copes without, see naxclow.c).  Settings on
  * sub/<uid> are logged as forwards, acted on, and echoed in a new Info.
  */
 #include <arpa/inet.h>
@@ -105,10 +107,11 @@ info(struct cam *c)
 		    "\"instLed\": %d,\"sdCapacity\": %d,\"pirAlert\": 0,"
 		    "\"IrLed\": %d,\"lightGrade\": 0,\"sdMoveMode\": %d,"
 		    "\"sdCardReco\": %d,\"wifiName\":\"%s\",\"version\":"
-		    "\"202411051530\",\"SD_freeDisk\": %d,\"SD_blockDisk\": %d}",
+		    "\"202411051530\",\"SD_freeDisk\": %d,\"SD_blockDisk\": %d,"
+		    "\"devicesCode\":\"%s\"}",
 		    c->cam_power, c->cam_movegrade, c->cam_instled, sd ? 60 : 0,
 		    c->cam_irled, c->cam_sdmove, c->cam_sdreco, c->cam_wifi,
-		    sd ? 35359 : -1, sd ? 60334 : -1);
+		    sd ? 35359 : -1, sd ? 60334 : -1, c->cam_uid);
 	else
 		snprintf(js, sizeof(js), "{\"apStatus\": 0,\"devPower\": %d,"
 		    "\"sdCapacity\": %d,\"IrLed\": %d,\"SD_freeDisk\": %d,"

@@ -138,6 +138,8 @@ def pub(port, topic, payload, retain=False):
 def main():
     port = int(sys.argv[1])
     cmd = sys.argv[sys.argv.index("--") + 1:]
+    # A retained command waiting for whoever subscribes: never acted on.
+    pub(port, "%s/%s/reboot" % (PREFIX, CAM), "PRESS", retain=True)
     ps, cs = socket.socketpair()
     child = subprocess.Popen(cmd, pass_fds=(3,),
                              preexec_fn=lambda: os.dup2(cs.fileno(), 3))
@@ -163,6 +165,11 @@ def main():
             fail("no retained %s/status online" % PREFIX)
     say("ok: %s/status online (retained)" % PREFIX)
 
+    m = engine.recv(1.5)
+    if m is not None:
+        fail("a retained command was acted on: message %d" % m[0])
+    pub(port, "%s/%s/reboot" % (PREFIX, CAM), "", retain=True)
+    say("ok: retained command ignored")
     engine.send(CAM_STATE, cam_info(1))
     time.sleep(1)
     why = hadisc.check(port, DISC, PREFIX, CAM)
@@ -227,6 +234,27 @@ def main():
     if m is not None:
         fail("hostile Info got through: %r" % (m[0],))
     say("ok: Info to the engine, hostile ones dropped")
+
+    # The 56... family's Info may come without its uid: it is the camera
+    # whose Status came just before, if only one did.
+    pub(port, "Naxclow/P2P/Users/Device/Status",
+        '{"device":"%s","token":"NAXCLOW","status": 1}' % CAM)
+    d = engine.expect(MQTT_CAMINFO, "status")
+    if struct.unpack_from("=i", d, 128)[0] != 1:
+        fail("status online not passed on")
+    pub(port, "Naxclow/P2P/Users/Device/Info", '{"devPower": 42}')
+    d = engine.expect(MQTT_CAMINFO, "info without uid")
+    if d[:32].rstrip(b"\0").decode() != CAM or \
+            struct.unpack_from("=i", d, 132)[0] != 42:
+        fail("Info without uid not given to %s" % CAM)
+    pub(port, "Naxclow/P2P/Users/Device/Status",
+        '{"device":"OTHER0000001","token":"NAXCLOW","status": 1}')
+    engine.expect(MQTT_CAMINFO, "status 2")
+    pub(port, "Naxclow/P2P/Users/Device/Info", '{"devPower": 43}')
+    m = engine.recv(2)
+    if m is not None:
+        fail("ambiguous Info without uid given to someone")
+    say("ok: Info without uid paired with its Status, not when ambiguous")
 
     # Settings for a camera without TCP go to its sub/<uid>.
     p = subprocess.Popen(["mosquitto_sub", "-h", "127.0.0.1", "-p", str(port),

@@ -137,6 +137,7 @@ Test(mqtt_payload, hostile_commands)
 	cr_assert_eq(cmd("v720dx/x/set/ir_led", "on"), -1);
 	cr_assert_eq(cmd("other/x/set/ir_led", "on"), -1);
 	cr_assert_eq(cmd("v720d/x/reboot", "now please"), -1);
+	cr_assert_eq(cmd("v720d/x/reboot", ""), -1);
 	cr_assert_eq(cmd("v720d/x/stream", "maybe"), -1);
 	cr_assert_eq(payload_command("v720d", "v720d/x/set/ir_led", "on\0x", 4,
 	    &hc), -1);

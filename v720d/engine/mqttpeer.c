@@ -152,15 +152,17 @@ caminfo(const struct mqtt_caminfo *mi)
 		ci->ci_battery = mi->mi_battery;
 		changed = 1;
 	}
-	if (mi->mi_sd_total_mb >= -1 && mi->mi_sd_total_mb !=
-	    ci->ci_sd_total_mb && (mi->mi_sd_total_mb != -1 ||
-	    mi->mi_sd_free_mb == -1)) {
+	/*
+	 * -1: the card is not read yet (the first Info after a boot, frame
+	 * 54 of the capture); the last values read stay until new ones.
+	 */
+	if (mi->mi_sd_total_mb >= 0 && mi->mi_sd_total_mb !=
+	    ci->ci_sd_total_mb) {
 		ci->ci_sd_total_mb = mi->mi_sd_total_mb;
 		changed = 1;
 	}
-	if (mi->mi_sd_free_mb >= -1 && mi->mi_sd_free_mb !=
-	    ci->ci_sd_free_mb && (mi->mi_sd_free_mb != -1 ||
-	    mi->mi_sd_total_mb == -1)) {
+	if (mi->mi_sd_free_mb >= 0 && mi->mi_sd_free_mb !=
+	    ci->ci_sd_free_mb) {
 		ci->ci_sd_free_mb = mi->mi_sd_free_mb;
 		changed = 1;
 	}

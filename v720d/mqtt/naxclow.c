@@ -124,6 +124,13 @@ nax_message(struct broker *b, const struct mosquitto_message *m, void *arg)
 		return;
 	}
 	if (rc == -1) {
+		int64_t	code;
+
+		/* Not Status or Info as we know them, but a coded message. */
+		if (payload_code(m->payload, m->payloadlen, &code) == 0) {
+			log_unknown(m->topic, m->payload, m->payloadlen);
+			return;
+		}
 		mq->m_bad++;
 		log_debug("malformed %s (%d bytes), ignored", m->topic,
 		    m->payloadlen);

@@ -193,8 +193,9 @@ payload_command(const char *prefix, const char *topic, const void *payload,
 		}
 		return -1;
 	}
+	/* Not the empty payload: that is how a retained message is cleared. */
 	if (strcmp(rest, "reboot") == 0 && (strcmp(val, "PRESS") == 0 ||
-	    strcmp(val, "reboot") == 0 || len == 0)) {
+	    strcmp(val, "reboot") == 0)) {
 		hc->hc_cmd = HA_CMD_REBOOT;
 		return 0;
 	}

@@ -1,0 +1,65 @@
+#!/bin/sh
+# The broker goes away: the rest of v720d keeps serving (API, v720ctl,
+# the camera stays registered); the broker back (empty: no persistence),
+# v720d republishes status, discovery, availability and state within
+# 15 s.  (Retained commands at (re)connection: t-70.)
+. "$TOP/regress/integ/lib.sh"
+. "$TOP/regress/integ/lib-mqtt.sh"
+need_root
+ensure_test_user
+chmod 0755 "$OUT"
+
+CAMPORT=36723 BOOTPORT=36724 WEBPORT=36725
+SOCK=$OUT/ctl.sock CONF=$OUT/v720d.conf CAMLOG=$OUT/cam.log
+CID=0800c0000072
+start_broker 36721 36722
+
+cat >"$CONF" <<CONF
+user "$TEST_USER"
+camera listen on 127.0.0.1 port $CAMPORT
+bootstrap listen on 127.0.0.1 port $BOOTPORT
+web listen on 127.0.0.1 port $WEBPORT
+control socket "$SOCK"
+mqtt broker 127.0.0.1 port $MQ_LOCAL
+CONF
+start_v720d "$CONF"
+wait_for 10 test -S "$SOCK" || fail "v720d did not start"
+start_camsim --bootstrap "127.0.0.1:$BOOTPORT" --mqtt "127.0.0.1:$MQ_CAM" \
+    --uid "$CID" --battery 66 --log "$CAMLOG"
+has_sd() {
+	mosquitto_sub -h 127.0.0.1 -p "$MQ_LOCAL" -t "v720d/$CID/state" -C 1 \
+	    -W 2 --retained-only 2>/dev/null | grep -q '"sd_total_mb":60334'
+}
+wait_for 15 has_sd || fail "no state with SD: $(retained "v720d/$CID/state")"
+python3 "$TOP/regress/integ/hadisc.py" "$MQ_LOCAL" homeassistant v720d "$CID" ||
+    fail "discovery before"
+MQPID=$(child_pid "$V720D_PID" "v720d: mqtt") || fail "no mqtt child"
+
+stop_broker
+sleep 3
+# v720d without its broker: everything else as before.
+api=$(curl -sf "http://127.0.0.1:$WEBPORT/api/cameras/$CID") || fail "api without broker"
+[ "$(jfield "$api" state)" = online ] || fail "camera not online without broker: $api"
+[ "$(jfield "$api" battery)" = 66 ] || fail "battery lost: $api"
+"$V720CTL" -s "$SOCK" show cameras | grep -q "$CID" || fail "v720ctl without broker"
+alive "$MQPID" || fail "mqtt child died without its broker"
+say "ok: broker gone, v720d keeps serving, the mqtt child waits"
+
+# The broker back, empty.
+start_broker "$MQ_CAM" "$MQ_LOCAL"
+t0=$(date +%s)
+back() {
+	[ "$(retained v720d/status)" = online ] &&
+	    [ "$(retained "v720d/$CID/availability")" = online ] && has_sd &&
+	    python3 "$TOP/regress/integ/hadisc.py" "$MQ_LOCAL" homeassistant \
+	    v720d "$CID"
+}
+wait_for 15 back || fail "not everything republished within 15 s: status \
+$(retained v720d/status), availability $(retained "v720d/$CID/availability"), \
+state $(retained "v720d/$CID/state"), discovery: \
+$(python3 "$TOP/regress/integ/hadisc.py" "$MQ_LOCAL" homeassistant v720d "$CID")"
+t1=$(date +%s)
+say "ok: status, discovery, availability and state republished in $((t1 - t0)) s"
+grep -q "lost home assistant and cameras' broker" "$OUT/v720d.log" ||
+    fail "the loss was not logged"
+say "ok: the loss logged"
