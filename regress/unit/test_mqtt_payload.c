@@ -138,6 +138,11 @@ Test(mqtt_payload, hostile_commands)
 	cr_assert_eq(cmd("other/x/set/ir_led", "on"), -1);
 	cr_assert_eq(cmd("v720d/x/reboot", "now please"), -1);
 	cr_assert_eq(cmd("v720d/x/reboot", ""), -1);
+	/* An empty MQTT message: libmosquitto hands a NULL payload. */
+	cr_assert_eq(payload_command("v720d", "v720d/x/reboot", NULL, 0, &hc),
+	    -1);
+	cr_assert_eq(payload_command("v720d", "v720d/x/set/ir_led", NULL, 0,
+	    &hc), -1);
 	cr_assert_eq(cmd("v720d/x/stream", "maybe"), -1);
 	cr_assert_eq(payload_command("v720d", "v720d/x/set/ir_led", "on\0x", 4,
 	    &hc), -1);

@@ -176,9 +176,12 @@ payload_command(const char *prefix, const char *topic, const void *payload,
 	memcpy(hc->hc_id, id, idlen);
 	rest++;
 	/* Payloads are short words; anything longer or with a NUL is not. */
-	if (len >= sizeof(val) || memchr(payload, '\0', len) != NULL)
+	/* (An empty message has no payload pointer at all.) */
+	if (len >= sizeof(val) || (len > 0 && (payload == NULL ||
+	    memchr(payload, '\0', len) != NULL)))
 		return -1;
-	memcpy(val, payload, len);
+	if (len > 0)
+		memcpy(val, payload, len);
 	val[len] = '\0';
 	if (strncmp(rest, "set/", 4) == 0) {
 		rest += 4;
