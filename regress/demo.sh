@@ -5,6 +5,7 @@
 top=$(cd "$(dirname "$0")/.." && pwd)
 cams=${DEMO_CAMERAS:-3}
 port=${DEMO_PORT:-8080}
+mqport=${DEMO_MQTT_PORT:-18830}
 dir=$(mktemp -d /tmp/v720d-demo.XXXXXX)
 chmod 755 "$dir"
 user=_v720d
@@ -29,10 +30,24 @@ camera "0800c0000002" {
 }
 CONF
 
+# With mosquitto installed: a private broker on loopback (the shipped
+# configuration, its two listeners moved to $mqport and $mqport+1), the
+# cameras on MQTT too, and v720d publishing them for Home Assistant.
+mqtt=
+if command -v mosquitto >/dev/null 2>&1; then
+	mqtt=1
+	sed -e "s/^listener 1883\$/listener $mqport 127.0.0.1/" \
+	    -e "s/^listener 1884 /listener $((mqport + 1)) /" \
+	    -e "s|/etc/mosquitto/v720d.acl|$top/etc/mosquitto-v720d.acl|" \
+	    "$top/etc/mosquitto-v720d.conf" >"$dir/mosquitto.conf"
+	echo "mqtt broker 127.0.0.1 port $((mqport + 1))" >>"$dir/v720d.conf"
+fi
+
 pids=
 stop() {
 	trap - INT TERM EXIT
-	for p in $pids; do kill -TERM "$p" 2>/dev/null; done
+	# v720d first, so that it says offline to the broker before it goes.
+	for p in $(echo $pids | tr ' ' '\n' | sort -rn); do kill -TERM "$p" 2>/dev/null; done
 	wait 2>/dev/null
 	rm -rf "$dir"
 	echo "demo stopped"
@@ -40,8 +55,13 @@ stop() {
 }
 trap stop INT TERM EXIT
 
+if [ -n "$mqtt" ]; then
+	mosquitto -c "$dir/mosquitto.conf" >"$dir/mosquitto.log" 2>&1 &
+	pids="$!"
+	sleep 0.5
+fi
 "$top/v720d/v720d" -d -f "$dir/v720d.conf" 2>"$dir/v720d.log" &
-pids="$!"
+pids="$pids $!"
 i=0
 while [ ! -S "$dir/v720d.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 if [ ! -S "$dir/v720d.sock" ]; then
@@ -50,7 +70,8 @@ if [ ! -S "$dir/v720d.sock" ]; then
 	exit 1
 fi
 "$top/regress/camsim/camsim" --cameras "$cams" --uid 0800c0 \
-    --bootstrap 127.0.0.1:8081 --audio 2>"$dir/camsim.log" >/dev/null &
+    --bootstrap 127.0.0.1:8081 --audio ${mqtt:+--mqtt 127.0.0.1:$mqport} \
+    2>"$dir/camsim.log" >/dev/null &
 pids="$pids $!"
 
 cat <<MSG
@@ -61,6 +82,21 @@ cat <<MSG
     API:       http://127.0.0.1:$port/api/cameras
     control:   $top/v720ctl/v720ctl -s $dir/v720d.sock show cameras
     logs:      $dir/v720d.log, $dir/camsim.log
+
+MSG
+if [ -n "$mqtt" ]; then
+	cat <<MSG
+    MQTT:      a private mosquitto; cameras on 127.0.0.1:$mqport, v720d and
+               Home Assistant on 127.0.0.1:$((mqport + 1)).  Watch:
+      mosquitto_sub -h 127.0.0.1 -p $((mqport + 1)) -v -t 'v720d/#'
+      mosquitto_sub -h 127.0.0.1 -p $((mqport + 1)) -v -t 'homeassistant/+/+/+/config'
+      mosquitto_sub -h 127.0.0.1 -p $((mqport + 1)) -v -t 'Naxclow/P2P/Users/Device/#'
+    a command: mosquitto_pub -h 127.0.0.1 -p $((mqport + 1)) -t v720d/0800c0000001/set/ir_led -m auto
+MSG
+else
+	echo "    MQTT:      not shown (install mosquitto for the Home Assistant side)"
+fi
+cat <<MSG
 
   Ctrl-C stops the demo.
 MSG
