@@ -93,4 +93,9 @@ caminfo_json(struct jsonw *w, const struct cam_info *ci, const char *name,
 		jsonw_int(w, ci->ci_sd_free_mb);
 	jsonw_key(w, "motion");
 	jsonw_bool(w, ci->ci_motion);
+	jsonw_key(w, "clock_offset_ms");
+	if (!ci->ci_clock_known)
+		jsonw_null(w);
+	else
+		jsonw_int(w, ci->ci_clock_offset_ms);
 }

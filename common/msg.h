@@ -229,7 +229,9 @@ struct cam_info {
 	int32_t		ci_sd_free_mb;		/* SD_freeDisk, -1 unknown */
 	uint8_t		ci_motion;		/* 1 while motion (recorder) */
 	uint8_t		ci_mqtt;		/* seen on the cameras' broker */
-	uint8_t		ci_pad2[6];
+	uint8_t		ci_clock_known;		/* a code 55 came */
+	uint8_t		ci_pad2[5];
+	int64_t		ci_clock_offset_ms;	/* camera clock - ours */
 };
 
 struct cam_media {

@@ -557,6 +557,11 @@ show_camera(struct ctl *ctl, const struct cam_info *in)
 	printf("flip: %s\n", flip_name(ci->ci_flip));
 	printf("status-led: %s\n", onoff_name(ci->ci_status_led));
 	printf("motion-alert: %s\n", onoff_name(ci->ci_motion_alert));
+	if (ci->ci_clock_known)
+		printf("clock-offset: %+lld ms\n",
+		    (long long)ci->ci_clock_offset_ms);
+	else
+		printf("clock-offset: unknown\n");
 	printf("viewers: %u\n", ci->ci_viewers);
 	printf("fps: %.1f\n", ci->ci_fps_milli / 1000.0);
 	printf("last-seen: %s\n", when);

@@ -45,6 +45,7 @@ usage(void)
 "              [--die-how exit|rst|silent] [--seed N] [--tail K]\n"
 "              [--pkg-start N] [--resend-ms MS] [--resend-max N]\n"
 "              [--silence-ms MS] [--backoff-ms MS] [--battery P] [--stats]\n"
+"              [--clock-offset MS]\n"
 "              [--latency MS]\n"
 "              [--mqtt host:port [--firmware] [--info-every S]] [-v]\n"
 "       camsim --firmware --mqtt host:port [--bootstrap host:port] [...]\n"
@@ -216,7 +217,7 @@ enum {
 	OPT_HEARTBEAT, OPT_LOG, OPT_DATA, OPT_LOSS, OPT_DUP, OPT_REORDER,
 	OPT_SPLIT, OPT_GARBAGE, OPT_GARBAGE_HARD, OPT_DIE_AFTER, OPT_DIE_HOW,
 	OPT_SEED, OPT_TAIL, OPT_PKG_START, OPT_RESEND_MS, OPT_RESEND_MAX,
-	OPT_SILENCE_MS, OPT_BACKOFF_MS, OPT_BATTERY, OPT_SINK, OPT_SINK_NOCONF,
+	OPT_SILENCE_MS, OPT_BACKOFF_MS, OPT_BATTERY, OPT_CLOCK_OFFSET, OPT_SINK, OPT_SINK_NOCONF,
 	OPT_AP, OPT_STATS, OPT_LATENCY, OPT_MQTT, OPT_FIRMWARE,
 	OPT_INFO_EVERY
 };
@@ -251,6 +252,7 @@ static const struct option longopts[] = {
 	{ "silence-ms",		required_argument, NULL, OPT_SILENCE_MS },
 	{ "backoff-ms",		required_argument, NULL, OPT_BACKOFF_MS },
 	{ "battery",		required_argument, NULL, OPT_BATTERY },
+	{ "clock-offset",	required_argument, NULL, OPT_CLOCK_OFFSET },
 	{ "sink",		required_argument, NULL, OPT_SINK },
 	{ "sink-no-confirm",	no_argument,	   NULL, OPT_SINK_NOCONF },
 	{ "ap",			required_argument, NULL, OPT_AP },
@@ -397,6 +399,10 @@ parse_opts(struct camsim_opts *o, int argc, char *argv[])
 		case OPT_BACKOFF_MS:
 			o->o_backoff_ms = (int)num(optarg, 1, 60000,
 			    "--backoff-ms");
+			break;
+		case OPT_CLOCK_OFFSET:
+			o->o_clock_offset = (long long)num(optarg, -1e12, 1e12,
+			    "--clock-offset");
 			break;
 		case OPT_BATTERY:
 			o->o_battery = (int)num(optarg, 0, 100, "--battery");

@@ -59,6 +59,7 @@ struct camsim_opts {
 	int			 o_silence_ms;
 	int			 o_backoff_ms;
 	int			 o_battery;
+	long long		 o_clock_offset;	/* ms the camera's clock is ahead */
 	int			 o_verbose;
 	int			 o_sink_confirm;	/* sink: 1 confirm, 0 never */
 	int			 o_stats;	/* per-second lines on stderr */

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -501,6 +502,7 @@ media_udp_msg(struct cam *c, const uint8_t *p, size_t len)
 {
 	struct wire_hdr	 h;
 	struct json_doc	 d;
+	struct timespec	 ts;
 	char		 ip[64], buf[128];
 	int64_t		 code, port = 0;
 	int		 n;
@@ -526,9 +528,16 @@ media_udp_msg(struct cam *c, const uint8_t *p, size_t len)
 		send_51(c);
 		break;
 	case 54:
-		n = snprintf(buf, sizeof(buf), "{\"code\": 55, \"timeStamp\": "
-		    "\"%llu\"}", proc_now_ms());
+		/* As the app reads it: the camera's Unix time in ms, a number;
+		 * --clock-offset sets the camera's clock ahead or behind. */
+		clock_gettime(CLOCK_REALTIME, &ts);
+		n = snprintf(buf, sizeof(buf), "{\"code\": 55, \"timerStamp\": "
+		    "%lld}", (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 +
+		    c->cam_sim->cs_o.o_clock_offset);
 		udp_json(c, buf, (size_t)n);
+		if (json_get_str(&d, "timerStamp", ip, sizeof(ip)) == -1)
+			strlcpy(ip, "?", sizeof(ip));
+		camlog_event(c, "clock", ip);
 		break;
 	}
 }

@@ -109,6 +109,15 @@ struct camera {
 	uint64_t		 cam_frame_seq;
 	uint64_t		 cam_audio_seq;
 
+	/* the camera's clock (clock.c) */
+	uint64_t		 cam_clk_next_ms;	/* next code 54 */
+	uint64_t		 cam_clk_sent_ns;	/* last 54, monotonic */
+	int64_t			 cam_clk_sent_rt;	/* ... realtime ms */
+	int			 cam_clk_waiting;	/* its 55 not yet in */
+	int64_t			 cam_clk_off[8];	/* recent offsets */
+	uint32_t		 cam_clk_rtt[8];	/* ... and round trips, us */
+	unsigned		 cam_clk_n;
+
 	/* talk-back (talk.c) */
 	struct talk		*cam_talk;	/* NULL: nobody talks */
 	uint32_t		 cam_talk_pkg;	/* next pkg_id, per stream */
@@ -214,6 +223,10 @@ void		 udp_peer_set(struct camera *, const struct sockaddr *,
 		    socklen_t, int fd);
 void		 udp_peer_clear(struct camera *);
 void		 udp_fd_closed(int);
+
+/* clock.c */
+void		 clock_tick(struct camera *, uint64_t now_ms);
+void		 clock_answer(struct camera *, const uint8_t *, size_t);
 
 /* talk.c: ctl is the control client, NULL for v720-web */
 int		 talk_start(struct camera *, void *ctl, uint32_t session,

@@ -303,6 +303,7 @@ stream_tick(uint64_t now, unsigned slot)
 			media_tick(cam->cam_media, proc_now_ns());
 			stream_confirm(cam);
 			stream_nudge(cam, now);
+			clock_tick(cam, now);
 			/* The first frame may take a little longer. */
 			limit = cam->cam_got_frame ? STREAM_WATCHDOG_MS :
 			    STREAM_FIRST_MS;

@@ -220,6 +220,12 @@ udp_json(int fd, struct camera *cam, const struct sockaddr *sa,
 		}
 		stream_udp_probe(named, sa, salen, fd, cam == named);
 		break;
+	case 55:
+		if (cam == NULL)
+			udp_unknown(sa, salen, "code 55");
+		else
+			clock_answer(cam, p, len);
+		break;
 	default:
 		if (cam == NULL)
 			udp_unknown(sa, salen, "JSON");
