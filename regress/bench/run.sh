@@ -1,6 +1,7 @@
 #!/bin/sh
-# make bench: every regress/bench/*.sh in turn.  Benchmarks print figures
-# (medians and ratios); they never pass or fail on speed.
+# make bench: every regress/bench/*.sh in turn (camsim, coldstart, engine,
+# media, web).  Benchmarks print figures (medians and ratios); they never
+# pass or fail on speed.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 export TOP="$top" BUILD="$top"
 export SHARED=${SHARED:-$(cd "$top/../shared" 2>/dev/null && pwd)}

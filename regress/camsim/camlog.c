@@ -200,12 +200,14 @@ camlog_summary(struct camsim *cs, FILE *f)
 	    ",\"registers\":%" PRIu64 ",\"reconnects\":%" PRIu64
 	    ",\"sendfail\":%" PRIu64 ",\"garbage\":%" PRIu64 ",\"lost\":%" PRIu64
 	    ",\"dup\":%" PRIu64 ",\"reordered\":%" PRIu64 ",\"pkts_per_s\":%.0f"
-	    ",\"cpu_s\":%.2f,\"cpu_pct\":%.1f,\"seed\":%" PRIu64 "}\n",
+	    ",\"cpu_s\":%.2f,\"cpu_pct\":%.1f,\"seed\":%" PRIu64
+	    ",\"delayed\":%" PRIu64 ",\"delay_ms\":%.2f}\n",
 	    cs->cs_o.o_ncams, secs, st->st_frames, st->st_packets, st->st_bytes,
 	    st->st_retrans, st->st_confirms, st->st_confirmed,
 	    st->st_unconfirmed, st->st_stalls, st->st_audio, st->st_forwards,
 	    st->st_registers, st->st_reconnects, st->st_sendfail,
 	    st->st_garbage, st->st_fault.fs_lost, st->st_fault.fs_dup,
 	    st->st_fault.fs_reordered, (double)st->st_packets / secs, cpu,
-	    100.0 * cpu / secs, cs->cs_o.o_seed);
+	    100.0 * cpu / secs, cs->cs_o.o_seed, st->st_delayed,
+	    st->st_delayed ? st->st_delay_ns / 1e6 / st->st_delayed : 0.0);
 }

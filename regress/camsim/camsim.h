@@ -87,6 +87,8 @@ struct camsim_stats {
 	uint64_t	st_garbage;
 	uint64_t	st_mqtt_connects;
 	uint64_t	st_mqtt_infos;
+	uint64_t	st_delayed;	/* --latency: messages held */
+	uint64_t	st_delay_ns;	/* ... for this long in all */
 	struct fault_stats st_fault;
 };
 

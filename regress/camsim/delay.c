@@ -19,7 +19,8 @@
 
 struct delayed {
 	TAILQ_ENTRY(delayed)	 d_entry;
-	unsigned long long	 d_due;		/* ms */
+	unsigned long long	 d_in;		/* ns, CLOCK_MONOTONIC: arrived */
+	unsigned long long	 d_due;		/* ns: to be handled */
 	int			 d_kind;	/* DELAY_TCP, DELAY_UDP */
 	size_t			 d_len;
 	char			 d_data[];
@@ -27,16 +28,22 @@ struct delayed {
 
 static void	delay_cb(int, short, void *);
 
+/* The timer for the head of the queue, to the microsecond. */
 static void
 delay_arm(struct cam *c)
 {
 	struct delayed		*d;
-	unsigned long long	 now = proc_now_ms();
+	struct timeval		 tv = { 0, 0 };
+	unsigned long long	 now = proc_now_ns(), us;
 
 	if ((d = TAILQ_FIRST(&c->cam_delayq)) == NULL)
 		return;
-	camsim_timer(&c->cam_delay, d->d_due > now ? (long)(d->d_due - now) :
-	    0);
+	if (d->d_due > now) {
+		us = (d->d_due - now + 999) / 1000;
+		tv.tv_sec = us / 1000000;
+		tv.tv_usec = us % 1000000;
+	}
+	evtimer_add(&c->cam_delay, &tv);
 }
 
 void
@@ -58,8 +65,9 @@ delay_push(struct cam *c, int kind, const void *p, size_t len)
 		log_warnx("%s: delay queue full, message lost", c->cam_uid);
 		return 1;
 	}
-	d->d_due = proc_now_ms() + (unsigned long long)
-	    c->cam_sim->cs_o.o_latency_ms;
+	d->d_in = proc_now_ns();
+	d->d_due = d->d_in + (unsigned long long)
+	    c->cam_sim->cs_o.o_latency_ms * 1000000ULL;
 	d->d_kind = kind;
 	d->d_len = len;
 	memcpy(d->d_data, p, len);
@@ -90,12 +98,15 @@ delay_cb(int fd, short what, void *arg)
 {
 	struct cam		*c = arg;
 	struct delayed		*d;
-	unsigned long long	 now = proc_now_ms();
+	unsigned long long	 now = proc_now_ns();
 
 	/* One at a time: handling one may clear the others. */
 	while ((d = TAILQ_FIRST(&c->cam_delayq)) != NULL && d->d_due <= now) {
 		TAILQ_REMOVE(&c->cam_delayq, d, d_entry);
 		c->cam_ndelayed--;
+		/* What the latency really was, timer wakeups included. */
+		c->cam_sim->cs_st.st_delayed++;
+		c->cam_sim->cs_st.st_delay_ns += now - d->d_in;
 		if (d->d_kind == DELAY_TCP)
 			cam_tcp_json(c, d->d_data, d->d_len);
 		else
