@@ -5,7 +5,8 @@
                     [--log FILE --expect '{"ev":"forward","code":202}']
 
 Asserts: the camera's tile shows up with its live <img> decoded at 640x480
-and changing over time, the tile's state turns "streaming", camera strings
+and changing over time, the tile's state turns "streaming" (within 1 s
+of the first frame, not at the next poll), camera strings
 are shown as text (--name), a click on "Snapshot" downloads a 640x480 JPEG,
 a real mouse click on "IR LED On" is answered and, with --log, a new line
 in FILE then matches every key/value of --expect; with --audio, "Listen"
@@ -117,6 +118,12 @@ def main():
         print("live image %dx%d" % tuple(size))
         if size != [640, 480]:
             raise CDPError("live image is %dx%d, want 640x480" % tuple(size))
+        # The first frame marks the tile streaming at once, not at the
+        # page's next poll (every 2 s).
+        step = "the tile says streaming with its first frame"
+        b.wait("document.querySelector(%s).textContent === 'streaming'" %
+               json.dumps(tile + " .state"), 1,
+               "state 'streaming' within 1 s of the first frame")
 
         step = "checking that the image changes"
         # Frames keep arriving: the picture changes at least 4 times in 10 s.
