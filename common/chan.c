@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "chan.h"
@@ -29,7 +30,7 @@ chan_clear(struct chan *c)
 	size_t	i;
 
 	for (i = 0; i < c->nrfds; i++)
-		close(c->rfds[i]);
+		close(c->rfds[i].fd);
 	for (i = 0; i < c->nwfds; i++)
 		close(c->wfds[i].fd);
 	free(c->rbuf);
@@ -59,12 +60,14 @@ chan_read(struct chan *c)
 	struct iovec	 iov;
 	ssize_t		 n;
 	size_t		 i, nfd;
-	int		*fds;
+	uint64_t	 start;
+	int		*fds, bad = 0;
 
 	/* Drop consumed bytes, then make room for at least one full message. */
 	if (c->rpos > 0) {
 		memmove(c->rbuf, c->rbuf + c->rpos, c->rlen - c->rpos);
 		c->rlen -= c->rpos;
+		c->rbase += c->rpos;
 		c->rpos = 0;
 	}
 	if (c->rcap - c->rlen < CHAN_RBUF_INIT / 2) {
@@ -97,6 +100,15 @@ chan_read(struct chan *c)
 		if (errno != EINTR)
 			return -1;
 	}
+	start = c->rbase + c->rlen;
+	if (n > 0)
+		c->rlen += n;
+	/*
+	 * Every fd is kept with the stream bytes it came with (the sender
+	 * writes it with the first byte of its message, and the kernel
+	 * hands it over with the read that holds that byte), so chan_get
+	 * can tell a claimed fd from one parked with no message for it.
+	 */
 	for (cmsg = CMSG_FIRSTHDR(&msg); cmsg != NULL;
 	    cmsg = CMSG_NXTHDR(&msg, cmsg)) {
 		if (cmsg->cmsg_level != SOL_SOCKET ||
@@ -105,30 +117,43 @@ chan_read(struct chan *c)
 		nfd = (cmsg->cmsg_len - CMSG_LEN(0)) / sizeof(int);
 		fds = (int *)CMSG_DATA(cmsg);
 		for (i = 0; i < nfd; i++) {
-			if (c->nrfds == CHAN_MAX_FDS) {
-				/* A peer flooding us with fds is broken. */
+			if (c->nofds || c->nrfds == CHAN_MAX_FDS) {
+				/* A peer that may not pass fds, or floods. */
 				close(fds[i]);
-				errno = EMFILE;
-				n = -1;
+				bad = 1;
 				continue;
 			}
-			c->rfds[c->nrfds++] = fds[i];
+			c->rfds[c->nrfds].start = start;
+			c->rfds[c->nrfds].end = c->rbase + c->rlen;
+			c->rfds[c->nrfds].fd = fds[i];
+			c->nrfds++;
 		}
+	}
+	if (bad) {
+		errno = EBADMSG;
+		return -1;
 	}
 	if (msg.msg_flags & MSG_CTRUNC) {
 		errno = EMFILE;
 		return -1;
 	}
-	if (n > 0)
-		c->rlen += n;
 	return n;
 }
 
 int
 chan_get(struct chan *c, struct chan_msg *m)
 {
-	size_t	avail = c->rlen - c->rpos;
+	size_t		avail = c->rlen - c->rpos;
+	uint64_t	at = c->rbase + c->rpos;
 
+	/*
+	 * Every message that began with the bytes an fd came with has been
+	 * taken, and none claimed it: the peer parks descriptors on us.
+	 */
+	if (c->nrfds > 0 && c->rfds[0].end <= at) {
+		errno = EBADMSG;
+		return -1;
+	}
 	if (avail < CHAN_HDR_LEN)
 		return 0;
 	memcpy(&m->hdr, c->rbuf + c->rpos, CHAN_HDR_LEN);
@@ -142,12 +167,13 @@ chan_get(struct chan *c, struct chan_msg *m)
 	m->fd = -1;
 	if (m->hdr.ch_flags & CHAN_F_HASFD) {
 		/* The fd travelled with the first byte of this message. */
-		if (c->nrfds == 0) {
+		if (c->nrfds == 0 || c->rfds[0].start > at) {
 			errno = EBADMSG;
 			return -1;
 		}
-		m->fd = c->rfds[0];
-		memmove(c->rfds, c->rfds + 1, (c->nrfds - 1) * sizeof(int));
+		m->fd = c->rfds[0].fd;
+		memmove(c->rfds, c->rfds + 1,
+		    (c->nrfds - 1) * sizeof(c->rfds[0]));
 		c->nrfds--;
 	}
 	m->data = c->rbuf + c->rpos + CHAN_HDR_LEN;
@@ -312,24 +338,37 @@ chan_flush(struct chan *c)
 	return 0;
 }
 
+static uint64_t
+chan_now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 int
 chan_flush_all(struct chan *c)
 {
 	struct pollfd	pfd;
+	uint64_t	deadline = chan_now_ms() + CHAN_FLUSH_WAIT_MS, now;
+	int		n;
 
+	/* One deadline for the whole: signals neither restart nor end it. */
 	for (;;) {
 		if (chan_flush(c) == -1)
 			return -1;
 		if (chan_queued(c) == 0)
 			return 0;
-		pfd.fd = c->fd;
-		pfd.events = POLLOUT;
-		if (poll(&pfd, 1, 10000) <= 0) {
-			if (errno == EINTR)
-				continue;
+		if ((now = chan_now_ms()) >= deadline) {
 			errno = ETIMEDOUT;
 			return -1;
 		}
+		pfd.fd = c->fd;
+		pfd.events = POLLOUT;
+		if ((n = poll(&pfd, 1, (int)(deadline - now))) == -1 &&
+		    errno != EINTR)
+			return -1;
 	}
 }
 

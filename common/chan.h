@@ -22,6 +22,7 @@
 /* Queued output beyond this is refused (the peer is not reading). */
 #define CHAN_MAX_QUEUED		(32 * 1024 * 1024)
 #define CHAN_MAX_FDS		64	/* received, not yet claimed */
+#define CHAN_FLUSH_WAIT_MS	10000	/* chan_flush_all, in all */
 
 #define CHAN_F_HASFD		0x0001
 
@@ -45,12 +46,23 @@ struct chan_fdq {
 	int		 fd;
 };
 
+/*
+ * A received fd and the stream bytes that came with it: the message
+ * claiming it must start in [start, end), or it is stray.
+ */
+struct chan_rfd {
+	uint64_t	 start, end;
+	int		 fd;
+};
+
 struct chan {
 	int		 fd;
+	int		 nofds;	/* set after init: the peer never passes fds */
 	/* input */
 	uint8_t		*rbuf;
 	size_t		 rcap, rlen, rpos;
-	int		 rfds[CHAN_MAX_FDS];
+	uint64_t	 rbase;	/* stream offset of rbuf[0] */
+	struct chan_rfd	 rfds[CHAN_MAX_FDS];
 	size_t		 nrfds;
 	/* output */
 	uint8_t		*wbuf;
@@ -62,10 +74,12 @@ struct chan {
 int	 chan_init(struct chan *, int fd);
 void	 chan_clear(struct chan *);	/* frees buffers, closes fds */
 /* Read what is there.  Returns bytes read, 0 on EOF, -1 on error (errno);
- * EAGAIN is returned as -1 with errno EAGAIN. */
+ * EAGAIN is returned as -1 with errno EAGAIN.  With nofds set, any fd
+ * received is closed and the read fails with EBADMSG. */
 ssize_t	 chan_read(struct chan *);
 /* Next complete message: 1 and *m filled, 0 if none yet, -1 if the peer
- * sent something malformed (oversized, flags, missing fd). */
+ * sent something malformed (oversized, flags, missing fd, or an fd that
+ * came with no message claiming it). */
 int	 chan_get(struct chan *, struct chan_msg *m);
 /* Queue a message; fd (or -1) is closed once sent.  -1 if too big or the
  * queue is full (the fd is then closed too). */
@@ -75,7 +89,8 @@ int	 chan_composev(struct chan *, uint32_t type, uint32_t peerid, int fd,
 	    const struct iovec *iov, int iovcnt);
 /* Write as much as possible: 0 when all sent or EAGAIN, -1 on error. */
 int	 chan_flush(struct chan *);
-/* Write everything, blocking (poll) as needed: 0 or -1. */
+/* Write everything, blocking (poll) as needed, for at most
+ * CHAN_FLUSH_WAIT_MS in all (signals do not restart it): 0 or -1. */
 int	 chan_flush_all(struct chan *);
 size_t	 chan_queued(const struct chan *);
 

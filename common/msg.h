@@ -73,6 +73,9 @@ enum msg_type {
 	IMSG_CAM_AUDIO,		/* struct cam_media + audio bytes */
 	IMSG_CAM_DIAG = 360,	/* struct diag_head, its listeners, sources */
 
+	/* Camera engine -> web: table upkeep. */
+	IMSG_CAM_GONE = 390,	/* struct ctl_id: forgotten, list it no more */
+
 	/* Web -> camera engine. */
 	IMSG_WEB_VIEWERS = 400,	/* struct ctl_req: value = viewers now */
 	IMSG_WEB_STREAM,	/* struct ctl_req: value 1 start, 0 stop */

@@ -83,6 +83,26 @@ cam_get(const char *id)
 	return c;
 }
 
+/*
+ * The engine forgot a camera (offline and unconfigured for long, or
+ * crowded out by newer ones): list it no more, and free it unless it is
+ * configured or a connection still points at it.
+ */
+static void
+cam_forget(struct cam *c)
+{
+	c->cam_known = 0;
+	c->cam_sent_viewers = -1;
+	if (c->cam_cfg || !TAILQ_EMPTY(&c->cam_mjpeg) ||
+	    !TAILQ_EMPTY(&c->cam_audio) || !TAILQ_EMPTY(&c->cam_snap) ||
+	    c->cam_talker != NULL)
+		return;
+	RB_REMOVE(camtree, &web->w_cams, c);
+	if (c->cam_frame != NULL)
+		frame_unref(c->cam_frame);
+	free(c);
+}
+
 int
 web_to_engine(uint32_t type, const void *data, size_t len)
 {
@@ -147,6 +167,7 @@ web_dispatch_engine(struct chanev *ce, struct chan_msg *m, void *arg)
 	struct cam_info		 ci;
 	struct cam_media	 cm;
 	struct talk_status	 ts;
+	struct ctl_id		 cid;
 	struct cam		*c;
 	struct frame		*f;
 	size_t			 n;
@@ -212,6 +233,15 @@ web_dispatch_engine(struct chanev *ce, struct chan_msg *m, void *arg)
 	case IMSG_CAM_DIAG:
 		diag_engine(m->data, m->len);
 		break;
+	case IMSG_CAM_GONE:
+		if (m->len != sizeof(cid))
+			fatalx("%s: bad IMSG_CAM_GONE size %zu", __func__, m->len);
+		memcpy(&cid, m->data, sizeof(cid));
+		if (chan_strfield(cid.id, sizeof(cid.id)) == -1)
+			fatalx("%s: malformed IMSG_CAM_GONE", __func__);
+		if ((c = cam_find(cid.id)) != NULL)
+			cam_forget(c);
+		break;
 	default:
 		fatalx("%s: unexpected message %u", __func__, m->hdr.ch_type);
 	}
@@ -236,7 +266,7 @@ web_engine_closed(struct chanev *ce, void *arg)
 static void
 new_peer(int fd)
 {
-	struct cam	*c;
+	struct cam	*c, *tc;
 
 	if (web->w_engine_up)
 		chanev_clear(&web->w_engine);
@@ -247,10 +277,17 @@ new_peer(int fd)
 	web->w_engine_up = 1;
 	log_debug("new camera engine channel");
 	diag_send_listeners();
-	RB_FOREACH(c, camtree, &web->w_cams) {
+	/*
+	 * A new engine lists again what it knows (configured cameras and
+	 * those that reconnect): what only the old one knew is not kept,
+	 * or every engine restart would add to the list for good.
+	 */
+	RB_FOREACH_SAFE(c, camtree, &web->w_cams, tc) {
 		c->cam_sent_viewers = -1;
 		if (c->cam_nviewers > 0)
 			send_viewers(c);
+		else if (c->cam_known)
+			cam_forget(c);
 	}
 }
 

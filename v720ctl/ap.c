@@ -242,19 +242,17 @@ ap_readn(struct ap *ap, uint8_t *p, size_t len, unsigned long long deadline,
 }
 
 /*
- * Receive the next JSON message, skipping heartbeats and anything else
- * that is not a JSON object.  1 with ap->doc filled, 0 if the camera
- * closed the connection, -1 on timeout or error (errno).
+ * Receive the next JSON message before the deadline, skipping heartbeats
+ * and anything else that is not a JSON object.  1 with ap->doc filled, 0
+ * if the camera closed the connection, -1 on timeout or error (errno).
  */
 static int
-ap_recv_json(struct ap *ap)
+ap_recv_json(struct ap *ap, unsigned long long deadline)
 {
 	struct wire_hdr		 h;
 	uint8_t			 hb[WIRE_HDR_LEN];
-	unsigned long long	 deadline;
 	int			 r;
 
-	deadline = proc_now_ms() + AP_TIMEOUT_MS;
 	for (;;) {
 		if ((r = ap_readn(ap, hb, sizeof(hb), deadline, 1)) != 1)
 			return r;
@@ -323,7 +321,7 @@ ap_hello(struct ap *ap)
 
 	if (ap_send(ap, WIRE_CMD_MOTION_LIVE, NULL, 0) == -1)
 		return -1;
-	if ((r = ap_recv_json(ap)) != 1) {
+	if ((r = ap_recv_json(ap, proc_now_ms() + AP_TIMEOUT_MS)) != 1) {
 		ap_recv_error(ap, r, "the hello (cmd 115)");
 		return -1;
 	}
@@ -344,7 +342,7 @@ ap_hello(struct ap *ap)
 	jsonw_obj_close(&w);
 	if (ap_send_json(ap, &w) == -1)
 		return -1;
-	if ((r = ap_recv_json(ap)) != 1) {
+	if ((r = ap_recv_json(ap, proc_now_ms() + AP_TIMEOUT_MS)) != 1) {
 		ap_recv_error(ap, r, "the connect request (code 501)");
 		return -1;
 	}
@@ -361,16 +359,19 @@ ap_hello(struct ap *ap)
 /*
  * Wait for the answer to a forward content code: the first JSON message
  * whose "content" object has that code (or no code).  Returns the index
- * of the content object, -1 with errno/r as for ap_recv_json.
+ * of the content object, -1 with errno/r as for ap_recv_json.  One
+ * deadline for all the messages read: a device that keeps sending
+ * something else (heartbeats, other codes) cannot hold v720ctl longer.
  */
 static int
 ap_answer(struct ap *ap, int code, int *r)
 {
-	int64_t	c;
-	int	ci;
+	unsigned long long	deadline = proc_now_ms() + AP_TIMEOUT_MS;
+	int64_t			c;
+	int			ci;
 
 	for (;;) {
-		if ((*r = ap_recv_json(ap)) != 1)
+		if ((*r = ap_recv_json(ap, deadline)) != 1)
 			return -1;
 		if ((ci = json_find(&ap->doc, 0, "content")) == -1 ||
 		    ap->doc.tok[ci].type != JSON_OBJECT)

@@ -11,7 +11,7 @@
 #define CTL_TIMEOUT_MS		15000	/* longest wait for a reply */
 #define AP_DEFAULT_HOST		"192.168.169.1"
 #define AP_DEFAULT_PORT		"6123"
-#define AP_TIMEOUT_MS		5000	/* per step of an AP session */
+#define AP_TIMEOUT_MS		5000	/* per step of an AP session, in all */
 
 struct chan;
 

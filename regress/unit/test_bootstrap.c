@@ -141,6 +141,28 @@ Test(bootstrap, endpoints)
 	cr_assert_str_eq(r.br_uid, "ABC");
 }
 
+/*
+ * A hostile "camera" puts terminal escapes and line breaks in its
+ * version header: what reaches the log (and the firmware field shown by
+ * v720ctl and the API) has no control byte left.
+ */
+Test(bootstrap, version_header_is_escaped)
+{
+	struct bootreq	r;
+	size_t		i;
+
+	cr_assert_eq(parse("POST /app/api/ApiServer/getA9ConfCheck?"
+	    "devicesCode=0800c00128F8 HTTP/1.1\r\n"
+	    "version: 20\x1b[2J\rX\\\x7f\x80\r\n\r\n", &r), 1);
+	cr_assert_str_eq(r.br_version, "20\\x1b[2J\\x0dX\\\\\\x7f\\x80");
+	/* Cut at a whole escape, never inside one. */
+	cr_assert_eq(parse("GET / HTTP/1.1\r\nversion: "
+	    "\x01\x01\x01\x01\x01\x01\x01\x01\x01\r\n\r\n", &r), 1);
+	cr_assert_str_eq(r.br_version, "\\x01\\x01\\x01\\x01\\x01\\x01\\x01");
+	for (i = 0; r.br_version[i] != '\0'; i++)
+		cr_assert(r.br_version[i] >= 0x20 && r.br_version[i] < 0x7f);
+}
+
 Test(bootstrap, body_and_bounds)
 {
 	struct bootreq	 r;

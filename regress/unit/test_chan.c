@@ -1,11 +1,14 @@
 /* The message channel: round trips, fd passing, big and broken messages. */
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <criterion/criterion.h>
@@ -192,4 +195,138 @@ Test(chan, strfield_requires_termination)
 	cr_assert_eq(chan_strfield(f, sizeof(f)), -1);
 	f[3] = '\0';
 	cr_assert_eq(chan_strfield(f, sizeof(f)), 0);
+}
+
+/* Send one header (with flags) and optionally an fd, as a hostile peer. */
+static void
+send_raw(int sock, uint32_t type, uint16_t flags, int fd)
+{
+	union {
+		struct cmsghdr	hdr;
+		char		buf[CMSG_SPACE(sizeof(int))];
+	} cm;
+	struct chan_hdr	 h = { .ch_type = type, .ch_flags = flags };
+	struct msghdr	 msg;
+	struct cmsghdr	*c;
+	struct iovec	 iov = { &h, sizeof(h) };
+
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	if (fd != -1) {
+		memset(&cm, 0, sizeof(cm));
+		msg.msg_control = cm.buf;
+		msg.msg_controllen = sizeof(cm.buf);
+		c = CMSG_FIRSTHDR(&msg);
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	}
+	cr_assert_eq(sendmsg(sock, &msg, 0), (ssize_t)sizeof(h));
+}
+
+/* The write end of a pipe is closed everywhere once its reader sees EOF. */
+static int
+pipe_closed(int rfd)
+{
+	char	c;
+
+	return read(rfd, &c, 1) == 0;
+}
+
+Test(chan, refuses_an_fd_parked_on_a_message_that_carries_none)
+{
+	struct chan_msg	m;
+	int		p[2];
+
+	cr_assert_eq(pipe(p), 0);
+	/* Two messages without CHAN_F_HASFD, the first bringing an fd. */
+	send_raw(a.fd, IMSG_CTL_SHOW_CAMERAS, 0, p[1]);
+	send_raw(a.fd, IMSG_CTL_SHOW_CAMERAS, 0, -1);
+	close(p[1]);
+	cr_assert(chan_read(&b) > 0);
+	cr_assert_eq(chan_get(&b, &m), 1);
+	cr_assert_eq(m.fd, -1);
+	cr_assert_eq(chan_get(&b, &m), -1, "a stray fd was accepted");
+	cr_assert_eq(errno, EBADMSG);
+	/* Dropping the peer closes what it parked. */
+	chan_clear(&b);
+	cr_assert(pipe_closed(p[0]));
+	close(p[0]);
+}
+
+Test(chan, refuses_an_fd_sent_after_the_message_that_claims_it)
+{
+	struct chan_msg	m;
+	int		p[2];
+
+	cr_assert_eq(pipe(p), 0);
+	/* A header claiming an fd, the fd only with a later message. */
+	send_raw(a.fd, IMSG_CFG_LISTEN, CHAN_F_HASFD, -1);
+	cr_assert(chan_read(&b) > 0);
+	send_raw(a.fd, IMSG_CFG_END, 0, p[1]);
+	close(p[1]);
+	cr_assert(chan_read(&b) > 0);
+	cr_assert_eq(chan_get(&b, &m), -1);
+	chan_clear(&b);
+	cr_assert(pipe_closed(p[0]));
+	close(p[0]);
+}
+
+Test(chan, a_peer_that_may_not_pass_fds_is_refused_at_once)
+{
+	struct chan_msg	m;
+	int		p[2];
+
+	cr_assert_eq(pipe(p), 0);
+	b.nofds = 1;
+	/* Even a well-formed message carrying one. */
+	cr_assert_eq(chan_compose(&a, IMSG_CFG_LISTEN, 0, p[1], "x", 1), 0);
+	cr_assert_eq(chan_flush_all(&a), 0);
+	cr_assert_eq(chan_read(&b), -1);
+	cr_assert_eq(errno, EBADMSG);
+	/* The fd is closed already, before the channel is. */
+	cr_assert(pipe_closed(p[0]));
+	/* And the message that claimed it lacks it now. */
+	cr_assert_eq(chan_get(&b, &m), -1);
+	close(p[0]);
+}
+
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * A peer that never reads while signals keep coming (every 50 ms, no
+ * SA_RESTART): chan_flush_all gives up at its deadline instead of
+ * starting its wait again after each signal.
+ */
+Test(chan, flush_all_ends_at_its_deadline_under_signals, .timeout = 60)
+{
+	static uint8_t		chunk[64 * 1024];
+	struct sigaction	sa;
+	struct itimerval	it = { { 0, 50000 }, { 0, 50000 } };
+	struct timespec		t0, t1;
+	int			i, r;
+
+	cr_assert_eq(fcntl(a.fd, F_SETFL, O_NONBLOCK), 0);
+	for (i = 0; i < 64; i++)
+		if (chan_compose(&a, IMSG_CAM_FRAME, 0, -1, chunk,
+		    sizeof(chunk)) == -1)
+			break;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	cr_assert_eq(sigaction(SIGALRM, &sa, NULL), 0);
+	cr_assert_eq(setitimer(ITIMER_REAL, &it, NULL), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	r = chan_flush_all(&a);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	memset(&it, 0, sizeof(it));
+	setitimer(ITIMER_REAL, &it, NULL);
+	cr_assert_eq(r, -1);
+	cr_assert_eq(errno, ETIMEDOUT);
+	cr_assert_lt(t1.tv_sec - t0.tv_sec, CHAN_FLUSH_WAIT_MS / 1000 + 15);
 }

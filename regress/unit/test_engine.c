@@ -796,3 +796,85 @@ Test(engine, deadlines_later_steps)
 	cr_assert_eq(tcp_wait(301, 0, &j, 500), 0, "no forward 0");
 	cr_assert_eq(tcp_wait(11, -1, &j, 500), 0, "no new 11");
 }
+
+/* Register uid on a new connection, then leave; wait for "offline". */
+static void
+register_and_leave(const char *uid)
+{
+	struct camjson	 j;
+	struct camera	*cam;
+	int		 i;
+
+	tcp_register(uid, "");
+	cr_assert_eq(tcp_wait(101, -1, &j, 1000), 0, "%s not registered", uid);
+	cr_assert_eq(j.cj_status, 200);
+	close(tcp);
+	tcp = -1;
+	for (i = 0; i < 100; i++) {
+		pump(10);
+		if ((cam = camera_find(uid)) == NULL || cam->cam_conn == NULL)
+			return;
+	}
+	cr_assert_fail("%s still online", uid);
+}
+
+/* Every IMSG_CAM_GONE web got so far, counted; last holds the last id. */
+static int
+web_gone(char *last, size_t lastsz)
+{
+	struct chan_msg	m;
+	struct ctl_id	cid;
+	int		n = 0;
+	ssize_t		got;
+
+	pump(10);
+	do {
+		got = chan_read(&web);
+		while (chan_get(&web, &m) == 1) {
+			if (m.hdr.ch_type != IMSG_CAM_GONE)
+				continue;
+			cr_assert_eq(m.len, sizeof(cid));
+			memcpy(&cid, m.data, sizeof(cid));
+			strlcpy(last, cid.id, lastsz);
+			n++;
+		}
+	} while (got > 0);
+	return n;
+}
+
+/*
+ * Fake uids that register and leave (issue 9, finding 3): an offline
+ * unconfigured camera is forgotten after CAM_FORGET_S, and at most
+ * CAM_OFFLINE_KEEP are kept meanwhile, oldest out first; web is told.
+ */
+Test(engine, offline_unconfigured_cameras_are_forgotten)
+{
+	char	uid[V720_ID_MAX], last[V720_ID_MAX] = "";
+	int	i, gone = 0;
+
+	register_and_leave("0800cGONE0000");
+	cr_assert_not_null(camera_find("0800cGONE0000"));
+	camera_second(proc_now_ms() + (CAM_FORGET_S - 5) * 1000ULL, 0);
+	cr_assert_not_null(camera_find("0800cGONE0000"), "forgotten too soon");
+	camera_second(proc_now_ms() + (CAM_FORGET_S + 1) * 1000ULL, 0);
+	cr_assert_null(camera_find("0800cGONE0000"), "never forgotten");
+	cr_assert_eq(web_gone(last, sizeof(last)), 1);
+	cr_assert_str_eq(last, "0800cGONE0000");
+
+	for (i = 0; i < CAM_OFFLINE_KEEP + 5; i++) {
+		snprintf(uid, sizeof(uid), "0800cFAKE%04d", i);
+		register_and_leave(uid);
+		gone += web_gone(last, sizeof(last));
+	}
+	pump(50);
+	gone += web_gone(last, sizeof(last));
+	cr_assert_eq(env->e_ncameras, CAM_OFFLINE_KEEP);
+	cr_assert_eq(gone, 5);
+	/* The oldest went first. */
+	for (i = 0; i < 5; i++) {
+		snprintf(uid, sizeof(uid), "0800cFAKE%04d", i);
+		cr_assert_null(camera_find(uid), "%s kept", uid);
+	}
+	snprintf(uid, sizeof(uid), "0800cFAKE%04d", CAM_OFFLINE_KEEP + 4);
+	cr_assert_not_null(camera_find(uid));
+}

@@ -192,10 +192,11 @@ bootproto_parse(const char *buf, size_t len, struct bootreq *r)
 			return fail(r, 501);
 		else if (colon - line == 7 &&
 		    strncasecmp(line, "version", 7) == 0 &&
-		    vlen < sizeof(r->br_version)) {
-			memcpy(r->br_version, v, vlen);
-			r->br_version[vlen] = '\0';
-		} else if (colon - line == 9 &&
+		    vlen < sizeof(r->br_version))
+			/* Logged and shown as the firmware: no raw bytes. */
+			bootproto_escape(r->br_version, sizeof(r->br_version),
+			    v, vlen);
+		else if (colon - line == 9 &&
 		    strncasecmp(line, "X-Real-IP", 9) == 0 &&
 		    vlen < sizeof(r->br_realip)) {
 			memcpy(r->br_realip, v, vlen);
@@ -334,6 +335,35 @@ bootproto_error(char *out, size_t outsz, int code, const char *msg)
 	jsonw_null(&w);
 	jsonw_obj_close(&w);
 	return jsonw_done(&w, out, outsz);
+}
+
+void
+bootproto_escape(char *dst, size_t dstsz, const char *src, size_t len)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	size_t			 i, o = 0, need;
+	unsigned char		 ch;
+
+	if (dstsz == 0)
+		return;
+	for (i = 0; i < len; i++) {
+		ch = (unsigned char)src[i];
+		need = (ch == '\\') ? 2 : (ch >= 0x20 && ch < 0x7f) ? 1 : 4;
+		if (o + need >= dstsz)
+			break;
+		if (need == 1)
+			dst[o++] = ch;
+		else if (need == 2) {
+			dst[o++] = '\\';
+			dst[o++] = '\\';
+		} else {
+			dst[o++] = '\\';
+			dst[o++] = 'x';
+			dst[o++] = hex[ch >> 4];
+			dst[o++] = hex[ch & 15];
+		}
+	}
+	dst[o] = '\0';
 }
 
 void

@@ -31,7 +31,7 @@ struct bootreq {
 	char			br_uid[V720_ID_MAX];	/* devicesCode */
 	char			br_token[64];
 	char			br_batch[64];
-	char			br_version[32];	/* "version:" header */
+	char			br_version[32];	/* "version:" header, escaped */
 	/* Set by a reverse proxy on port 80 (etc/nginx-v720d.conf): the
 	 * camera's address and the address it reached; unchecked text. */
 	char			br_realip[48];	/* "X-Real-IP:" */
@@ -56,6 +56,12 @@ int	bootproto_confcheck(char *out, size_t outsz, const char *uid,
 /* {"code":200,"message":"OK","data":<data>}; data is raw JSON. */
 int	bootproto_ok(char *out, size_t outsz, const char *data);
 int	bootproto_error(char *out, size_t outsz, int code, const char *msg);
+/*
+ * Copy len bytes of src for a log line or a display: printable ASCII as
+ * is, a backslash as \\, any other byte as \xNN; cut before an escape
+ * that would not fit.  dst is always terminated.
+ */
+void	bootproto_escape(char *dst, size_t dstsz, const char *src, size_t len);
 /* A random pwd: 8 lower-case hex digits. */
 void	bootproto_pwd(char out[BOOT_PWD_LEN + 1]);
 

@@ -254,6 +254,7 @@ static void
 bootconn_handle(struct bootconn *bc, const struct bootreq *r)
 {
 	char		 body[1024], uid[V720_ID_MAX], quoted[V720_ID_MAX + 2];
+	char		 method[40], path[256];
 	const char	*pwd, *host;
 	int		 n = -1;
 
@@ -327,8 +328,12 @@ bootconn_handle(struct bootconn *bc, const struct bootreq *r)
 		n = bootproto_ok(body, sizeof(body), "{\"userInfo_state\":1}");
 		break;
 	default:
-		log_debug("bootstrap: %s %s from %s: not found", r->br_method,
-		    r->br_path, bc->bc_peer);
+		bootproto_escape(method, sizeof(method), r->br_method,
+		    strlen(r->br_method));
+		bootproto_escape(path, sizeof(path), r->br_path,
+		    strlen(r->br_path));
+		log_debug("bootstrap: %s %s from %s: not found", method, path,
+		    bc->bc_peer);
 		bootconn_error(bc, 404, "not found");
 		return;
 	}

@@ -46,6 +46,21 @@ static struct camconn_list	pending = TAILQ_HEAD_INITIALIZER(pending);
 static size_t			npending;
 static unsigned			next_slot;
 
+/*
+ * Offline cameras that are not configured, in the order they became so.
+ * Each stays listed for CAM_FORGET_S (a camera that reboots or loses its
+ * Wi-Fi for a while keeps its tile), and at most CAM_OFFLINE_KEEP are
+ * kept: fake uids that register and leave can neither fill the table nor
+ * grow what v720ctl and the web API list.  A full table makes room by
+ * forgetting the oldest of them.  Configured cameras are never forgotten,
+ * nor one a viewer or a snapshot is waiting for right now.
+ */
+static struct camera_list	gone = TAILQ_HEAD_INITIALIZER(gone);
+static size_t			ngone;
+static int			trim_pending;
+static uint64_t			ntrimmed;	/* since the last log line */
+
+static void	camera_free(struct camera *);
 static int	conn_auth(void *, const char *, const char *);
 static int	conn_json(void *, const struct camjson *);
 static int	conn_send(void *, const uint8_t *, size_t);
@@ -89,6 +104,96 @@ camera_config(struct camera *cam)
 	}
 }
 
+static int
+camera_pinned(const struct camera *cam)
+{
+	return cam->cam_viewers > 0 || cam->cam_snapwait > 0;
+}
+
+/* The oldest camera that may be forgotten, or NULL. */
+static struct camera *
+gone_oldest(void)
+{
+	struct camera	*cam;
+
+	TAILQ_FOREACH(cam, &gone, cam_gone_entry)
+		if (!camera_pinned(cam))
+			return cam;
+	return NULL;
+}
+
+static void
+camera_forget(struct camera *cam)
+{
+	struct ctl_id	cid;
+
+	memset(&cid, 0, sizeof(cid));
+	strlcpy(cid.id, cam->cam_id, sizeof(cid.id));
+	engine_send_web(IMSG_CAM_GONE, &cid, sizeof(cid));
+	camera_free(cam);
+}
+
+/* From the event loop, never inside a handler that holds a camera. */
+static void
+gone_trim(int fd, short ev, void *arg)
+{
+	struct camera	*cam;
+
+	trim_pending = 0;
+	while (ngone > CAM_OFFLINE_KEEP && (cam = gone_oldest()) != NULL) {
+		log_debug("camera %s: forgotten, more than %d offline",
+		    cam->cam_id, CAM_OFFLINE_KEEP);
+		camera_forget(cam);
+		ntrimmed++;
+	}
+}
+
+/* On the list exactly while offline and unconfigured. */
+static void
+gone_update(struct camera *cam)
+{
+	struct timeval	tv = { 0, 0 };
+	int		want = !cam->cam_configured && cam->cam_conn == NULL;
+
+	if (want && !cam->cam_gone) {
+		cam->cam_offline_ms = proc_now_ms();
+		TAILQ_INSERT_TAIL(&gone, cam, cam_gone_entry);
+		cam->cam_gone = 1;
+		ngone++;
+	} else if (!want && cam->cam_gone) {
+		TAILQ_REMOVE(&gone, cam, cam_gone_entry);
+		cam->cam_gone = 0;
+		ngone--;
+	}
+	if (ngone > CAM_OFFLINE_KEEP && !trim_pending) {
+		if (event_once(-1, EV_TIMEOUT, gone_trim, NULL, &tv) == 0)
+			trim_pending = 1;
+	}
+}
+
+/* Once a second: those offline for CAM_FORGET_S, and what was trimmed. */
+static void
+gone_sweep(uint64_t now)
+{
+	struct camera	*cam, *tcam;
+
+	TAILQ_FOREACH_SAFE(cam, &gone, cam_gone_entry, tcam) {
+		if (now - cam->cam_offline_ms < CAM_FORGET_S * 1000ULL)
+			break;
+		if (camera_pinned(cam))
+			continue;
+		log_info("camera %s: offline for %d min, forgotten",
+		    cam->cam_id, CAM_FORGET_S / 60);
+		camera_forget(cam);
+	}
+	if (ntrimmed > 0) {
+		log_warnx("cameras: %llu offline unconfigured cameras "
+		    "forgotten at once (more than %d offline)",
+		    (unsigned long long)ntrimmed, CAM_OFFLINE_KEEP);
+		ntrimmed = 0;
+	}
+}
+
 struct camera *
 camera_get(const char *id)
 {
@@ -98,9 +203,14 @@ camera_get(const char *id)
 	if ((cam = camera_find(id)) != NULL)
 		return cam;
 	if (env->e_ncameras >= ENGINE_MAX_CAMERAS) {
-		log_warnx("camera %s: too many cameras (%d)", id,
-		    ENGINE_MAX_CAMERAS);
-		return NULL;
+		if ((cam = gone_oldest()) == NULL) {
+			log_warnx("camera %s: too many cameras (%d)", id,
+			    ENGINE_MAX_CAMERAS);
+			return NULL;
+		}
+		log_info("camera %s: forgotten, the table is full",
+		    cam->cam_id);
+		camera_forget(cam);
 	}
 	if ((cam = calloc(1, sizeof(*cam))) == NULL) {
 		log_warn("%s", __func__);
@@ -119,12 +229,17 @@ camera_get(const char *id)
 	camera_config(cam);
 	RB_INSERT(camera_tree, &env->e_cameras, cam);
 	env->e_ncameras++;
+	gone_update(cam);
 	return cam;
 }
 
 static void
 camera_free(struct camera *cam)
 {
+	if (cam->cam_gone) {
+		TAILQ_REMOVE(&gone, cam, cam_gone_entry);
+		ngone--;
+	}
 	RB_REMOVE(camera_tree, &env->e_cameras, cam);
 	env->e_ncameras--;
 	stream_free(cam);
@@ -147,6 +262,7 @@ conn_free(struct camconn *c)
 			cam->cam_fps_frames[i] = cam->cam_info.ci_frames;
 		camera_changed(cam);
 		log_info("camera %s: offline", cam->cam_id);
+		gone_update(cam);
 	} else if (cam == NULL) {
 		TAILQ_REMOVE(&pending, c, cc_entry);
 		npending--;
@@ -266,6 +382,7 @@ conn_auth(void *arg, const char *uid, const char *token)
 	npending--;
 	c->cc_cam = cam;
 	cam->cam_conn = c;
+	gone_update(cam);
 	strlcpy(cam->cam_info.ci_address, c->cc_addr,
 	    sizeof(cam->cam_info.ci_address));
 	if ((fw = boot_firmware(uid)) != NULL)
@@ -583,6 +700,8 @@ camera_second(uint64_t now, unsigned slot)
 	struct cam_info	*ci;
 	uint64_t	 old, fps;
 
+	if (slot == 0)
+		gone_sweep(now);
 	TAILQ_FOREACH_SAFE(c, &pending, cc_entry, tc) {
 		if (slot != 0)
 			break;
@@ -634,16 +753,17 @@ camera_apply_config(void)
 			log_info("camera %s: no longer allowed, closing",
 			    cam->cam_id);
 			conn_free(cam->cam_conn);
-			camera_free(cam);
+			camera_forget(cam);
 			continue;
 		}
-		/* Offline cameras stay listed (v720-web keeps them too),
-		 * unless they are no longer allowed. */
+		/* Offline cameras stay listed for a while (see gone), unless
+		 * they are no longer allowed. */
 		if (!cam->cam_configured && cam->cam_conn == NULL &&
 		    !env->e_cfg.cg_unknown_accept) {
-			camera_free(cam);
+			camera_forget(cam);
 			continue;
 		}
+		gone_update(cam);
 		stream_update(cam, proc_now_ms());
 		camera_publish(cam);
 	}

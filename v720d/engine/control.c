@@ -2,7 +2,8 @@
  * The control socket (v720ctl): requests over the message channel,
  * answered from the engine's camera state; reload and log level are
  * relayed to the parent with the client's id as peerid.  A client that
- * sends anything malformed is dropped, nobody else.
+ * sends anything malformed, or any file descriptor, is dropped, nobody
+ * else.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -323,7 +324,9 @@ bad:
 static void
 ctl_closed(struct chanev *ce, void *arg)
 {
-	ctl_drop(arg, NULL);
+	/* EBADMSG: a malformed header, or a descriptor (never allowed). */
+	ctl_drop(arg, errno == EBADMSG ?
+	    "sent a descriptor or a malformed message" : NULL);
 }
 
 void
@@ -350,6 +353,11 @@ control_listener_accept(int fd, short ev, void *arg)
 		free(c);
 		return;
 	}
+	/*
+	 * Clients never pass descriptors: one that does is dropped at the
+	 * read that brings it, before it can park any in the engine.
+	 */
+	c->c_ce.c.nofds = 1;
 	c->c_id = next_id++;
 	if (next_id == 0)
 		next_id = 1;

@@ -417,6 +417,7 @@ engine_new_peer(int fd)
 	if (chanev_init(&env->e_web, fd, engine_dispatch_web,
 	    engine_web_closed, NULL) == -1)
 		fatal("web channel");
+	env->e_web.c.nofds = 1;		/* v720-web never passes fds */
 	env->e_web_up = 1;
 	/* The new web process re-sends the viewer counts it has. */
 	RB_FOREACH(cam, camera_tree, &env->e_cameras) {

@@ -30,6 +30,8 @@ struct talk;
 #define ENGINE_SLICE_MS		10	/* ... run in slices of the cameras */
 #define ENGINE_SLICES		(ENGINE_TICK_MS / ENGINE_SLICE_MS)
 #define CAM_SILENCE_S		30	/* no byte for this long: offline */
+#define CAM_FORGET_S		600	/* unconfigured and offline: forgotten */
+#define CAM_OFFLINE_KEEP	64	/* ... at most this many kept meanwhile */
 #define CAM_REGISTER_S		30	/* time to send code 100 */
 #define CAM_OUTQ_MAX		(64 * 1024)	/* unsent TCP bytes */
 #define STREAM_STEP_MS		3000	/* wait for 12/51, base info */
@@ -66,6 +68,9 @@ struct camera {
 	RB_ENTRY(camera)	 cam_entry;	/* by uid */
 	RB_ENTRY(camera)	 cam_peer_entry;	/* by UDP (addr, port) */
 	TAILQ_ENTRY(camera)	 cam_active_entry;	/* stream not idle */
+	TAILQ_ENTRY(camera)	 cam_gone_entry;	/* offline, unconfigured */
+	int			 cam_gone;	/* on that list */
+	uint64_t		 cam_offline_ms;	/* since */
 	char			 cam_id[V720_ID_MAX];
 	unsigned		 cam_slot;	/* timer slice, spreads work */
 	struct cam_info		 cam_info;	/* state + counters sent out */

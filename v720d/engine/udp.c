@@ -27,7 +27,7 @@
 #define UDP_BUFSZ	2048
 #define UDP_ROUNDS	16	/* batches per wakeup, then yield */
 #define UDP_POLL_US	1000	/* polling interval under load */
-#define UDP_RCVBUF	(4 * 1024 * 1024)	/* to ride out a poll interval */
+#define UDP_RCVBUF_LOW	(1024 * 1024)	/* less: warn, bursts get lost */
 #define UDP_POLL_HIGH	16	/* datagrams in one wakeup: start polling */
 #define UDP_POLL_LOW	4	/* in one poll: stop polling */
 
@@ -399,16 +399,29 @@ udp_listener_read(int fd, short ev, void *arg)
 	evtimer_add(&l->l_pause, &tv);
 }
 
+/*
+ * Only the parent sizes the receive buffer (as root it forces 8 MB past
+ * net.core.rmem_max); setting SO_RCVBUF here would cap it at rmem_max
+ * again.  Say once what the socket has.
+ */
 void
 udp_listener_setup(int fd)
 {
-	int	on = 1;
-
-	int	sz = UDP_RCVBUF;
+	socklen_t	len;
+	int		on = 1, sz;
 
 	if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on)) == -1)
 		log_warn("udp: SO_TIMESTAMPNS");
-	/* Capped by net.core.rmem_max; more is only a nicety. */
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz)) == -1)
+	len = sizeof(sz);
+	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, &len) == -1) {
 		log_warn("udp: SO_RCVBUF");
+		return;
+	}
+	/* The kernel reports twice what was asked, for its bookkeeping. */
+	if (sz < UDP_RCVBUF_LOW)
+		log_warnx("udp: receive buffer %d KB: bursts from many cameras "
+		    "will be dropped (raise net.core.rmem_max, or start v720d "
+		    "as root)", sz / 1024);
+	else
+		log_info("udp: receive buffer %d KB", sz / 1024);
 }
