@@ -135,6 +135,7 @@ struct cfg_global {
 	uint8_t		cg_pad;
 	int32_t		cg_verbose;
 	uint32_t	cg_idle_timeout;	/* default for unlisted cameras */
+	uint32_t	cg_cam_per_addr;	/* registered cameras per address */
 };
 
 struct cfg_listen {

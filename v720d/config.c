@@ -35,6 +35,7 @@ config_new(void)
 	c->idle_timeout = CONF_DEFAULT_IDLE;
 	strlcpy(c->mqtt.discovery, "homeassistant", sizeof(c->mqtt.discovery));
 	strlcpy(c->mqtt.prefix, "v720d", sizeof(c->mqtt.prefix));
+	c->cam_per_addr = CONF_DEFAULT_CAM_PER_ADDR;
 	return c;
 }
 
@@ -272,6 +273,7 @@ config_print(const struct config *c, FILE *fp)
 	print_quoted(fp, c->chroot);
 	fprintf(fp, "\ncamera listen on %s port %u\n", c->camera.addr,
 	    c->camera.port);
+	fprintf(fp, "camera connections per address %u\n", c->cam_per_addr);
 	fprintf(fp, "bootstrap listen on %s port %u\n", c->bootstrap.addr,
 	    c->bootstrap.port);
 	if (c->server_addr[0] != '\0')

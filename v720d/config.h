@@ -23,6 +23,8 @@
 #define CONF_MAX_WEBNAMES	32
 #define CONF_DEFAULT_WEB_PER_ADDR 64	/* connections per source address */
 #define CONF_MAX_WEB_PER_ADDR	65535
+#define CONF_DEFAULT_CAM_PER_ADDR 16	/* a home: one camera an address */
+#define CONF_MAX_CAM_PER_ADDR	4096
 
 struct conf_listen {
 	TAILQ_ENTRY(conf_listen) entry;
@@ -87,6 +89,7 @@ struct config {
 	int			 unknown_accept;
 	int			 stream_always;	/* default for unlisted cameras */
 	uint32_t		 idle_timeout;
+	uint32_t		 cam_per_addr;	/* camera connections per address */
 	struct conf_cameras	 cameras;
 	struct conf_mqtt	 mqtt;
 };

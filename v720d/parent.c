@@ -370,6 +370,7 @@ config_push(struct parent *p, struct child *c)
 	g.cg_unknown_accept = conf->unknown_accept;
 	g.cg_verbose = log_getverbose();
 	g.cg_idle_timeout = conf->idle_timeout;
+	g.cg_cam_per_addr = conf->cam_per_addr;
 	chanev_compose(&c->ce, IMSG_CFG_START, 0, -1, &g, sizeof(g));
 
 	TAILQ_FOREACH(l, &p->listeners, entry)

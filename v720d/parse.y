@@ -182,6 +182,13 @@ main		: USER STRING {
 			set_listen(&conf->camera, $4, $5);
 			free($4);
 		}
+		| CAMERA CONNECTIONS PER ADDRESS NUMBER {
+			if ($5 < 1 || $5 > CONF_MAX_CAM_PER_ADDR)
+				yyerror("camera connections per address out of "
+				    "range (1-%d)", CONF_MAX_CAM_PER_ADDR);
+			else
+				conf->cam_per_addr = $5;
+		}
 		| BOOTSTRAP LISTEN ON address port {
 			set_listen(&conf->bootstrap, $4, $5);
 			free($4);

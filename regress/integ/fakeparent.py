@@ -209,7 +209,7 @@ def listen_socket(port):
 
 
 def cfg_push(parent, lsock, port, users=()):
-    parent.send(CFG_START, b"\0" * 216)
+    parent.send(CFG_START, b"\0" * 220)	# sizeof(struct cfg_global)
     parent.send(CFG_LISTEN, struct.pack("=BBH", LISTEN_WEB, 0, port) +
                 cstr("127.0.0.1", 64), fd=lsock.fileno())
     parent.send(CFG_CAMERA, cstr("CONF00000001", 32) + cstr("Configured", 64) +

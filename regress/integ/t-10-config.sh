@@ -21,6 +21,7 @@ cat >"$d/full.conf" <<'CONF'
 lan = "192.168.1.5"
 user "_v720d"
 camera listen on 0.0.0.0 port 6123
+camera connections per address 4
 bootstrap listen on 0.0.0.0 port 80
 server address $lan
 web listen on 0.0.0.0 port 443 tls
@@ -50,6 +51,7 @@ cat >"$d/full.expect" <<'CONF'
 user "_v720d"
 chroot "/var/empty"
 camera listen on 0.0.0.0 port 6123
+camera connections per address 4
 bootstrap listen on 0.0.0.0 port 80
 server address 192.168.1.5
 web listen on 0.0.0.0 port 443 tls
@@ -111,7 +113,8 @@ printf '%s\n' "$out" | grep -qF "$d/incbad.conf:2: invalid address" ||
 for l in 'user "_v720d"' 'camera listen on 0.0.0.0 port 6123' \
     'bootstrap listen on 0.0.0.0 port 80' 'web listen on 127.0.0.1 port 8080' \
     'control socket "/run/v720d.sock"' 'unknown cameras accept' \
-    'stream on-demand' 'idle timeout 30' 'web connections per address 64'; do
+    'stream on-demand' 'idle timeout 30' 'web connections per address 64' \
+    'camera connections per address 16'; do
 	grep -qxF "$l" "$d/empty.out" || fail "default missing: $l"
 done
 
@@ -143,6 +146,10 @@ w e-idle.conf 'idle timeout 100000'
 expect_error e-idle.conf 1 "idle timeout out of range"
 w e-camidle.conf 'camera "A1" {' '	idle timeout -1' '}'
 expect_error e-camidle.conf 2 "idle timeout out of range"
+w e-perad.conf 'camera connections per address 0'
+expect_error e-perad.conf 1 "camera connections per address out of range"
+w e-perad2.conf '' 'camera connections per address 4097'
+expect_error e-perad2.conf 2 "camera connections per address out of range"
 w e-hash.conf 'web user "admin" password "secret"'
 expect_error e-hash.conf 1 "crypt(3) hash"
 w e-webdup.conf 'web listen on 127.0.0.1 port 8080' 'web listen on 127.0.0.1 port 8080'

@@ -249,6 +249,7 @@ setup(void)
 	cg.cg_camera_port = srv_port;
 	cg.cg_unknown_accept = 1;
 	cg.cg_idle_timeout = 1;
+	cg.cg_cam_per_addr = 16;
 	chan_compose(&par, IMSG_CFG_START, 0, -1, &cg, sizeof(cg));
 	memset(&cl, 0, sizeof(cl));
 	cl.cl_kind = LISTEN_CAMERA_TCP;

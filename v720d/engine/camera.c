@@ -24,26 +24,12 @@
 #include "media.h"
 #include "engine.h"
 #include "diag.h"
+#include "camconn.h"
 
-struct camconn {
-	TAILQ_ENTRY(camconn)	 cc_entry;	/* pending (not registered) */
-	int			 cc_fd;
-	struct event		 cc_rev;
-	struct event		 cc_wev;
-	struct camsess		 cc_sess;
-	struct camera		*cc_cam;	/* after registration */
-	struct sockaddr_storage	 cc_ss;
-	char			 cc_addr[V720_ADDR_MAX];
-	uint64_t		 cc_last_rx_ms;
-	uint64_t		 cc_start_ms;
-	uint8_t			*cc_out;	/* unsent bytes */
-	size_t			 cc_outlen;
-	int			 cc_closing;	/* close once sent */
-};
-TAILQ_HEAD(camconn_list, camconn);
 
 static struct camconn_list	pending = TAILQ_HEAD_INITIALIZER(pending);
 static size_t			npending;
+static size_t			nconns;		/* pending + registered */
 static unsigned			next_slot;
 
 /*
@@ -267,6 +253,8 @@ conn_free(struct camconn *c)
 		TAILQ_REMOVE(&pending, c, cc_entry);
 		npending--;
 	}
+	camhost_del(c);
+	nconns--;
 	event_del(&c->cc_rev);
 	if (event_initialized(&c->cc_wev))
 		event_del(&c->cc_wev);
@@ -363,6 +351,17 @@ conn_auth(void *arg, const char *uid, const char *token)
 		diag_note_addr(c->cc_addr, DIAG_REFUSED, DIAG_R_TOKEN, uid);
 		return -1;
 	}
+	/* A camera coming back from the same address replaces itself. */
+	cam = camera_find(uid);
+	if (c->cc_host->h_registered >= env->e_cfg.cg_cam_per_addr &&
+	    (cam == NULL || cam->cam_conn == NULL ||
+	    cam->cam_conn->cc_host != c->cc_host)) {
+		log_warnx("camera %s from %s: %u cameras registered from this "
+		    "address already (camera connections per address), "
+		    "rejected", uid, c->cc_addr, c->cc_host->h_registered);
+		diag_note_addr(c->cc_addr, DIAG_REFUSED, DIAG_R_LIMIT, uid);
+		return -1;
+	}
 	if ((cam = camera_get(uid)) == NULL) {
 		diag_note_addr(c->cc_addr, DIAG_REFUSED, DIAG_R_FULL, uid);
 		return -1;
@@ -382,6 +381,7 @@ conn_auth(void *arg, const char *uid, const char *token)
 	npending--;
 	c->cc_cam = cam;
 	cam->cam_conn = c;
+	camhost_count(c, 1);
 	gone_update(cam);
 	strlcpy(cam->cam_info.ci_address, c->cc_addr,
 	    sizeof(cam->cam_info.ci_address));
@@ -471,28 +471,46 @@ camera_listener_accept(int fd, short ev, void *arg)
 	struct listener		*l = arg;
 	struct sockaddr_storage	 ss;
 	socklen_t		 len = sizeof(ss);
-	struct camconn		*c;
-	int			 s, same = 0, one = 1;
+	struct camconn		*c, *victim;
+	struct camhost		*h;
+	int			 s, one = 1;
 
 	if ((s = engine_accept(l, (struct sockaddr *)&ss, &len,
 	    "camera")) == -1)
 		return;
+	h = camhost_find(&ss);
+	/*
+	 * Out of descriptors for cameras (the rest is kept for bootstrap and
+	 * the control socket): an address with no connection yet still gets
+	 * in, at the expense of the address that holds the most.
+	 */
+	if (nconns >= env->e_cam_conn_max) {
+		if (h != NULL || (victim = camhost_victim()) == NULL) {
+			log_warnx("camera accept: %zu connections, no "
+			    "descriptors left, refusing one", nconns);
+			close(s);
+			return;
+		}
+		log_warnx("camera accept: %zu connections, no descriptors "
+		    "left: closing %s%s%s for a new address", nconns,
+		    victim->cc_addr, victim->cc_cam ? " " : "",
+		    victim->cc_cam ? victim->cc_cam->cam_id : "");
+		conn_free(victim);
+	}
 	if (npending >= ENGINE_MAX_PENDING) {
 		log_warnx("camera accept: too many connections, refusing one");
 		close(s);
 		return;
 	}
-	TAILQ_FOREACH(c, &pending, cc_entry)
-		if (engine_same_host(&c->cc_ss, &ss) && ++same >=
-		    ENGINE_MAX_PENDING_HOST) {
-			log_warnx("camera accept: %d unregistered connections "
-			    "from one address, refusing one",
-			    ENGINE_MAX_PENDING_HOST);
-			diag_note((struct sockaddr *)&ss, len, DIAG_REFUSED,
-			    DIAG_R_LIMIT, NULL);
-			close(s);
-			return;
-		}
+	if (h != NULL && h->h_nconns - h->h_registered >=
+	    ENGINE_MAX_PENDING_HOST) {
+		log_warnx("camera accept: %d unregistered connections from one "
+		    "address, refusing one", ENGINE_MAX_PENDING_HOST);
+		diag_note((struct sockaddr *)&ss, len, DIAG_REFUSED,
+		    DIAG_R_LIMIT, NULL);
+		close(s);
+		return;
+	}
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		log_warn("%s", __func__);
 		close(s);
@@ -507,6 +525,12 @@ camera_listener_accept(int fd, short ev, void *arg)
 		log_debug("camera accept: TCP_NODELAY: %s", strerror(errno));
 	c->cc_fd = s;
 	c->cc_ss = ss;
+	if (camhost_add(c) == -1) {
+		log_warn("%s", __func__);
+		close(s);
+		free(c);
+		return;
+	}
 	addr_string((struct sockaddr *)&ss, len, c->cc_addr,
 	    sizeof(c->cc_addr));
 	c->cc_start_ms = c->cc_last_rx_ms = proc_now_ms();
@@ -516,6 +540,7 @@ camera_listener_accept(int fd, short ev, void *arg)
 	event_add(&c->cc_rev, NULL);
 	TAILQ_INSERT_TAIL(&pending, c, cc_entry);
 	npending++;
+	nconns++;
 	log_debug("camera connection from %s", c->cc_addr);
 	diag_note((struct sockaddr *)&ss, len, DIAG_TCP, DIAG_R_NONE, NULL);
 }

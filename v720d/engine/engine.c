@@ -3,6 +3,7 @@
  * config push and the listeners it hands us, the stream timer.
  */
 #include <sys/types.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 
@@ -155,6 +156,37 @@ engine_tick(int fd, short ev, void *arg)
 }
 
 /*
+ * Descriptors: the soft limit (1024 under systemd) is raised to the hard
+ * one, as v720-web does, and ENGINE_FD_RESERVE of them are kept from
+ * camera connections, so bootstrap and the control socket always get
+ * theirs.
+ */
+static void
+engine_nofile(void)
+{
+	struct rlimit	rl;
+	rlim_t		was;
+	size_t		max = SIZE_MAX;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		was = rl.rlim_cur;
+		if (rl.rlim_cur < rl.rlim_max) {
+			rl.rlim_cur = rl.rlim_max;
+			if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+				log_warn("%s: setrlimit", __func__);
+			(void)getrlimit(RLIMIT_NOFILE, &rl);
+		}
+		if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < SIZE_MAX)
+			max = rl.rlim_cur > 2 * ENGINE_FD_RESERVE ?
+			    rl.rlim_cur - ENGINE_FD_RESERVE : rl.rlim_cur / 2;
+		log_info("descriptors: limit %llu (was %llu), %zu for camera "
+		    "connections", (unsigned long long)rl.rlim_cur,
+		    (unsigned long long)was, max);
+	}
+	env->e_cam_conn_max = max;
+}
+
+/*
  * Everything but the process setup: the state, the event base, the
  * parent channel on fd and the stream timer.  The unit tests start the
  * engine in-process with this.
@@ -166,6 +198,7 @@ engine_init(int fd)
 
 	if ((env = calloc(1, sizeof(*env))) == NULL)
 		fatal("%s", __func__);
+	engine_nofile();
 	TAILQ_INIT(&env->e_listeners);
 	RB_INIT(&env->e_cameras);
 	TAILQ_INIT(&env->e_active);

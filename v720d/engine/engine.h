@@ -26,6 +26,9 @@ struct talk;
 #define ENGINE_MAX_CAMERAS	4096	/* known + connected cameras */
 #define ENGINE_MAX_PENDING	256	/* TCP connections not registered yet */
 #define ENGINE_MAX_PENDING_HOST	32	/* ... from one address */
+/* Descriptors kept from camera connections: bootstrap (64), control
+ * clients (32), listeners, channels and libevent's own. */
+#define ENGINE_FD_RESERVE	128
 #define ENGINE_TICK_MS		100	/* stream timer: 605s, steps */
 #define ENGINE_SLICE_MS		10	/* ... run in slices of the cameras */
 #define ENGINE_SLICES		(ENGINE_TICK_MS / ENGINE_SLICE_MS)
@@ -167,6 +170,7 @@ struct engine {
 	struct camera_list	 e_active;	/* cameras with a stream */
 	struct event		 e_tick;
 	unsigned		 e_ticks;
+	size_t			 e_cam_conn_max;	/* by RLIMIT_NOFILE */
 	/* counters (bench, debug) */
 	uint64_t		 e_udp_unknown;
 	uint64_t		 e_udp_bad;

@@ -1,0 +1,53 @@
+/*
+ * A camera's TCP connection and the per-address accounting of them
+ * (camera.c, camhost.c).
+ */
+#ifndef V720_CAMCONN_H
+#define V720_CAMCONN_H
+
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/tree.h>
+
+#include <event.h>
+
+#include "camtcp.h"
+
+struct camhost;
+
+struct camconn {
+	TAILQ_ENTRY(camconn)	 cc_entry;	/* pending (not registered) */
+	TAILQ_ENTRY(camconn)	 cc_host_entry;	/* its address's connections */
+	struct camhost		*cc_host;
+	int			 cc_fd;
+	struct event		 cc_rev;
+	struct event		 cc_wev;
+	struct camsess		 cc_sess;
+	struct camera		*cc_cam;	/* after registration */
+	int			 cc_counted;	/* in its host's h_registered */
+	struct sockaddr_storage	 cc_ss;
+	char			 cc_addr[V720_ADDR_MAX];
+	uint64_t		 cc_last_rx_ms;
+	uint64_t		 cc_start_ms;
+	uint8_t			*cc_out;	/* unsent bytes */
+	size_t			 cc_outlen;
+	int			 cc_closing;	/* close once sent */
+};
+TAILQ_HEAD(camconn_list, camconn);
+
+/* One source address (port aside) and its camera connections. */
+struct camhost {
+	RB_ENTRY(camhost)	 h_entry;
+	struct sockaddr_storage	 h_ss;		/* the address, port 0 */
+	struct camconn_list	 h_conns;	/* oldest first */
+	unsigned		 h_nconns;	/* pending + registered */
+	unsigned		 h_registered;
+};
+
+struct camhost	*camhost_find(const struct sockaddr_storage *);
+int		 camhost_add(struct camconn *);	/* by c->cc_ss; -1: no memory */
+void		 camhost_del(struct camconn *);	/* frees an empty host */
+void		 camhost_count(struct camconn *, int registered);
+struct camconn	*camhost_victim(void);
+
+#endif
