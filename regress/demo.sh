@@ -19,6 +19,8 @@ user "$user"
 camera listen on 127.0.0.1 port 6123
 bootstrap listen on 127.0.0.1 port 8081
 server address 127.0.0.1
+# All simulated cameras come from 127.0.0.1.
+camera connections per address 4096
 web listen on 127.0.0.1 port $port
 control socket "$dir/v720d.sock"
 camera "0800c0000001" {

@@ -33,6 +33,8 @@ conf() {
 		echo "web listen on 127.0.0.1 port $((port + 2))"
 		echo "control socket \"$OUT/ctl.sock\""
 		echo "unknown cameras accept"
+		# Every simulated camera comes from 127.0.0.1.
+		echo "camera connections per address 4096"
 		if [ "$1" = always ]; then
 			i=1
 			while [ $i -le "$cams" ]; do

@@ -28,6 +28,8 @@ bootstrap listen on 127.0.0.1 port $((base + 1))
 web listen on 127.0.0.1 port $((base + 2))
 # Every viewer comes from 127.0.0.1 here: let that address hold 500.
 web connections per address 600
+# ... and every simulated camera.
+camera connections per address 4096
 control socket "$OUT/ctl.sock"
 CONF
 WEB=http://127.0.0.1:$((base + 2))
