@@ -22,6 +22,8 @@ static const int engine_calls[] = {
 	SANDBOX_CALL(accept4), SANDBOX_CALL(read), SANDBOX_CALL(write),
 	SANDBOX_CALL(recvmmsg), SANDBOX_CALL(sendto),
 	SANDBOX_CALL(setsockopt), SANDBOX_CALL(getsockname),
+	/* The UDP receive buffer, logged when a listener starts. */
+	SANDBOX_CALL(getsockopt),
 	SANDBOX_CALL(shutdown), SANDBOX_CALL(fcntl),
 	/* Channels: messages with descriptors. */
 	SANDBOX_CALL(recvmsg), SANDBOX_CALL(sendmsg),
