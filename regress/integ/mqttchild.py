@@ -92,7 +92,7 @@ class Chan:
 
 def cfg_global():
     return cstr("_v720test", 32) + cstr("", 64) + cstr("/tmp/x.sock", 108) + \
-        struct.pack("=HBBiI", 6123, 1, 0, 1, 30)
+        struct.pack("=HBBiII", 6123, 1, 0, 1, 30, 16)
 
 
 def cfg_mqtt(port):
@@ -267,6 +267,22 @@ def main():
     if out != '{"code":202,"IrLed":1}':
         fail("sub/<uid> got %r" % out)
     say("ok: setting on sub/<uid>")
+
+    # The engine forgets a camera (IMSG_CAM_GONE): the child drops it and
+    # takes it again, battery and all, when it comes back.
+    engine.send(390, cstr(CAM, 32))
+    time.sleep(0.5)
+    if child.poll() is not None:
+        fail("child died on CAM_GONE")
+    engine.send(CAM_STATE, cam_info(1, battery=44))
+    end = time.time() + 8
+    while True:
+        st = sub(port, "%s/%s/state" % (PREFIX, CAM), 1, retained=True)
+        if st and json.loads(st[0][1])["battery"] == 44:
+            break
+        if time.time() > end:
+            fail("no state after the camera came back: %r" % st)
+    say("ok: camera forgotten and back")
 
     # Parent gone: the child says offline and exits.
     ps.close()

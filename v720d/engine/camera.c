@@ -116,6 +116,7 @@ camera_forget(struct camera *cam)
 	memset(&cid, 0, sizeof(cid));
 	strlcpy(cid.id, cam->cam_id, sizeof(cid.id));
 	engine_send_web(IMSG_CAM_GONE, &cid, sizeof(cid));
+	mqttpeer_send(IMSG_CAM_GONE, &cid, sizeof(cid));
 	camera_free(cam);
 }
 

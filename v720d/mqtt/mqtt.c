@@ -348,6 +348,7 @@ mqtt_dispatch_engine(struct chanev *ce, struct chan_msg *m, void *arg)
 	struct cam_info		ci;
 	struct cam_media	cm;
 	struct mqtt_camsend	cs;
+	struct ctl_id		cid;
 	struct mcam		*mc;
 
 	if (m->fd != -1)
@@ -370,6 +371,21 @@ mqtt_dispatch_engine(struct chanev *ce, struct chan_msg *m, void *arg)
 		mc->mc_info = ci;
 		mc->mc_known = 1;
 		ha_camera_state(mc);
+		break;
+	case IMSG_CAM_GONE:
+		/* Forgotten by the engine (offline, unconfigured, for long or
+		 * crowded out): its slot here goes too. */
+		if (m->len != sizeof(cid))
+			fatalx("%s: bad CAM_GONE", __func__);
+		memcpy(&cid, m->data, sizeof(cid));
+		if (chan_strfield(cid.id, sizeof(cid.id)))
+			fatalx("%s: bad CAM_GONE id", __func__);
+		if ((mc = mcam_find(cid.id)) != NULL) {
+			RB_REMOVE(mcam_tree, &mq->m_cams, mc);
+			mq->m_ncams--;
+			free(mc->mc_sig);
+			free(mc);
+		}
 		break;
 	case IMSG_CAM_FRAME:
 		if (m->len <= sizeof(cm) || m->len > sizeof(cm) +
