@@ -568,6 +568,7 @@ cam_die(struct cam *c)
 		c->cam_state = CAM_DEAD;
 		evtimer_del(&c->cam_hb);
 		evtimer_del(&c->cam_timer);
+		delay_clear(c, DELAY_ALL);
 		/* camsim keeps running: exiting would close the sockets. */
 		return;
 	}
