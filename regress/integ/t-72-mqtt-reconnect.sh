@@ -2,7 +2,10 @@
 # The broker goes away: the rest of v720d keeps serving (API, v720ctl,
 # the camera stays registered); the broker back (empty: no persistence),
 # v720d republishes status, discovery, availability and state within
-# 15 s.  (Retained commands at (re)connection: t-70.)
+# 15 s.  (Retained commands at (re)connection: t-70.)  Then a reload
+# moves the cameras' channel to a second broker ("mqtt camera broker")
+# and the topic prefix: a camera on that broker shows up in Home
+# Assistant's broker under the new prefix.
 . "$TOP/regress/integ/lib.sh"
 . "$TOP/regress/integ/lib-mqtt.sh"
 need_root
@@ -63,3 +66,30 @@ say "ok: status, discovery, availability and state republished in $((t1 - t0)) s
 grep -q "lost home assistant and cameras' broker" "$OUT/v720d.log" ||
     fail "the loss was not logged"
 say "ok: the loss logged"
+
+# Reload: the cameras' channel on a second broker, a new topic prefix.
+B1_LOCAL=$MQ_LOCAL B1_PID=$BROKER_PID
+start_broker 36726 36727
+B2_CAM=$MQ_CAM B2_LOCAL=$MQ_LOCAL
+MQ_LOCAL=$B1_LOCAL MQ_CAM=36721
+cat >>"$CONF" <<CONF2
+mqtt camera broker 127.0.0.1 port $B2_LOCAL
+mqtt topic prefix "house/v720d"
+CONF2
+"$V720CTL" -s "$SOCK" reload || fail "reload"
+CID2=5600c0000072
+start_camsim --firmware --mqtt "127.0.0.1:$B2_CAM" --uid "$CID2" --battery 33 \
+    --log "$OUT/cam2.log"
+on_b1() {
+	s=$(retained "house/v720d/$CID2/state") &&
+	    [ "$(jfield "$s" battery)" = 33 ] && [ "$(jfield "$s" state)" = standby ]
+}
+wait_for 15 on_b1 || fail "camera of the second broker not in HA: $(retained "house/v720d/$CID2/state")"
+[ "$(retained house/v720d/status)" = online ] || fail "new prefix status"
+python3 "$TOP/regress/integ/hadisc.py" "$MQ_LOCAL" homeassistant house/v720d "$CID2" ||
+    fail "discovery under the new prefix"
+# A command under the new prefix reaches it through the second broker.
+mpub -t "house/v720d/$CID2/set/ir_led" -m auto
+wait_for 10 grep -q '"ev":"forward".*"code":202.*"IrLed":2' "$OUT/cam2.log" ||
+    fail "setting did not reach the camera on the second broker"
+say "ok: reload to a separate camera broker and a new prefix"
