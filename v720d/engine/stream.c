@@ -510,8 +510,11 @@ stream_frame(void *arg, const uint8_t *jpeg, size_t len, uint64_t ts_ns)
 	 * second serves one whose camera stalls (copying every frame of
 	 * every camera would cost more than the rest of this path).
 	 */
-	if (cam->cam_snapwait > 0)
+	if (cam->cam_snapwait > 0) {
 		control_frame(cam, jpeg, len);
+		/* A snapshot goes to Home Assistant's camera entity too. */
+		cam->cam_mqtt_img_ms = 0;
+	}
 	mqttpeer_frame(cam, &cm, jpeg, len);
 	if (cam->cam_jpeg != NULL &&
 	    cam->cam_last_frame_ms - cam->cam_jpeg_ms < SNAPSHOT_KEEP_MS)
