@@ -103,6 +103,41 @@ enum msg_type {
 	IMSG_MQTT_STREAM,	/* mqtt -> engine: struct ctl_req (1 start, 0 stop) */
 	IMSG_MQTT_CAMSEND,	/* engine -> mqtt: struct mqtt_camsend */
 	/* engine -> mqtt also: IMSG_CAM_STATE, IMSG_CAM_FRAME (a snapshot) */
+
+	/*
+	 * The recorder (v720d/recorder/).  The parent sends its config
+	 * part between CFG_START and CFG_END, and one end of the
+	 * engine<->recorder and web<->recorder pairs.  The engine sends it
+	 * IMSG_CAM_FRAME and IMSG_CAM_AUDIO of the cameras that record.
+	 * Requests carry a request id in ch_peerid; replies repeat it.
+	 */
+	IMSG_REC_CFG = 700,	/* parent -> recorder: struct cfg_record */
+	IMSG_REC_PEER,		/* parent -> engine, web: fd to the recorder;
+				 * -> recorder: fd + uint8_t enum rec_peer */
+	IMSG_REC_MOTION,	/* recorder -> engine: struct rec_motion */
+	IMSG_REC_LIST,		/* -> recorder: struct rec_req (recordings) */
+	IMSG_REC_FILE,		/* reply: struct rec_file */
+	IMSG_REC_EVENTS,	/* -> recorder: struct rec_req */
+	IMSG_REC_EVENT,		/* reply: struct rec_event */
+	IMSG_REC_OPEN,		/* web -> recorder: struct rec_req (rr_file) */
+	IMSG_REC_FD,		/* reply: struct rec_file + read-only fd */
+	IMSG_REC_PLAY,		/* web -> recorder: struct rec_req (rr_from_ms) */
+	IMSG_REC_PLAY_MORE,	/* web -> recorder: the next frames, no payload */
+	IMSG_REC_PLAY_STOP,	/* web -> recorder: no payload */
+	IMSG_REC_PFRAME,	/* reply: struct cam_media (wall clock) + JPEG */
+	IMSG_REC_END,		/* reply: end of a list or a playback */
+	IMSG_REC_FAIL,		/* reply: NUL-terminated reason */
+};
+
+enum rec_peer {
+	REC_PEER_ENGINE = 1,
+	REC_PEER_WEB,
+};
+
+enum rec_mode {
+	REC_OFF = 0,
+	REC_ALWAYS,
+	REC_MOTION,
 };
 
 /*
@@ -149,8 +184,17 @@ struct cfg_camera {
 	char		cc_id[V720_ID_MAX];
 	char		cc_name[V720_NAME_MAX];
 	uint8_t		cc_stream_always;
-	uint8_t		cc_pad[3];
+	uint8_t		cc_record;		/* enum rec_mode */
+	uint8_t		cc_motion;		/* sensitivity 1..10, 0 off */
+	uint8_t		cc_pad;
 	uint32_t	cc_idle_timeout;	/* seconds */
+};
+
+struct cfg_record {
+	uint64_t	cr_keep_s;		/* 0: no age limit */
+	uint64_t	cr_max_bytes;		/* 0: no size limit */
+	uint32_t	cr_segment_s;
+	uint32_t	cr_pad;
 };
 
 struct cfg_webuser {
@@ -234,8 +278,10 @@ struct cam_info {
 	uint8_t		ci_motion;		/* 1 while motion (recorder) */
 	uint8_t		ci_mqtt;		/* seen on the cameras' broker */
 	uint8_t		ci_clock_known;		/* a code 55 came */
-	uint8_t		ci_pad2[5];
+	uint8_t		ci_recording;		/* the recorder records it */
+	uint8_t		ci_pad2[4];
 	int64_t		ci_clock_offset_ms;	/* camera clock - ours */
+	uint64_t	ci_drop_rec;		/* frames the recorder missed */
 };
 
 struct cam_media {
@@ -262,6 +308,41 @@ struct ctl_set {
 	char		id[V720_ID_MAX];
 	char		key[16];
 	char		value[16];
+};
+
+#define REC_FILE_MAX	24	/* "HH-MM-SS.mkv", "ev-<ms>.jpg" */
+
+struct rec_req {
+	char		rr_id[V720_ID_MAX];
+	char		rr_day[12];		/* YYYY-MM-DD, for rr_file */
+	char		rr_file[REC_FILE_MAX];	/* a segment or thumbnail */
+	int64_t		rr_from_ms;
+};
+
+struct rec_file {
+	char		rf_id[V720_ID_MAX];
+	char		rf_day[12];
+	char		rf_file[REC_FILE_MAX];
+	int64_t		rf_start_ms, rf_end_ms;
+	uint64_t	rf_frames, rf_bytes;
+	uint8_t		rf_open;		/* being written */
+	uint8_t		rf_pad[7];
+};
+
+struct rec_event {
+	char		re_id[V720_ID_MAX];
+	char		re_day[12];
+	char		re_thumb[REC_FILE_MAX];
+	int64_t		re_start_ms, re_end_ms;	/* end 0: going on */
+	uint32_t	re_score;		/* % of the picture x 100 */
+	uint32_t	re_pad;
+};
+
+struct rec_motion {
+	char		rm_id[V720_ID_MAX];
+	uint8_t		rm_motion;
+	uint8_t		rm_recording;
+	uint8_t		rm_pad[6];
 };
 
 /* A forward command built by the web compatibility route: a JSON object

@@ -36,6 +36,9 @@ config_new(void)
 	strlcpy(c->mqtt.discovery, "homeassistant", sizeof(c->mqtt.discovery));
 	strlcpy(c->mqtt.prefix, "v720d", sizeof(c->mqtt.prefix));
 	c->cam_per_addr = CONF_DEFAULT_CAM_PER_ADDR;
+	strlcpy(c->recordings, CONF_DEFAULT_RECORDINGS, sizeof(c->recordings));
+	c->rec_keep_s = CONF_DEFAULT_KEEP_S;
+	c->rec_segment_s = CONF_DEFAULT_SEGMENT;
 	return c;
 }
 
@@ -259,6 +262,32 @@ print_broker(FILE *fp, const char *what, const struct conf_broker *b)
 	fprintf(fp, "%s\n", b->tls ? " tls" : "");
 }
 
+static void
+print_size(FILE *fp, uint64_t b)
+{
+	static const char	 units[] = "TGMK";
+	int			 i, shift;
+
+	for (i = 0, shift = 40; i < 4; i++, shift -= 10)
+		if (b % (1ULL << shift) == 0) {
+			fprintf(fp, "record max size %llu%c\n",
+			    (unsigned long long)(b >> shift), units[i]);
+			return;
+		}
+	fprintf(fp, "record max size %llu\n", (unsigned long long)b);
+}
+
+int
+config_recording(const struct config *c)
+{
+	const struct conf_camera	*cam;
+
+	TAILQ_FOREACH(cam, &c->cameras, entry)
+		if (cam->cc.cc_record != REC_OFF)
+			return 1;
+	return 0;
+}
+
 void
 config_print(const struct config *c, FILE *fp)
 {
@@ -320,6 +349,17 @@ config_print(const struct config *c, FILE *fp)
 		print_quoted(fp, c->mqtt.prefix);
 		fputc('\n', fp);
 	}
+	fprintf(fp, "recordings ");
+	print_quoted(fp, c->recordings);
+	if (c->rec_keep_s % 86400 == 0)
+		fprintf(fp, "\nrecord keep %llu days\n",
+		    (unsigned long long)c->rec_keep_s / 86400);
+	else
+		fprintf(fp, "\nrecord keep %llu hours\n",
+		    (unsigned long long)c->rec_keep_s / 3600);
+	if (c->rec_max_bytes > 0)
+		print_size(fp, c->rec_max_bytes);
+	fprintf(fp, "record segment %u\n", c->rec_segment_s);
 	TAILQ_FOREACH(cam, &c->cameras, entry) {
 		fprintf(fp, "camera ");
 		print_quoted(fp, cam->cc.cc_id);
@@ -331,6 +371,14 @@ config_print(const struct config *c, FILE *fp)
 		}
 		fprintf(fp, "\tstream %s\n", cam->cc.cc_stream_always ?
 		    "always" : "on-demand");
-		fprintf(fp, "\tidle timeout %u\n}\n", cam->cc.cc_idle_timeout);
+		fprintf(fp, "\tidle timeout %u\n", cam->cc.cc_idle_timeout);
+		fprintf(fp, "\trecord %s\n", cam->cc.cc_record == REC_ALWAYS ?
+		    "always" : cam->cc.cc_record == REC_MOTION ? "motion" :
+		    "off");
+		if (cam->cc.cc_motion == 0)
+			fprintf(fp, "\tmotion off\n}\n");
+		else
+			fprintf(fp, "\tmotion sensitivity %u\n}\n",
+			    cam->cc.cc_motion);
 	}
 }

@@ -25,6 +25,13 @@
 #define CONF_MAX_WEB_PER_ADDR	65535
 #define CONF_DEFAULT_CAM_PER_ADDR 16	/* a home: one camera an address */
 #define CONF_MAX_CAM_PER_ADDR	4096
+#define CONF_DEFAULT_RECORDINGS	"/var/lib/v720d/recordings"
+#define CONF_DEFAULT_KEEP_S	(7 * 86400)
+#define CONF_DEFAULT_SEGMENT	300
+#define CONF_MIN_SEGMENT	2
+#define CONF_MAX_SEGMENT	3600
+#define CONF_MAX_KEEP_DAYS	3650
+#define CONF_DEFAULT_MOTION	5	/* motion sensitivity */
 
 struct conf_listen {
 	TAILQ_ENTRY(conf_listen) entry;
@@ -92,7 +99,14 @@ struct config {
 	uint32_t		 cam_per_addr;	/* camera connections per address */
 	struct conf_cameras	 cameras;
 	struct conf_mqtt	 mqtt;
+	char			 recordings[PATH_MAX];
+	uint64_t		 rec_keep_s;	/* 0: no age limit */
+	uint64_t		 rec_max_bytes;	/* 0: no size limit */
+	uint32_t		 rec_segment_s;
 };
+
+/* Whether any camera records (the recorder runs then). */
+int		 config_recording(const struct config *);
 
 struct config	*config_new(void);	/* built-in defaults, no web listener yet */
 void		 config_free(struct config *);

@@ -73,6 +73,7 @@ static int		 check_addr(const char *);
 static int		 check_str(const char *, size_t, const char *);
 static void		 set_listen(struct conf_listen *, const char *, int64_t);
 static int		 broker_set(struct conf_broker *, const char *, int64_t);
+static int64_t		 parse_size(const char *);
 
 typedef struct {
 	union {
@@ -89,10 +90,12 @@ typedef struct {
 %token	CONNECTIONS CONTROL DEMAND IDLE INCLUDE KEY LISTEN NAME ON PASSWORD PORT REJECT
 %token	PER SERVER SOCKET STREAM TIMEOUT TLS UNKNOWN USER WEB
 %token	BROKER DISCOVERY MQTT TPREFIX TOPIC
+%token	DAYS HOURS KEEP MAX MOTION OFF RECORD RECORDINGS SEGMENT SENSITIVITY
+%token	SIZE
 %token	ERROR
 %token	<v.string>	STRING
 %token	<v.number>	NUMBER
-%type	<v.number>	tlsopt port streammode mqttport
+%type	<v.number>	tlsopt port streammode mqttport timeunit bytesize recmode
 %type	<v.string>	address
 /* Strings dropped by error recovery are freed, not leaked. */
 %destructor	{ free($$); } <v.string>
@@ -163,6 +166,33 @@ tlsopt		: /* empty */	{ $$ = 0; }
 
 streammode	: DEMAND	{ $$ = 0; }
 		| ALWAYS	{ $$ = 1; }
+		;
+
+timeunit	: DAYS		{ $$ = 86400; }
+		| HOURS		{ $$ = 3600; }
+		;
+
+recmode		: ALWAYS	{ $$ = REC_ALWAYS; }
+		| MOTION	{ $$ = REC_MOTION; }
+		| OFF		{ $$ = REC_OFF; }
+		;
+
+bytesize	: NUMBER {
+			if ($1 < 0) {
+				yyerror("size must not be negative");
+				YYERROR;
+			}
+			$$ = $1;
+		}
+		| STRING {
+			if (($$ = parse_size($1)) == -1) {
+				yyerror("invalid size \"%s\" (a number with "
+				    "K, M, G or T)", $1);
+				free($1);
+				YYERROR;
+			}
+			free($1);
+		}
 		;
 
 main		: USER STRING {
@@ -331,6 +361,32 @@ main		: USER STRING {
 			else
 				conf->idle_timeout = $3;
 		}
+		| RECORDINGS STRING {
+			if ($2[0] != '/')
+				yyerror("recordings must be an absolute path");
+			else if (check_str($2, sizeof(conf->recordings),
+			    "recordings path") == 0)
+				strlcpy(conf->recordings, $2,
+				    sizeof(conf->recordings));
+			free($2);
+		}
+		| RECORD KEEP NUMBER timeunit {
+			if ($3 < 0 || $3 > CONF_MAX_KEEP_DAYS * 86400 / $4)
+				yyerror("record keep out of range (0-%d days)",
+				    CONF_MAX_KEEP_DAYS);
+			else
+				conf->rec_keep_s = $3 * $4;
+		}
+		| RECORD MAX SIZE bytesize {
+			conf->rec_max_bytes = $4;
+		}
+		| RECORD SEGMENT NUMBER {
+			if ($3 < CONF_MIN_SEGMENT || $3 > CONF_MAX_SEGMENT)
+				yyerror("record segment out of range (%d-%d s)",
+				    CONF_MIN_SEGMENT, CONF_MAX_SEGMENT);
+			else
+				conf->rec_segment_s = $3;
+		}
 		;
 
 mqtt		: MQTT BROKER STRING mqttport {
@@ -423,6 +479,7 @@ camera		: CAMERA STRING {
 				fatal("calloc");
 			strlcpy(curcam->cc.cc_id, $2, sizeof(curcam->cc.cc_id));
 			curcam->cc.cc_stream_always = conf->stream_always;
+			curcam->cc.cc_motion = CONF_DEFAULT_MOTION;
 			TAILQ_INSERT_TAIL(&conf->cameras, curcam, entry);
 		} '{' optnl camopts_l '}' {
 			/* $2 is freed here, or by the destructor on an error. */
@@ -461,6 +518,19 @@ camopt		: NAME STRING {
 				curcam->idle_set = 1;
 			}
 		}
+		| RECORD recmode {
+			curcam->cc.cc_record = $2;
+		}
+		| MOTION SENSITIVITY NUMBER {
+			if ($3 < 1 || $3 > 10)
+				yyerror("motion sensitivity out of range "
+				    "(1-10)");
+			else
+				curcam->cc.cc_motion = $3;
+		}
+		| MOTION OFF {
+			curcam->cc.cc_motion = 0;
+		}
 		;
 
 %%
@@ -482,6 +552,41 @@ yyerror(const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "%s:%d: %s\n", file->name, yylval.lineno, msg);
 	return 0;
+}
+
+/* "20G", "512M", "100K", "1T" (powers of 1024) to bytes; -1 if not that. */
+static int64_t
+parse_size(const char *s)
+{
+	const char	*errstr;
+	char		 num[24];
+	size_t		 len = strlen(s);
+	int64_t		 v, mul;
+
+	if (len < 2 || len >= sizeof(num))
+		return -1;
+	switch (s[len - 1]) {
+	case 'K': case 'k':
+		mul = 1LL << 10;
+		break;
+	case 'M': case 'm':
+		mul = 1LL << 20;
+		break;
+	case 'G': case 'g':
+		mul = 1LL << 30;
+		break;
+	case 'T': case 't':
+		mul = 1LL << 40;
+		break;
+	default:
+		return -1;
+	}
+	memcpy(num, s, len - 1);
+	num[len - 1] = '\0';
+	v = strtonum(num, 0, (1LL << 60) / mul, &errstr);
+	if (errstr != NULL)
+		return -1;
+	return v * mul;
 }
 
 static int
@@ -506,21 +611,34 @@ lookup(char *s)
 		{ "chroot",		CHROOT },
 		{ "connections",	CONNECTIONS },
 		{ "control",		CONTROL },
+		{ "day",		DAYS },
+		{ "days",		DAYS },
 		{ "discovery",		DISCOVERY },
+		{ "hour",		HOURS },
+		{ "hours",		HOURS },
 		{ "idle",		IDLE },
 		{ "include",		INCLUDE },
+		{ "keep",		KEEP },
 		{ "key",		KEY },
 		{ "listen",		LISTEN },
+		{ "max",		MAX },
+		{ "motion",		MOTION },
 		{ "mqtt",		MQTT },
 		{ "name",		NAME },
+		{ "off",		OFF },
 		{ "on",			ON },
 		{ "on-demand",		DEMAND },
 		{ "password",		PASSWORD },
 		{ "per",		PER },
 		{ "port",		PORT },
 		{ "prefix",		TPREFIX },
+		{ "record",		RECORD },
+		{ "recordings",		RECORDINGS },
 		{ "reject",		REJECT },
+		{ "segment",		SEGMENT },
+		{ "sensitivity",	SENSITIVITY },
 		{ "server",		SERVER },
+		{ "size",		SIZE },
 		{ "socket",		SOCKET },
 		{ "stream",		STREAM },
 		{ "timeout",		TIMEOUT },

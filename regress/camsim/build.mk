@@ -7,4 +7,4 @@ $(B)regress/camsim/camsim.o: CPPFLAGS += -DCAMSIM_DATADIR='"$(CURDIR)/regress/da
 
 $(B)regress/camsim/mqtt.o: CPPFLAGS += $(MOSQ_CFLAGS)
 $(B)regress/camsim/camsim: $(CAMSIM_OBJS) $(COMMON_OBJS)
-	$(LINK) -lm $(MOSQ_LIBS)
+	$(LINK) -lm -ljpeg $(MOSQ_LIBS)

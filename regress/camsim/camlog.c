@@ -40,13 +40,19 @@ camlog_frame(struct cam *c, long n, const uint8_t *frame, size_t len,
 {
 	struct camsim	*cs = c->cam_sim;
 	char		 hex[2 * SHA256_LEN + 1];
+	struct timeval	 tv;
 
 	if (cs->cs_log == NULL)
 		return;
 	sha256_hex(frame, len, hex);
+	gettimeofday(&tv, NULL);
 	fprintf(cs->cs_log, "{\"ev\":\"frame\",\"cam\":\"%s\",\"n\":%ld,"
 	    "\"sha256\":\"%s\",\"size\":%zu,\"pkts\":%d,\"first\":%" PRIu32
-	    ",\"t\":%.3f}\n", c->cam_uid, n, hex, len, npkts, first, now_s(cs));
+	    ",\"t\":%.3f,\"wall\":%.6f", c->cam_uid, n, hex, len, npkts, first,
+	    now_s(cs), tv.tv_sec + tv.tv_usec / 1e6);
+	if (cs->cs_o.o_scene.sc_on)
+		fprintf(cs->cs_log, ",\"obj\":%d", c->cam_obj);
+	fputs("}\n", cs->cs_log);
 }
 
 static void

@@ -219,7 +219,7 @@ enum {
 	OPT_SEED, OPT_TAIL, OPT_PKG_START, OPT_RESEND_MS, OPT_RESEND_MAX,
 	OPT_SILENCE_MS, OPT_BACKOFF_MS, OPT_BATTERY, OPT_CLOCK_OFFSET, OPT_SINK, OPT_SINK_NOCONF,
 	OPT_AP, OPT_STATS, OPT_LATENCY, OPT_MQTT, OPT_FIRMWARE,
-	OPT_INFO_EVERY
+	OPT_INFO_EVERY, OPT_SCENE, OPT_MOTION_AT, OPT_MOTION_FOR, OPT_IR_AT
 };
 
 static const struct option longopts[] = {
@@ -261,6 +261,10 @@ static const struct option longopts[] = {
 	{ "mqtt",		required_argument, NULL, OPT_MQTT },
 	{ "firmware",		no_argument,	   NULL, OPT_FIRMWARE },
 	{ "info-every",		required_argument, NULL, OPT_INFO_EVERY },
+	{ "scene",		no_argument,	   NULL, OPT_SCENE },
+	{ "motion-at",		required_argument, NULL, OPT_MOTION_AT },
+	{ "motion-for",		required_argument, NULL, OPT_MOTION_FOR },
+	{ "ir-at",		required_argument, NULL, OPT_IR_AT },
 	{ "verbose",		no_argument,	   NULL, 'v' },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -276,6 +280,7 @@ parse_opts(struct camsim_opts *o, int argc, char *argv[])
 	strlcpy(o->o_uidpfx, "0800c", sizeof(o->o_uidpfx));
 	o->o_fps = 10;
 	o->o_heartbeat = 5;
+	o->o_scene.sc_motion_for = 5;
 	o->o_datadir = CAMSIM_DATADIR;
 	o->o_die_how = DIE_EXIT;
 	o->o_seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
@@ -413,6 +418,25 @@ parse_opts(struct camsim_opts *o, int argc, char *argv[])
 		case OPT_LATENCY:
 			o->o_latency_ms = (int)num(optarg, 0, 60000, "--latency");
 			break;
+		case OPT_SCENE:
+			o->o_scene.sc_on = 1;
+			break;
+		case OPT_MOTION_AT:
+			o->o_scene.sc_on = 1;
+			if (scene_times(optarg, o->o_scene.sc_motion_at,
+			    &o->o_scene.sc_nmotion) == -1)
+				fatalx("--motion-at: a list of seconds");
+			break;
+		case OPT_MOTION_FOR:
+			o->o_scene.sc_motion_for = num(optarg, 0.1, 1e6,
+			    "--motion-for");
+			break;
+		case OPT_IR_AT:
+			o->o_scene.sc_on = 1;
+			if (scene_times(optarg, o->o_scene.sc_ir_at,
+			    &o->o_scene.sc_nir) == -1)
+				fatalx("--ir-at: a list of seconds");
+			break;
 		case OPT_SINK_NOCONF:
 			o->o_sink_confirm = 0;
 			break;
@@ -514,6 +538,9 @@ main(int argc, char *argv[])
 	if (cs.cs_o.o_mode == MODE_SINK)
 		return sink_main(&cs);
 	jpeg_load(&cs, cs.cs_o.o_datadir);
+	/* Scene frames are encoded as they go: room for the largest. */
+	if (cs.cs_o.o_scene.sc_on && cs.cs_maxjpeg < frag_bufsize(200 * 1024))
+		cs.cs_maxjpeg = frag_bufsize(200 * 1024);
 	if (cs.cs_o.o_mode == MODE_AP) {
 		cs.cs_o.o_ncams = 1;
 		if ((cs.cs_cams = calloc(1, sizeof(*cs.cs_cams))) == NULL)

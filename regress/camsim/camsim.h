@@ -18,6 +18,7 @@
 
 #include "fault.h"
 #include "sha256.h"
+#include "scene.h"
 
 #define CAMSIM_UID_LEN		12
 #define CAMSIM_FIRMWARE		"202212011602"
@@ -68,6 +69,7 @@ struct camsim_opts {
 	struct sockaddr_in	 o_mqtt_addr;
 	int			 o_firmware;	/* --firmware: 56... family */
 	double			 o_info_every;	/* seconds, 0 = never again */
+	struct scene_opts	 o_scene;	/* --scene and its times */
 };
 
 struct camsim_stats {
@@ -196,6 +198,7 @@ struct cam {
 	int			 cam_mq_pending;	/* a connect is scheduled */
 	int			 cam_mq_infos;	/* Info messages this session */
 	int			 cam_sd_read;	/* second Info: card read */
+	int			 cam_obj;	/* scene: object in this frame */
 };
 
 struct camsim {

@@ -330,8 +330,25 @@ frame_send(struct cam *c)
 	jp = &cs->cs_jpegs[(c->cam_idx + c->cam_nframes) % cs->cs_njpegs];
 	snprintf(com, sizeof(com), "camsim %s frame %ld", c->cam_uid,
 	    c->cam_nframes + 1);
-	c->cam_framelen = frag_build(c->cam_frame, cs->cs_maxjpeg, jp->jp_data,
-	    jp->jp_len, com, cs->cs_o.o_tail);
+	if (cs->cs_o.o_scene.sc_on) {
+		struct jpeg	 sj;
+		static uint8_t	*rgb;
+		double		 t = (proc_now_ms() - cs->cs_start_ms) / 1000.0;
+
+		if (rgb == NULL && (rgb = malloc(SCENE_W * SCENE_H * 3)) ==
+		    NULL)
+			fatal(NULL);
+		scene_draw(&cs->cs_o.o_scene, t, rgb);
+		c->cam_obj = scene_object(&cs->cs_o.o_scene, t, NULL);
+		if ((sj.jp_data = scene_jpeg(rgb, SCENE_W, SCENE_H, 80,
+		    &sj.jp_len)) == NULL)
+			fatalx("%s: scene_jpeg", __func__);
+		c->cam_framelen = frag_build(c->cam_frame, cs->cs_maxjpeg,
+		    sj.jp_data, sj.jp_len, com, cs->cs_o.o_tail);
+		free(sj.jp_data);
+	} else
+		c->cam_framelen = frag_build(c->cam_frame, cs->cs_maxjpeg,
+		    jp->jp_data, jp->jp_len, com, cs->cs_o.o_tail);
 	if (c->cam_framelen == 0)
 		fatalx("%s: frame does not fit", __func__);
 	n = c->cam_npkts = frag_count(c->cam_framelen);

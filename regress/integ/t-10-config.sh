@@ -34,13 +34,21 @@ web server name "cam.home.arpa"
 web connections per address 16
 control socket "/run/v720d.sock"
 unknown cameras reject
+recordings "/var/lib/v720d/recordings"
+record keep 7 days
+record max size 20G
+record segment 300
 camera "0800c00128F8" {
 	name "Porch"
 	stream on-demand
 	idle timeout 45
+	record motion
+	motion sensitivity 7
 }
 camera "0800c0000002" {
 	stream always
+	record always
+	motion off
 }
 mqtt broker 127.0.0.1 port 1883 user "ha" password "s3cret"
 mqtt camera broker cameras.lan
@@ -70,14 +78,22 @@ mqtt broker 127.0.0.1 port 1883 user "ha" password "s3cret"
 mqtt camera broker cameras.lan port 1883
 mqtt discovery prefix "homeassistant"
 mqtt topic prefix "v720d"
+recordings "/var/lib/v720d/recordings"
+record keep 7 days
+record max size 20G
+record segment 300
 camera "0800c00128F8" {
 	name "Porch"
 	stream on-demand
 	idle timeout 45
+	record motion
+	motion sensitivity 7
 }
 camera "0800c0000002" {
 	stream always
 	idle timeout 30
+	record always
+	motion off
 }
 configuration OK
 CONF
@@ -114,7 +130,9 @@ for l in 'user "_v720d"' 'camera listen on 0.0.0.0 port 6123' \
     'bootstrap listen on 0.0.0.0 port 80' 'web listen on 127.0.0.1 port 8080' \
     'control socket "/run/v720d.sock"' 'unknown cameras accept' \
     'stream on-demand' 'idle timeout 30' 'web connections per address 64' \
-    'camera connections per address 16'; do
+    'camera connections per address 16' \
+    'recordings "/var/lib/v720d/recordings"' 'record keep 7 days' \
+    'record segment 300'; do
 	grep -qxF "$l" "$d/empty.out" || fail "default missing: $l"
 done
 
@@ -166,6 +184,16 @@ w e-macroname.conf 'bad-name = "x"'
 expect_error e-macroname.conf 1 "macro name"
 w e-char.conf 'user "x" ;'
 expect_error e-char.conf 1 "unexpected character"
+w e-recseg.conf "record segment 1"
+expect_error e-recseg.conf 1 "record segment out of range"
+w e-recsize.conf "record max size 20X"
+expect_error e-recsize.conf 1 "invalid size"
+w e-recpath.conf "recordings \"rel/dir\""
+expect_error e-recpath.conf 1 "absolute path"
+w e-sens.conf "camera \"A\" {" "motion sensitivity 11" "}"
+expect_error e-sens.conf 2 "motion sensitivity out of range"
+w e-reckeep.conf "record keep 5 weeks"
+expect_error e-reckeep.conf 1 "syntax error"
 w e-include.conf 'include "/nonexistent/v720d.conf"'
 expect_error e-include.conf 1 "failed to include"
 w e-camopt.conf 'camera "A1" {' '	name "x"' '	colour red' '}'

@@ -1,0 +1,1 @@
+UNIT_DEPS_recindex := v720d/recorder/recindex.c

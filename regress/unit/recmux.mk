@@ -1,0 +1,2 @@
+UNIT_DEPS_recmux := v720d/recorder/mux.c v720d/recorder/motion.c regress/camsim/scene.c
+UNIT_LIBS_recmux = $(REC_LIBS)

@@ -1,0 +1,453 @@
+/*
+ * v720-recorder (`v720d: recorder`): started by the parent with its
+ * channel on fd 3, chrooted into the recordings directory, unprivileged
+ * and under its own seccomp allow-list.  The engine sends it the frames
+ * of the cameras that record; v720-web and the engine ask it for lists,
+ * files and playback.  Only this process links libavformat.
+ */
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event.h>
+
+#include "chan.h"
+#include "log.h"
+#include "msg.h"
+#include "proc.h"
+#include "sandbox.h"
+#include "mux.h"
+#include "recorder.h"
+
+#define TICK_MS		500
+#define SPACE_EVERY	4	/* ticks between free-space checks */
+#define RETAIN_EVERY	20	/* ticks between retention runs */
+
+struct recorder	*rec;
+
+/* The recorder's allow-list: files in its chroot, its channels. */
+static const int rec_calls[] = {
+	SANDBOX_CALL(read), SANDBOX_CALL(write), SANDBOX_CALL(readv),
+	SANDBOX_CALL(writev), SANDBOX_CALL(openat), SANDBOX_CALL(lseek),
+	SANDBOX_CALL(fstat), SANDBOX_CALL(newfstatat), SANDBOX_CALL(statx),
+	SANDBOX_CALL(statfs), SANDBOX_CALL(fstatfs), SANDBOX_CALL(getdents64),
+	SANDBOX_CALL(mkdir), SANDBOX_CALL(mkdirat), SANDBOX_CALL(unlink),
+	SANDBOX_CALL(unlinkat), SANDBOX_CALL(rename), SANDBOX_CALL(renameat),
+	SANDBOX_CALL(rmdir), SANDBOX_CALL(fsync), SANDBOX_CALL(fdatasync),
+	SANDBOX_CALL(fcntl), SANDBOX_CALL(sendmsg), SANDBOX_CALL(recvmsg),
+	SANDBOX_CALL(epoll_wait), SANDBOX_CALL(epoll_pwait),
+	SANDBOX_CALL(epoll_ctl), SANDBOX_CALL(poll), SANDBOX_CALL(ppoll),
+	SANDBOX_CALL(rt_sigaction), SANDBOX_CALL(futex),
+	SANDBOX_CALL(sched_yield), SANDBOX_CALL(getuid),
+	SANDBOX_CALL(sysinfo),
+};
+
+static void	rec_dispatch_parent(struct chanev *, struct chan_msg *, void *);
+static void	rec_dispatch_engine(struct chanev *, struct chan_msg *, void *);
+static void	rec_dispatch_web(struct chanev *, struct chan_msg *, void *);
+static void	rec_parent_closed(struct chanev *, void *);
+static void	rec_peer_closed(struct chanev *, void *);
+static __attribute__((noreturn)) void rec_shutdown(void);
+
+/* Config being received, between IMSG_CFG_START and IMSG_CFG_END. */
+static struct {
+	int			 active;
+	struct cfg_record	 cfg;
+	struct cfg_camera	*cams;
+	size_t			 ncams;
+} pend;
+
+int64_t
+rec_wall_us(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* The engine's CLOCK_MONOTONIC receive time as wall-clock time. */
+static int64_t
+mono_to_wall(uint64_t mono_ns)
+{
+	struct timespec	rt, mt;
+	int64_t		off;
+
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_MONOTONIC, &mt);
+	off = ((int64_t)rt.tv_sec - mt.tv_sec) * 1000000 +
+	    (rt.tv_nsec - mt.tv_nsec) / 1000;
+	return (int64_t)(mono_ns / 1000) + off;
+}
+
+void
+rec_tell_engine(struct rcam *rc, int motion)
+{
+	struct rec_motion	rm;
+
+	rc->rc_told = motion;
+	if (!rec->r_engine_up)
+		return;
+	memset(&rm, 0, sizeof(rm));
+	strlcpy(rm.rm_id, rc->rc_id, sizeof(rm.rm_id));
+	rm.rm_motion = motion;
+	rm.rm_recording = rc->rc_mode != REC_OFF;
+	chanev_compose(&rec->r_engine, IMSG_REC_MOTION, 0, -1, &rm,
+	    sizeof(rm));
+}
+
+static void
+rec_log_stats(void)
+{
+	struct rcam	*rc;
+	uint64_t	 mframes = 0, mns = 0;
+
+	RB_FOREACH(rc, rcamtree, &rec->r_cams) {
+		if (rc->rc_motion_ok) {
+			mframes += rc->rc_motion.m_frames;
+			mns += rc->rc_motion_ns;
+		}
+	}
+	log_info("stats: cameras %zu, frames %llu, written %llu MB, total "
+	    "%llu MB, deleted %llu, motion %llu frames %llu us avg, %s",
+	    rec->r_ncams, (unsigned long long)rec->r_frames,
+	    (unsigned long long)(rec->r_bytes_written >> 20),
+	    (unsigned long long)(rec->r_total_bytes >> 20),
+	    (unsigned long long)rec->r_deleted, (unsigned long long)mframes,
+	    (unsigned long long)(mframes ? mns / mframes / 1000 : 0),
+	    rec->r_paused ? "paused" : "recording");
+}
+
+static void
+rec_tick(int fd, short ev, void *arg)
+{
+	static unsigned	n;
+
+	record_tick(rec_wall_us());
+	if (n % SPACE_EVERY == 0)
+		store_check_space();
+	if (n % RETAIN_EVERY == 0)
+		store_retention();
+	n++;
+}
+
+static void
+rec_sig(int sig, short ev, void *arg)
+{
+	if (sig == SIGUSR1)
+		rec_log_stats();
+	else
+		rec_shutdown();
+}
+
+/* The new config: cameras that no longer record stop now. */
+static void
+rec_cfg_end(void)
+{
+	struct rcam	*rc;
+	size_t		 i;
+	int		 first = !rec->r_configured;
+
+	rec->r_cfg = pend.cfg;
+	if (rec->r_cfg.cr_segment_s == 0)
+		rec->r_cfg.cr_segment_s = 300;
+	RB_FOREACH(rc, rcamtree, &rec->r_cams) {
+		rc->rc_mode = REC_OFF;
+		rc->rc_sens = 0;
+	}
+	for (i = 0; i < pend.ncams; i++) {
+		if (pend.cams[i].cc_record == REC_OFF ||
+		    (rc = rcam_get(pend.cams[i].cc_id)) == NULL)
+			continue;
+		rc->rc_mode = pend.cams[i].cc_record;
+		rc->rc_sens = pend.cams[i].cc_motion;
+		if (rc->rc_motion_ok)
+			motion_set_sensitivity(&rc->rc_motion, rc->rc_sens);
+	}
+	RB_FOREACH(rc, rcamtree, &rec->r_cams)
+		if (rc->rc_mode == REC_OFF || rc->rc_sens == 0)
+			if (rc->rc_mux != NULL || rc->rc_event != NULL)
+				record_stop(rc);
+	free(pend.cams);
+	pend.cams = NULL;
+	pend.ncams = 0;
+	pend.active = 0;
+	rec->r_configured = 1;
+	if (first)
+		store_retention();
+	log_debug("configuration applied: segments %u s, keep %llu s, max "
+	    "%llu bytes", rec->r_cfg.cr_segment_s,
+	    (unsigned long long)rec->r_cfg.cr_keep_s,
+	    (unsigned long long)rec->r_cfg.cr_max_bytes);
+	chanev_compose(&rec->r_parent, IMSG_CFG_DONE, 0, -1, NULL, 0);
+}
+
+static void
+rec_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
+{
+	struct cfg_camera	*cc;
+	uint8_t			 kind;
+	int32_t			 v;
+
+	switch (m->hdr.ch_type) {
+	case IMSG_CFG_START:
+		free(pend.cams);
+		memset(&pend, 0, sizeof(pend));
+		pend.cfg.cr_segment_s = 300;
+		pend.active = 1;
+		break;
+	case IMSG_REC_CFG:
+		if (!pend.active || m->len != sizeof(pend.cfg))
+			fatalx("%s: bad REC_CFG", __func__);
+		memcpy(&pend.cfg, m->data, sizeof(pend.cfg));
+		if (pend.cfg.cr_segment_s < 1 ||
+		    pend.cfg.cr_segment_s > 86400)
+			fatalx("%s: bad segment length", __func__);
+		break;
+	case IMSG_CFG_CAMERA:
+		if (!pend.active || m->len != sizeof(*cc))
+			fatalx("%s: bad CFG_CAMERA", __func__);
+		if (pend.ncams >= REC_MAX_CAMERAS)
+			break;
+		if ((cc = reallocarray(pend.cams, pend.ncams + 1,
+		    sizeof(*cc))) == NULL)
+			fatal("%s", __func__);
+		pend.cams = cc;
+		cc = &pend.cams[pend.ncams];
+		memcpy(cc, m->data, sizeof(*cc));
+		if (chan_strfield(cc->cc_id, sizeof(cc->cc_id)) ||
+		    cc->cc_record > REC_MOTION || cc->cc_motion > 10)
+			fatalx("%s: bad CFG_CAMERA fields", __func__);
+		pend.ncams++;
+		break;
+	case IMSG_CFG_END:
+		if (!pend.active)
+			fatalx("%s: CFG_END without START", __func__);
+		rec_cfg_end();
+		break;
+	case IMSG_REC_PEER:
+		if (m->fd == -1 || m->len != sizeof(kind))
+			fatalx("%s: bad REC_PEER", __func__);
+		memcpy(&kind, m->data, sizeof(kind));
+		if (kind == REC_PEER_ENGINE) {
+			if (rec->r_engine_up) {
+				play_peer_gone(&rec->r_engine);
+				chanev_clear(&rec->r_engine);
+			}
+			if (chanev_init(&rec->r_engine, m->fd,
+			    rec_dispatch_engine, rec_peer_closed, NULL) == -1)
+				fatal("engine channel");
+			rec->r_engine_up = 1;
+		} else if (kind == REC_PEER_WEB) {
+			if (rec->r_web_up) {
+				play_peer_gone(&rec->r_web);
+				chanev_clear(&rec->r_web);
+			}
+			if (chanev_init(&rec->r_web, m->fd, rec_dispatch_web,
+			    rec_peer_closed, NULL) == -1)
+				fatal("web channel");
+			rec->r_web_up = 1;
+		} else
+			fatalx("%s: bad peer kind %u", __func__, kind);
+		return;
+	case IMSG_CTL_VERBOSE:
+		if (m->len != sizeof(v))
+			fatalx("%s: bad CTL_VERBOSE", __func__);
+		memcpy(&v, m->data, sizeof(v));
+		log_setverbose(v);
+		break;
+	case IMSG_CFG_LISTEN:
+	case IMSG_CFG_WEBUSER:
+	case IMSG_CFG_TLS_CERT:
+	case IMSG_CFG_TLS_KEY:
+	case IMSG_PROC_STATS:
+		/* Not ours. */
+		break;
+	default:
+		fatalx("%s: unexpected message %u", __func__, m->hdr.ch_type);
+	}
+	if (m->fd != -1)
+		close(m->fd);
+}
+
+static void
+rec_dispatch_engine(struct chanev *ce, struct chan_msg *m, void *arg)
+{
+	struct cam_media	 cm;
+	struct rcam		*rc;
+	size_t			 n;
+
+	if (m->fd != -1)
+		fatalx("%s: unexpected fd", __func__);
+	switch (m->hdr.ch_type) {
+	case IMSG_CAM_FRAME:
+	case IMSG_CAM_AUDIO:
+		if (m->len <= sizeof(cm) || m->len > sizeof(cm) +
+		    V720_FRAME_MAX)
+			fatalx("%s: bad media message", __func__);
+		memcpy(&cm, m->data, sizeof(cm));
+		if (chan_strfield(cm.cm_id, sizeof(cm.cm_id)))
+			fatalx("%s: bad media id", __func__);
+		n = m->len - sizeof(cm);
+		/* Only configured cameras record; the engine may lag. */
+		if ((rc = rcam_find(cm.cm_id)) == NULL || rc->rc_mode == REC_OFF)
+			break;
+		if (m->hdr.ch_type == IMSG_CAM_FRAME)
+			record_frame(rc, m->data + sizeof(cm), n,
+			    mono_to_wall(cm.cm_ts_ns));
+		else if (cm.cm_codec == 4)	/* WIRE_CMD_ALAW */
+			record_audio(rc, m->data + sizeof(cm), n,
+			    mono_to_wall(cm.cm_ts_ns));
+		break;
+	case IMSG_REC_LIST:
+	case IMSG_REC_EVENTS:
+		play_request(ce, m);
+		break;
+	default:
+		fatalx("%s: unexpected message %u", __func__, m->hdr.ch_type);
+	}
+}
+
+static void
+rec_dispatch_web(struct chanev *ce, struct chan_msg *m, void *arg)
+{
+	if (m->fd != -1)
+		fatalx("%s: unexpected fd", __func__);
+	switch (m->hdr.ch_type) {
+	case IMSG_REC_LIST:
+	case IMSG_REC_EVENTS:
+	case IMSG_REC_OPEN:
+	case IMSG_REC_PLAY:
+	case IMSG_REC_PLAY_MORE:
+	case IMSG_REC_PLAY_STOP:
+		play_request(ce, m);
+		break;
+	default:
+		fatalx("%s: unexpected message %u", __func__, m->hdr.ch_type);
+	}
+}
+
+static void
+rec_peer_closed(struct chanev *ce, void *arg)
+{
+	play_peer_gone(ce);
+	chanev_clear(ce);
+	if (ce == &rec->r_engine) {
+		log_debug("engine channel closed");
+		rec->r_engine_up = 0;
+	} else {
+		log_debug("web channel closed");
+		rec->r_web_up = 0;
+	}
+}
+
+static void
+rec_parent_closed(struct chanev *ce, void *arg)
+{
+	rec_shutdown();
+}
+
+static __attribute__((noreturn)) void
+rec_shutdown(void)
+{
+	rec_log_stats();
+	play_free_all();
+	store_free_all();	/* closes open segments properly */
+	free(pend.cams);
+	if (rec->r_engine_up)
+		chanev_clear(&rec->r_engine);
+	if (rec->r_web_up)
+		chanev_clear(&rec->r_web);
+	chanev_clear(&rec->r_parent);
+	free(rec);
+	exit(0);
+}
+
+static __attribute__((noreturn)) void
+usage(void)
+{
+	fprintf(stderr, "usage: v720-recorder [-dv] -u user -C recordings\n");
+	exit(1);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static struct event	 ev_term, ev_int, ev_usr1;
+	struct timeval		 tv = { 0, TICK_MS * 1000 };
+	struct tm		 tm;
+	time_t			 now;
+	const char		*user = PROC_DEFAULT_USER, *root = NULL;
+	int			 ch, debug = 0, verbose = 0;
+
+	proc_title_init(argc, argv);
+	while ((ch = getopt(argc, argv, "dvu:C:")) != -1) {
+		switch (ch) {
+		case 'd':
+			debug = 1;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'u':
+			user = optarg;
+			break;
+		case 'C':
+			root = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc || root == NULL)
+		usage();
+	log_init(debug, LOG_DAEMON);
+	log_setverbose(verbose);
+	log_procinit("recorder");
+	if (fcntl(PROC_PARENT_FD, F_GETFD) == -1)
+		fatalx("no parent channel on fd %d (run by v720d only)",
+		    PROC_PARENT_FD);
+	proc_title("recorder");
+	/* The time zone, and libav's tables, before the chroot hides them. */
+	tzset();
+	now = time(NULL);
+	localtime_r(&now, &tm);
+	mux_quiet();
+	if ((rec = calloc(1, sizeof(*rec))) == NULL)
+		fatal("calloc");
+	RB_INIT(&rec->r_cams);
+	/* Without root there is no chroot: work inside the directory. */
+	if (geteuid() != 0 && chdir(root) == -1)
+		fatal("chdir %s", root);
+	proc_privdrop(user, root);
+
+	event_init();
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	signal_set(&ev_term, SIGTERM, rec_sig, NULL);
+	signal_set(&ev_int, SIGINT, rec_sig, NULL);
+	signal_set(&ev_usr1, SIGUSR1, rec_sig, NULL);
+	signal_add(&ev_term, NULL);
+	signal_add(&ev_int, NULL);
+	signal_add(&ev_usr1, NULL);
+	if (chanev_init(&rec->r_parent, PROC_PARENT_FD, rec_dispatch_parent,
+	    rec_parent_closed, NULL) == -1)
+		fatal("parent channel");
+	store_scan();
+	sandbox_enter("recorder", rec_calls, sizeof(rec_calls) /
+	    sizeof(rec_calls[0]));
+	event_set(&rec->r_tick, -1, EV_PERSIST, rec_tick, NULL);
+	event_add(&rec->r_tick, &tv);
+	log_debug("started");
+	event_dispatch();
+	rec_shutdown();
+}
