@@ -98,4 +98,7 @@ caminfo_json(struct jsonw *w, const struct cam_info *ci, const char *name,
 		jsonw_null(w);
 	else
 		jsonw_int(w, ci->ci_clock_offset_ms);
+	jsonw_key(w, "recording");
+	jsonw_bool(w, ci->ci_recording);
+	jsonw_kuint(w, "dropped_recording", ci->ci_drop_rec);
 }

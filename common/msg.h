@@ -106,14 +106,12 @@ enum msg_type {
 
 	/*
 	 * The recorder (v720d/recorder/).  The parent sends its config
-	 * part between CFG_START and CFG_END, and one end of the
-	 * engine<->recorder and web<->recorder pairs.  The engine sends it
+	 * part between CFG_START and CFG_END, and (IMSG_CFG_PEER) one end
+	 * of the engine<->recorder and web<->recorder pairs.  The engine sends it
 	 * IMSG_CAM_FRAME and IMSG_CAM_AUDIO of the cameras that record.
 	 * Requests carry a request id in ch_peerid; replies repeat it.
 	 */
 	IMSG_REC_CFG = 700,	/* parent -> recorder: struct cfg_record */
-	IMSG_REC_PEER,		/* parent -> engine, web: fd to the recorder;
-				 * -> recorder: fd + uint8_t enum rec_peer */
 	IMSG_REC_MOTION,	/* recorder -> engine: struct rec_motion */
 	IMSG_REC_LIST,		/* -> recorder: struct rec_req (recordings) */
 	IMSG_REC_FILE,		/* reply: struct rec_file */
@@ -127,11 +125,6 @@ enum msg_type {
 	IMSG_REC_PFRAME,	/* reply: struct cam_media (wall clock) + JPEG */
 	IMSG_REC_END,		/* reply: end of a list or a playback */
 	IMSG_REC_FAIL,		/* reply: NUL-terminated reason */
-};
-
-enum rec_peer {
-	REC_PEER_ENGINE = 1,
-	REC_PEER_WEB,
 };
 
 enum rec_mode {

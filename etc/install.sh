@@ -7,6 +7,7 @@
 #	PREFIX/libexec/v720-web				0755 (v720d looks for it
 #							at ../libexec/v720-web)
 #	PREFIX/libexec/v720-mqtt			0755 (with mqtt broker)
+#	PREFIX/libexec/v720-recorder			0755 (while a camera records)
 #	PREFIX/share/man/man5/v720d.conf.5,
 #	PREFIX/share/man/man8/{v720d,v720ctl,v720-web}.8	0644
 #	SYSCONFDIR/v720d.conf.example			0644; an existing
@@ -59,6 +60,7 @@ files() {
 0755 v720ctl/v720ctl $sbindir/v720ctl
 0755 v720-web/v720-web $libexecdir/v720-web
 0755 v720d/mqtt/v720-mqtt $libexecdir/v720-mqtt
+0755 v720d/recorder/v720-recorder $libexecdir/v720-recorder
 0644 man/v720d.8 $mandir/man8/v720d.8
 0644 man/v720ctl.8 $mandir/man8/v720ctl.8
 0644 man/v720-web.8 $mandir/man8/v720-web.8

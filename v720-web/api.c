@@ -19,7 +19,8 @@
 enum route {
 	R_PAGE, R_METRICS, R_LIST, R_CAM, R_MJPEG, R_SNAP, R_AUDIO, R_DEBUG,
 	R_SETTINGS, R_REBOOT, R_START, R_STOP, R_GSTART, R_GSTOP,
-	R_DEVLIST, R_CMD, R_TALK, R_DIAG, R_WSTALK,
+	R_DEVLIST, R_CMD, R_TALK, R_DIAG, R_WSTALK, R_RECS, R_EVENTS, R_PLAY,
+	R_RECFILE,
 };
 
 static const struct {
@@ -45,6 +46,10 @@ static const struct {
 	{ "api/cameras/*/talk",		0, R_WSTALK },
 	{ "api/cameras/*/streaming/start", 0, R_GSTART },
 	{ "api/cameras/*/streaming/stop", 0, R_GSTOP },
+	{ "api/cameras/*/recordings",	0, R_RECS },
+	{ "api/cameras/*/events",	0, R_EVENTS },
+	{ "api/cameras/*/playback",	0, R_PLAY },
+	{ "api/recordings/%/%/%",	0, R_RECFILE },
 	{ "dev/list",			0, R_DEVLIST },
 	{ "dev/*/live",			0, R_MJPEG },
 	{ "dev/*/video",		0, R_MJPEG },
@@ -360,6 +365,8 @@ match(const char *pat, char **seg, int n, const char **id)
 			return 0;
 		if (strcmp(s, "*") == 0)
 			*id = seg[i];
+		else if (strcmp(s, "%") == 0)
+			;	/* any segment, the route looks at it */
 		else if (strcmp(s, seg[i]) != 0)
 			return 0;
 		i++;
@@ -487,6 +494,17 @@ api_request(struct conn *c, const char *body, size_t len)
 		break;
 	case R_WSTALK:
 		talk_ws(c, cam);
+		break;
+	case R_RECS:
+	case R_EVENTS:
+		recweb_list(c, cam, routes[found].route == R_EVENTS);
+		break;
+	case R_PLAY:
+		recweb_play(c, cam);
+		break;
+	case R_RECFILE:
+		/* A camera that is gone keeps its recordings: no lookup. */
+		recweb_file(c, seg[2], seg[3], seg[4]);
 		break;
 	}
 }

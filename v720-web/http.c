@@ -211,6 +211,12 @@ parse_field(const char *p, size_t n, struct http_req *r, int *seen)
 			vlen = sizeof(r->origin) - 1;
 		memcpy(r->origin, v, vlen);
 		r->origin[vlen] = '\0';
+	} else if (IS("Range")) {
+		/* One value; a longer one is not a range we serve. */
+		if (vlen < sizeof(r->range) && r->range[0] == '\0') {
+			memcpy(r->range, v, vlen);
+			r->range[vlen] = '\0';
+		}
 	} else if (IS("Expect")) {
 		if (vlen == 12 && strncasecmp(v, "100-continue", 12) == 0)
 			r->expect_continue = 1;

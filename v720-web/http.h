@@ -53,6 +53,7 @@ struct http_req {
 	int		 conn_upgrade;	/* Connection: ... upgrade */
 	int		 ws_version;	/* Sec-WebSocket-Version, -1 bad */
 	char		 ws_key[32];	/* Sec-WebSocket-Key ("" bad/none) */
+	char		 range[64];	/* Range value ("" if absent or long) */
 };
 
 /*

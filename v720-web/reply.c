@@ -67,6 +67,19 @@ reply(struct conn *c, int status, const char *ctype, const void *body,
 }
 
 void
+reply_head_only(struct conn *c, int status, const char *ctype, uint64_t len,
+    const char *extra)
+{
+	if (c->c_dying)
+		return;
+	reply_head(c, status, ctype, len, 1, extra);
+	log_debug("%s: %s %s -> %d", c->c_peer, http_method_name(c->c_req.method),
+	    c->c_req.path ? c->c_req.path : "-", status);
+	c->c_state = c->c_keepalive ? CS_WRITE : CS_CLOSE;
+	conn_set_timeout(c, WEB_WRITE_TIMEOUT);
+}
+
+void
 reply_json(struct conn *c, int status, const char *json, size_t len)
 {
 	reply(c, status, "application/json", json, len, NULL);

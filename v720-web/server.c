@@ -245,6 +245,8 @@ conn_want_read(struct conn *c)
 	case CS_AUDIO:
 	case CS_TALK:
 	case CS_WS:
+	case CS_REC:
+	case CS_PLAY:
 		return evbuffer_get_length(c->c_in) < WEB_IN_MAX;
 	default:
 		return 0;
@@ -294,6 +296,7 @@ conn_close(struct conn *c)
 		return;
 	viewer_detach(c);
 	talk_detach(c);
+	recweb_detach(c);
 	c->c_dying = 1;
 	log_debug("%s: closed (#%llu)", c->c_peer, (unsigned long long)c->c_id);
 	event_del(&c->c_ev);
@@ -368,7 +371,8 @@ conn_read(struct conn *c)
 			if (n > 0 && evbuffer_add(c->c_in, buf, n) == -1)
 				n = -1;
 		}
-		if (n == 0 && c->c_state != CS_MJPEG && c->c_state != CS_AUDIO) {
+		if (n == 0 && c->c_state != CS_MJPEG && c->c_state != CS_AUDIO &&
+		    c->c_state != CS_PLAY) {
 			/* Half-closed: answer what came, then close. */
 			c->c_eof = 1;
 			break;
@@ -377,7 +381,8 @@ conn_read(struct conn *c)
 			conn_close(c);
 			return -1;
 		}
-		if (c->c_state == CS_MJPEG || c->c_state == CS_AUDIO) {
+		if (c->c_state == CS_MJPEG || c->c_state == CS_AUDIO ||
+		    c->c_state == CS_PLAY) {
 			/* Nothing more is read from a streaming client. */
 			evbuffer_drain(c->c_in, evbuffer_get_length(c->c_in));
 		}
@@ -424,6 +429,9 @@ conn_write(struct conn *c)
 		}
 		c->c_written += n;
 		c->c_progress_ms = proc_now_ms();
+		/* A long download: the timeout is for no progress at all. */
+		if (c->c_state == CS_WRITE || c->c_state == CS_CLOSE)
+			conn_set_timeout(c, WEB_WRITE_TIMEOUT);
 	}
 	if (c->c_state == CS_MJPEG || c->c_state == CS_AUDIO)
 		viewer_progress(c);
@@ -615,8 +623,12 @@ conn_timeout(struct conn *c)
 	case CS_WS:
 		ws_timeout(c);
 		break;
+	case CS_REC:
+		recweb_timeout(c);
+		break;
 	case CS_MJPEG:
 	case CS_AUDIO:
+	case CS_PLAY:
 		if (evbuffer_get_length(c->c_out) > 0 && proc_now_ms() -
 		    c->c_progress_ms > WEB_STREAM_STALL * 1000ULL) {
 			log_debug("%s: viewer stalled, closing", c->c_peer);

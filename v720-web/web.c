@@ -561,6 +561,9 @@ web_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 		case PROC_ENGINE:
 			new_peer(m->fd);
 			break;
+		case PROC_RECORDER:
+			recweb_peer(m->fd);
+			break;
 		default:
 			fatalx("%s: peer channel to process %u", __func__,
 			    cp.cp_proc);
@@ -702,6 +705,7 @@ main(int argc, char *argv[])
 
 	server_close_all();
 	peer_clear();
+	recweb_free_all();
 	pend_clear();
 	free(web->w_names);
 	log_debug("exiting");

@@ -64,6 +64,8 @@ enum conn_state {
 	CS_TALK,	/* talk-back: body streamed to the engine (talk.c) */
 	CS_WS,		/* WebSocket after the handshake (ws.c) */
 	CS_CLOSE,	/* flush the answer, then close */
+	CS_REC,		/* waiting for the recorder (recweb.c) */
+	CS_PLAY,	/* MJPEG playback of a recording */
 };
 
 struct backlog {
@@ -76,6 +78,7 @@ struct listener;
 struct jsonw;
 struct cam;
 struct talker;
+struct recreq;
 
 /* A source address: IPv4 (also when IPv4-mapped) or IPv6. */
 struct peerkey {
@@ -128,6 +131,7 @@ struct conn {
 	struct backlog		 c_bl[WEB_VW_BACKLOG];
 	int			 c_nbl;
 	uint64_t		 c_skipped;	/* frames dropped for this viewer */
+	struct recreq		*c_rec;		/* a request to the recorder */
 };
 TAILQ_HEAD(connlist, conn);
 
@@ -248,6 +252,9 @@ void		 reply_error(struct conn *, int status, const char *msg);
 void		 reply_json(struct conn *, int status, const char *json,
 		    size_t len);
 void		 reply_frame(struct conn *, struct frame *);
+/* Head only, with Content-Length len: the caller adds the body. */
+void		 reply_head_only(struct conn *, int status, const char *ctype,
+		    uint64_t len, const char *extra);
 int		 reply_stream_head(struct conn *, const char *ctype);
 
 /* api.c: routing */
@@ -296,6 +303,18 @@ void		 ws_timeout(struct conn *);
 void		 diag_engine(const uint8_t *, size_t);
 void		 diag_send_listeners(void);
 void		 diag_reply(struct conn *);
+
+/* recweb.c: recordings, events and playback, from the recorder */
+void		 recweb_peer(int fd);
+void		 recweb_list(struct conn *, struct cam *, int events);
+void		 recweb_file(struct conn *, const char *id, const char *day,
+		    const char *file);
+void		 recweb_play(struct conn *, struct cam *);
+void		 recweb_detach(struct conn *);
+void		 recweb_timeout(struct conn *);
+void		 recweb_free_all(void);
+int		 recweb_range(const char *, uint64_t size, uint64_t *off,
+		    uint64_t *len);
 
 /* metrics.c */
 void		 metrics_reply(struct conn *);

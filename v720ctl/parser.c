@@ -49,6 +49,8 @@ static const struct token t_camid[] = {
 static const struct token t_show[] = {
 	{ KEYWORD, "cameras", SHOW_CAMERAS, -1, NULL, t_end },
 	{ KEYWORD, "camera", SHOW_CAMERA, -1, NULL, t_camid },
+	{ KEYWORD, "recordings", SHOW_RECORDINGS, -1, NULL, t_camid },
+	{ KEYWORD, "events", SHOW_EVENTS, -1, NULL, t_camid },
 	TABLE_END
 };
 
@@ -423,6 +425,8 @@ print_grammar(FILE *fp)
 	    "commands:\n"
 	    "  show cameras\n"
 	    "  show camera ID\n"
+	    "  show recordings ID\n"
+	    "  show events ID\n"
 	    "  stream start|stop ID\n"
 	    "  snapshot ID [-o file.jpg]\n"
 	    "  set ID ir-led on|off|auto\n"

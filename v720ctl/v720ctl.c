@@ -31,6 +31,7 @@ struct ctl {
 	struct chan		 c;
 	const char		*path;
 	int			 json;
+	size_t			 nitems;	/* recordings/events printed */
 	const struct parse_result *res;
 	struct cam_info		*cams;
 	size_t			 ncams;
@@ -43,6 +44,8 @@ static int	ctl_reply(struct ctl *, struct chan_msg *);
 static void	show_cameras(struct ctl *);
 static void	show_camera(struct ctl *, const struct cam_info *);
 static int	write_frame(struct ctl *, const uint8_t *, size_t);
+static void	show_recording(struct ctl *, const void *);
+static void	show_event(struct ctl *, const void *);
 
 int
 main(int argc, char *argv[])
@@ -194,6 +197,11 @@ ctl_request(struct ctl *ctl)
 		rv = chan_compose(&ctl->c, IMSG_CTL_SNAPSHOT, 0, -1,
 		    &cid, sizeof(cid));
 		break;
+	case SHOW_RECORDINGS:
+	case SHOW_EVENTS:
+		rv = chan_compose(&ctl->c, res->action == SHOW_RECORDINGS ?
+		    IMSG_REC_LIST : IMSG_REC_EVENTS, 0, -1, &cid, sizeof(cid));
+		break;
 	case REBOOT:
 		rv = chan_compose(&ctl->c, IMSG_CTL_REBOOT, 0, -1,
 		    &cid, sizeof(cid));
@@ -332,10 +340,25 @@ ctl_reply(struct ctl *ctl, struct chan_msg *m)
 		memcpy(&ctl->cams[ctl->ncams++], m->data, sizeof(*ci));
 		return 1;
 	case IMSG_CTL_END:
+		if (a == SHOW_RECORDINGS || a == SHOW_EVENTS) {
+			if (ctl->json)
+				printf("%s]\n", ctl->nitems ? "" : "[");
+			return 0;
+		}
 		if (a != SHOW_CAMERAS)
 			break;
 		show_cameras(ctl);
 		return 0;
+	case IMSG_REC_FILE:
+		if (a != SHOW_RECORDINGS || m->len != sizeof(struct rec_file))
+			break;
+		show_recording(ctl, m->data);
+		return 1;
+	case IMSG_REC_EVENT:
+		if (a != SHOW_EVENTS || m->len != sizeof(struct rec_event))
+			break;
+		show_event(ctl, m->data);
+		return 1;
 	case IMSG_CTL_FRAME:
 		if (a != SNAPSHOT)
 			break;
@@ -346,6 +369,69 @@ ctl_reply(struct ctl *ctl, struct chan_msg *m)
 	fprintf(stderr, "v720ctl: unexpected reply %u from v720d\n",
 	    m->hdr.ch_type);
 	return -1;
+}
+
+/* Local time as "2026-12-02T05:30:01", or "-" for 0. */
+static const char *
+ctl_time(int64_t ms, char *buf, size_t sz)
+{
+	struct tm	tm;
+	time_t		t = ms / 1000;
+
+	if (ms == 0 || localtime_r(&t, &tm) == NULL)
+		return "-";
+	strftime(buf, sz, "%Y-%m-%dT%H:%M:%S", &tm);
+	return buf;
+}
+
+/* One line a segment: start end frames bytes file. */
+static void
+show_recording(struct ctl *ctl, const void *p)
+{
+	struct rec_file	rf;
+	char		a[32], b[32], day[16], file[32];
+
+	memcpy(&rf, p, sizeof(rf));
+	ctl_printable(day, sizeof(day), rf.rf_day, sizeof(rf.rf_day));
+	ctl_printable(file, sizeof(file), rf.rf_file, sizeof(rf.rf_file));
+	if (ctl->json) {
+		printf("%s{\"file\":\"%s/%s\",\"start\":%.3f,\"end\":%.3f,"
+		    "\"frames\":%llu,\"bytes\":%llu}", ctl->nitems++ ? "," :
+		    "[", day, file, rf.rf_start_ms / 1000.0,
+		    rf.rf_end_ms / 1000.0, (unsigned long long)rf.rf_frames,
+		    (unsigned long long)rf.rf_bytes);
+		return;
+	}
+	printf("%s %s %llu %llu %s/%s%s\n", ctl_time(rf.rf_start_ms, a,
+	    sizeof(a)), ctl_time(rf.rf_end_ms, b, sizeof(b)),
+	    (unsigned long long)rf.rf_frames, (unsigned long long)rf.rf_bytes,
+	    day, file, rf.rf_open ? " (recording)" : "");
+}
+
+/* One line an event: start end score thumbnail, newest first. */
+static void
+show_event(struct ctl *ctl, const void *p)
+{
+	struct rec_event re;
+	char		 a[32], b[32], day[16], thumb[32];
+
+	memcpy(&re, p, sizeof(re));
+	ctl_printable(day, sizeof(day), re.re_day, sizeof(re.re_day));
+	ctl_printable(thumb, sizeof(thumb), re.re_thumb, sizeof(re.re_thumb));
+	if (ctl->json) {
+		printf("%s{\"start\":%.3f,\"end\":", ctl->nitems++ ? "," : "[",
+		    re.re_start_ms / 1000.0);
+		if (re.re_end_ms == 0)
+			printf("null");
+		else
+			printf("%.3f", re.re_end_ms / 1000.0);
+		printf(",\"score\":%.2f,\"thumbnail\":\"%s/%s\"}",
+		    re.re_score / 100.0, day, thumb);
+		return;
+	}
+	printf("%s %s %.2f %s/%s\n", ctl_time(re.re_start_ms, a, sizeof(a)),
+	    ctl_time(re.re_end_ms, b, sizeof(b)), re.re_score / 100.0, day,
+	    thumb);
 }
 
 static int

@@ -25,11 +25,16 @@
  *     their own block of common/msg.h.
  */
 #include <sys/queue.h>
+#include <sys/stat.h>
 
 #include <sys/socket.h>
+#include <sys/stat.h>
 
+#include <errno.h>
 #include <netdb.h>
+#include <pwd.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "chan.h"
 #include "config.h"
@@ -125,6 +130,78 @@ mqtt_push(struct chanev *ce, const struct config *conf,
 	explicit_bzero(&cm, sizeof(cm));
 }
 
+/* Retention and segment length. */
+static void
+recorder_push(struct chanev *ce, const struct config *conf,
+    const struct tls_material *tls)
+{
+	struct cfg_record	cr;
+
+	memset(&cr, 0, sizeof(cr));
+	cr.cr_keep_s = conf->rec_keep_s;
+	cr.cr_max_bytes = conf->rec_max_bytes;
+	cr.cr_segment_s = conf->rec_segment_s;
+	chanev_compose(ce, IMSG_REC_CFG, 0, -1, &cr, sizeof(cr));
+}
+
+static const char *
+recorder_root(const struct config *conf)
+{
+	return conf->recordings;
+}
+
+/*
+ * The recordings directory is the recorder's chroot: it must exist and
+ * belong to the user, mode 0750 (recordings are private).  Created with
+ * its parents if missing; an existing one gets owner and mode fixed.
+ */
+static int
+recorder_prepare(const struct config *conf)
+{
+	struct passwd	*pw;
+	struct stat	 st;
+	char		 path[PATH_MAX], *s;
+
+	if (geteuid() != 0) {
+		if (mkdir(conf->recordings, 0750) == -1 && errno != EEXIST) {
+			log_warn("recordings %s", conf->recordings);
+			return -1;
+		}
+		return 0;
+	}
+	if ((pw = getpwnam(conf->user)) == NULL) {
+		log_warnx("user %s does not exist", conf->user);
+		return -1;
+	}
+	strlcpy(path, conf->recordings, sizeof(path));
+	for (s = path + 1; (s = strchr(s, '/')) != NULL; s++) {
+		*s = '\0';
+		if (mkdir(path, 0755) == -1 && errno != EEXIST) {
+			log_warn("recordings %s", path);
+			return -1;
+		}
+		*s = '/';
+	}
+	if (mkdir(path, 0750) == -1 && errno != EEXIST) {
+		log_warn("recordings %s", path);
+		return -1;
+	}
+	if (lstat(path, &st) == -1 || !S_ISDIR(st.st_mode)) {
+		log_warnx("recordings %s is not a directory", path);
+		return -1;
+	}
+	if ((st.st_uid != pw->pw_uid || st.st_gid != pw->pw_gid) &&
+	    chown(path, pw->pw_uid, pw->pw_gid) == -1) {
+		log_warn("chown %s", path);
+		return -1;
+	}
+	if ((st.st_mode & 07777) != 0750 && chmod(path, 0750) == -1) {
+		log_warn("chmod %s", path);
+		return -1;
+	}
+	return 0;
+}
+
 const struct child_kind child_kinds[PROC_MAX] = {
 	[PROC_ENGINE] = {
 		.ck_name = "engine",
@@ -134,7 +211,8 @@ const struct child_kind child_kinds[PROC_MAX] = {
 		    LISTEN_BIT(LISTEN_CAMERA_UDP) |
 		    LISTEN_BIT(LISTEN_BOOTSTRAP) | LISTEN_BIT(LISTEN_CONTROL),
 		.ck_accept = engine_accept,
-		.ck_peers = PROC_BIT(PROC_WEB) | PROC_BIT(PROC_MQTT),
+		.ck_peers = PROC_BIT(PROC_WEB) | PROC_BIT(PROC_MQTT) |
+		    PROC_BIT(PROC_RECORDER),
 	},
 	[PROC_WEB] = {
 		.ck_name = "web",
@@ -143,7 +221,7 @@ const struct child_kind child_kinds[PROC_MAX] = {
 		.ck_tree = "../v720-web/v720-web",
 		.ck_listen = LISTEN_BIT(LISTEN_WEB),
 		.ck_push = web_push,
-		.ck_peers = PROC_BIT(PROC_ENGINE),
+		.ck_peers = PROC_BIT(PROC_ENGINE) | PROC_BIT(PROC_RECORDER),
 		.ck_stats = 1,
 	},
 	/* Only with "mqtt broker": the only process that maps libmosquitto. */
@@ -155,6 +233,21 @@ const struct child_kind child_kinds[PROC_MAX] = {
 		.ck_enabled = mqtt_enabled,
 		.ck_push = mqtt_push,
 		.ck_peers = PROC_BIT(PROC_ENGINE),
+	},
+	/*
+	 * Only while a camera records: the only process that maps
+	 * libavformat and libjpeg, chrooted into the recordings.
+	 */
+	[PROC_RECORDER] = {
+		.ck_name = "recorder",
+		.ck_title = "recorder",
+		.ck_exe = "v720-recorder",
+		.ck_tree = "recorder/v720-recorder",
+		.ck_enabled = config_recording,
+		.ck_push = recorder_push,
+		.ck_peers = PROC_BIT(PROC_ENGINE) | PROC_BIT(PROC_WEB),
+		.ck_root = recorder_root,
+		.ck_prepare = recorder_prepare,
 	},
 };
 

@@ -511,8 +511,14 @@ child_start(struct child *c)
 	argv[argc++] = "-u";
 	argv[argc++] = p->conf->user;
 	argv[argc++] = "-C";
-	argv[argc++] = p->conf->chroot;
+	argv[argc++] = (char *)(c->kind->ck_root != NULL ?
+	    c->kind->ck_root(p->conf) : p->conf->chroot);
 	argv[argc] = NULL;
+	if (c->kind->ck_prepare != NULL && c->kind->ck_prepare(p->conf) == -1) {
+		close(sp[0]);
+		close(sp[1]);
+		return -1;
+	}
 
 	if ((c->pid = proc_spawn(c->path, argv, sp[1])) == -1) {
 		log_warn("cannot start %s", c->name);

@@ -40,6 +40,9 @@ struct child_kind {
 	const uint32_t	*ck_accept;	/* types it may send us, 0-ended */
 	unsigned int	 ck_peers;	/* PROC_BIT()s: a channel with each */
 	int		 ck_stats;	/* gets IMSG_PROC_STATS */
+	/* Its chroot when not conf->chroot; made ready (as root) first. */
+	const char	*(*ck_root)(const struct config *);
+	int		(*ck_prepare)(const struct config *);
 };
 
 extern const struct child_kind	child_kinds[PROC_MAX];

@@ -103,7 +103,7 @@ def cstr(s, n):
 
 
 def cam_info(state, battery=55, fps_milli=9500, frames=7, name="Fake cam"):
-    # struct cam_info: 424 bytes (see common/msg.h)
+    # struct cam_info: 432 bytes (see common/msg.h)
     head = cstr(CAM, 32) + cstr(name, 64) + cstr("10.1.2.3:4567", 64) + \
         cstr("202212011602", 32) + cstr("wlan", 64)
     head += struct.pack("=6BhIIq", state, 0, 2, 4, 1, 0, battery, 0,
@@ -111,8 +111,9 @@ def cam_info(state, battery=55, fps_milli=9500, frames=7, name="Fake cam"):
     tail = struct.pack("=15Q", frames, 1234, 3, 1, 0, 0, 0, 2, 100, 4, 5, 6,
                        7, 8, 9)
     tail += struct.pack("=iiBBB5xq", 60334, 35359, 0, 0, 0, 0)
+    tail += struct.pack("=Q", 0)	# ci_drop_rec
     d = head + tail
-    assert len(d) == 424
+    assert len(d) == 432
     return d
 
 

@@ -34,6 +34,7 @@ expect 755 /usr/local/sbin/v720d
 expect 755 /usr/local/sbin/v720ctl
 expect 755 /usr/local/libexec/v720-web
 expect 755 /usr/local/libexec/v720-mqtt
+expect 755 /usr/local/libexec/v720-recorder
 expect 644 /usr/local/share/man/man8/v720d.8
 expect 644 /usr/local/share/man/man8/v720ctl.8
 expect 644 /usr/local/share/man/man8/v720-web.8

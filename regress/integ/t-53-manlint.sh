@@ -26,7 +26,8 @@ for k in $kw; do
 done
 
 # Every command of v720ctl's grammar appears in v720ctl(8).
-for c in "show cameras" "show camera" "stream start" "stream stop" snapshot \
+for c in "show cameras" "show camera" "show recordings" "show events" \
+    "stream start" "stream stop" snapshot \
     "ir-led" flip "status-led" reboot reload "log verbose" "log brief" \
     "ap" "info" "wifi"; do
 	grep -q -- "$c" "$OUT/v720ctl.8.txt" ||
@@ -40,7 +41,7 @@ routes=$(sed -n 's/^[	 ]*{ "\([^"]*\)",.*R_[A-Z]* },$/\1/p' "$TOP/v720-web/api.c
 [ -n "$routes" ] || fail "no routes found in v720-web/api.c"
 for r in $routes; do
 	[ -z "$r" ] && continue
-	pat=$(printf '%s' "/$r" | sed 's|\*|[a-z]*|g')
+	pat=$(printf '%s' "/$r" | sed 's|[*%]|[a-z]*|g')
 	grep -q -- "$pat" "$OUT/v720-web.8.txt" ||
 	    fail "v720-web.8 does not document /$r"
 done

@@ -82,7 +82,9 @@ camera_config(struct camera *cam)
 	cam->cam_idle_timeout = env->e_cfg.cg_idle_timeout;
 	cam->cam_info.ci_stream_always = 0;
 	cam->cam_info.ci_name[0] = '\0';
+	cam->cam_record = REC_OFF;
 	if (cc != NULL) {
+		cam->cam_record = cc->cc_record;
 		strlcpy(cam->cam_info.ci_name, cc->cc_name,
 		    sizeof(cam->cam_info.ci_name));
 		cam->cam_info.ci_stream_always = cc->cc_stream_always;

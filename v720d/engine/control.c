@@ -304,6 +304,17 @@ ctl_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 			goto bad;
 		ctl_diag(c);
 		break;
+	case IMSG_REC_LIST:
+	case IMSG_REC_EVENTS:
+		/* Answered by the recorder, relayed back by recpeer.c. */
+		if (m->len != sizeof(cid))
+			goto bad;
+		memcpy(&cid, m->data, sizeof(cid));
+		if (chan_strfield(cid.id, sizeof(cid.id)))
+			goto bad;
+		if (recpeer_ctl(m->hdr.ch_type, c->c_id, cid.id) == -1)
+			ctl_fail(c, "no recorder running (no camera records)");
+		break;
 	case IMSG_CTL_RELOAD:
 	case IMSG_CTL_VERBOSE:
 		if (m->len != (m->hdr.ch_type == IMSG_CTL_RELOAD ? 0 :
@@ -383,6 +394,20 @@ control_parent_reply(uint32_t type, uint32_t peerid, const void *p,
 	}
 	ctl_reply(c, type, type == IMSG_CTL_FAIL ? p : NULL,
 	    type == IMSG_CTL_FAIL ? len : 0);
+}
+
+/* A reply from the recorder for client: forwarded as it is. */
+void
+control_client_reply(uint32_t client, uint32_t type, const void *p,
+    size_t len)
+{
+	struct ctlconn	*c;
+
+	TAILQ_FOREACH(c, &clients, c_entry)
+		if (c->c_id == client)
+			break;
+	if (c != NULL)
+		ctl_reply(c, type, p, len);
 }
 
 /* A new frame from cam: answer the snapshots waiting for it. */

@@ -278,6 +278,7 @@ engine_shutdown(void)
 	if (env->e_web_up)
 		chanev_clear(&env->e_web);
 	mqttpeer_free();
+	recpeer_free();
 	chanev_clear(&env->e_parent);
 	free(env);
 	env = NULL;
@@ -547,6 +548,9 @@ engine_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 			break;
 		case PROC_MQTT:
 			mqttpeer_init(m->fd);
+			break;
+		case PROC_RECORDER:
+			recpeer_new(m->fd);
 			break;
 		default:
 			fatalx("%s: peer channel to process %u", __func__,

@@ -82,6 +82,7 @@ struct camera {
 	/* config */
 	int			 cam_configured;
 	uint32_t		 cam_idle_timeout;	/* seconds */
+	uint8_t			 cam_record;	/* enum rec_mode: streams always */
 
 	/* who wants the stream */
 	uint32_t		 cam_viewers;	/* from web */
@@ -253,7 +254,17 @@ const char	*boot_pwd(const char *uid);
 const char	*boot_firmware(const char *uid);
 void		 boot_free_all(void);
 
+/* recpeer.c: the recorder */
+int		 recpeer_up(void);
+void		 recpeer_new(int fd);
+void		 recpeer_free(void);
+void		 recpeer_media(struct camera *, uint32_t type,
+		    const struct cam_media *, const uint8_t *, size_t);
+int		 recpeer_ctl(uint32_t type, uint32_t client, const char *id);
+
 /* control.c */
+void		 control_client_reply(uint32_t client, uint32_t type,
+		    const void *, size_t);
 void		 control_listener_accept(int, short, void *);
 void		 control_parent_reply(uint32_t type, uint32_t peerid,
 		    const void *, size_t);

@@ -38,7 +38,8 @@ stream_wanted(const struct camera *cam)
 {
 	return cam->cam_conn != NULL && (cam->cam_viewers > 0 ||
 	    cam->cam_manual || cam->cam_snapwait > 0 ||
-	    cam->cam_talk != NULL || cam->cam_info.ci_stream_always);
+	    cam->cam_talk != NULL || cam->cam_info.ci_stream_always ||
+	    cam->cam_record != REC_OFF);
 }
 
 static void
@@ -505,6 +506,8 @@ stream_frame(void *arg, const uint8_t *jpeg, size_t len, uint64_t ts_ns)
 		}
 	}
 
+	recpeer_media(cam, IMSG_CAM_FRAME, &cm, jpeg, len);
+
 	/*
 	 * Snapshots: waiters get this frame now; a copy at most once a
 	 * second serves one whose camera stalls (copying every frame of
@@ -539,13 +542,14 @@ stream_audio(void *arg, uint8_t codec, const uint8_t *data, size_t len,
 	struct cam_media	 cm;
 	struct iovec		 iov[2];
 
-	if (!env->e_web_up)
-		return;
 	memset(&cm, 0, sizeof(cm));
 	strlcpy(cm.cm_id, cam->cam_id, sizeof(cm.cm_id));
 	cm.cm_seq = ++cam->cam_audio_seq;
 	cm.cm_ts_ns = ts_ns;
 	cm.cm_codec = codec;
+	recpeer_media(cam, IMSG_CAM_AUDIO, &cm, data, len);
+	if (!env->e_web_up)
+		return;
 	iov[0].iov_base = &cm;
 	iov[0].iov_len = sizeof(cm);
 	iov[1].iov_base = (void *)(uintptr_t)data;

@@ -115,7 +115,7 @@ static int
 seg_open(struct rcam *rc, const uint8_t *jpeg, size_t len, int64_t us)
 {
 	struct rseg	*s;
-	char		 day[12], hms[12], name[INDEX_FILE_MAX], path[320];
+	char		 day[12], hms[12], name[64], path[320];
 	int		 w = 640, h = 480, audio, i;
 
 	if (store_day_of(us, day, sizeof(day), hms, sizeof(hms)) == -1)
@@ -130,7 +130,7 @@ seg_open(struct rcam *rc, const uint8_t *jpeg, size_t len, int64_t us)
 	(void)jpeg_size(jpeg, len, &w, &h);
 	audio = rc->rc_audio_us != 0 &&
 	    us - rc->rc_audio_us < REC_AUDIO_RECENT_MS * 1000LL;
-	for (i = 0; i < 1000; i++) {
+	for (i = 0; i < 1000 && strlen(hms) == 8; i++) {
 		if (i == 0)
 			snprintf(name, sizeof(name), "%s.mkv", hms);
 		else

@@ -105,6 +105,17 @@ rec_tell_engine(struct rcam *rc, int motion)
 	    sizeof(rm));
 }
 
+/* A new engine: what it should know of motion and recording. */
+static void
+rec_resend_motion(void)
+{
+	struct rcam	*rc;
+
+	RB_FOREACH(rc, rcamtree, &rec->r_cams)
+		if (rc->rc_mode != REC_OFF || rc->rc_told)
+			rec_tell_engine(rc, rc->rc_event != NULL);
+}
+
 static void
 rec_log_stats(void)
 {
@@ -195,7 +206,7 @@ static void
 rec_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 {
 	struct cfg_camera	*cc;
-	uint8_t			 kind;
+	struct cfg_peer		 cp;
 	int32_t			 v;
 
 	switch (m->hdr.ch_type) {
@@ -234,11 +245,11 @@ rec_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 			fatalx("%s: CFG_END without START", __func__);
 		rec_cfg_end();
 		break;
-	case IMSG_REC_PEER:
-		if (m->fd == -1 || m->len != sizeof(kind))
-			fatalx("%s: bad REC_PEER", __func__);
-		memcpy(&kind, m->data, sizeof(kind));
-		if (kind == REC_PEER_ENGINE) {
+	case IMSG_CFG_PEER:
+		if (m->fd == -1 || m->len != sizeof(cp))
+			fatalx("%s: bad CFG_PEER", __func__);
+		memcpy(&cp, m->data, sizeof(cp));
+		if (cp.cp_proc == PROC_ENGINE) {
 			if (rec->r_engine_up) {
 				play_peer_gone(&rec->r_engine);
 				chanev_clear(&rec->r_engine);
@@ -247,7 +258,8 @@ rec_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 			    rec_dispatch_engine, rec_peer_closed, NULL) == -1)
 				fatal("engine channel");
 			rec->r_engine_up = 1;
-		} else if (kind == REC_PEER_WEB) {
+			rec_resend_motion();
+		} else if (cp.cp_proc == PROC_WEB) {
 			if (rec->r_web_up) {
 				play_peer_gone(&rec->r_web);
 				chanev_clear(&rec->r_web);
@@ -257,13 +269,19 @@ rec_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 				fatal("web channel");
 			rec->r_web_up = 1;
 		} else
-			fatalx("%s: bad peer kind %u", __func__, kind);
+			fatalx("%s: peer channel to process %u", __func__,
+			    cp.cp_proc);
 		return;
 	case IMSG_CTL_VERBOSE:
 		if (m->len != sizeof(v))
 			fatalx("%s: bad CTL_VERBOSE", __func__);
 		memcpy(&v, m->data, sizeof(v));
 		log_setverbose(v);
+		break;
+	case IMSG_PROC_PING:
+		/* The parent's liveness check: answer at once. */
+		chanev_compose(&rec->r_parent, IMSG_PROC_PONG, m->hdr.ch_peerid,
+		    -1, NULL, 0);
 		break;
 	case IMSG_CFG_LISTEN:
 	case IMSG_CFG_WEBUSER:
@@ -416,7 +434,7 @@ main(int argc, char *argv[])
 	if (fcntl(PROC_PARENT_FD, F_GETFD) == -1)
 		fatalx("no parent channel on fd %d (run by v720d only)",
 		    PROC_PARENT_FD);
-	proc_title("recorder");
+	proc_title("-v720d: recorder");
 	/* The time zone, and libav's tables, before the chroot hides them. */
 	tzset();
 	now = time(NULL);

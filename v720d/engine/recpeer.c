@@ -1,0 +1,166 @@
+/*
+ * The engine's side of the engine<->recorder channel: the frames and
+ * audio of cameras that record go to the recorder, never at the cost
+ * of the cameras or the viewers (past REC_ENGINE_QUEUE_MAX queued,
+ * frames are dropped and counted in ci_drop_rec); motion state comes
+ * back into the camera object; v720ctl's recording and event lists are
+ * relayed both ways.
+ */
+#include <sys/types.h>
+#include <sys/uio.h>
+
+#include <string.h>
+#include <unistd.h>
+
+#include "chan.h"
+#include "log.h"
+#include "msg.h"
+#include "engine.h"
+
+#define REC_ENGINE_QUEUE_MAX	(8 * 1024 * 1024)
+
+static struct chanev	rec_ce;
+static int		rec_up;
+
+static void	recpeer_dispatch(struct chanev *, struct chan_msg *, void *);
+static void	recpeer_closed(struct chanev *, void *);
+
+int
+recpeer_up(void)
+{
+	return rec_up;
+}
+
+void
+recpeer_new(int fd)
+{
+	struct camera	*cam;
+
+	if (rec_up)
+		chanev_clear(&rec_ce);
+	if (chanev_init(&rec_ce, fd, recpeer_dispatch, recpeer_closed,
+	    NULL) == -1)
+		fatal("recorder channel");
+	rec_up = 1;
+	log_debug("recorder channel up");
+	/* Motion state is the new recorder's to tell. */
+	RB_FOREACH(cam, camera_tree, &env->e_cameras)
+		if (cam->cam_info.ci_motion) {
+			cam->cam_info.ci_motion = 0;
+			camera_changed(cam);
+		}
+}
+
+static void
+recpeer_closed(struct chanev *ce, void *arg)
+{
+	struct camera	*cam;
+
+	log_debug("recorder channel closed");
+	chanev_clear(&rec_ce);
+	rec_up = 0;
+	RB_FOREACH(cam, camera_tree, &env->e_cameras)
+		if (cam->cam_info.ci_motion || cam->cam_info.ci_recording) {
+			cam->cam_info.ci_motion = 0;
+			cam->cam_info.ci_recording = 0;
+			camera_changed(cam);
+		}
+}
+
+void
+recpeer_free(void)
+{
+	if (rec_up)
+		chanev_clear(&rec_ce);
+	rec_up = 0;
+}
+
+/* A frame or audio chunk of a recording camera: queue it or count a drop. */
+void
+recpeer_media(struct camera *cam, uint32_t type, const struct cam_media *cm,
+    const uint8_t *data, size_t len)
+{
+	struct iovec	iov[2];
+
+	if (!rec_up || cam->cam_record == REC_OFF)
+		return;
+	if (chan_queued(&rec_ce.c) > REC_ENGINE_QUEUE_MAX) {
+		if (type == IMSG_CAM_FRAME &&
+		    cam->cam_info.ci_drop_rec++ % 100 == 0)
+			log_warnx("%s: recorder behind, %llu frames not "
+			    "recorded", cam->cam_id,
+			    (unsigned long long)cam->cam_info.ci_drop_rec);
+		return;
+	}
+	iov[0].iov_base = (void *)(uintptr_t)cm;
+	iov[0].iov_len = sizeof(*cm);
+	iov[1].iov_base = (void *)(uintptr_t)data;
+	iov[1].iov_len = len;
+	if (chanev_composev(&rec_ce, type, 0, -1, iov, 2) == -1 &&
+	    type == IMSG_CAM_FRAME)
+		cam->cam_info.ci_drop_rec++;
+}
+
+/* v720ctl show recordings|events: 0, or -1 without a recorder. */
+int
+recpeer_ctl(uint32_t type, uint32_t client, const char *id)
+{
+	struct rec_req	rr;
+
+	if (!rec_up)
+		return -1;
+	memset(&rr, 0, sizeof(rr));
+	strlcpy(rr.rr_id, id, sizeof(rr.rr_id));
+	return chanev_compose(&rec_ce, type, client, -1, &rr, sizeof(rr));
+}
+
+static void
+recpeer_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
+{
+	struct rec_motion	 rm;
+	struct camera		*cam;
+
+	if (m->fd != -1)
+		fatalx("%s: descriptor from the recorder", __func__);
+	switch (m->hdr.ch_type) {
+	case IMSG_REC_MOTION:
+		if (m->len != sizeof(rm))
+			fatalx("%s: bad REC_MOTION", __func__);
+		memcpy(&rm, m->data, sizeof(rm));
+		if (chan_strfield(rm.rm_id, sizeof(rm.rm_id)))
+			fatalx("%s: bad REC_MOTION id", __func__);
+		if ((cam = camera_find(rm.rm_id)) == NULL)
+			break;
+		if (cam->cam_info.ci_motion != (rm.rm_motion != 0) ||
+		    cam->cam_info.ci_recording != (rm.rm_recording != 0)) {
+			cam->cam_info.ci_motion = rm.rm_motion != 0;
+			cam->cam_info.ci_recording = rm.rm_recording != 0;
+			camera_changed(cam);	/* published at once */
+		}
+		break;
+	case IMSG_REC_FILE:
+		if (m->len != sizeof(struct rec_file))
+			fatalx("%s: bad REC_FILE", __func__);
+		control_client_reply(m->hdr.ch_peerid, m->hdr.ch_type, m->data,
+		    m->len);
+		break;
+	case IMSG_REC_EVENT:
+		if (m->len != sizeof(struct rec_event))
+			fatalx("%s: bad REC_EVENT", __func__);
+		control_client_reply(m->hdr.ch_peerid, m->hdr.ch_type, m->data,
+		    m->len);
+		break;
+	case IMSG_REC_END:
+		control_client_reply(m->hdr.ch_peerid, IMSG_CTL_END, NULL, 0);
+		break;
+	case IMSG_REC_FAIL:
+		if (m->len == 0 || memchr(m->data, '\0', m->len) == NULL)
+			fatalx("%s: bad REC_FAIL", __func__);
+		control_client_reply(m->hdr.ch_peerid, IMSG_CTL_FAIL, m->data,
+		    m->len);
+		break;
+	default:
+		fatalx("%s: unexpected message %u from the recorder", __func__,
+		    m->hdr.ch_type);
+	}
+}
