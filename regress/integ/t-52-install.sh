@@ -51,7 +51,7 @@ expect 755 /usr/local/share/examples/v720d/rc.d/v720d
 cmp -s "$ROOT/etc/v720d.conf" "$OUT/mine.conf" ||
     fail "make install changed an existing /etc/v720d.conf"
 n=$(find "$ROOT" -type f | wc -l)
-[ "$n" -eq 18 ] || fail "$n files in the tree, expected 18: $(find "$ROOT" -type f)"
+[ "$n" -eq 19 ] || fail "$n files in the tree, expected 19: $(find "$ROOT" -type f)"
 
 UNIT=$ROOT/etc/systemd/system/v720d.service
 ! grep -n '@[A-Z]*@' "$UNIT" "$ROOT/usr/local/share/examples/v720d/rc.d/v720d" ||

@@ -109,6 +109,8 @@ def read_parts(s, seconds, maxparts=None, onpart=None):
             l = r.line()
             if l == "":
                 continue
+            if l == boundary + "--":
+                break	# the closing delimiter: the stream is over
             if l != boundary:
                 raise SystemExit("bad boundary line %r" % l)
             ph = {}

@@ -109,6 +109,10 @@ seg_close(struct rcam *rc)
 	store_seg_closed(rc, s);
 	log_debug("%s closed: %" PRIu64 " frames, %" PRIu64 " bytes", path,
 	    s->s.frames, s->s.bytes);
+	/* The total grew by a file: the oldest may have to go now. */
+	if (rec->r_cfg.cr_max_bytes > 0 &&
+	    rec->r_total_bytes > rec->r_cfg.cr_max_bytes)
+		store_retention();
 }
 
 static int
@@ -227,6 +231,9 @@ event_start(struct rcam *rc, const uint8_t *jpeg, size_t len)
 	rc->rc_event = e;
 	if (e != NULL)
 		store_event_changed(rc, e);
+	/* From the first frame with motion to the event, both wall clock. */
+	rec_hist(rec->r_ev_ms, rec_wall_us() / 1000 > start ?
+	    rec_wall_us() / 1000 - start : 0);
 	log_info("%s: motion (%.1f%% of the picture)", rc->rc_id,
 	    rc->rc_motion.m_score);
 	rec_tell_engine(rc, 1);
@@ -281,7 +288,9 @@ record_frame(struct rcam *rc, const uint8_t *jpeg, size_t len, int64_t us)
 		}
 		t0 = proc_now_ns();
 		r = motion_frame(&rc->rc_motion, jpeg, len, us / 1000);
-		rc->rc_motion_ns += proc_now_ns() - t0;
+		t0 = proc_now_ns() - t0;
+		rc->rc_motion_ns += t0;
+		rec_hist(rec->r_mot_us, t0 / 1000);
 		if (r == MOTION_START)
 			event_start(rc, jpeg, len);
 		else if (r == MOTION_END)

@@ -116,6 +116,29 @@ rec_resend_motion(void)
 			rec_tell_engine(rc, rc->rc_event != NULL);
 }
 
+void
+rec_hist(uint32_t *h, uint64_t v)
+{
+	h[v < REC_HIST - 1 ? v : REC_HIST - 1]++;
+}
+
+static unsigned
+hist_pct(const uint32_t *h, unsigned pct)
+{
+	uint64_t	n = 0, want, seen = 0;
+	unsigned	i;
+
+	for (i = 0; i < REC_HIST; i++)
+		n += h[i];
+	if (n == 0)
+		return 0;
+	want = (n * pct + 99) / 100;
+	for (i = 0; i < REC_HIST; i++)
+		if ((seen += h[i]) >= want)
+			return i;
+	return REC_HIST - 1;
+}
+
 static void
 rec_log_stats(void)
 {
@@ -129,12 +152,15 @@ rec_log_stats(void)
 		}
 	}
 	log_info("stats: cameras %zu, frames %llu, written %llu MB, total "
-	    "%llu MB, deleted %llu, motion %llu frames %llu us avg, %s",
+	    "%llu MB, deleted %llu, motion %llu frames %llu us avg p50 %u us "
+	    "p99 %u us, frame to event p50 %u ms p99 %u ms, %s",
 	    rec->r_ncams, (unsigned long long)rec->r_frames,
 	    (unsigned long long)(rec->r_bytes_written >> 20),
 	    (unsigned long long)(rec->r_total_bytes >> 20),
 	    (unsigned long long)rec->r_deleted, (unsigned long long)mframes,
 	    (unsigned long long)(mframes ? mns / mframes / 1000 : 0),
+	    hist_pct(rec->r_mot_us, 50), hist_pct(rec->r_mot_us, 99),
+	    hist_pct(rec->r_ev_ms, 50), hist_pct(rec->r_ev_ms, 99),
 	    rec->r_paused ? "paused" : "recording");
 }
 

@@ -32,6 +32,7 @@
 #define REC_FREE_RESUME_PCT	6
 #define REC_MAX_PLAYS		16
 #define REC_PLAY_BATCH		16	/* frames per IMSG_REC_PLAY_MORE */
+#define REC_HIST		5001	/* histogram buckets, the last is "more" */
 #define REC_QUEUE_MAX		(8 * 1024 * 1024)	/* to web, engine */
 
 struct rseg {
@@ -100,6 +101,9 @@ struct recorder {
 	struct event		 r_tick;
 	/* counters */
 	uint64_t		 r_frames, r_bytes_written, r_deleted;
+	/* for the stats line: motion cost per frame (us), frame to event (ms) */
+	uint32_t		 r_mot_us[REC_HIST];
+	uint32_t		 r_ev_ms[REC_HIST];
 };
 
 extern struct recorder	*rec;
@@ -136,5 +140,6 @@ void		 play_free_all(void);
 /* recorder.c */
 void		 rec_tell_engine(struct rcam *, int motion);
 int64_t		 rec_wall_us(void);
+void		 rec_hist(uint32_t *, uint64_t);
 
 #endif
