@@ -28,6 +28,12 @@ static const int web_calls[] = {
 	SANDBOX_CALL(recvmsg), SANDBOX_CALL(sendmsg), SANDBOX_CALL(sendto),
 	/* OpenSSL's locks. */
 	SANDBOX_CALL(futex),
+	/*
+	 * Recordings (recweb.c): the recorder passes a read-only descriptor
+	 * of the file; its size, then sendfile (plain HTTP) or a mapping
+	 * (TLS, mmap is in every child's base list).
+	 */
+	SANDBOX_CALL(fstat), SANDBOX_CALL(newfstatat), SANDBOX_CALL(sendfile),
 };
 
 void

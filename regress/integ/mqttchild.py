@@ -107,9 +107,9 @@ def cam_info(state, battery=55, sd=(60334, 35359), irled=2, name="Porch"):
     head += struct.pack("=6BhIIq", state, 0, irled, 0, 1, 0, battery, 0,
                         9500, int(time.time()))
     tail = struct.pack("=15Q", 7, 1234, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-    tail += struct.pack("=iiBBB5xq", sd[0], sd[1], 0, 0, 0, 0)
+    tail += struct.pack("=iiBBB5xqQ", sd[0], sd[1], 0, 0, 0, 0, 0)
     d = head + tail
-    assert len(d) == 424  # struct cam_info, common/msg.h
+    assert len(d) == 432  # struct cam_info, common/msg.h
     return d
 
 
