@@ -6,6 +6,8 @@
 #    ("camera connections per address", default), the engine raised its
 #    limit to the hard one, and a real camera from 127.0.0.1 still
 #    registers and streams, and v720ctl still answers.
+# C: eight addresses hold every registration slot (256 connections that
+#    never register): a camera from another address still gets in at once.
 # B: with the per-address cap lifted (4096) and a hard limit of 400
 #    descriptors, the attacker fills every descriptor the engine has for
 #    cameras: v720ctl still answers (a reserve is kept for it) and a
@@ -90,7 +92,38 @@ say "A: attacker holds $(field a held), refused $(field a refused), failed $(fie
 n=$(ctl show cameras) || fail "A: v720ctl show cameras during the attack"
 streams 0800cR "A"
 ctl show cameras >/dev/null || fail "A: v720ctl after the camera"
-touch "$OUT/a.stop"
+
+# --- C: 8 addresses x 32 connections that never register.
+python3 - "$CAM_PORT" "$OUT/c" <<'EOF2' &
+import os, socket, sys, time
+port, out = int(sys.argv[1]), sys.argv[2]
+held = []
+for a in range(10, 18):
+    for i in range(32):
+        s = socket.socket()
+        s.bind(("127.0.0.%d" % a, 0))
+        try:
+            s.connect(("127.0.0.1", port))
+            held.append(s)
+        except OSError:
+            s.close()
+time.sleep(1)
+open(out + ".up", "w").write("%d\n" % len(held))
+end = time.time() + 60
+while time.time() < end and not os.path.exists(out + ".stop"):
+    time.sleep(0.2)
+EOF2
+CLEANUP_PIDS="$CLEANUP_PIDS $!"
+wait_for 20 test -e "$OUT/c.up" || fail "C: attacker did not finish"
+say "C: $(cat "$OUT/c.up") unregistered connections from 8 addresses"
+start_camsim --cameras 1 --uid 0800cP --tcp "127.0.0.1:$CAM_PORT" \
+    --duration 60 --log "$OUT/camsim.c.log"
+# The registration slots time out after 30 s: the camera must not wait.
+wait_for 10 cam_is "$(uids 0800cP 1)" online ||
+    fail "C: camera from 127.0.0.1 not let in while 8 addresses hold every slot"
+grep -q "unregistered connections: closing" "$OUT/v720d.log" ||
+    fail "C: no log line for the slot given to the new address"
+touch "$OUT/a.stop" "$OUT/c.stop"
 kill -TERM "$V720D_PID" "$CAMSIM_PID"; wait "$V720D_PID" 2>/dev/null
 
 # --- B: no per-address cap, hard limit 400.

@@ -500,10 +500,27 @@ camera_listener_accept(int fd, short ev, void *arg)
 		    victim->cc_cam ? victim->cc_cam->cam_id : "");
 		conn_free(victim);
 	}
+	/*
+	 * All registration slots taken: an address with none of them gets
+	 * the oldest one held by an address that has several.
+	 */
 	if (npending >= ENGINE_MAX_PENDING) {
-		log_warnx("camera accept: too many connections, refusing one");
-		close(s);
-		return;
+		victim = NULL;
+		if (h == NULL || h->h_nconns == h->h_registered)
+			TAILQ_FOREACH(victim, &pending, cc_entry)
+				if (victim->cc_host->h_nconns -
+				    victim->cc_host->h_registered > 1)
+					break;
+		if (victim == NULL) {
+			log_warnx("camera accept: too many connections, "
+			    "refusing one");
+			close(s);
+			return;
+		}
+		log_warnx("camera accept: %d unregistered connections: closing "
+		    "%s for a new address", ENGINE_MAX_PENDING,
+		    victim->cc_addr);
+		conn_free(victim);
 	}
 	if (h != NULL && h->h_nconns - h->h_registered >=
 	    ENGINE_MAX_PENDING_HOST) {
