@@ -274,6 +274,12 @@ def main():
     time.sleep(0.5)
     if child.poll() is not None:
         fail("child died on CAM_GONE")
+    # Its device leaves Home Assistant: no retained config, no state.
+    left = hadisc.retained(port, "%s/+/v720d_%s/+/config" % (DISC, CAM), 1,
+                           wait=2)
+    if left or sub(port, "%s/%s/state" % (PREFIX, CAM), 1, wait=2,
+                   retained=True):
+        fail("forgotten camera still in Home Assistant: %r" % left[:1])
     engine.send(CAM_STATE, cam_info(1, battery=44))
     end = time.time() + 8
     while True:
@@ -282,7 +288,10 @@ def main():
             break
         if time.time() > end:
             fail("no state after the camera came back: %r" % st)
-    say("ok: camera forgotten and back")
+    why = hadisc.check(port, DISC, PREFIX, CAM)
+    if why:
+        fail("after coming back: " + why)
+    say("ok: camera forgotten (device removed from Home Assistant) and back")
 
     # Parent gone: the child says offline and exits.
     ps.close()

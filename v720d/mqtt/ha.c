@@ -347,6 +347,34 @@ ha_image(struct mcam *mc, const uint8_t *jpeg, size_t len)
 	(void)broker_publish(&mq->m_ha, t, jpeg, len, 1, 0);
 }
 
+/*
+ * The engine forgot the camera: take its device out of Home Assistant
+ * (an empty retained config removes an entity) and clear its topics.
+ */
+void
+ha_camera_gone(struct mcam *mc)
+{
+	char	t[MQTT_TOPIC_MAX];
+	size_t	i;
+
+	if (ha() == NULL || !mq->m_ha.b_connected || !mc->mc_known)
+		return;
+	for (i = 0; i < NENTITIES; i++) {
+		snprintf(t, sizeof(t), "%s/%s/v720d_%s/%s/config",
+		    mq->m_cfg.cm_discovery, entities[i].component, mc->mc_id,
+		    entities[i].object);
+		(void)broker_publish(&mq->m_ha, t, NULL, 0, 1, 0);
+	}
+	topic(t, sizeof(t), mc, "state");
+	(void)broker_publish(&mq->m_ha, t, NULL, 0, 1, 0);
+	topic(t, sizeof(t), mc, "availability");
+	(void)broker_publish(&mq->m_ha, t, NULL, 0, 1, 0);
+	topic(t, sizeof(t), mc, "motion");
+	(void)broker_publish(&mq->m_ha, t, NULL, 0, 1, 0);
+	topic(t, sizeof(t), mc, "image");
+	(void)broker_publish(&mq->m_ha, t, NULL, 0, 1, 0);
+}
+
 /* Everything again: after a (re)connection or Home Assistant's birth. */
 static void
 republish_all(void)

@@ -381,6 +381,7 @@ mqtt_dispatch_engine(struct chanev *ce, struct chan_msg *m, void *arg)
 		if (chan_strfield(cid.id, sizeof(cid.id)))
 			fatalx("%s: bad CAM_GONE id", __func__);
 		if ((mc = mcam_find(cid.id)) != NULL) {
+			ha_camera_gone(mc);
 			RB_REMOVE(mcam_tree, &mq->m_cams, mc);
 			mq->m_ncams--;
 			free(mc->mc_sig);

@@ -69,6 +69,7 @@ void	ha_connected(struct broker *, void *);
 void	ha_message(struct broker *, const struct mosquitto_message *, void *);
 void	ha_camera_state(struct mcam *);		/* new IMSG_CAM_STATE */
 void	ha_image(struct mcam *, const uint8_t *, size_t);
+void	ha_camera_gone(struct mcam *);		/* IMSG_CAM_GONE */
 void	ha_offline(void);			/* clean stop */
 
 /* naxclow.c: the cameras' broker */
