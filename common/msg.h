@@ -403,6 +403,8 @@ enum diag_reason {
 	DIAG_R_PPPP,		/* refused: a PPPP datagram (UDP 32100 family) */
 	DIAG_R_PROTOCOL,	/* refused: not the camera protocol on TCP */
 	DIAG_R_BADBOOT,		/* refused: malformed bootstrap request */
+	DIAG_R_NOFD,		/* refused: no descriptors left for cameras */
+	DIAG_R_BUSY,		/* refused: too many connections waiting */
 	DIAG_R_MAX
 };
 

@@ -7,6 +7,8 @@
 #   127.0.0.9  registered, never UDP    -> registered, "no UDP arrived within 3 s"
 #   127.0.0.10 a PPPP datagram          -> refused, "another camera family"
 #   127.0.0.11 an unknown camera        -> refused, "unknown camera rejected"
+#   127.0.0.12 a second camera from one address, over "camera connections
+#              per address 1"         -> refused, "per-address limit"
 #   127.0.0.1  camsim, streaming        -> streaming
 # One log line per stage change of a source, not per packet.  The doctor
 # sees the listeners bound and v720d's bootstrap on port 80, and exits 1
@@ -43,6 +45,11 @@ camera "D54000000007" {
 }
 camera "D54000000009" {
 }
+camera "D54000000012" {
+}
+camera "D54000000013" {
+}
+camera connections per address 1
 EOF
 "$V720D" -n -f "$OUT/v720d.conf" >/dev/null || fail "config rejected"
 start_v720d "$OUT/v720d.conf"
@@ -77,6 +84,9 @@ for i in 1 2 3 4 5; do
 	$SRC pppp 127.0.0.10 127.0.0.1:$CAM || fail "pppp from 127.0.0.10"
 done
 $SRC boot 127.0.0.11 127.0.0.1:80 D54000000099 >"$OUT/boot11.json" 2>&1 || true
+$SRC register 127.0.0.12 127.0.0.1:80 127.0.0.1:$CAM D54000000012 40 \
+    >>"$OUT/reg12.out" 2>&1 &
+CLEANUP_PIDS="$CLEANUP_PIDS $!"
 start_camsim --cameras 1 --uid D54000000001 --bootstrap 127.0.0.1:80 \
     --log "$OUT/camsim.jsonl"
 
@@ -84,6 +94,9 @@ registered() {
 	curl -sf "http://127.0.0.1:$WEB/api/cameras/$1" | grep -q '"online"\|"streaming"\|"connecting"'
 }
 wait_for 20 registered D54000000009 || fail "D54000000009 never registered: $(cat "$OUT/reg9.out")"
+wait_for 20 registered D54000000012 || fail "D54000000012 never registered: $(cat "$OUT/reg12.out")"
+$SRC register 127.0.0.12 127.0.0.1:80 127.0.0.1:$CAM D54000000013 2 \
+    >>"$OUT/reg13.out" 2>&1
 wait_for 20 registered D54000000001 || fail "camsim never registered"
 # Ask both for video: camsim streams, the other never sends UDP.
 curl -sf -X POST -o /dev/null "http://127.0.0.1:$WEB/api/cameras/D54000000009/stream/start" ||
@@ -103,6 +116,7 @@ want = {
     "127.0.0.9": ("registered", "D54000000009", "no UDP arrived within 3 s of the request: open UDP " + cam),
     "127.0.0.10": ("refused", None, "another camera family (PPPP on UDP 32100): not supported"),
     "127.0.0.11": ("refused", "D54000000099", "unknown camera rejected"),
+    "127.0.0.12": ("refused", "D54000000013", "too many connections from this address (per-address limit)"),
     "127.0.0.1": ("streaming", "D54000000001", "streaming"),
 }
 got = {s["address"]: s for s in d["recent"]}
@@ -149,6 +163,7 @@ expect "^FAIL camera 127.0.0.8: tcp, [0-9]* s ago: connected to TCP $CAM but has
 expect "^FAIL camera 127.0.0.9 D54000000009: registered, [0-9]* s ago: registered, but no UDP arrived within 3 s of the request: open UDP $CAM"
 expect "^FAIL camera 127.0.0.10: refused, [0-9]* s ago: sent a request of another camera family (PPPP on UDP 32100): not supported"
 expect "^FAIL camera 127.0.0.11 D54000000099: refused, [0-9]* s ago: unknown camera rejected"
+expect "^FAIL camera 127.0.0.12 D54000000013: refused, [0-9]* s ago: refused: too many connections from this address (per-address limit)"
 expect "^ok   camera 127.0.0.1 D54000000001: streaming, [0-9]* s ago: streaming"
 say "doctor: one line per check, every source with its hint, exit 1"
 

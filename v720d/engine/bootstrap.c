@@ -416,6 +416,8 @@ boot_listener_accept(int fd, short ev, void *arg)
 		return;
 	if (nconns >= BOOT_MAX_CONNS) {
 		log_warnx("bootstrap: too many connections, refusing one");
+		diag_note((struct sockaddr *)&ss, len, DIAG_REFUSED,
+		    DIAG_R_BUSY, NULL);
 		close(s);
 		return;
 	}

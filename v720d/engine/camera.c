@@ -491,6 +491,8 @@ camera_listener_accept(int fd, short ev, void *arg)
 		if (h != NULL || (victim = camhost_victim()) == NULL) {
 			log_warnx("camera accept: %zu connections, no "
 			    "descriptors left, refusing one", nconns);
+			diag_note((struct sockaddr *)&ss, len, DIAG_REFUSED,
+			    DIAG_R_NOFD, NULL);
 			close(s);
 			return;
 		}
@@ -498,6 +500,8 @@ camera_listener_accept(int fd, short ev, void *arg)
 		    "left: closing %s%s%s for a new address", nconns,
 		    victim->cc_addr, victim->cc_cam ? " " : "",
 		    victim->cc_cam ? victim->cc_cam->cam_id : "");
+		diag_note_addr(victim->cc_addr, DIAG_REFUSED, DIAG_R_NOFD,
+		    victim->cc_cam ? victim->cc_cam->cam_id : NULL);
 		conn_free(victim);
 	}
 	/*
@@ -514,12 +518,16 @@ camera_listener_accept(int fd, short ev, void *arg)
 		if (victim == NULL) {
 			log_warnx("camera accept: too many connections, "
 			    "refusing one");
+			diag_note((struct sockaddr *)&ss, len, DIAG_REFUSED,
+			    DIAG_R_BUSY, NULL);
 			close(s);
 			return;
 		}
 		log_warnx("camera accept: %d unregistered connections: closing "
 		    "%s for a new address", ENGINE_MAX_PENDING,
 		    victim->cc_addr);
+		diag_note_addr(victim->cc_addr, DIAG_REFUSED, DIAG_R_BUSY,
+		    NULL);
 		conn_free(victim);
 	}
 	if (h != NULL && h->h_nconns - h->h_registered >=

@@ -119,8 +119,10 @@ diag_hint(const struct diagsrc *d, char *out, size_t sz)
 			break;
 		case DIAG_R_LIMIT:
 			snprintf(out, sz, "refused: too many connections from "
-			    "this address (per-address limit): a camera opens "
-			    "one; look for a program hammering the port");
+			    "this address (per-address limit): if several "
+			    "cameras share it (NAT), raise \"camera connections "
+			    "per address\" in v720d.conf; else look for a "
+			    "program hammering the port");
 			break;
 		case DIAG_R_FULL:
 			snprintf(out, sz, "refused: the camera table is full "
@@ -134,6 +136,18 @@ diag_hint(const struct diagsrc *d, char *out, size_t sz)
 			snprintf(out, sz, "sent something that is not the "
 			    "V720 camera protocol on TCP %u: not a V720 "
 			    "camera", p);
+			break;
+		case DIAG_R_NOFD:
+			snprintf(out, sz, "refused: the engine has no "
+			    "descriptors left for camera connections: raise "
+			    "its open files limit (LimitNOFILE) or find the "
+			    "address holding many connections");
+			break;
+		case DIAG_R_BUSY:
+			snprintf(out, sz, "refused: the engine has too many "
+			    "connections waiting for a request or a "
+			    "registration; look for a program flooding the "
+			    "camera ports");
 			break;
 		case DIAG_R_BADBOOT:
 			snprintf(out, sz, "sent a malformed bootstrap request: "
