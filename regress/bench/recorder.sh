@@ -37,6 +37,7 @@ conf() {
 		echo "control socket \"$OUT/ctl.sock\""
 		echo "recordings \"$R\""
 		echo "record segment 60"
+		echo "camera connections per address 1000"
 		i=1
 		while [ $i -le "$cams" ]; do
 			if [ "$1" = record ]; then
@@ -72,10 +73,10 @@ run() {
 	fi
 	sleep 5
 	e0=$(cpu_ticks "$eng"); [ "$1" = record ] && r0=$(cpu_ticks "$rec")
-	f0=$(wc -l <"$OUT/camsim-$1.log"); b0=$(du -sb "$R" 2>/dev/null | cut -f1)
+	f0=$(grep -c '"ev":"frame"' "$OUT/camsim-$1.log"); b0=$(du -sb "$R" 2>/dev/null | cut -f1)
 	sleep "$secs"
 	e1=$(cpu_ticks "$eng"); [ "$1" = record ] && r1=$(cpu_ticks "$rec")
-	f1=$(wc -l <"$OUT/camsim-$1.log"); b1=$(du -sb "$R" 2>/dev/null | cut -f1)
+	f1=$(grep -c '"ev":"frame"' "$OUT/camsim-$1.log"); b1=$(du -sb "$R" 2>/dev/null | cut -f1)
 	frames=$(( f1 - f0 ))
 	[ "$1" = record ] && kill -USR1 "$rec" && sleep 1
 	kill "$cs" ${mot:-} 2>/dev/null
