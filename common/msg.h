@@ -95,6 +95,10 @@ enum msg_type {
 	IMSG_TALK_ABORT,	/* struct talk_req: stop now, no answer */
 	IMSG_TALK_STATUS,	/* engine -> talker: struct talk_status */
 
+	/* Stream mode (v720d/engine/mode.c): web -> engine. */
+	IMSG_WEB_AUDIO = 520,	/* struct ctl_req: audio listeners now (also
+				 * counted in IMSG_WEB_VIEWERS) */
+
 	/* MQTT child (v720d/mqtt/) with the parent and the engine. */
 	IMSG_CFG_MQTT = 600,	/* parent -> mqtt: struct cfg_mqtt */
 	IMSG_MQTT_CAMINFO,	/* mqtt -> engine: struct mqtt_caminfo */

@@ -79,6 +79,7 @@ cam_get(const char *id)
 	TAILQ_INIT(&c->cam_audio);
 	TAILQ_INIT(&c->cam_snap);
 	c->cam_sent_viewers = -1;
+	c->cam_sent_audio = -1;
 	RB_INSERT(camtree, &web->w_cams, c);
 	return c;
 }
@@ -125,6 +126,11 @@ send_viewers(struct cam *c)
 	req.value = (int32_t)c->cam_nviewers;
 	if (web_to_engine(IMSG_WEB_VIEWERS, &req, sizeof(req)) == 0)
 		c->cam_sent_viewers = c->cam_nviewers;
+	/* Which of them listen: the engine picks the stream mode. */
+	req.value = (int32_t)c->cam_naudio;
+	if ((int64_t)c->cam_naudio != c->cam_sent_audio &&
+	    web_to_engine(IMSG_WEB_AUDIO, &req, sizeof(req)) == 0)
+		c->cam_sent_audio = c->cam_naudio;
 }
 
 /* Recount viewers (streams + snapshot waiters) and tell the engine. */
@@ -136,12 +142,15 @@ cam_viewers_changed(struct cam *c)
 
 	TAILQ_FOREACH(cn, &c->cam_mjpeg, c_camentry)
 		n++;
+	c->cam_naudio = 0;
 	TAILQ_FOREACH(cn, &c->cam_audio, c_camentry)
-		n++;
+		c->cam_naudio++;
+	n += c->cam_naudio;
 	TAILQ_FOREACH(cn, &c->cam_snap, c_camentry)
 		n++;
 	c->cam_nviewers = n;
-	if ((int64_t)n != c->cam_sent_viewers)
+	if ((int64_t)n != c->cam_sent_viewers ||
+	    (int64_t)c->cam_naudio != c->cam_sent_audio)
 		send_viewers(c);
 }
 
@@ -154,8 +163,10 @@ viewers_resync(int fd, short ev, void *arg)
 	struct cam		*c;
 
 	RB_FOREACH(c, camtree, &web->w_cams)
-		if ((int64_t)c->cam_nviewers != c->cam_sent_viewers &&
-		    (c->cam_nviewers > 0 || c->cam_sent_viewers > 0))
+		if (((int64_t)c->cam_nviewers != c->cam_sent_viewers &&
+		    (c->cam_nviewers > 0 || c->cam_sent_viewers > 0)) ||
+		    ((int64_t)c->cam_naudio != c->cam_sent_audio &&
+		    (c->cam_naudio > 0 || c->cam_sent_audio > 0)))
 			send_viewers(c);
 	evtimer_add(tmo, &five);
 }
@@ -284,6 +295,8 @@ new_peer(int fd)
 	 */
 	RB_FOREACH_SAFE(c, camtree, &web->w_cams, tc) {
 		c->cam_sent_viewers = -1;
+		c->cam_sent_audio = -1;
+	c->cam_sent_audio = -1;
 		if (c->cam_nviewers > 0)
 			send_viewers(c);
 		else if (c->cam_known)

@@ -148,6 +148,8 @@ struct cam {
 	struct connlist		 cam_snap;
 	uint32_t		 cam_nviewers;
 	int64_t			 cam_sent_viewers;	/* -1: never sent */
+	uint32_t		 cam_naudio;	/* audio listeners, in nviewers */
+	int64_t			 cam_sent_audio;	/* -1: never sent */
 	uint64_t		 cam_deliveries;
 	uint64_t		 cam_skipped;
 	uint64_t		 cam_bytes_out;

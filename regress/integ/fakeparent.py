@@ -25,6 +25,7 @@ CFG_START, CFG_LISTEN, CFG_CAMERA, CFG_WEBUSER, CFG_TLS_CERT, CFG_TLS_KEY, \
 CTL_VERBOSE = 209
 CAM_STATE, CAM_FRAME, CAM_AUDIO = 300, 301, 302
 WEB_VIEWERS, WEB_STREAM, WEB_SET, WEB_REBOOT, WEB_FORWARD = range(400, 405)
+WEB_AUDIO = 520		# audio listeners, after WEB_VIEWERS (stream mode)
 # v720-web's listeners, for v720ctl doctor: sent at any time, not checked here.
 WEB_LISTENERS = 460
 LISTEN_WEB = 5
@@ -90,6 +91,9 @@ class Chan:
             m = self.recv(timeout)
             if m is None:
                 fail("%s: no message %d" % (what, typ))
+            if m[0] == WEB_AUDIO:
+                self.audio = struct.unpack("=i", m[1][32:36])[0]
+                continue
             if m[0] in skip or m[0] == WEB_LISTENERS:
                 continue
             if m[0] != typ:

@@ -456,6 +456,7 @@ engine_new_peer(int fd)
 	/* The new web process re-sends the viewer counts it has. */
 	RB_FOREACH(cam, camera_tree, &env->e_cameras) {
 		cam->cam_viewers = 0;
+		cam->cam_audio_listeners = 0;
 		stream_update(cam, proc_now_ms());
 	}
 	camera_publish_all();
@@ -654,6 +655,16 @@ engine_dispatch_web(struct chanev *ce, struct chan_msg *m, void *arg)
 	if (m->fd != -1)
 		close(m->fd);
 	switch (m->hdr.ch_type) {
+	case IMSG_WEB_AUDIO:
+		memset(&req, 0, sizeof(req));
+		if (m->len == sizeof(req))
+			memcpy(&req, m->data, sizeof(req));
+		if ((cam = web_camera(m, sizeof(req), req.id,
+		    sizeof(req.id))) == NULL)
+			break;
+		cam->cam_audio_listeners = req.value > 0 ? req.value : 0;
+		stream_update(cam, now);
+		break;
 	case IMSG_WEB_VIEWERS:
 	case IMSG_WEB_STREAM:
 		memset(&req, 0, sizeof(req));
@@ -743,6 +754,7 @@ engine_web_closed(struct chanev *ce, void *arg)
 	/* Its viewers are gone; the idle timeout starts now. */
 	RB_FOREACH(cam, camera_tree, &env->e_cameras) {
 		cam->cam_viewers = 0;
+		cam->cam_audio_listeners = 0;
 		stream_update(cam, now);
 	}
 }

@@ -118,6 +118,10 @@ struct camera {
 	uint64_t		 cam_frame_seq;
 	uint64_t		 cam_audio_seq;
 
+	/* stream mode (mode.c) */
+	uint32_t		 cam_audio_listeners;	/* from web, in cam_viewers */
+	int			 cam_mode;	/* forward 1, 2 or 3 sent */
+
 	/* the camera's clock (clock.c) */
 	uint64_t		 cam_clk_next_ms;	/* next code 54 */
 	uint64_t		 cam_clk_sent_ns;	/* last 54, monotonic */
@@ -233,6 +237,10 @@ void		 udp_peer_set(struct camera *, const struct sockaddr *,
 		    socklen_t, int fd);
 void		 udp_peer_clear(struct camera *);
 void		 udp_fd_closed(int);
+
+/* mode.c */
+int		 mode_wanted(const struct camera *);
+void		 mode_update(struct camera *, uint64_t now_ms);
 
 /* clock.c */
 void		 clock_tick(struct camera *, uint64_t now_ms);

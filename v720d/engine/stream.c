@@ -164,8 +164,11 @@ stream_open(struct camera *cam, uint64_t now)
 static void
 stream_play(struct camera *cam, uint64_t now)
 {
-	if (camera_forward(cam, 3, NULL) == -1)
+	int	mode = mode_wanted(cam);	/* 1, 2 or 3: mode.c */
+
+	if (camera_forward(cam, mode, NULL) == -1)
 		return;
+	cam->cam_mode = mode;
 	log_info("camera %s: streaming", cam->cam_id);
 	cam->cam_stream_ms = cam->cam_last_frame_ms = now;
 	cam->cam_got_frame = 0;
@@ -305,6 +308,9 @@ stream_tick(uint64_t now, unsigned slot)
 			stream_confirm(cam);
 			stream_nudge(cam, now);
 			clock_tick(cam, now);
+			/* On the tick, not per message: viewer and listener
+			 * counts arrive one after the other. */
+			mode_update(cam, now);
 			/* The first frame may take a little longer. */
 			limit = cam->cam_got_frame ? STREAM_WATCHDOG_MS :
 			    STREAM_FIRST_MS;
@@ -542,6 +548,11 @@ stream_audio(void *arg, uint8_t codec, const uint8_t *data, size_t len,
 	struct cam_media	 cm;
 	struct iovec		 iov[2];
 
+	/* Audio only: audio is what the watchdog waits for. */
+	if (cam->cam_mode == 1) {
+		cam->cam_last_frame_ms = proc_now_ms();
+		cam->cam_got_frame = 1;
+	}
 	memset(&cm, 0, sizeof(cm));
 	strlcpy(cm.cm_id, cam->cam_id, sizeof(cm.cm_id));
 	cm.cm_seq = ++cam->cam_audio_seq;
