@@ -5,8 +5,10 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -71,6 +73,50 @@ proc_privdrop(const char *user, const char *root)
 		fatalx("privilege drop to %s did not take", user);
 	if (setuid(0) != -1 || seteuid(0) != -1)
 		fatalx("could regain root after dropping privileges");
+}
+
+void
+proc_child_init(int argc, char *argv[], const char *logname, int need_root,
+    struct proc_child_opts *o)
+{
+	int	ch;
+
+	proc_title_init(argc, argv);
+	memset(o, 0, sizeof(*o));
+	o->user = PROC_DEFAULT_USER;
+	while ((ch = getopt(argc, argv, "dvu:C:")) != -1) {
+		switch (ch) {
+		case 'd':
+			o->debug = 1;
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		case 'u':
+			o->user = optarg;
+			break;
+		case 'C':
+			o->root = optarg;
+			break;
+		default:
+			goto usage;
+		}
+	}
+	if (optind != argc || (need_root && o->root == NULL))
+		goto usage;
+	if (o->root == NULL)
+		o->root = PROC_DEFAULT_CHROOT;
+	log_init(o->debug, LOG_DAEMON);
+	log_setverbose(o->verbose);
+	log_procinit(logname);
+	if (fcntl(PROC_PARENT_FD, F_GETFD) == -1)
+		fatalx("no parent channel on fd %d (run by v720d only)",
+		    PROC_PARENT_FD);
+	return;
+usage:
+	fprintf(stderr, "usage: %s [-dv] -u user -C %s\n", getprogname(),
+	    need_root ? "directory" : "chroot");
+	exit(1);
 }
 
 void

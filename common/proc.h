@@ -21,6 +21,24 @@ pid_t	proc_spawn(const char *path, char *const argv[], int chanfd);
  */
 void	proc_privdrop(const char *user, const char *root);
 
+/* What the parent puts on the command line of every child it executes. */
+struct proc_child_opts {
+	const char	*user;		/* -u: the unprivileged user */
+	const char	*root;		/* -C: the chroot */
+	int		 debug;		/* -d: foreground, log to stderr */
+	int		 verbose;	/* -v, repeatable */
+};
+
+/*
+ * The start of a separately executed child (v720-web, v720-mqtt,
+ * v720-recorder): parse -d -v -u USER -C ROOT (usage and exit 1 on
+ * anything else; -C is required when need_root, else defaults to
+ * PROC_DEFAULT_CHROOT), set up logging as logname, and make sure the
+ * parent's channel is on fd 3 (fatal otherwise: run by v720d only).
+ */
+void	proc_child_init(int argc, char *argv[], const char *logname,
+	    int need_root, struct proc_child_opts *);
+
 /* Set the title shown by ps; a leading '-' omits the program name. */
 void	proc_title_init(int argc, char *argv[]);
 void	proc_title(const char *title);

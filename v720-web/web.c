@@ -640,48 +640,13 @@ raise_nofile(void)
 		web->w_conn_max = rl.rlim_cur > 128 ? rl.rlim_cur - 64 : 64;
 }
 
-static __attribute__((noreturn)) void
-usage(void)
-{
-	fprintf(stderr, "usage: v720-web [-dv] -u user -C chroot\n");
-	exit(1);
-}
-
 int
 main(int argc, char *argv[])
 {
 	struct event	 ev_term, ev_int, ev_resync;
-	const char	*user = PROC_DEFAULT_USER, *root = PROC_DEFAULT_CHROOT;
-	int		 ch, debug = 0, verbose = 0;
+	struct proc_child_opts	 co;
 
-	proc_title_init(argc, argv);
-	while ((ch = getopt(argc, argv, "dvu:C:")) != -1) {
-		switch (ch) {
-		case 'd':
-			debug = 1;
-			break;
-		case 'v':
-			verbose++;
-			break;
-		case 'u':
-			user = optarg;
-			break;
-		case 'C':
-			root = optarg;
-			break;
-		default:
-			usage();
-		}
-	}
-	if (optind != argc)
-		usage();
-
-	log_init(debug, LOG_DAEMON);
-	log_setverbose(verbose);
-	log_procinit("web");
-	if (fcntl(PROC_PARENT_FD, F_GETFD) == -1)
-		fatalx("no parent channel on fd %d (run by v720d only)",
-		    PROC_PARENT_FD);
+	proc_child_init(argc, argv, "web", 0, &co);
 	proc_title("-v720-web");
 	/* OpenSSL reads its configuration at initialisation: before chroot. */
 	if (tls_init() == -1)
@@ -689,7 +654,7 @@ main(int argc, char *argv[])
 	if ((web = calloc(1, sizeof(*web))) == NULL)
 		fatal("calloc");
 	raise_nofile();
-	proc_privdrop(user, root);
+	proc_privdrop(co.user, co.root);
 
 	web->w_start = time(NULL);
 	RB_INIT(&web->w_cams);

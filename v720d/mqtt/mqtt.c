@@ -412,55 +412,20 @@ mqtt_dispatch_engine(struct chanev *ce, struct chan_msg *m, void *arg)
 	}
 }
 
-static __attribute__((noreturn)) void
-usage(void)
-{
-	fprintf(stderr, "usage: v720-mqtt [-dv] -u user -C chroot\n");
-	exit(1);
-}
-
 int
 main(int argc, char *argv[])
 {
 	struct event	 ev_term, ev_int, ev_usr1;
-	const char	*user = PROC_DEFAULT_USER, *root = PROC_DEFAULT_CHROOT;
-	int		 ch, debug = 0, verbose = 0;
+	struct proc_child_opts	 co;
 
-	proc_title_init(argc, argv);
-	while ((ch = getopt(argc, argv, "dvu:C:")) != -1) {
-		switch (ch) {
-		case 'd':
-			debug = 1;
-			break;
-		case 'v':
-			verbose++;
-			break;
-		case 'u':
-			user = optarg;
-			break;
-		case 'C':
-			root = optarg;
-			break;
-		default:
-			usage();
-		}
-	}
-	if (optind != argc)
-		usage();
-
-	log_init(debug, LOG_DAEMON);
-	log_setverbose(verbose);
-	log_procinit("mqtt");
-	if (fcntl(PROC_PARENT_FD, F_GETFD) == -1)
-		fatalx("no parent channel on fd %d (run by v720d only)",
-		    PROC_PARENT_FD);
+	proc_child_init(argc, argv, "mqtt", 0, &co);
 	proc_title("-v720d: mqtt");
 	/* libmosquitto initialises OpenSSL: before chroot. */
 	broker_lib_init();
 	if ((mq = calloc(1, sizeof(*mq))) == NULL)
 		fatal("calloc");
 	RB_INIT(&mq->m_cams);
-	proc_privdrop(user, root);
+	proc_privdrop(co.user, co.root);
 
 	event_init();
 	signal(SIGPIPE, SIG_IGN);

@@ -416,13 +416,6 @@ rec_shutdown(void)
 	exit(0);
 }
 
-static __attribute__((noreturn)) void
-usage(void)
-{
-	fprintf(stderr, "usage: v720-recorder [-dv] -u user -C recordings\n");
-	exit(1);
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -430,36 +423,9 @@ main(int argc, char *argv[])
 	struct timeval		 tv = { 0, TICK_MS * 1000 };
 	struct tm		 tm;
 	time_t			 now;
-	const char		*user = PROC_DEFAULT_USER, *root = NULL;
-	int			 ch, debug = 0, verbose = 0;
+	struct proc_child_opts	 co;
 
-	proc_title_init(argc, argv);
-	while ((ch = getopt(argc, argv, "dvu:C:")) != -1) {
-		switch (ch) {
-		case 'd':
-			debug = 1;
-			break;
-		case 'v':
-			verbose++;
-			break;
-		case 'u':
-			user = optarg;
-			break;
-		case 'C':
-			root = optarg;
-			break;
-		default:
-			usage();
-		}
-	}
-	if (optind != argc || root == NULL)
-		usage();
-	log_init(debug, LOG_DAEMON);
-	log_setverbose(verbose);
-	log_procinit("recorder");
-	if (fcntl(PROC_PARENT_FD, F_GETFD) == -1)
-		fatalx("no parent channel on fd %d (run by v720d only)",
-		    PROC_PARENT_FD);
+	proc_child_init(argc, argv, "recorder", 1, &co);
 	proc_title("-v720d: recorder");
 	/* The time zone, and libav's tables, before the chroot hides them. */
 	tzset();
@@ -470,9 +436,9 @@ main(int argc, char *argv[])
 		fatal("calloc");
 	RB_INIT(&rec->r_cams);
 	/* Without root there is no chroot: work inside the directory. */
-	if (geteuid() != 0 && chdir(root) == -1)
-		fatal("chdir %s", root);
-	proc_privdrop(user, root);
+	if (geteuid() != 0 && chdir(co.root) == -1)
+		fatal("chdir %s", co.root);
+	proc_privdrop(co.user, co.root);
 
 	event_init();
 	signal(SIGPIPE, SIG_IGN);
