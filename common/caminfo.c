@@ -1,4 +1,5 @@
 #include <stddef.h>
+#include <string.h>
 
 #include "caminfo.h"
 
@@ -43,6 +44,63 @@ caminfo_onoff(uint8_t v)
 	return v < 2 ? names[v] : NULL;
 }
 
+#define GRADES	{ "0", "1", "2", "3", "4", "5" }, { 0, 1, 2, 3, 4, 5 }
+
+const struct caminfo_setting caminfo_settings[] = {
+	{ "ir_led", 202, "IrLed", 0, -1, { "off", "on", "auto" },
+	    { 0, 1, 2 } },
+	{ "flip", 216, "mirrorFlip", 0, -1,
+	    { "normal", "horizontal", "vertical", "upside-down" },
+	    { 0, 2, 3, 4 } },
+	{ "status_led", 210, "instLed", 0, -1, { "off", "on" }, { 0, 1 } },
+	{ "motion_alert", 205, "moveAlert", 0, -1, { "off", "on" },
+	    { 0, 1 } },
+	{ "video_quality", 201, "speedGrade", CAMF_SPEEDGRADE, 0, GRADES },
+	{ "motion_sensitivity", 206, "moveGrade", CAMF_MOVEGRADE, 1, GRADES },
+	{ "white_light", 220, "ledEI", CAMF_LEDEI, 2,
+	    { "off", "on", "auto" }, { 0, 1, 2 } },
+	{ "sd_recording", 209, "sdCardReco", CAMF_SDCARDRECO, 3,
+	    { "off", "on" }, { 0, 1 } },
+	{ "sd_format", 207, NULL, CAMF_SDCARDRECO, -1, { "confirm" }, { 0 } },
+	{ "ap_mode", 208, NULL, CAMF_WIFINAME, -1, { "confirm" }, { 0 } },
+};
+
+const size_t caminfo_nsettings =
+    sizeof(caminfo_settings) / sizeof(caminfo_settings[0]);
+
+const struct caminfo_setting *
+caminfo_setting(const char *key)
+{
+	size_t	i;
+
+	for (i = 0; i < caminfo_nsettings; i++)
+		if (strcmp(caminfo_settings[i].key, key) == 0)
+			return &caminfo_settings[i];
+	return NULL;
+}
+
+int
+caminfo_setting_value(const struct caminfo_setting *s, const char *v)
+{
+	int	i;
+
+	for (i = 0; i < CAMINFO_NVAL && s->names[i] != NULL; i++)
+		if (strcmp(s->names[i], v) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+caminfo_setting_name(const struct caminfo_setting *s, int v)
+{
+	int	i;
+
+	for (i = 0; i < CAMINFO_NVAL && s->names[i] != NULL; i++)
+		if (s->values[i] == v)
+			return s->names[i];
+	return NULL;
+}
+
 static void
 ksetting(struct jsonw *w, const char *key, const char *v)
 {
@@ -57,6 +115,9 @@ void
 caminfo_json(struct jsonw *w, const struct cam_info *ci, const char *name,
     uint8_t state, uint32_t viewers)
 {
+	const struct caminfo_setting	*s;
+	size_t				 i;
+
 	jsonw_kstr(w, "id", ci->ci_id);
 	jsonw_kstr(w, "name", name);
 	jsonw_kstr(w, "state", caminfo_state(state));
@@ -81,6 +142,22 @@ caminfo_json(struct jsonw *w, const struct cam_info *ci, const char *name,
 	ksetting(w, "flip", caminfo_flip(ci->ci_flip));
 	ksetting(w, "status_led", caminfo_onoff(ci->ci_status_led));
 	ksetting(w, "motion_alert", caminfo_onoff(ci->ci_motion_alert));
+	/* The others only for a camera that has them. */
+	for (i = 0; i < caminfo_nsettings; i++) {
+		s = &caminfo_settings[i];
+		if (s->slot < 0 || (ci->ci_features & s->feature) == 0)
+			continue;
+		ksetting(w, s->key, ci->ci_xset[s->slot] == CAM_SETTING_UNKNOWN ?
+		    NULL : caminfo_setting_name(s, ci->ci_xset[s->slot]));
+	}
+	jsonw_key(w, "actions");
+	jsonw_arr_open(w);
+	for (i = 0; i < caminfo_nsettings; i++) {
+		s = &caminfo_settings[i];
+		if (s->field == NULL && (ci->ci_features & s->feature) != 0)
+			jsonw_str(w, s->key);
+	}
+	jsonw_arr_close(w);
 	jsonw_key(w, "sd_total_mb");
 	if (ci->ci_sd_total_mb < 0)
 		jsonw_null(w);

@@ -279,6 +279,8 @@ struct cam_info {
 	uint8_t		ci_pad2[4];
 	int64_t		ci_clock_offset_ms;	/* camera clock - ours */
 	uint64_t	ci_drop_rec;		/* frames the recorder missed */
+	uint32_t	ci_features;		/* CAMF_* (caminfo.h) seen */
+	uint8_t		ci_xset[4];		/* caminfo_settings slots */
 };
 
 struct cam_media {
@@ -303,7 +305,7 @@ struct ctl_req {
  * "motion_alert" "on|off". */
 struct ctl_set {
 	char		id[V720_ID_MAX];
-	char		key[16];
+	char		key[24];
 	char		value[16];
 };
 
@@ -483,6 +485,8 @@ struct mqtt_caminfo {
 	int32_t		mi_status_led;		/* instLed 0/1 */
 	int32_t		mi_flip;		/* mirrorFlip 0/2/3/4 */
 	int32_t		mi_motion_alert;	/* moveAlert 0/1 */
+	uint32_t	mi_features;		/* CAMF_* fields present */
+	int32_t		mi_xset[4];		/* caminfo_settings slots */
 };
 
 /* A forward content for a camera without TCP, for its sub/<uid> topic. */

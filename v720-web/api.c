@@ -187,34 +187,19 @@ route_debug(struct conn *c, struct cam *cam)
 	send_json(c, 200, &w);
 }
 
-static int
-oneof(const char *v, const char *const *set)
-{
-	for (; *set != NULL; set++)
-		if (strcmp(v, *set) == 0)
-			return 1;
-	return 0;
-}
-
-/* POST settings: validate everything, then one IMSG_WEB_SET per key. */
+/*
+ * POST settings: validate everything, then one IMSG_WEB_SET per key.
+ * The settings are caminfo_settings; one the camera has not shown it
+ * has is 409.
+ */
 static void
 route_settings(struct conn *c, struct cam *cam, const char *body, size_t len)
 {
-	static const char *const onoff[] = { "on", "off", NULL };
-	static const char *const iro[] = { "on", "off", "auto", NULL };
-	static const char *const flips[] = { "normal", "horizontal",
-	    "vertical", "upside-down", NULL };
-	static const struct {
-		const char		*key;
-		const char *const	*values;
-	} keys[] = {
-		{ "ir_led", iro }, { "flip", flips }, { "status_led", onoff },
-		{ "motion_alert", onoff },
-	};
+	const struct caminfo_setting	*s;
 	struct json_doc	*doc;
-	struct ctl_set	 set[4];
+	struct ctl_set	 set[16];
 	size_t		 i, n = 0;
-	int		 t;
+	int		 t, status = 400;
 	const char	*err = NULL;
 
 	if ((doc = malloc(sizeof(*doc))) == NULL) {
@@ -225,18 +210,26 @@ route_settings(struct conn *c, struct cam *cam, const char *body, size_t len)
 		err = "body must be a JSON object";
 		goto done;
 	}
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		if ((t = json_find(doc, 0, keys[i].key)) == -1)
+	for (i = 0; i < caminfo_nsettings && n < sizeof(set) / sizeof(set[0]); i++) {
+		s = &caminfo_settings[i];
+		if ((t = json_find(doc, 0, s->key)) == -1)
 			continue;
+		if (s->feature != 0 &&
+		    (cam->cam_info.ci_features & s->feature) == 0) {
+			err = "the camera has not shown it has this setting";
+			status = 409;
+			goto done;
+		}
 		memset(&set[n], 0, sizeof(set[n]));
 		if (doc->tok[t].type != JSON_STRING ||
 		    json_str(doc, t, set[n].value, sizeof(set[n].value)) == -1 ||
-		    !oneof(set[n].value, keys[i].values)) {
-			err = "bad setting value";
+		    caminfo_setting_value(s, set[n].value) == -1) {
+			err = s->field == NULL ? "an action needs \"confirm\"" :
+			    "bad setting value";
 			goto done;
 		}
 		strlcpy(set[n].id, cam->cam_id, sizeof(set[n].id));
-		strlcpy(set[n].key, keys[i].key, sizeof(set[n].key));
+		strlcpy(set[n].key, s->key, sizeof(set[n].key));
 		n++;
 	}
 	if (n == 0 || (int)n != doc->tok[0].size) {
@@ -252,7 +245,7 @@ route_settings(struct conn *c, struct cam *cam, const char *body, size_t len)
 done:
 	free(doc);
 	if (err != NULL)
-		reply_error(c, 400, err);
+		reply_error(c, status, err);
 	else
 		reply_cam(c, 202, cam);
 }

@@ -75,6 +75,8 @@ cam_get(const char *id)
 	c->cam_info.ci_ir_led = c->cam_info.ci_flip = CAM_SETTING_UNKNOWN;
 	c->cam_info.ci_status_led = CAM_SETTING_UNKNOWN;
 	c->cam_info.ci_motion_alert = CAM_SETTING_UNKNOWN;
+	memset(c->cam_info.ci_xset, CAM_SETTING_UNKNOWN,
+	    sizeof(c->cam_info.ci_xset));
 	TAILQ_INIT(&c->cam_mjpeg);
 	TAILQ_INIT(&c->cam_audio);
 	TAILQ_INIT(&c->cam_snap);

@@ -107,10 +107,34 @@ static const struct token t_onoff[] = {
 	TABLE_END
 };
 
+static const struct token t_grade[] = {
+	{ SETVAL, "0", NONE, -1, NULL, t_end },
+	{ SETVAL, "1", NONE, -1, NULL, t_end },
+	{ SETVAL, "2", NONE, -1, NULL, t_end },
+	{ SETVAL, "3", NONE, -1, NULL, t_end },
+	{ SETVAL, "4", NONE, -1, NULL, t_end },
+	{ SETVAL, "5", NONE, -1, NULL, t_end },
+	TABLE_END
+};
+
+static const struct token t_confirm[] = {
+	{ SETVAL, "confirm", NONE, -1, NULL, t_end },
+	TABLE_END
+};
+
+/* Names as in caminfo_settings, '-' for '_'. */
 static const struct token t_setkey[] = {
 	{ KEYWORD, "ir-led", NONE, -1, "ir_led", t_irled },
 	{ KEYWORD, "flip", NONE, -1, "flip", t_flip },
 	{ KEYWORD, "status-led", NONE, -1, "status_led", t_onoff },
+	{ KEYWORD, "motion-alert", NONE, -1, "motion_alert", t_onoff },
+	{ KEYWORD, "video-quality", NONE, -1, "video_quality", t_grade },
+	{ KEYWORD, "motion-sensitivity", NONE, -1, "motion_sensitivity",
+	    t_grade },
+	{ KEYWORD, "white-light", NONE, -1, "white_light", t_irled },
+	{ KEYWORD, "sd-recording", NONE, -1, "sd_recording", t_onoff },
+	{ KEYWORD, "sd-format", NONE, -1, "sd_format", t_confirm },
+	{ KEYWORD, "ap-mode", NONE, -1, "ap_mode", t_confirm },
 	TABLE_END
 };
 

@@ -591,6 +591,33 @@ show_cameras(struct ctl *ctl)
 	}
 }
 
+/* The settings and actions of caminfo_settings this camera has shown. */
+static void
+show_xsettings(const struct cam_info *ci)
+{
+	const struct caminfo_setting	*s;
+	const char			*v;
+	char				 name[32];
+	size_t				 i, j;
+
+	for (i = 0; i < caminfo_nsettings; i++) {
+		s = &caminfo_settings[i];
+		if (s->feature == 0 || (ci->ci_features & s->feature) == 0)
+			continue;
+		strlcpy(name, s->key, sizeof(name));
+		for (j = 0; name[j] != '\0'; j++)
+			if (name[j] == '_')
+				name[j] = '-';
+		if (s->slot < 0) {
+			printf("%s: available (confirm)\n", name);
+			continue;
+		}
+		v = ci->ci_xset[s->slot] == CAM_SETTING_UNKNOWN ? NULL :
+		    caminfo_setting_name(s, ci->ci_xset[s->slot]);
+		printf("%s: %s\n", name, v == NULL ? "unknown" : v);
+	}
+}
+
 static void
 show_camera(struct ctl *ctl, const struct cam_info *in)
 {
@@ -643,6 +670,7 @@ show_camera(struct ctl *ctl, const struct cam_info *in)
 	printf("flip: %s\n", flip_name(ci->ci_flip));
 	printf("status-led: %s\n", onoff_name(ci->ci_status_led));
 	printf("motion-alert: %s\n", onoff_name(ci->ci_motion_alert));
+	show_xsettings(ci);
 	if (ci->ci_clock_known)
 		printf("clock-offset: %+lld ms\n",
 		    (long long)ci->ci_clock_offset_ms);

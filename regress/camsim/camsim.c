@@ -45,13 +45,44 @@ usage(void)
 "              [--die-how exit|rst|silent] [--seed N] [--tail K]\n"
 "              [--pkg-start N] [--resend-ms MS] [--resend-max N]\n"
 "              [--silence-ms MS] [--backoff-ms MS] [--battery P] [--stats]\n"
-"              [--clock-offset MS]\n"
+"              [--clock-offset MS] [--features LIST]\n"
 "              [--latency MS]\n"
 "              [--mqtt host:port [--firmware] [--info-every S]] [-v]\n"
 "       camsim --firmware --mqtt host:port [--bootstrap host:port] [...]\n"
 "       camsim --sink host:port [--sink-no-confirm] [--duration S] [-v]\n"
 "       camsim --ap host:port [--uid UID] [--log FILE] [-v]\n");
 	exit(2);
+}
+
+/* --features: "none" or a comma list of the optional base info fields. */
+static int
+parse_features(const char *arg)
+{
+	static const struct {
+		const char	*name;
+		int		 bit;
+	} names[] = {
+		{ "speedGrade", FEAT_SPEEDGRADE }, { "moveGrade", FEAT_MOVEGRADE },
+		{ "ledEI", FEAT_LEDEI }, { "sdCardReco", FEAT_SDCARDRECO },
+	};
+	char	 buf[128], *p, *w;
+	size_t	 i;
+	int	 f = 0;
+
+	if (strcmp(arg, "none") == 0)
+		return 0;
+	if (strlcpy(buf, arg, sizeof(buf)) >= sizeof(buf))
+		errx(2, "--features: too long");
+	p = buf;
+	while ((w = strsep(&p, ",")) != NULL) {
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (strcmp(names[i].name, w) == 0)
+				break;
+		if (i == sizeof(names) / sizeof(names[0]))
+			errx(2, "--features: unknown field %s", w);
+		f |= names[i].bit;
+	}
+	return f;
 }
 
 static void
@@ -217,7 +248,7 @@ enum {
 	OPT_HEARTBEAT, OPT_LOG, OPT_DATA, OPT_LOSS, OPT_DUP, OPT_REORDER,
 	OPT_SPLIT, OPT_GARBAGE, OPT_GARBAGE_HARD, OPT_DIE_AFTER, OPT_DIE_HOW,
 	OPT_SEED, OPT_TAIL, OPT_PKG_START, OPT_RESEND_MS, OPT_RESEND_MAX,
-	OPT_SILENCE_MS, OPT_BACKOFF_MS, OPT_BATTERY, OPT_CLOCK_OFFSET, OPT_SINK, OPT_SINK_NOCONF,
+	OPT_SILENCE_MS, OPT_BACKOFF_MS, OPT_BATTERY, OPT_FEATURES, OPT_CLOCK_OFFSET, OPT_SINK, OPT_SINK_NOCONF,
 	OPT_AP, OPT_STATS, OPT_LATENCY, OPT_MQTT, OPT_FIRMWARE,
 	OPT_INFO_EVERY, OPT_SCENE, OPT_MOTION_AT, OPT_MOTION_FOR, OPT_IR_AT
 };
@@ -252,6 +283,7 @@ static const struct option longopts[] = {
 	{ "silence-ms",		required_argument, NULL, OPT_SILENCE_MS },
 	{ "backoff-ms",		required_argument, NULL, OPT_BACKOFF_MS },
 	{ "battery",		required_argument, NULL, OPT_BATTERY },
+	{ "features",		required_argument, NULL, OPT_FEATURES },
 	{ "clock-offset",	required_argument, NULL, OPT_CLOCK_OFFSET },
 	{ "sink",		required_argument, NULL, OPT_SINK },
 	{ "sink-no-confirm",	no_argument,	   NULL, OPT_SINK_NOCONF },
@@ -290,6 +322,7 @@ parse_opts(struct camsim_opts *o, int argc, char *argv[])
 	o->o_silence_ms = 2000;
 	o->o_backoff_ms = 1000;
 	o->o_battery = 100;
+	o->o_features = FEAT_ALL;
 	o->o_sink_confirm = 1;
 	while ((ch = getopt_long(argc, argv, "hv", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -411,6 +444,9 @@ parse_opts(struct camsim_opts *o, int argc, char *argv[])
 			break;
 		case OPT_BATTERY:
 			o->o_battery = (int)num(optarg, 0, 100, "--battery");
+			break;
+		case OPT_FEATURES:
+			o->o_features = parse_features(optarg);
 			break;
 		case OPT_STATS:
 			o->o_stats = 1;

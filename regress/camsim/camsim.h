@@ -31,6 +31,13 @@
 enum camsim_mode { MODE_CAMERA, MODE_SINK, MODE_AP };
 enum die_how { DIE_EXIT, DIE_RST, DIE_SILENT };
 
+/* --features: the optional fields of the base info (forward 4). */
+#define FEAT_SPEEDGRADE		0x01
+#define FEAT_MOVEGRADE		0x02
+#define FEAT_LEDEI		0x04
+#define FEAT_SDCARDRECO		0x08
+#define FEAT_ALL		0x0f
+
 struct camsim_opts {
 	enum camsim_mode	 o_mode;
 	int			 o_ncams;
@@ -60,6 +67,7 @@ struct camsim_opts {
 	int			 o_silence_ms;
 	int			 o_backoff_ms;
 	int			 o_battery;
+	int			 o_features;	/* FEAT_*: optional base info */
 	long long		 o_clock_offset;	/* ms the camera's clock is ahead */
 	int			 o_verbose;
 	int			 o_sink_confirm;	/* sink: 1 confirm, 0 never */

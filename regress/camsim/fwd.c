@@ -53,9 +53,18 @@ fwd_defaults(struct cam *c)
 static void
 base_info(struct cam *c, struct jsonw *w)
 {
+	int	f = c->cam_sim->cs_o.o_features;
+
 	jsonw_kint(w, "IrLed", c->cam_irled);
 	jsonw_kint(w, "devPower", c->cam_power);
-	jsonw_kint(w, "speedGrade", c->cam_speed);
+	if (f & FEAT_SPEEDGRADE)
+		jsonw_kint(w, "speedGrade", c->cam_speed);
+	if (f & FEAT_MOVEGRADE)
+		jsonw_kint(w, "moveGrade", c->cam_movegrade);
+	if (f & FEAT_LEDEI)
+		jsonw_kint(w, "ledEI", c->cam_ledei);
+	if (f & FEAT_SDCARDRECO)
+		jsonw_kint(w, "sdCardReco", c->cam_sdreco);
 	jsonw_kint(w, "moveAlert", c->cam_movealert);
 	jsonw_kint(w, "sdMoveMode", c->cam_sdmove);
 	jsonw_kstr(w, "wifiName", c->cam_wifi);

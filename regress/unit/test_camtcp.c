@@ -393,6 +393,40 @@ Test(camtcp, settings)
 	cr_assert_eq(camtcp_setting("volume", "on", &code, extra,
 	    sizeof(extra), &err), -1);
 	cr_assert_str_eq(err, "unknown setting");
+	cr_assert_eq(camtcp_setting("video_quality", "4", &code, extra,
+	    sizeof(extra), &err), 0);
+	cr_assert_eq(code, 201);
+	cr_assert_str_eq(extra, ",\"speedGrade\":4");
+	cr_assert_eq(camtcp_setting("white_light", "auto", &code, extra,
+	    sizeof(extra), &err), 0);
+	cr_assert_eq(code, 220);
+	cr_assert_str_eq(extra, ",\"ledEI\":2");
+	cr_assert_eq(camtcp_setting("video_quality", "6", &code, extra,
+	    sizeof(extra), &err), -1);
+	/* Actions: only "confirm", and no field. */
+	cr_assert_eq(camtcp_setting("sd_format", "confirm", &code, extra,
+	    sizeof(extra), &err), 0);
+	cr_assert_eq(code, 207);
+	cr_assert_str_eq(extra, "");
+	cr_assert_eq(camtcp_setting("ap_mode", "yes", &code, extra,
+	    sizeof(extra), &err), -1);
+	cr_assert_str_eq(err, "bad value");
+}
+
+Test(camjson, features)
+{
+	static const char msg[] = "{\"code\":301,\"content\":{\"code\":4,"
+	    "\"IrLed\":0,\"moveGrade\":3,\"ledEI\":9,\"wifiName\":\"w\"}}";
+	struct camjson	j;
+
+	cr_assert_eq(camjson_parse((const uint8_t *)msg, sizeof(msg) - 1, &j),
+	    0);
+	cr_assert_eq(j.cj_features, CAMF_MOVEGRADE | CAMF_LEDEI |
+	    CAMF_WIFINAME);
+	cr_assert_eq(j.cj_xset[1], 3);
+	cr_assert_eq(j.cj_xset[2], 9);
+	cr_assert_eq(j.cj_xset[0], CAMJ_UNSET);
+	cr_assert_eq(j.cj_xset[3], CAMJ_UNSET);
 }
 
 static int

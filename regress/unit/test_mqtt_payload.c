@@ -3,6 +3,7 @@
 
 #include <criterion/criterion.h>
 
+#include "caminfo.h"
 #include "payload.h"
 
 /* Frame 58 of vectors/capture-tcp.txt: the second Info, SD card read. */
@@ -34,6 +35,10 @@ Test(mqtt_payload, capture_info)
 	cr_assert_eq(mi.mi_status_led, 1);
 	cr_assert_eq(mi.mi_online, -1);
 	cr_assert_eq(mi.mi_flip, -1);
+	/* The capture's camera has an SD card and Wi-Fi, no ledEI. */
+	cr_assert_eq(mi.mi_features, CAMF_SDCARDRECO | CAMF_WIFINAME);
+	cr_assert_eq(mi.mi_xset[3], 1);
+	cr_assert_eq(mi.mi_xset[2], -1);
 }
 
 Test(mqtt_payload, capture_status)

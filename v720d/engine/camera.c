@@ -212,6 +212,7 @@ camera_get(const char *id)
 	ci->ci_state = CAM_OFFLINE;
 	ci->ci_ir_led = ci->ci_flip = ci->ci_status_led =
 	    ci->ci_motion_alert = CAM_SETTING_UNKNOWN;
+	memset(ci->ci_xset, CAM_SETTING_UNKNOWN, sizeof(ci->ci_xset));
 	ci->ci_battery = -1;
 	ci->ci_sd_total_mb = ci->ci_sd_free_mb = -1;
 	cam->cam_udpfd = -1;
@@ -664,9 +665,15 @@ int
 camera_set(struct camera *cam, const char *key, const char *val,
     const char **err)
 {
-	char	extra[64];
-	int	code;
+	const struct caminfo_setting	*s;
+	char				 extra[64];
+	int				 code;
 
+	if ((s = caminfo_setting(key)) != NULL && s->feature != 0 &&
+	    (cam->cam_info.ci_features & s->feature) == 0) {
+		*err = "the camera has not shown it has this setting";
+		return -1;
+	}
 	if (camtcp_setting(key, val, &code, extra, sizeof(extra), err) == -1)
 		return -1;
 	if (camera_forward(cam, code, extra) == -1) {

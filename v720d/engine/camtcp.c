@@ -137,8 +137,10 @@ jstr(const struct json_doc *d, int obj, const char *key, char *out,
 int
 camjson_parse(const uint8_t *p, size_t len, struct camjson *j)
 {
-	struct json_doc	d;
-	int		c;
+	const struct caminfo_setting	*s;
+	struct json_doc			 d;
+	size_t				 i;
+	int				 c;
 
 	memset(j, 0, sizeof(*j));
 	if (json_parse(&d, (const char *)p, len) == -1)
@@ -158,6 +160,8 @@ camjson_parse(const uint8_t *p, size_t len, struct camjson *j)
 	j->cj_fcode = CAMJ_UNSET;
 	j->cj_irled = j->cj_flip = j->cj_instled = j->cj_movealert =
 	    j->cj_power = j->cj_reboot = CAMJ_UNSET;
+	for (i = 0; i < CAMINFO_NXSET; i++)
+		j->cj_xset[i] = CAMJ_UNSET;
 	if ((c = json_find(&d, 0, "content")) == -1 ||
 	    d.tok[c].type != JSON_OBJECT)
 		return 0;
@@ -173,6 +177,15 @@ camjson_parse(const uint8_t *p, size_t len, struct camjson *j)
 	j->cj_reboot = jint(&d, c, "reboot");
 	jstr(&d, c, "version", j->cj_version, sizeof(j->cj_version));
 	jstr(&d, c, "wifiName", j->cj_wifi, sizeof(j->cj_wifi));
+	if (json_find(&d, c, "wifiName") != -1)
+		j->cj_features |= CAMF_WIFINAME;
+	for (i = 0; i < caminfo_nsettings; i++) {
+		s = &caminfo_settings[i];
+		if (s->slot < 0 || json_find(&d, c, s->field) == -1)
+			continue;
+		j->cj_features |= s->feature;
+		j->cj_xset[s->slot] = jint(&d, c, s->field);
+	}
 	return 0;
 }
 
@@ -283,48 +296,26 @@ camtcp_valid_uid(const char *s)
 	return i > 0;
 }
 
-struct setting {
-	const char	*key;
-	int		 code;
-	const char	*field;
-	const char	*names[5];
-	int		 values[5];
-};
-
-/* Names and values as in the web API; the values are the camera's. */
-static const struct setting settings[] = {
-	{ "ir_led", 202, "IrLed", { "off", "on", "auto" }, { 0, 1, 2 } },
-	{ "flip", 216, "mirrorFlip",
-	    { "normal", "horizontal", "vertical", "upside-down" },
-	    { 0, 2, 3, 4 } },
-	{ "status_led", 210, "instLed", { "off", "on" }, { 0, 1 } },
-	{ "motion_alert", 205, "moveAlert", { "off", "on" }, { 0, 1 } },
-};
-
 int
 camtcp_setting(const char *key, const char *val, int *code, char *extra,
     size_t sz, const char **err)
 {
-	const struct setting	*s = NULL;
-	size_t			 i;
+	const struct caminfo_setting	*s;
+	int				 i;
 
-	for (i = 0; i < sizeof(settings) / sizeof(settings[0]); i++)
-		if (strcmp(settings[i].key, key) == 0)
-			s = &settings[i];
-	if (s == NULL) {
+	if ((s = caminfo_setting(key)) == NULL) {
 		*err = "unknown setting";
 		return -1;
 	}
-	for (i = 0; i < 5 && s->names[i] != NULL; i++)
-		if (strcmp(s->names[i], val) == 0)
-			break;
-	if (i == 5 || s->names[i] == NULL) {
+	if ((i = caminfo_setting_value(s, val)) == -1) {
 		*err = "bad value";
 		return -1;
 	}
 	*code = s->code;
-	if (fit(snprintf(extra, sz, ",\"%s\":%d", s->field, s->values[i]),
-	    sz) == -1) {
+	if (s->field == NULL)
+		extra[0] = '\0';
+	else if (fit(snprintf(extra, sz, ",\"%s\":%d", s->field,
+	    s->values[i]), sz) == -1) {
 		*err = "too long";
 		return -1;
 	}

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "caminfo.h"
 #include "msg.h"
 #include "wire.h"
 
@@ -57,6 +58,8 @@ struct camjson {
 	int64_t		cj_reboot;
 	char		cj_version[32];
 	char		cj_wifi[V720_NAME_MAX];
+	uint32_t	cj_features;		/* CAMF_* fields present */
+	int64_t		cj_xset[CAMINFO_NXSET];	/* caminfo_settings slots */
 };
 
 /* 0 if it is a JSON object with an integer "code", -1 otherwise. */

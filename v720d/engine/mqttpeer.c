@@ -112,6 +112,8 @@ caminfo(const struct mqtt_caminfo *mi)
 {
 	struct camera	*cam;
 	struct cam_info	*ci;
+	uint32_t	 mi_features;
+	size_t		 i;
 	uint8_t		 state;
 	int		 changed = 0;
 
@@ -181,6 +183,14 @@ caminfo(const struct mqtt_caminfo *mi)
 	changed |= setting(mi->mi_motion_alert, 1, &ci->ci_motion_alert);
 	if (mi->mi_flip == 0 || (mi->mi_flip >= 2 && mi->mi_flip <= 4))
 		changed |= setting(mi->mi_flip, 4, &ci->ci_flip);
+	mi_features = mi->mi_features & (CAMF_SPEEDGRADE | CAMF_MOVEGRADE |
+	    CAMF_LEDEI | CAMF_SDCARDRECO | CAMF_WIFINAME);
+	if ((ci->ci_features | mi_features) != ci->ci_features) {
+		ci->ci_features |= mi_features;
+		changed = 1;
+	}
+	for (i = 0; i < CAMINFO_NXSET; i++)
+		changed |= setting(mi->mi_xset[i], 5, &ci->ci_xset[i]);
 	ci->ci_last_seen = time(NULL);
 	if (cam->cam_conn == NULL) {
 		state = mqttpeer_idle_state(cam);

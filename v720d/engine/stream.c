@@ -381,6 +381,7 @@ void
 stream_camera_json(struct camera *cam, const struct camjson *j)
 {
 	struct cam_info	*ci = &cam->cam_info;
+	size_t		 i;
 	int		 changed = 0;
 
 	switch (j->cj_code) {
@@ -400,6 +401,12 @@ stream_camera_json(struct camera *cam, const struct camjson *j)
 	set_u8(&ci->ci_flip, j->cj_flip, 4, &changed);
 	set_u8(&ci->ci_status_led, j->cj_instled, 1, &changed);
 	set_u8(&ci->ci_motion_alert, j->cj_movealert, 1, &changed);
+	if ((ci->ci_features | j->cj_features) != ci->ci_features) {
+		ci->ci_features |= j->cj_features;
+		changed = 1;
+	}
+	for (i = 0; i < CAMINFO_NXSET; i++)
+		set_u8(&ci->ci_xset[i], j->cj_xset[i], 5, &changed);
 	if (j->cj_power != CAMJ_UNSET && j->cj_power >= 0 &&
 	    j->cj_power <= 100 && ci->ci_battery != j->cj_power) {
 		ci->ci_battery = j->cj_power;

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "caminfo.h"
 #include "json.h"
 #include "payload.h"
 
@@ -29,6 +30,7 @@ payload_caminfo_init(struct mqtt_caminfo *mi)
 	mi->mi_online = mi->mi_battery = mi->mi_sd_total_mb =
 	    mi->mi_sd_free_mb = mi->mi_ir_led = mi->mi_status_led =
 	    mi->mi_flip = mi->mi_motion_alert = -1;
+	mi->mi_xset[0] = mi->mi_xset[1] = mi->mi_xset[2] = mi->mi_xset[3] = -1;
 }
 
 /*
@@ -103,8 +105,10 @@ payload_status(const char *p, size_t len, struct mqtt_caminfo *mi)
 int
 payload_info(const char *p, size_t len, struct mqtt_caminfo *mi)
 {
-	struct json_doc	d;
-	int32_t		flip = -1;
+	const struct caminfo_setting	*s;
+	struct json_doc			 d;
+	size_t				 i;
+	int32_t				 flip = -1;
 
 	payload_caminfo_init(mi);
 	if (parse(&d, p, len) == -1)
@@ -126,6 +130,18 @@ payload_info(const char *p, size_t len, struct mqtt_caminfo *mi)
 		return -1;
 	if (mi->mi_sd_free_mb > mi->mi_sd_total_mb && mi->mi_sd_total_mb >= 0)
 		return -1;
+	if (json_find(&d, 0, "wifiName") != -1)
+		mi->mi_features |= CAMF_WIFINAME;
+	/* The settings a camera may have (caminfo_settings): present means
+	 * it has it; a value we do not know is shown as null. */
+	for (i = 0; i < caminfo_nsettings; i++) {
+		s = &caminfo_settings[i];
+		if (s->slot < 0 || json_find(&d, 0, s->field) == -1)
+			continue;
+		if (num(&d, s->field, -1, 1000, &mi->mi_xset[s->slot]) == -1)
+			return -1;
+		mi->mi_features |= s->feature;
+	}
 	mi->mi_flip = flip;
 	return 0;
 }
