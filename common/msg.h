@@ -99,6 +99,10 @@ enum msg_type {
 	IMSG_WEB_AUDIO = 520,	/* struct ctl_req: audio listeners now (also
 				 * counted in IMSG_WEB_VIEWERS) */
 
+	/* PTZ (v720d/engine/ptz.c): struct ptz_req; ctl gets OK or FAIL. */
+	IMSG_WEB_PTZ = 540,
+	IMSG_CTL_PTZ,
+
 	/* MQTT child (v720d/mqtt/) with the parent and the engine. */
 	IMSG_CFG_MQTT = 600,	/* parent -> mqtt: struct cfg_mqtt */
 	IMSG_MQTT_CAMINFO,	/* mqtt -> engine: struct mqtt_caminfo */
@@ -298,6 +302,25 @@ struct ctl_id {
 struct ctl_req {
 	char		id[V720_ID_MAX];
 	int32_t		value;
+};
+
+/* PTZ moves: the motorState of forward 212, and stop. */
+enum ptz_move {
+	PTZ_CALIBRATE = 0,
+	PTZ_RIGHT,
+	PTZ_LEFT,
+	PTZ_UP,
+	PTZ_DOWN,
+	PTZ_STOP,
+};
+#define PTZ_HOLD_WEB_MS		2000	/* a move from v720-web, refreshed */
+#define PTZ_HOLD_CTL_MS		1000	/* a move from v720ctl */
+#define PTZ_HOLD_MAX_MS		5000
+
+struct ptz_req {
+	char		id[V720_ID_MAX];
+	int32_t		move;		/* enum ptz_move */
+	uint32_t	hold_ms;
 };
 
 /* Setting names and values as in the web API: "ir_led" "on|off|auto",

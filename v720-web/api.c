@@ -20,7 +20,7 @@ enum route {
 	R_PAGE, R_METRICS, R_LIST, R_CAM, R_MJPEG, R_SNAP, R_AUDIO, R_DEBUG,
 	R_SETTINGS, R_REBOOT, R_START, R_STOP, R_GSTART, R_GSTOP,
 	R_DEVLIST, R_CMD, R_TALK, R_DIAG, R_WSTALK, R_RECS, R_EVENTS, R_PLAY,
-	R_RECFILE,
+	R_RECFILE, R_PTZ,
 };
 
 static const struct {
@@ -40,6 +40,7 @@ static const struct {
 	{ "api/cameras/*/debug",	0, R_DEBUG },
 	{ "api/cameras/*/settings",	1, R_SETTINGS },
 	{ "api/cameras/*/reboot",	1, R_REBOOT },
+	{ "api/cameras/*/ptz",		1, R_PTZ },
 	{ "api/cameras/*/stream/start",	1, R_START },
 	{ "api/cameras/*/stream/stop",	1, R_STOP },
 	{ "api/cameras/*/talk",		1, R_TALK },
@@ -342,6 +343,67 @@ route_reboot(struct conn *c, struct cam *cam)
 	reply_cam(c, 202, cam);
 }
 
+/*
+ * {"move":"left"}: the engine resends it every 80 ms for PTZ_HOLD_WEB_MS,
+ * so a client holding a button posts it again every ~500 ms.
+ */
+static void
+route_ptz(struct conn *c, struct cam *cam, const char *body, size_t len)
+{
+	static const char *const moves[] = { "calibrate", "right", "left",
+	    "up", "down", "stop" };
+	struct json_doc	*doc;
+	struct ptz_req	 pr;
+	char		 move[16];
+	size_t		 i;
+	int		 t;
+
+	if ((doc = malloc(sizeof(*doc))) == NULL) {
+		reply_error(c, 500, "out of memory");
+		return;
+	}
+	if (body == NULL || json_parse(doc, body, len) == -1 ||
+	    doc->tok[0].type != JSON_OBJECT) {
+		free(doc);
+		reply_error(c, 400, "body must be a JSON object");
+		return;
+	}
+	if ((t = json_find(doc, 0, "move")) == -1 || doc->tok[0].size != 1 ||
+	    doc->tok[t].type != JSON_STRING ||
+	    json_str(doc, t, move, sizeof(move)) == -1) {
+		free(doc);
+		reply_error(c, 400, "expected {\"move\":\"left|right|up|down|"
+		    "stop|calibrate\"}");
+		return;
+	}
+	free(doc);
+	for (i = 0; i < sizeof(moves) / sizeof(moves[0]); i++)
+		if (strcmp(move, moves[i]) == 0)
+			break;
+	if (i == sizeof(moves) / sizeof(moves[0])) {
+		reply_error(c, 400, "move must be left, right, up, down, stop "
+		    "or calibrate");
+		return;
+	}
+	/* PTZ needs the camera's TCP connection (over MQTT 212 is PIR). */
+	if (!cam->cam_known || (cam->cam_info.ci_state != CAM_ONLINE &&
+	    cam->cam_info.ci_state != CAM_CONNECTING &&
+	    cam->cam_info.ci_state != CAM_STREAMING)) {
+		reply_error(c, 409, "camera offline: PTZ needs its "
+		    "connection to this server");
+		return;
+	}
+	memset(&pr, 0, sizeof(pr));
+	strlcpy(pr.id, cam->cam_id, sizeof(pr.id));
+	pr.move = (int32_t)i;
+	pr.hold_ms = PTZ_HOLD_WEB_MS;
+	if (web_to_engine(IMSG_WEB_PTZ, &pr, sizeof(pr)) == -1) {
+		reply_error(c, 503, "camera engine unavailable");
+		return;
+	}
+	reply_cam(c, 202, cam);
+}
+
 /* Match segs against a pattern; the "*" segment goes to *id. */
 static int
 match(const char *pat, char **seg, int n, const char **id)
@@ -406,7 +468,7 @@ api_request(struct conn *c, const char *body, size_t len)
 	/* Browsers may not change anything on behalf of another site. */
 	switch (routes[found].route) {
 	case R_SETTINGS: case R_REBOOT: case R_START: case R_STOP:
-	case R_GSTART: case R_GSTOP: case R_CMD: case R_TALK: case R_WSTALK:
+	case R_PTZ: case R_GSTART: case R_GSTOP: case R_CMD: case R_TALK: case R_WSTALK:
 		if (http_cross_site(&c->c_req)) {
 			reply_error(c, 403, "cross-site request refused");
 			return;
@@ -464,6 +526,9 @@ api_request(struct conn *c, const char *body, size_t len)
 		break;
 	case R_REBOOT:
 		route_reboot(c, cam);
+		break;
+	case R_PTZ:
+		route_ptz(c, cam, body, len);
 		break;
 	case R_START:
 	case R_STOP:

@@ -177,12 +177,28 @@ static const struct token t_ap[] = {
 	TABLE_END
 };
 
+static const struct token t_ptzmove[] = {
+	{ KEYWORD, "left", NONE, PTZ_LEFT, NULL, t_end },
+	{ KEYWORD, "right", NONE, PTZ_RIGHT, NULL, t_end },
+	{ KEYWORD, "up", NONE, PTZ_UP, NULL, t_end },
+	{ KEYWORD, "down", NONE, PTZ_DOWN, NULL, t_end },
+	{ KEYWORD, "stop", NONE, PTZ_STOP, NULL, t_end },
+	{ KEYWORD, "calibrate", NONE, PTZ_CALIBRATE, NULL, t_end },
+	TABLE_END
+};
+
+static const struct token t_ptz[] = {
+	{ CAMID, "ID", NONE, -1, NULL, t_ptzmove },
+	TABLE_END
+};
+
 static const struct token t_main[] = {
 	{ KEYWORD, "show", NONE, -1, NULL, t_show },
 	{ KEYWORD, "stream", NONE, -1, NULL, t_stream },
 	{ KEYWORD, "snapshot", SNAPSHOT, -1, NULL, t_snapshot },
 	{ KEYWORD, "set", SET, -1, NULL, t_set },
 	{ KEYWORD, "reboot", REBOOT, -1, NULL, t_camid },
+	{ KEYWORD, "ptz", PTZ, -1, NULL, t_ptz },
 	{ KEYWORD, "reload", RELOAD, -1, NULL, t_end },
 	{ KEYWORD, "talk", TALK, -1, NULL, t_talk },
 	{ KEYWORD, "log", NONE, -1, NULL, t_log },
@@ -457,6 +473,7 @@ print_grammar(FILE *fp)
 	    "  set ID flip normal|horizontal|vertical|upside-down\n"
 	    "  set ID status-led on|off\n"
 	    "  reboot ID\n"
+	    "  ptz ID left|right|up|down|stop|calibrate\n"
 	    "  talk ID FILE.wav|-\n"
 	    "  reload\n"
 	    "  log verbose|brief\n"

@@ -19,6 +19,7 @@ enum ctl_action {
 	SNAPSHOT,
 	SET,
 	REBOOT,
+	PTZ,
 	RELOAD,
 	LOG_LEVEL,
 	AP_INFO,
@@ -30,7 +31,7 @@ enum ctl_action {
 struct parse_result {
 	enum ctl_action	 action;
 	char		 id[V720_ID_MAX];
-	int		 value;		/* stream 1/0, log level 1/0 */
+	int		 value;		/* stream 1/0, log level 1/0, ptz move */
 	const char	*key;		/* set: ctl_set key */
 	const char	*setval;	/* set: ctl_set value */
 	const char	*outfile;	/* snapshot -o; talk FILE ("-" stdin) */

@@ -178,6 +178,7 @@ ctl_request(struct ctl *ctl)
 	const struct parse_result	*res = ctl->res;
 	struct ctl_id			 cid;
 	struct ctl_req			 req;
+	struct ptz_req			 pr;
 	struct ctl_set			 set;
 	int32_t				 level;
 	int				 rv = -1;
@@ -205,6 +206,14 @@ ctl_request(struct ctl *ctl)
 	case REBOOT:
 		rv = chan_compose(&ctl->c, IMSG_CTL_REBOOT, 0, -1,
 		    &cid, sizeof(cid));
+		break;
+	case PTZ:
+		memset(&pr, 0, sizeof(pr));
+		strlcpy(pr.id, res->id, sizeof(pr.id));
+		pr.move = res->value;
+		pr.hold_ms = PTZ_HOLD_CTL_MS;
+		rv = chan_compose(&ctl->c, IMSG_CTL_PTZ, 0, -1,
+		    &pr, sizeof(pr));
 		break;
 	case STREAM:
 		memset(&req, 0, sizeof(req));

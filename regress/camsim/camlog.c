@@ -112,6 +112,18 @@ camlog_forward(struct cam *c, int code, const char *content, size_t len)
 	fprintf(cs->cs_log, ",\"t\":%.3f}\n", now_s(cs));
 }
 
+/* --ptz: each TCP forward 212 with the time it came in. */
+void
+camlog_ptz(struct cam *c, int motor)
+{
+	struct camsim	*cs = c->cam_sim;
+
+	if (cs->cs_log == NULL)
+		return;
+	fprintf(cs->cs_log, "{\"ev\":\"ptz\",\"cam\":\"%s\",\"motorState\":%d,"
+	    "\"t\":%.3f}\n", c->cam_uid, motor, now_s(cs));
+}
+
 void
 camlog_event(struct cam *c, const char *ev, const char *detail)
 {

@@ -45,7 +45,7 @@ usage(void)
 "              [--die-how exit|rst|silent] [--seed N] [--tail K]\n"
 "              [--pkg-start N] [--resend-ms MS] [--resend-max N]\n"
 "              [--silence-ms MS] [--backoff-ms MS] [--battery P] [--stats]\n"
-"              [--clock-offset MS] [--features LIST]\n"
+"              [--clock-offset MS] [--features LIST] [--ptz]\n"
 "              [--latency MS]\n"
 "              [--mqtt host:port [--firmware] [--info-every S]] [-v]\n"
 "       camsim --firmware --mqtt host:port [--bootstrap host:port] [...]\n"
@@ -250,7 +250,8 @@ enum {
 	OPT_SEED, OPT_TAIL, OPT_PKG_START, OPT_RESEND_MS, OPT_RESEND_MAX,
 	OPT_SILENCE_MS, OPT_BACKOFF_MS, OPT_BATTERY, OPT_FEATURES, OPT_CLOCK_OFFSET, OPT_SINK, OPT_SINK_NOCONF,
 	OPT_AP, OPT_STATS, OPT_LATENCY, OPT_MQTT, OPT_FIRMWARE,
-	OPT_INFO_EVERY, OPT_SCENE, OPT_MOTION_AT, OPT_MOTION_FOR, OPT_IR_AT
+	OPT_INFO_EVERY, OPT_SCENE, OPT_MOTION_AT, OPT_MOTION_FOR, OPT_IR_AT,
+	OPT_PTZ
 };
 
 static const struct option longopts[] = {
@@ -297,6 +298,7 @@ static const struct option longopts[] = {
 	{ "motion-at",		required_argument, NULL, OPT_MOTION_AT },
 	{ "motion-for",		required_argument, NULL, OPT_MOTION_FOR },
 	{ "ir-at",		required_argument, NULL, OPT_IR_AT },
+	{ "ptz",		no_argument,	   NULL, OPT_PTZ },
 	{ "verbose",		no_argument,	   NULL, 'v' },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -375,6 +377,9 @@ parse_opts(struct camsim_opts *o, int argc, char *argv[])
 			break;
 		case OPT_FIRMWARE:
 			o->o_firmware = 1;
+			break;
+		case OPT_PTZ:
+			o->o_ptz = 1;
 			break;
 		case OPT_INFO_EVERY:
 			o->o_info_every = num(optarg, 0.05, 86400,

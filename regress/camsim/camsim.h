@@ -76,6 +76,7 @@ struct camsim_opts {
 	int			 o_mqtt;	/* --mqtt given */
 	struct sockaddr_in	 o_mqtt_addr;
 	int			 o_firmware;	/* --firmware: 56... family */
+	int			 o_ptz;		/* --ptz: TCP 212 is the motor */
 	double			 o_info_every;	/* seconds, 0 = never again */
 	struct scene_opts	 o_scene;	/* --scene and its times */
 };
@@ -282,6 +283,7 @@ void	camlog_confirm(struct cam *, const uint8_t *ids, size_t nids,
 void	camlog_forward(struct cam *, int code, const char *content, size_t);
 void	camlog_resend(struct cam *, const uint32_t *ids, int n);
 void	camlog_event(struct cam *, const char *ev, const char *detail);
+void	camlog_ptz(struct cam *, int motor);
 void	camlog_talk(struct cam *, const struct wire_hdr *, const uint8_t *,
 	    size_t len);
 void	camlog_summary(struct camsim *, FILE *);

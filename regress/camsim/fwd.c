@@ -183,7 +183,7 @@ fwd_handle(struct cam *c, const char *p, size_t len)
 	struct json_doc	 d;
 	char		 target[80], ans[2048], msg[2304];
 	int		 ct, n;
-	int64_t		 code;
+	int64_t		 code, v;
 
 	if (json_parse(&d, p, len) == -1 ||
 	    (ct = json_find(&d, 0, "content")) == -1 ||
@@ -199,6 +199,22 @@ fwd_handle(struct cam *c, const char *p, size_t len)
 	c->cam_sim->cs_st.st_forwards++;
 	camlog_forward(c, (int)code, p + d.tok[ct].start,
 	    (size_t)(d.tok[ct].end - d.tok[ct].start));
+	/* A PTZ model: over TCP 212 moves the motor (PIR only over MQTT). */
+	if (c->cam_sim->cs_o.o_ptz && code == 212) {
+		if (json_int(&d, json_find(&d, ct, "motorState"), 0, 4,
+		    &v) == -1) {
+			log_debug("%s: 212 without a motorState", c->cam_uid);
+			return;
+		}
+		camlog_ptz(c, (int)v);
+		n = snprintf(msg, sizeof(msg), "{\"code\": 301 , \"target\": "
+		    "\"%s\", \"content\": {\"code\":212,\"devTarget\":\"%s\","
+		    "\"motorState\":%d,\"status\":200}}", target, c->cam_uid,
+		    (int)v);
+		if (n > 0 && (size_t)n < sizeof(msg))
+			cam_send_json(c, msg, (size_t)n);
+		return;
+	}
 	if ((n = fwd_answer(c, &d, ct, ans, sizeof(ans))) == -1)
 		return;
 	/* Odd spacing as cameras write it (PROTOCOL.md section 2). */

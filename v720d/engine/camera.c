@@ -232,6 +232,7 @@ camera_free(struct camera *cam)
 	}
 	RB_REMOVE(camera_tree, &env->e_cameras, cam);
 	env->e_ncameras--;
+	ptz_stop(cam);
 	stream_free(cam);
 	free(cam->cam_jpeg);
 	free(cam);

@@ -224,6 +224,7 @@ ctl_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 	struct ctl_id	 cid;
 	struct ctl_req	 req;
 	struct ctl_set	 set;
+	struct ptz_req	 pr;
 	const char	*err;
 
 	if (m->fd != -1) {
@@ -276,6 +277,21 @@ ctl_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 		stream_update(cam, proc_now_ms());
 		camera_changed(cam);
 		ctl_reply(c, IMSG_CTL_OK, NULL, 0);
+		break;
+	case IMSG_CTL_PTZ:
+		if (m->len != sizeof(pr))
+			goto bad;
+		memcpy(&pr, m->data, sizeof(pr));
+		if (chan_strfield(pr.id, sizeof(pr.id)))
+			goto bad;
+		if ((cam = camera_find(pr.id)) == NULL) {
+			ctl_fail(c, "unknown camera");
+			break;
+		}
+		if (ptz_request(cam, pr.move, PTZ_HOLD_CTL_MS, &err) == -1)
+			ctl_fail(c, err);
+		else
+			ctl_reply(c, IMSG_CTL_OK, NULL, 0);
 		break;
 	case IMSG_CTL_SET:
 		if (m->len != sizeof(set))

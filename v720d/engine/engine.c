@@ -648,6 +648,7 @@ engine_dispatch_web(struct chanev *ce, struct chan_msg *m, void *arg)
 	struct ctl_req		 req;
 	struct ctl_id		 cid;
 	struct ctl_set		 set;
+	struct ptz_req		 pr;
 	struct web_forward	 wf;
 	const char		*err;
 	uint64_t		 now = proc_now_ms();
@@ -714,6 +715,16 @@ engine_dispatch_web(struct chanev *ce, struct chan_msg *m, void *arg)
 	case IMSG_TALK_END:
 	case IMSG_TALK_ABORT:
 		engine_web_talk(m);
+		break;
+	case IMSG_WEB_PTZ:
+		memset(&pr, 0, sizeof(pr));
+		if (m->len == sizeof(pr))
+			memcpy(&pr, m->data, sizeof(pr));
+		if ((cam = web_camera(m, sizeof(pr), pr.id,
+		    sizeof(pr.id))) == NULL)
+			break;
+		if (ptz_request(cam, pr.move, pr.hold_ms, &err) == -1)
+			log_warnx("%s: ptz: %s", cam->cam_id, err);
 		break;
 	case IMSG_WEB_FORWARD:
 		memset(&wf, 0, sizeof(wf));

@@ -135,6 +135,13 @@ struct camera {
 	struct talk		*cam_talk;	/* NULL: nobody talks */
 	uint32_t		 cam_talk_pkg;	/* next pkg_id, per stream */
 
+	/* PTZ (ptz.c) */
+	struct event		 cam_ptz_ev;
+	int			 cam_ptz_evset;
+	int			 cam_ptz_move;	/* motorState held, 0 none */
+	uint64_t		 cam_ptz_next_ms;	/* next resend */
+	uint64_t		 cam_ptz_until_ms;	/* hold deadline */
+
 	/* fps over the last seconds */
 	uint64_t		 cam_fps_frames[4];
 	unsigned		 cam_fps_pos;
@@ -245,6 +252,11 @@ void		 mode_update(struct camera *, uint64_t now_ms);
 /* clock.c */
 void		 clock_tick(struct camera *, uint64_t now_ms);
 void		 clock_answer(struct camera *, const uint8_t *, size_t);
+
+/* ptz.c */
+int		 ptz_request(struct camera *, int move, uint32_t hold_ms,
+		    const char **);
+void		 ptz_stop(struct camera *);
 
 /* talk.c: ctl is the control client, NULL for v720-web */
 int		 talk_start(struct camera *, void *ctl, uint32_t session,
