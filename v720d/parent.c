@@ -39,18 +39,7 @@
 #define PING_EVERY_MS	1000	/* a PING to each child this often */
 #define PING_WAIT_MS	5000	/* the PONG must be back within */
 #define START_WAIT_MS	30000	/* the first one (exec and setup) within */
-#define TLS_FILE_MAX	CHAN_MAX_PAYLOAD	/* one message to v720-web */
 #define NITEMS(a)	((int)(sizeof(a) / sizeof((a)[0])))
-
-struct listener {
-	TAILQ_ENTRY(listener)	 entry;
-	enum listen_kind	 kind;
-	struct conf_listen	 cl;
-	struct conf_listen	 cl_prev;	/* before a reload: put back */
-	int			 fd;
-	int			 fresh;	/* bound for the config being set up */
-};
-TAILQ_HEAD(listeners, listener);
 
 struct child {
 	const struct child_kind	*kind;		/* NULL: no such child */
@@ -72,7 +61,7 @@ struct child {
 struct parent {
 	struct config		*conf;
 	struct parent_opts	 opts;
-	struct listeners	 listeners;
+	struct bound_listeners	 listeners;
 	char			 control_path[V720_PATH_MAX];
 	uint16_t		 control_gen;	/* sockets made so far */
 	struct tls_material	 tls;
@@ -94,213 +83,10 @@ static int	child_start(struct child *);
 static void	child_stop(struct child *, int);
 static void	parent_shutdown(void);
 
-/*
- * A whole regular file: it goes to v720-web in one message, so at most
- * CHAN_MAX_PAYLOAD bytes.  On failure why says what is wrong.
- */
-static int
-read_file(const char *what, const char *path, char **buf, size_t *len,
-    char *why, size_t whysz)
-{
-	struct stat	 st;
-	ssize_t		 n;
-	size_t		 off = 0;
-	char		*p = NULL;
-	int		 fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		snprintf(why, whysz, "%s %s: %s", what, path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) == -1) {
-		snprintf(why, whysz, "%s %s: %s", what, path, strerror(errno));
-		goto fail;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(why, whysz, "%s %s: not a regular file", what, path);
-		goto fail;
-	}
-	if (st.st_size == 0 || st.st_size > TLS_FILE_MAX) {
-		snprintf(why, whysz, "%s %s: %lld bytes, must be 1 to %d",
-		    what, path, (long long)st.st_size, TLS_FILE_MAX);
-		goto fail;
-	}
-	if ((p = malloc(st.st_size)) == NULL) {
-		snprintf(why, whysz, "%s %s: out of memory", what, path);
-		goto fail;
-	}
-	while (off < (size_t)st.st_size) {
-		if ((n = read(fd, p + off, st.st_size - off)) <= 0) {
-			if (n == -1 && errno == EINTR)
-				continue;
-			snprintf(why, whysz, "%s %s: %s", what, path, n == 0 ?
-			    "shorter than its size" : strerror(errno));
-			freezero(p, st.st_size);
-			goto fail;
-		}
-		off += n;
-	}
-	close(fd);
-	*buf = p;
-	*len = off;
-	return 0;
-fail:
-	close(fd);
-	return -1;
-}
-
-/* Read the certificate and key a tls listener of c needs. */
-static int
-tls_load(const struct config *c, struct tls_material *tm, char *why,
-    size_t whysz)
-{
-	struct conf_listen	*l;
-	int			 tls = 0;
-
-	memset(tm, 0, sizeof(*tm));
-	TAILQ_FOREACH(l, &c->web, entry)
-		tls |= l->tls;
-	if (!tls)
-		return 0;
-	if (read_file("tls certificate", c->tls_cert, &tm->cert, &tm->certlen,
-	    why, whysz) == -1)
-		return -1;
-	if (read_file("tls key", c->tls_key, &tm->key, &tm->keylen, why,
-	    whysz) == -1) {
-		freezero(tm->cert, tm->certlen);
-		tm->cert = NULL;
-		return -1;
-	}
-	return 0;
-}
-
-static void
-tls_free(struct tls_material *tm)
-{
-	freezero(tm->cert, tm->certlen);
-	freezero(tm->key, tm->keylen);
-	memset(tm, 0, sizeof(*tm));
-}
-
-static struct listener *
-listener_find(struct listeners *ls, enum listen_kind kind,
-    const struct conf_listen *cl)
-{
-	struct listener	*l;
-
-	/* tls or not is v720-web's business: the socket is the same. */
-	TAILQ_FOREACH(l, ls, entry)
-		if (l->kind == kind && l->cl.port == cl->port &&
-		    strcmp(l->cl.addr, cl->addr) == 0)
-			return l;
-	return NULL;
-}
-
-/*
- * Build the listener set for c: reuse sockets from old where nothing
- * changed (so camera and viewer connections stay up), bind the rest.
- */
-static int
-listener_want(struct listeners *old, struct listeners *new,
-    enum listen_kind kind, const struct conf_listen *cl)
-{
-	struct listener	*l;
-	const char	*what;
-	int		 fd;
-
-	if (old != NULL && (l = listener_find(old, kind, cl)) != NULL) {
-		TAILQ_REMOVE(old, l, entry);
-		TAILQ_INSERT_TAIL(new, l, entry);
-		l->cl_prev = l->cl;
-		l->cl = *cl;
-		l->fresh = 0;
-		return 0;
-	}
-	switch (kind) {
-	case LISTEN_CAMERA_UDP:
-		what = "camera udp";
-		fd = listen_udp(cl->addr, cl->port);
-		break;
-	case LISTEN_CAMERA_TCP:
-		what = "camera";
-		fd = listen_tcp(cl->addr, cl->port);
-		break;
-	case LISTEN_BOOTSTRAP:
-		what = "bootstrap";
-		fd = listen_tcp(cl->addr, cl->port);
-		break;
-	default:
-		what = "web";
-		fd = listen_tcp(cl->addr, cl->port);
-		break;
-	}
-	if (fd == -1) {
-		log_warn("cannot listen for %s on %s port %u", what, cl->addr,
-		    cl->port);
-		return -1;
-	}
-	if ((l = calloc(1, sizeof(*l))) == NULL)
-		fatal("calloc");
-	l->kind = kind;
-	l->cl = *cl;
-	l->fd = fd;
-	l->fresh = 1;
-	TAILQ_INSERT_TAIL(new, l, entry);
-	return 0;
-}
-
-static void
-listeners_free(struct listeners *ls)
-{
-	struct listener	*l;
-
-	while ((l = TAILQ_FIRST(ls)) != NULL) {
-		TAILQ_REMOVE(ls, l, entry);
-		close(l->fd);
-		free(l);
-	}
-}
-
-static int
-listeners_setup(struct listeners *old, struct listeners *new,
-    const struct config *c)
-{
-	struct conf_listen	*w;
-	struct listener		*l, *next;
-
-	TAILQ_INIT(new);
-	if (listener_want(old, new, LISTEN_CAMERA_TCP, &c->camera) == -1 ||
-	    listener_want(old, new, LISTEN_CAMERA_UDP, &c->camera) == -1 ||
-	    listener_want(old, new, LISTEN_BOOTSTRAP, &c->bootstrap) == -1)
-		goto fail;
-	TAILQ_FOREACH(w, &c->web, entry)
-		if (listener_want(old, new, LISTEN_WEB, w) == -1)
-			goto fail;
-	TAILQ_FOREACH(l, new, entry)
-		l->fresh = 0;
-	return 0;
-fail:
-	/*
-	 * Close what was bound for this attempt, hand reused sockets back
-	 * as they were so the running set stays whole.
-	 */
-	TAILQ_FOREACH_SAFE(l, new, entry, next) {
-		TAILQ_REMOVE(new, l, entry);
-		if (l->fresh || old == NULL) {
-			close(l->fd);
-			free(l);
-		} else {
-			l->cl = l->cl_prev;
-			TAILQ_INSERT_TAIL(old, l, entry);
-		}
-	}
-	return -1;
-}
-
 static int
 control_setup(struct parent *p, const struct config *c)
 {
-	struct listener	*l, *cur = NULL;
+	struct bound_listener	*l, *cur = NULL;
 	int		 fd;
 
 	TAILQ_FOREACH(l, &p->listeners, entry)
@@ -333,7 +119,7 @@ control_setup(struct parent *p, const struct config *c)
 }
 
 static void
-send_listen(struct child *c, struct listener *l)
+send_listen(struct child *c, struct bound_listener *l)
 {
 	struct cfg_listen	cl;
 	int			fd;
@@ -355,7 +141,7 @@ static void
 config_push(struct parent *p, struct child *c)
 {
 	struct cfg_global	 g;
-	struct listener		*l;
+	struct bound_listener	*l;
 	struct conf_camera	*cam;
 	const struct config	*conf = p->conf;
 
@@ -741,8 +527,8 @@ static int
 parent_reload(struct parent *p, char *why, size_t whysz)
 {
 	struct config		*nc;
-	struct listeners	 nl;
-	struct listener		*ctl;
+	struct bound_listeners	 nl;
+	struct bound_listener	*ctl;
 	struct tls_material	 tm;
 
 	log_info("reloading configuration from %s", p->opts.conffile);

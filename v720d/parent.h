@@ -2,6 +2,8 @@
 #ifndef V720D_PARENT_H
 #define V720D_PARENT_H
 
+#include <sys/queue.h>
+
 #include "chan.h"
 #include "config.h"
 
@@ -49,6 +51,24 @@ extern const struct child_kind	child_kinds[PROC_MAX];
 
 int	child_accepts(const struct child_kind *, uint32_t type);
 int	child_peers(enum proc_id, enum proc_id);
+
+/* A socket the parent bound, by the configuration line it serves. */
+struct bound_listener {
+	TAILQ_ENTRY(bound_listener)	 entry;
+	enum listen_kind		 kind;
+	struct conf_listen		 cl;
+	struct conf_listen		 cl_prev;	/* before a reload: put back */
+	int				 fd;
+	int				 fresh;	/* bound for the config being set up */
+};
+TAILQ_HEAD(bound_listeners, bound_listener);
+
+/* bind.c: the listeners and TLS material a configuration needs. */
+int	tls_load(const struct config *, struct tls_material *, char *, size_t);
+void	tls_free(struct tls_material *);
+void	listeners_free(struct bound_listeners *);
+int	listeners_setup(struct bound_listeners *, struct bound_listeners *,
+	    const struct config *);
 
 __attribute__((noreturn)) void parent_main(struct config *,
 		    const struct parent_opts *);
