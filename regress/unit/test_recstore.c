@@ -37,12 +37,6 @@ rec_tell_engine(struct rcam *rc, int motion)
 	told_motion = motion;
 }
 
-void
-rec_hist(uint32_t *h, uint64_t v)
-{
-	h[v < REC_HIST - 1 ? v : REC_HIST - 1]++;
-}
-
 static void
 setup(void)
 {

@@ -24,6 +24,7 @@
 #include "testhook.h"
 #include "media.h"
 #include "engine.h"
+#include "hist.h"
 #include "diag.h"
 
 #define LAT_BUCKETS	20001	/* 1 us each; the last one is "more" */
@@ -46,7 +47,6 @@ static struct {
  */
 struct lat {
 	uint32_t	hist[LAT_BUCKETS];
-	uint64_t	count;
 };
 static struct lat	lat_kernel, lat_user;
 static uint64_t		tick_max_us;	/* longest timer run, for the stats */
@@ -58,37 +58,17 @@ static void	engine_parent_closed(struct chanev *, void *);
 static void	engine_web_closed(struct chanev *, void *);
 static void	engine_shutdown(void);
 
-static void
-lat_add(struct lat *l, uint64_t ns)
-{
-	uint64_t	us = ns / 1000;
-
-	l->hist[us < LAT_BUCKETS - 1 ? us : LAT_BUCKETS - 1]++;
-	l->count++;
-}
-
 void
 engine_latency(uint64_t kernel_ns, uint64_t user_ns)
 {
-	lat_add(&lat_kernel, kernel_ns);
-	lat_add(&lat_user, user_ns);
+	hist_add(lat_kernel.hist, LAT_BUCKETS, kernel_ns / 1000);
+	hist_add(lat_user.hist, LAT_BUCKETS, user_ns / 1000);
 }
 
 static unsigned long long
 lat_pct(const struct lat *l, unsigned pct)
 {
-	uint64_t	want, seen = 0;
-	size_t		i;
-
-	if (l->count == 0)
-		return 0;
-	want = (l->count * pct + 99) / 100;
-	for (i = 0; i < LAT_BUCKETS; i++) {
-		seen += l->hist[i];
-		if (seen >= want)
-			return i;
-	}
-	return LAT_BUCKETS - 1;
+	return hist_percentile(l->hist, LAT_BUCKETS, pct);
 }
 
 static void

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "hist.h"
 #include "proc.h"
 #include "mux.h"
 #include "recorder.h"
@@ -232,7 +233,7 @@ event_start(struct rcam *rc, const uint8_t *jpeg, size_t len)
 	if (e != NULL)
 		store_event_changed(rc, e);
 	/* From the first frame with motion to the event, both wall clock. */
-	rec_hist(rec->r_ev_ms, rec_wall_us() / 1000 > start ?
+	hist_add(rec->r_ev_ms, REC_HIST, rec_wall_us() / 1000 > start ?
 	    rec_wall_us() / 1000 - start : 0);
 	log_info("%s: motion (%.1f%% of the picture)", rc->rc_id,
 	    rc->rc_motion.m_score);
@@ -290,7 +291,7 @@ record_frame(struct rcam *rc, const uint8_t *jpeg, size_t len, int64_t us)
 		r = motion_frame(&rc->rc_motion, jpeg, len, us / 1000);
 		t0 = proc_now_ns() - t0;
 		rc->rc_motion_ns += t0;
-		rec_hist(rec->r_mot_us, t0 / 1000);
+		hist_add(rec->r_mot_us, REC_HIST, t0 / 1000);
 		if (r == MOTION_START)
 			event_start(rc, jpeg, len);
 		else if (r == MOTION_END)

@@ -23,6 +23,7 @@
 #include "chan.h"
 #include "log.h"
 #include "msg.h"
+#include "hist.h"
 #include "proc.h"
 #include "sandbox.h"
 #include "mux.h"
@@ -116,29 +117,6 @@ rec_resend_motion(void)
 			rec_tell_engine(rc, rc->rc_event != NULL);
 }
 
-void
-rec_hist(uint32_t *h, uint64_t v)
-{
-	h[v < REC_HIST - 1 ? v : REC_HIST - 1]++;
-}
-
-static unsigned
-hist_pct(const uint32_t *h, unsigned pct)
-{
-	uint64_t	n = 0, want, seen = 0;
-	unsigned	i;
-
-	for (i = 0; i < REC_HIST; i++)
-		n += h[i];
-	if (n == 0)
-		return 0;
-	want = (n * pct + 99) / 100;
-	for (i = 0; i < REC_HIST; i++)
-		if ((seen += h[i]) >= want)
-			return i;
-	return REC_HIST - 1;
-}
-
 static void
 rec_log_stats(void)
 {
@@ -159,8 +137,8 @@ rec_log_stats(void)
 	    (unsigned long long)(rec->r_total_bytes >> 20),
 	    (unsigned long long)rec->r_deleted, (unsigned long long)mframes,
 	    (unsigned long long)(mframes ? mns / mframes / 1000 : 0),
-	    hist_pct(rec->r_mot_us, 50), hist_pct(rec->r_mot_us, 99),
-	    hist_pct(rec->r_ev_ms, 50), hist_pct(rec->r_ev_ms, 99),
+	    hist_percentile(rec->r_mot_us, REC_HIST, 50), hist_percentile(rec->r_mot_us, REC_HIST, 99),
+	    hist_percentile(rec->r_ev_ms, REC_HIST, 50), hist_percentile(rec->r_ev_ms, REC_HIST, 99),
 	    rec->r_paused ? "paused" : "recording");
 }
 

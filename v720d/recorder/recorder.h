@@ -140,6 +140,5 @@ void		 play_free_all(void);
 /* recorder.c */
 void		 rec_tell_engine(struct rcam *, int motion);
 int64_t		 rec_wall_us(void);
-void		 rec_hist(uint32_t *, uint64_t);
 
 #endif

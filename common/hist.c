@@ -1,0 +1,25 @@
+/* Fixed-bucket histograms for the stats lines; see hist.h. */
+#include "hist.h"
+
+void
+hist_add(uint32_t *h, size_t nbuckets, uint64_t value)
+{
+	h[value < nbuckets - 1 ? value : nbuckets - 1]++;
+}
+
+unsigned
+hist_percentile(const uint32_t *h, size_t nbuckets, unsigned pct)
+{
+	uint64_t	total = 0, want, seen = 0;
+	size_t		i;
+
+	for (i = 0; i < nbuckets; i++)
+		total += h[i];
+	if (total == 0)
+		return 0;
+	want = (total * pct + 99) / 100;
+	for (i = 0; i < nbuckets; i++)
+		if ((seen += h[i]) >= want)
+			return i;
+	return nbuckets - 1;
+}
