@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Home Assistant's view of v720d's MQTT discovery (stdlib + mosquitto_sub).
 
-  hadisc.py PORT DISCOVERY_PREFIX TOPIC_PREFIX CAMERA_ID
+  hadisc.py PORT DISCOVERY_PREFIX TOPIC_PREFIX CAMERA_ID [OPTIONAL]
 
 Reads the retained configs under DISCOVERY_PREFIX/+/v720d_ID/+/config and
 checks each as Home Assistant's MQTT discovery documentation asks: valid
@@ -10,7 +10,9 @@ binary_sensor: state_topic; select: command_topic and options; switch and
 button: command_topic), a unique_id, a device with identifiers (needed
 for the device registry), availability on the daemon's status topic and
 (but for connectivity) the camera's own; and every entity v720d promises
-(INTERFACE.md) present.  Exits 0, or 1 with a message.
+(INTERFACE.md) present.  OPTIONAL: the optional entities (settings the
+camera showed it has, "comp/object,..." or "none") that must be there,
+no more; without it, any of them may be.  Exits 0, or 1 with a message.
 """
 import json
 import subprocess
@@ -29,6 +31,10 @@ WANT = {("camera", "camera"), ("sensor", "battery"), ("sensor", "wifi"),
         ("binary_sensor", "connectivity"), ("binary_sensor", "motion"),
         ("select", "ir_led"), ("select", "flip"), ("switch", "status_led"),
         ("switch", "stream"), ("button", "reboot")}
+# The settings of caminfo_settings with a feature bit.
+OPTIONAL = {("select", "video_quality"), ("select", "motion_sensitivity"),
+            ("select", "white_light"), ("switch", "sd_recording"),
+            ("button", "sd_format"), ("button", "ap_mode")}
 
 
 def retained(port, topic, count, wait=5):
@@ -43,9 +49,9 @@ def retained(port, topic, count, wait=5):
     return out
 
 
-def check(port, disc, prefix, cam):
+def check(port, disc, prefix, cam, extra=None):
     """None if every config is right, else what is wrong."""
-    cfgs = retained(port, "%s/+/v720d_%s/+/config" % (disc, cam), len(WANT))
+    cfgs = retained(port, "%s/+/v720d_%s/+/config" % (disc, cam), 100, 3)
     seen = set()
     for t, p in cfgs:
         parts = t.split("/")
@@ -76,15 +82,33 @@ def check(port, disc, prefix, cam):
             return "%s: no camera availability" % t
         if comp == "select" and not c["options"]:
             return "%s: no options" % t
+        if comp == "button" and obj != "reboot" and (
+                c["command_topic"] != "%s/%s/set/%s" % (prefix, cam, obj) or
+                c.get("payload_press") != "confirm"):
+            return "%s: button not on set/%s with confirm" % (t, obj)
+        if comp in ("select", "switch") and (
+                c.get("state_topic") != "%s/%s/state" % (prefix, cam) or
+                "value_template" not in c):
+            return "%s: no state" % t
         seen.add((comp, obj))
-    if seen != WANT:
+    if not WANT <= seen:
         return "discovery configs missing: %s" % sorted(WANT - seen)
+    if seen - WANT - OPTIONAL:
+        return "unexpected configs: %s" % sorted(seen - WANT - OPTIONAL)
+    if extra is not None and seen - WANT != extra:
+        return "optional configs %s, want %s" % (sorted(seen - WANT),
+                                                 sorted(extra))
     return None
 
 
 if __name__ == "__main__":
-    why = check(int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4])
+    extra = None
+    if len(sys.argv) > 5:
+        extra = set() if sys.argv[5] == "none" else \
+            {tuple(x.split("/")) for x in sys.argv[5].split(",")}
+    why = check(int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4],
+                extra)
     if why:
         print("FAIL:", why)
         sys.exit(1)
-    print("ok: %d discovery configs, retained, valid" % len(WANT))
+    print("ok: discovery configs, retained, valid")

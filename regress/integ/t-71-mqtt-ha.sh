@@ -5,7 +5,8 @@
 # camera's Info in the API, in v720ctl and in the sensor state; a command
 # on a command topic reaching the camera (camsim's log) and the new state
 # coming back; the process "v720d: mqtt" unprivileged; the daemon killed
-# -> "offline" through the will.
+# -> "offline" through the will.  The optional settings (caminfo.c's
+# table) as entities only for a camera that showed it has them.
 . "$TOP/regress/integ/lib.sh"
 . "$TOP/regress/integ/lib-mqtt.sh"
 need_root
@@ -96,6 +97,50 @@ mosquitto_sub -h 127.0.0.1 -p "$MQ_LOCAL" -t "v720d/$CID/image" -C 1 -W 20 \
     fail "image is not a JPEG"
 mpub -t "v720d/$CID/stream" -m stop
 say "ok: the camera entity gets a JPEG while streaming"
+
+# The settings the camera showed in its base info (the stream session):
+# their entities, a command on one reaching the camera and coming back.
+ALL=select/video_quality,select/motion_sensitivity,select/white_light
+ALL=$ALL,switch/sd_recording,button/sd_format,button/ap_mode
+wait_for 20 python3 "$TOP/regress/integ/hadisc.py" "$MQ_LOCAL" homeassistant \
+    v720d "$CID" "$ALL" ||
+    fail "optional entities: $(python3 "$TOP/regress/integ/hadisc.py" "$MQ_LOCAL" homeassistant v720d "$CID" "$ALL")"
+c=$(retained "homeassistant/select/v720d_$CID/white_light/config")
+python3 -c "import json,sys; c = json.loads(sys.argv[1])
+sys.exit(0 if c['options'] == ['off', 'on', 'auto'] and
+    c['value_template'] == '{{ value_json.white_light }}' and
+    c['command_topic'] == 'v720d/$CID/set/white_light' and
+    c['name'] == 'White light' else 1)" "$c" || fail "white_light config: $c"
+mpub -t "v720d/$CID/set/white_light" -m auto
+wait_for 10 grep -q '"ev":"forward".*"code":220.*"ledEI":2' "$CAMLOG" ||
+    fail "forward 220 not at the camera: $(grep forward "$CAMLOG" | tail -3)"
+wait_for 10 sh -c "mosquitto_sub -h 127.0.0.1 -p $MQ_LOCAL -t v720d/$CID/state -C 1 -W 2 --retained-only | grep -q '\"white_light\":\"auto\"'" ||
+    fail "white_light not auto in the state: $(state)"
+# The SD format button's press.
+mpub -t "v720d/$CID/set/sd_format" -m confirm
+wait_for 10 grep -q '"ev":"forward".*"code":207' "$CAMLOG" ||
+    fail "forward 207 not at the camera"
+say "ok: optional settings' entities; white_light and sd_format reach the camera"
+
+# A camera without those fields (TCP only, so no MQTT Info either): none
+# of them but ap_mode (it reports wifiName), and a command refused.
+CAMLOG2=$OUT/cam2.log CID2=HANO00000001
+start_camsim --cameras 1 --uid HANO --bootstrap "127.0.0.1:$BOOTPORT" \
+    --features none --log "$CAMLOG2"
+wait_for 15 sh -c "[ -n \"\$(mosquitto_sub -h 127.0.0.1 -p $MQ_LOCAL -t v720d/$CID2/state -C 1 -W 2 --retained-only)\" ]" ||
+    fail "no state for $CID2"
+mpub -t "v720d/$CID2/stream" -m start
+wait_for 20 sh -c "[ -n \"\$(mosquitto_sub -h 127.0.0.1 -p $MQ_LOCAL -t homeassistant/button/v720d_$CID2/ap_mode/config -C 1 -W 2 --retained-only)\" ]" ||
+    fail "no ap_mode for $CID2"
+python3 "$TOP/regress/integ/hadisc.py" "$MQ_LOCAL" homeassistant v720d "$CID2" \
+    button/ap_mode || fail "configs of $CID2"
+mpub -t "v720d/$CID2/set/white_light" -m on
+mpub -t "v720d/$CID2/set/ir_led" -m on
+wait_for 10 grep -q '"ev":"forward".*"code":202' "$CAMLOG2" ||
+    fail "ir_led not at $CID2"
+grep -q '"ev":"forward".*"code":220' "$CAMLOG2" && fail "white_light reached $CID2"
+mpub -t "v720d/$CID2/stream" -m stop
+say "ok: a camera without the fields has none of their entities"
 
 # The whole daemon killed: Home Assistant learns it through the will.
 kill -KILL "$V720D_PID" $(children_of "$V720D_PID")

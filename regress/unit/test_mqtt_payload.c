@@ -123,6 +123,18 @@ Test(mqtt_payload, commands)
 	cr_assert_eq(cmd("v720d/x/set/flip", "upside-down"), 0);
 	cr_assert_eq(cmd("v720d/x/set/status_led", "off"), 0);
 	cr_assert_eq(cmd("v720d/x/set/motion_alert", "on"), 0);
+	/* The optional settings of caminfo.c's table; a button "confirm". */
+	cr_assert_eq(cmd("v720d/x/set/motion_sensitivity", "5"), 0);
+	cr_assert_str_eq(hc.hc_key, "motion_sensitivity");
+	cr_assert_str_eq(hc.hc_value, "5");
+	cr_assert_eq(cmd("v720d/x/set/video_quality", "0"), 0);
+	cr_assert_eq(cmd("v720d/x/set/white_light", "auto"), 0);
+	cr_assert_eq(cmd("v720d/x/set/sd_recording", "off"), 0);
+	cr_assert_eq(cmd("v720d/x/set/sd_format", "confirm"), 0);
+	cr_assert_eq(hc.hc_cmd, HA_CMD_SET);
+	cr_assert_str_eq(hc.hc_key, "sd_format");
+	cr_assert_str_eq(hc.hc_value, "confirm");
+	cr_assert_eq(cmd("v720d/x/set/ap_mode", "confirm"), 0);
 	cr_assert_eq(cmd("v720d/x/reboot", "PRESS"), 0);
 	cr_assert_eq(hc.hc_cmd, HA_CMD_REBOOT);
 	cr_assert_eq(cmd("v720d/x/stream", "stop"), 0);
@@ -136,6 +148,10 @@ Test(mqtt_payload, hostile_commands)
 	cr_assert_eq(cmd("v720d/x/set/ir_led", "auto "), -1);
 	cr_assert_eq(cmd("v720d/x/set/flip", "on"), -1);
 	cr_assert_eq(cmd("v720d/x/set/bogus", "on"), -1);
+	cr_assert_eq(cmd("v720d/x/set/sd_format", "PRESS"), -1);
+	cr_assert_eq(cmd("v720d/x/set/sd_format", ""), -1);
+	cr_assert_eq(cmd("v720d/x/set/video_quality", "6"), -1);
+	cr_assert_eq(cmd("v720d/x/set/white_light", "confirm"), -1);
 	cr_assert_eq(cmd("v720d/x/set/ir_led/more", "on"), -1);
 	cr_assert_eq(cmd("v720d/../set/ir_led", "on"), -1);
 	cr_assert_eq(cmd("v720d//set/ir_led", "on"), -1);

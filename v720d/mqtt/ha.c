@@ -6,6 +6,7 @@
  * with unique_id, a device with identifiers, and availability on the
  * daemon's status topic and the camera's own.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,9 +60,51 @@ static const struct entity {
 };
 #define NENTITIES	(sizeof(entities) / sizeof(entities[0]))
 
-static const char *const irled_opts[] = { "off", "on", "auto", NULL };
-static const char *const flip_opts[] = { "normal", "horizontal", "vertical",
-	"upside-down", NULL };
+/*
+ * The settings a camera may have (caminfo_settings with a feature bit):
+ * an entity each, only once the camera showed it has it.  An action is
+ * a button, an "off"/"on" setting a switch, the others selects.
+ */
+static int
+optional(const struct caminfo_setting *s, struct entity *e, char *name,
+    size_t sz)
+{
+	const char	*p, *w;
+	size_t		 n = 0, k, len;
+
+	if (s->feature == 0)
+		return 0;
+	memset(e, 0, sizeof(*e));
+	if (s->field == NULL) {
+		e->kind = E_BUTTON;
+		e->component = "button";
+	} else if (s->names[0] != NULL && strcmp(s->names[0], "off") == 0 &&
+	    s->names[1] != NULL && strcmp(s->names[1], "on") == 0 &&
+	    s->names[2] == NULL) {
+		e->kind = E_SWITCH;
+		e->component = "switch";
+	} else {
+		e->kind = E_SELECT;
+		e->component = "select";
+	}
+	e->object = s->key;
+	e->field = s->field != NULL ? s->key : NULL;
+	e->category = "config";
+	/* "sd_format" -> "SD format": a word of two letters is initials. */
+	for (w = s->key; *w != '\0'; w = *p != '\0' ? p + 1 : p) {
+		if ((p = strchr(w, '_')) == NULL)
+			p = w + strlen(w);
+		len = p - w;
+		if (n > 0 && n + 1 < sz)
+			name[n++] = ' ';
+		for (k = 0; k < len && n + 1 < sz; k++, n++)
+			name[n] = len <= 2 || (k == 0 && w == s->key) ?
+			    toupper((unsigned char)w[k]) : w[k];
+	}
+	name[n] = '\0';
+	e->name = name;
+	return 1;
+}
 
 static struct broker *
 ha(void)
@@ -96,12 +139,16 @@ kstr_topic(struct jsonw *w, const char *key, const struct mcam *mc,
 }
 
 static void
-options(struct jsonw *w, const char *const *o)
+options(struct jsonw *w, const char *key)
 {
+	const struct caminfo_setting	*s;
+	int				 i;
+
 	jsonw_key(w, "options");
 	jsonw_arr_open(w);
-	for (; *o != NULL; o++)
-		jsonw_str(w, *o);
+	if ((s = caminfo_setting(key)) != NULL)
+		for (i = 0; i < CAMINFO_NVAL && s->names[i] != NULL; i++)
+			jsonw_str(w, s->names[i]);
 	jsonw_arr_close(w);
 }
 
@@ -200,8 +247,7 @@ config_json(struct jsonw *w, const struct mcam *mc, const struct entity *e)
 	case E_SELECT:
 		snprintf(tpl, sizeof(tpl), "set/%s", e->object);
 		kstr_topic(w, "command_topic", mc, tpl);
-		options(w, strcmp(e->object, "flip") == 0 ? flip_opts :
-		    irled_opts);
+		options(w, e->object);
 		break;
 	case E_SWITCH:
 		if (strcmp(e->object, "stream") == 0) {
@@ -224,31 +270,72 @@ config_json(struct jsonw *w, const struct mcam *mc, const struct entity *e)
 		}
 		break;
 	case E_BUTTON:
-		kstr_topic(w, "command_topic", mc, "reboot");
-		jsonw_kstr(w, "payload_press", "PRESS");
+		if (strcmp(e->object, "reboot") == 0) {
+			kstr_topic(w, "command_topic", mc, "reboot");
+			jsonw_kstr(w, "payload_press", "PRESS");
+		} else {
+			snprintf(tpl, sizeof(tpl), "set/%s", e->object);
+			kstr_topic(w, "command_topic", mc, tpl);
+			jsonw_kstr(w, "payload_press", "confirm");
+		}
 		break;
 	}
 	jsonw_obj_close(w);
 }
 
 static void
-publish_discovery(struct mcam *mc)
+config_topic(char *t, size_t sz, const struct mcam *mc, const struct entity *e)
+{
+	snprintf(t, sz, "%s/%s/v720d_%s/%s/config", mq->m_cfg.cm_discovery,
+	    e->component, mc->mc_id, e->object);
+}
+
+static void
+publish_config(struct mcam *mc, const struct entity *e)
 {
 	struct jsonw	 w;
 	const char	*js;
 	char		 t[MQTT_TOPIC_MAX];
-	size_t		 i, len;
+	size_t		 len;
 
-	for (i = 0; i < NENTITIES; i++) {
-		jsonw_init(&w);
-		config_json(&w, mc, &entities[i]);
-		snprintf(t, sizeof(t), "%s/%s/v720d_%s/%s/config",
-		    mq->m_cfg.cm_discovery, entities[i].component, mc->mc_id,
-		    entities[i].object);
-		if ((js = jsonw_result(&w, &len)) != NULL)
-			(void)broker_publish(&mq->m_ha, t, js, len, 1, 0);
-		jsonw_free(&w);
+	jsonw_init(&w);
+	config_json(&w, mc, e);
+	config_topic(t, sizeof(t), mc, e);
+	if ((js = jsonw_result(&w, &len)) != NULL)
+		(void)broker_publish(&mq->m_ha, t, js, len, 1, 0);
+	jsonw_free(&w);
+}
+
+/* An empty retained config removes the entity. */
+static void
+remove_config(struct mcam *mc, const struct entity *e)
+{
+	char	t[MQTT_TOPIC_MAX];
+
+	config_topic(t, sizeof(t), mc, e);
+	(void)broker_publish(&mq->m_ha, t, NULL, 0, 1, 0);
+}
+
+static void
+publish_discovery(struct mcam *mc)
+{
+	struct entity	 e;
+	char		 name[64];
+	size_t		 i;
+
+	for (i = 0; i < NENTITIES; i++)
+		publish_config(mc, &entities[i]);
+	/* The optional ones: a camera that lost one (another camera behind
+	 * the same id, a restart) has its config removed. */
+	for (i = 0; i < caminfo_nsettings; i++) {
+		if (!optional(&caminfo_settings[i], &e, name, sizeof(name)))
+			continue;
+		if (mc->mc_info.ci_features & caminfo_settings[i].feature)
+			publish_config(mc, &e);
+		else
+			remove_config(mc, &e);
 	}
+	mc->mc_features = mc->mc_info.ci_features;
 	mc->mc_discovered = 1;
 }
 
@@ -298,6 +385,8 @@ publish_state(struct mcam *mc, int force)
 		    sizeof(mc->mc_firmware));
 		mc->mc_discovered = 0;
 	}
+	if (mc->mc_features != mc->mc_info.ci_features)
+		mc->mc_discovered = 0;
 	if (!mc->mc_discovered)
 		publish_discovery(mc);
 	if ((sig = state_json(mc, 1, &len)) == NULL)
@@ -354,17 +443,17 @@ ha_image(struct mcam *mc, const uint8_t *jpeg, size_t len)
 void
 ha_camera_gone(struct mcam *mc)
 {
-	char	t[MQTT_TOPIC_MAX];
-	size_t	i;
+	struct entity	e;
+	char		t[MQTT_TOPIC_MAX], name[64];
+	size_t		i;
 
 	if (ha() == NULL || !mq->m_ha.b_connected || !mc->mc_known)
 		return;
-	for (i = 0; i < NENTITIES; i++) {
-		snprintf(t, sizeof(t), "%s/%s/v720d_%s/%s/config",
-		    mq->m_cfg.cm_discovery, entities[i].component, mc->mc_id,
-		    entities[i].object);
-		(void)broker_publish(&mq->m_ha, t, NULL, 0, 1, 0);
-	}
+	for (i = 0; i < NENTITIES; i++)
+		remove_config(mc, &entities[i]);
+	for (i = 0; i < caminfo_nsettings; i++)
+		if (optional(&caminfo_settings[i], &e, name, sizeof(name)))
+			remove_config(mc, &e);
 	topic(t, sizeof(t), mc, "state");
 	(void)broker_publish(&mq->m_ha, t, NULL, 0, 1, 0);
 	topic(t, sizeof(t), mc, "availability");

@@ -31,6 +31,7 @@ struct mcam {
 	int			 mc_discovered;	/* configs sent on this connection */
 	char			 mc_name[V720_NAME_MAX];	/* in the configs */
 	char			 mc_firmware[32];
+	uint32_t		 mc_features;	/* CAMF_* in the configs */
 	char			*mc_sig;	/* state without the counters */
 	uint64_t		 mc_state_ms;	/* last state published */
 	int			 mc_avail;	/* published: 1, 0, -1 not yet */

@@ -158,23 +158,11 @@ payload_code(const char *p, size_t len, int64_t *code)
 	return json_int(&d, i, 0, 100000, code);
 }
 
-static int
-oneof(const char *v, const char *const *vals)
-{
-	for (; *vals != NULL; vals++)
-		if (strcmp(v, *vals) == 0)
-			return 1;
-	return 0;
-}
-
 int
 payload_command(const char *prefix, const char *topic, const void *payload,
     size_t len, struct ha_command *hc)
 {
-	static const char *const irled[] = { "on", "off", "auto", NULL };
-	static const char *const flip[] = { "normal", "horizontal",
-	    "vertical", "upside-down", NULL };
-	static const char *const onoff[] = { "on", "off", NULL };
+	const struct caminfo_setting	*s;
 	size_t		 plen = strlen(prefix), idlen;
 	const char	*id, *rest;
 	char		 val[16];
@@ -201,10 +189,10 @@ payload_command(const char *prefix, const char *topic, const void *payload,
 	val[len] = '\0';
 	if (strncmp(rest, "set/", 4) == 0) {
 		rest += 4;
-		if ((strcmp(rest, "ir_led") == 0 && oneof(val, irled)) ||
-		    (strcmp(rest, "flip") == 0 && oneof(val, flip)) ||
-		    ((strcmp(rest, "status_led") == 0 ||
-		    strcmp(rest, "motion_alert") == 0) && oneof(val, onoff))) {
+		/* The one table (caminfo.c); the engine checks the camera
+		 * has the setting.  An action takes "confirm". */
+		if ((s = caminfo_setting(rest)) != NULL &&
+		    caminfo_setting_value(s, val) != -1) {
 			hc->hc_cmd = HA_CMD_SET;
 			strlcpy(hc->hc_key, rest, sizeof(hc->hc_key));
 			strlcpy(hc->hc_value, val, sizeof(hc->hc_value));

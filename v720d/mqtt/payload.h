@@ -46,7 +46,7 @@ enum ha_cmd {
 struct ha_command {
 	enum ha_cmd	hc_cmd;
 	char		hc_id[V720_ID_MAX];
-	char		hc_key[16];
+	char		hc_key[24];
 	char		hc_value[16];
 	int		hc_stream;
 };
