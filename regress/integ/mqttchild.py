@@ -108,8 +108,9 @@ def cam_info(state, battery=55, sd=(60334, 35359), irled=2, name="Porch"):
                         9500, int(time.time()))
     tail = struct.pack("=15Q", 7, 1234, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
     tail += struct.pack("=iiBBB5xqQ", sd[0], sd[1], 0, 0, 0, 0, 0)
+    tail += struct.pack("=I4B", 0, 0, 0, 0, 0)  # ci_features, ci_xset
     d = head + tail
-    assert len(d) == 432  # struct cam_info, common/msg.h
+    assert len(d) == 440  # struct cam_info, common/msg.h
     return d
 
 
@@ -194,8 +195,14 @@ def main():
     pub(port, "%s/%s/set/ir_led" % (PREFIX, CAM), "off")
     d = engine.expect(MQTT_SET, "command", skip=())
     if d[:32].rstrip(b"\0").decode() != CAM or \
-            d[32:48].rstrip(b"\0") != b"ir_led" or \
-            d[48:64].rstrip(b"\0") != b"off":
+            d[32:56].rstrip(b"\0") != b"ir_led" or \
+            d[56:72].rstrip(b"\0") != b"off":
+        fail("MQTT_SET %r" % d)
+    # An action's button: "confirm" (the engine checks the camera has it).
+    pub(port, "%s/%s/set/sd_format" % (PREFIX, CAM), "confirm")
+    d = engine.expect(MQTT_SET, "action", skip=())
+    if d[32:56].rstrip(b"\0") != b"sd_format" or \
+            d[56:72].rstrip(b"\0") != b"confirm":
         fail("MQTT_SET %r" % d)
     pub(port, "%s/%s/reboot" % (PREFIX, CAM), "PRESS")
     engine.expect(MQTT_REBOOT, "reboot")
