@@ -63,6 +63,7 @@ const struct caminfo_setting caminfo_settings[] = {
 	    { "off", "on" }, { 0, 1 } },
 	{ "sd_format", 207, NULL, CAMF_SDCARDRECO, -1, { "confirm" }, { 0 } },
 	{ "ap_mode", 208, NULL, CAMF_WIFINAME, -1, { "confirm" }, { 0 } },
+	{ "wifi_scan", 211, NULL, CAMF_WIFINAME, -1, { "confirm" }, { 0 } },
 };
 
 const size_t caminfo_nsettings =
@@ -158,6 +159,17 @@ caminfo_json(struct jsonw *w, const struct cam_info *ci, const char *name,
 			jsonw_str(w, s->key);
 	}
 	jsonw_arr_close(w);
+	/* The last Wi-Fi scan's networks, null before one came. */
+	jsonw_key(w, "wifi_scan");
+	if (!ci->ci_wifi_scanned)
+		jsonw_null(w);
+	else {
+		jsonw_arr_open(w);
+		for (i = 0; i < ci->ci_nwifi_scan && i <
+		    sizeof(ci->ci_wifi_scan) / sizeof(ci->ci_wifi_scan[0]); i++)
+			jsonw_str(w, ci->ci_wifi_scan[i]);
+		jsonw_arr_close(w);
+	}
 	jsonw_key(w, "sd_total_mb");
 	if (ci->ci_sd_total_mb < 0)
 		jsonw_null(w);

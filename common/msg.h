@@ -285,6 +285,10 @@ struct cam_info {
 	uint64_t	ci_drop_rec;		/* frames the recorder missed */
 	uint32_t	ci_features;		/* CAMF_* (caminfo.h) seen */
 	uint8_t		ci_xset[4];		/* caminfo_settings slots */
+	uint8_t		ci_wifi_scanned;	/* a 211 answer came */
+	uint8_t		ci_nwifi_scan;		/* networks in ci_wifi_scan */
+	uint8_t		ci_pad3[6];
+	char		ci_wifi_scan[16][33];	/* WIFISCAN_MAX, _SSID_MAX */
 };
 
 struct cam_media {

@@ -18,10 +18,12 @@
 
 enum route {
 	R_PAGE, R_METRICS, R_LIST, R_CAM, R_MJPEG, R_SNAP, R_AUDIO, R_DEBUG,
-	R_SETTINGS, R_REBOOT, R_START, R_STOP, R_GSTART, R_GSTOP,
+	R_SETTINGS, R_WIFISCAN, R_REBOOT, R_START, R_STOP, R_GSTART, R_GSTOP,
 	R_DEVLIST, R_CMD, R_TALK, R_DIAG, R_WSTALK, R_RECS, R_EVENTS, R_PLAY,
 	R_RECFILE, R_PTZ,
 };
+
+#define WIFISCAN_BODY	"{\"wifi_scan\":\"confirm\"}"
 
 static const struct {
 	const char	*pattern;	/* segments after the leading '/' */
@@ -39,6 +41,7 @@ static const struct {
 	{ "api/cameras/*/audio",	0, R_AUDIO },
 	{ "api/cameras/*/debug",	0, R_DEBUG },
 	{ "api/cameras/*/settings",	1, R_SETTINGS },
+	{ "api/cameras/*/wifi/scan",	1, R_WIFISCAN },
 	{ "api/cameras/*/reboot",	1, R_REBOOT },
 	{ "api/cameras/*/ptz",		1, R_PTZ },
 	{ "api/cameras/*/stream/start",	1, R_START },
@@ -467,8 +470,9 @@ api_request(struct conn *c, const char *body, size_t len)
 	}
 	/* Browsers may not change anything on behalf of another site. */
 	switch (routes[found].route) {
-	case R_SETTINGS: case R_REBOOT: case R_START: case R_STOP:
-	case R_PTZ: case R_GSTART: case R_GSTOP: case R_CMD: case R_TALK: case R_WSTALK:
+	case R_SETTINGS: case R_WIFISCAN: case R_REBOOT: case R_START:
+	case R_STOP: case R_PTZ: case R_GSTART: case R_GSTOP: case R_CMD:
+	case R_TALK: case R_WSTALK:
 		if (http_cross_site(&c->c_req)) {
 			reply_error(c, 403, "cross-site request refused");
 			return;
@@ -523,6 +527,11 @@ api_request(struct conn *c, const char *body, size_t len)
 		break;
 	case R_SETTINGS:
 		route_settings(c, cam, body, len);
+		break;
+	case R_WIFISCAN:
+		/* The wifi_scan action: 211, its answer later in wifi_scan. */
+		route_settings(c, cam, WIFISCAN_BODY,
+		    sizeof(WIFISCAN_BODY) - 1);
 		break;
 	case R_REBOOT:
 		route_reboot(c, cam);

@@ -183,7 +183,7 @@ web_dispatch_engine(struct chanev *ce, struct chan_msg *m, void *arg)
 	struct ctl_id		 cid;
 	struct cam		*c;
 	struct frame		*f;
-	size_t			 n;
+	size_t			 n, i;
 
 	switch (m->hdr.ch_type) {
 	case IMSG_CAM_STATE:
@@ -195,8 +195,14 @@ web_dispatch_engine(struct chanev *ce, struct chan_msg *m, void *arg)
 		    chan_strfield(ci.ci_address, sizeof(ci.ci_address)) == -1 ||
 		    chan_strfield(ci.ci_firmware, sizeof(ci.ci_firmware)) == -1 ||
 		    chan_strfield(ci.ci_wifi, sizeof(ci.ci_wifi)) == -1 ||
-		    ci.ci_id[0] == '\0')
+		    ci.ci_id[0] == '\0' || ci.ci_nwifi_scan >
+		    sizeof(ci.ci_wifi_scan) / sizeof(ci.ci_wifi_scan[0]))
 			fatalx("%s: malformed IMSG_CAM_STATE", __func__);
+		for (i = 0; i < ci.ci_nwifi_scan; i++)
+			if (chan_strfield(ci.ci_wifi_scan[i],
+			    sizeof(ci.ci_wifi_scan[i])) == -1)
+				fatalx("%s: malformed IMSG_CAM_STATE",
+				    __func__);
 		c = cam_get(ci.ci_id);
 		/* A picture from a stream that ended (the camera went
 		 * offline, reconnected or stopped streaming) is not live:

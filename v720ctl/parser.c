@@ -135,6 +135,7 @@ static const struct token t_setkey[] = {
 	{ KEYWORD, "sd-recording", NONE, -1, "sd_recording", t_onoff },
 	{ KEYWORD, "sd-format", NONE, -1, "sd_format", t_confirm },
 	{ KEYWORD, "ap-mode", NONE, -1, "ap_mode", t_confirm },
+	{ KEYWORD, "wifi-scan", NONE, -1, "wifi_scan", t_confirm },
 	TABLE_END
 };
 

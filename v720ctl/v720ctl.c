@@ -483,11 +483,19 @@ write_frame(struct ctl *ctl, const uint8_t *p, size_t len)
 static void
 cam_terminate(struct cam_info *ci)
 {
+	size_t	i;
+
 	ci->ci_id[sizeof(ci->ci_id) - 1] = '\0';
 	ci->ci_name[sizeof(ci->ci_name) - 1] = '\0';
 	ci->ci_address[sizeof(ci->ci_address) - 1] = '\0';
 	ci->ci_firmware[sizeof(ci->ci_firmware) - 1] = '\0';
 	ci->ci_wifi[sizeof(ci->ci_wifi) - 1] = '\0';
+	for (i = 0; i < sizeof(ci->ci_wifi_scan) / sizeof(ci->ci_wifi_scan[0]);
+	    i++) {
+		ci->ci_wifi_scan[i][sizeof(ci->ci_wifi_scan[i]) - 1] = '\0';
+		ctl_printable(ci->ci_wifi_scan[i], sizeof(ci->ci_wifi_scan[i]),
+		    ci->ci_wifi_scan[i], sizeof(ci->ci_wifi_scan[i]));
+	}
 	ctl_printable(ci->ci_id, sizeof(ci->ci_id), ci->ci_id,
 	    sizeof(ci->ci_id));
 	ctl_printable(ci->ci_name, sizeof(ci->ci_name), ci->ci_name,
@@ -635,6 +643,7 @@ show_camera(struct ctl *ctl, const struct cam_info *in)
 	struct tm	 tm;
 	char		 when[64];
 	time_t		 t, now;
+	size_t		 i;
 
 	cam_terminate(ci);
 	if (ctl->json) {
@@ -680,6 +689,13 @@ show_camera(struct ctl *ctl, const struct cam_info *in)
 	printf("status-led: %s\n", onoff_name(ci->ci_status_led));
 	printf("motion-alert: %s\n", onoff_name(ci->ci_motion_alert));
 	show_xsettings(ci);
+	if (ci->ci_wifi_scanned) {
+		printf("wifi-scan:");
+		for (i = 0; i < ci->ci_nwifi_scan && i <
+		    sizeof(ci->ci_wifi_scan) / sizeof(ci->ci_wifi_scan[0]); i++)
+			printf(" \"%s\"", ci->ci_wifi_scan[i]);
+		printf("\n");
+	}
 	if (ci->ci_clock_known)
 		printf("clock-offset: %+lld ms\n",
 		    (long long)ci->ci_clock_offset_ms);

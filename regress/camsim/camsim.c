@@ -46,6 +46,7 @@ usage(void)
 "              [--pkg-start N] [--resend-ms MS] [--resend-max N]\n"
 "              [--silence-ms MS] [--backoff-ms MS] [--battery P] [--stats]\n"
 "              [--clock-offset MS] [--features LIST] [--ptz]\n"
+"              [--wifi-scan BASE64]\n"
 "              [--latency MS]\n"
 "              [--mqtt host:port [--firmware] [--info-every S]] [-v]\n"
 "       camsim --firmware --mqtt host:port [--bootstrap host:port] [...]\n"
@@ -248,7 +249,7 @@ enum {
 	OPT_HEARTBEAT, OPT_LOG, OPT_DATA, OPT_LOSS, OPT_DUP, OPT_REORDER,
 	OPT_SPLIT, OPT_GARBAGE, OPT_GARBAGE_HARD, OPT_DIE_AFTER, OPT_DIE_HOW,
 	OPT_SEED, OPT_TAIL, OPT_PKG_START, OPT_RESEND_MS, OPT_RESEND_MAX,
-	OPT_SILENCE_MS, OPT_BACKOFF_MS, OPT_BATTERY, OPT_FEATURES, OPT_CLOCK_OFFSET, OPT_SINK, OPT_SINK_NOCONF,
+	OPT_SILENCE_MS, OPT_BACKOFF_MS, OPT_BATTERY, OPT_FEATURES, OPT_WIFI_SCAN, OPT_CLOCK_OFFSET, OPT_SINK, OPT_SINK_NOCONF,
 	OPT_AP, OPT_STATS, OPT_LATENCY, OPT_MQTT, OPT_FIRMWARE,
 	OPT_INFO_EVERY, OPT_SCENE, OPT_MOTION_AT, OPT_MOTION_FOR, OPT_IR_AT,
 	OPT_PTZ
@@ -285,6 +286,7 @@ static const struct option longopts[] = {
 	{ "backoff-ms",		required_argument, NULL, OPT_BACKOFF_MS },
 	{ "battery",		required_argument, NULL, OPT_BATTERY },
 	{ "features",		required_argument, NULL, OPT_FEATURES },
+	{ "wifi-scan",		required_argument, NULL, OPT_WIFI_SCAN },
 	{ "clock-offset",	required_argument, NULL, OPT_CLOCK_OFFSET },
 	{ "sink",		required_argument, NULL, OPT_SINK },
 	{ "sink-no-confirm",	no_argument,	   NULL, OPT_SINK_NOCONF },
@@ -452,6 +454,11 @@ parse_opts(struct camsim_opts *o, int argc, char *argv[])
 			break;
 		case OPT_FEATURES:
 			o->o_features = parse_features(optarg);
+			break;
+		case OPT_WIFI_SCAN:
+			if (strlen(optarg) > 3000)
+				errx(2, "--wifi-scan: too long");
+			o->o_wifi_scan = optarg;
 			break;
 		case OPT_STATS:
 			o->o_stats = 1;

@@ -68,6 +68,7 @@ struct camsim_opts {
 	int			 o_backoff_ms;
 	int			 o_battery;
 	int			 o_features;	/* FEAT_*: optional base info */
+	const char		*o_wifi_scan;	/* 211's scanWifiBase64, raw */
 	long long		 o_clock_offset;	/* ms the camera's clock is ahead */
 	int			 o_verbose;
 	int			 o_sink_confirm;	/* sink: 1 confirm, 0 never */

@@ -50,6 +50,11 @@ fwd_defaults(struct cam *c)
 	strlcpy(c->cam_wifi, "camsim-net", sizeof(c->cam_wifi));
 }
 
+/* [{"ssid":"camsim-net",..},{"ssid":"Neighbour 5G",..},{"ssid":"cafe,guest",..}] */
+#define WIFI_SCAN_DEFAULT "W3sic3NpZCI6ImNhbXNpbS1uZXQiLCJyc3NpIjotNDJ9LHsic3Np" \
+    "ZCI6Ik5laWdoYm91ciA1RyIsInJzc2kiOi03MH0seyJzc2lkIjoiY2FmZSxndWVzdCIs" \
+    "InJzc2kiOi04MX1d"
+
 static void
 base_info(struct cam *c, struct jsonw *w)
 {
@@ -142,6 +147,10 @@ fwd_answer(struct cam *c, const struct json_doc *d, int ct, char *out,
 		jsonw_kint(&w, "rssi", -42);
 		jsonw_obj_close(&w);
 		jsonw_arr_close(&w);
+		/* As real cameras: base64 of the networks (JSON here). */
+		jsonw_kstr(&w, "scanWifiBase64",
+		    c->cam_sim->cs_o.o_wifi_scan != NULL ?
+		    c->cam_sim->cs_o.o_wifi_scan : WIFI_SCAN_DEFAULT);
 		break;
 	case 218:
 		jsonw_kint(&w, "sdDevStatus", 0);
@@ -181,7 +190,7 @@ void
 fwd_handle(struct cam *c, const char *p, size_t len)
 {
 	struct json_doc	 d;
-	char		 target[80], ans[2048], msg[2304];
+	char		 target[80], ans[4096], msg[4352];
 	int		 ct, n;
 	int64_t		 code, v;
 

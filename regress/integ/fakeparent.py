@@ -107,7 +107,7 @@ def cstr(s, n):
 
 
 def cam_info(state, battery=55, fps_milli=9500, frames=7, name="Fake cam"):
-    # struct cam_info: 432 bytes (see common/msg.h)
+    # struct cam_info: 976 bytes (see common/msg.h)
     head = cstr(CAM, 32) + cstr(name, 64) + cstr("10.1.2.3:4567", 64) + \
         cstr("202212011602", 32) + cstr("wlan", 64)
     head += struct.pack("=6BhIIq", state, 0, 2, 4, 1, 0, battery, 0,
@@ -116,8 +116,10 @@ def cam_info(state, battery=55, fps_milli=9500, frames=7, name="Fake cam"):
                        7, 8, 9)
     tail += struct.pack("=iiBBB5xq", 60334, 35359, 0, 0, 0, 0)
     tail += struct.pack("=Q", 0)	# ci_drop_rec
+    tail += struct.pack("=I4B", 0, 0, 0, 0, 0)  # ci_features, ci_xset
+    tail += struct.pack("=BB6x", 0, 0) + bytes(16 * 33)  # ci_wifi_scan
     d = head + tail
-    assert len(d) == 432
+    assert len(d) == 976
     return d
 
 
@@ -322,8 +324,8 @@ def main():
     got = set()
     for _ in range(2):
         d = engine.expect(WEB_SET, "settings")
-        got.add((d[:32].rstrip(b"\0").decode(), d[32:48].rstrip(b"\0").decode(),
-                 d[48:64].rstrip(b"\0").decode()))
+        got.add((d[:32].rstrip(b"\0").decode(), d[32:56].rstrip(b"\0").decode(),
+                 d[56:72].rstrip(b"\0").decode()))
     if got != {(CAM, "flip", "vertical"), (CAM, "ir_led", "off")}:
         fail("settings messages: %s" % got)
     post(port, "/api/cameras/%s/reboot" % CAM)

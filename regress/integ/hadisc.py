@@ -34,7 +34,8 @@ WANT = {("camera", "camera"), ("sensor", "battery"), ("sensor", "wifi"),
 # The settings of caminfo_settings with a feature bit.
 OPTIONAL = {("select", "video_quality"), ("select", "motion_sensitivity"),
             ("select", "white_light"), ("switch", "sd_recording"),
-            ("button", "sd_format"), ("button", "ap_mode")}
+            ("button", "sd_format"), ("button", "ap_mode"),
+            ("button", "wifi_scan")}
 
 
 def retained(port, topic, count, wait=5):

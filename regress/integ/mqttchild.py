@@ -109,8 +109,9 @@ def cam_info(state, battery=55, sd=(60334, 35359), irled=2, name="Porch"):
     tail = struct.pack("=15Q", 7, 1234, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
     tail += struct.pack("=iiBBB5xqQ", sd[0], sd[1], 0, 0, 0, 0, 0)
     tail += struct.pack("=I4B", 0, 0, 0, 0, 0)  # ci_features, ci_xset
+    tail += struct.pack("=BB6x", 0, 0) + bytes(16 * 33)  # ci_wifi_scan
     d = head + tail
-    assert len(d) == 440  # struct cam_info, common/msg.h
+    assert len(d) == 976  # struct cam_info, common/msg.h
     return d
 
 

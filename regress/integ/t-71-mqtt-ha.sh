@@ -101,7 +101,7 @@ say "ok: the camera entity gets a JPEG while streaming"
 # The settings the camera showed in its base info (the stream session):
 # their entities, a command on one reaching the camera and coming back.
 ALL=select/video_quality,select/motion_sensitivity,select/white_light
-ALL=$ALL,switch/sd_recording,button/sd_format,button/ap_mode
+ALL=$ALL,switch/sd_recording,button/sd_format,button/ap_mode,button/wifi_scan
 wait_for 20 python3 "$TOP/regress/integ/hadisc.py" "$MQ_LOCAL" homeassistant \
     v720d "$CID" "$ALL" ||
     fail "optional entities: $(python3 "$TOP/regress/integ/hadisc.py" "$MQ_LOCAL" homeassistant v720d "$CID" "$ALL")"
@@ -123,7 +123,7 @@ wait_for 10 grep -q '"ev":"forward".*"code":207' "$CAMLOG" ||
 say "ok: optional settings' entities; white_light and sd_format reach the camera"
 
 # A camera without those fields (TCP only, so no MQTT Info either): none
-# of them but ap_mode (it reports wifiName), and a command refused.
+# of them but ap_mode and wifi_scan (it reports wifiName), and a command refused.
 CAMLOG2=$OUT/cam2.log CID2=HANO00000001
 start_camsim --cameras 1 --uid HANO --bootstrap "127.0.0.1:$BOOTPORT" \
     --features none --log "$CAMLOG2"
@@ -133,7 +133,7 @@ mpub -t "v720d/$CID2/stream" -m start
 wait_for 20 sh -c "[ -n \"\$(mosquitto_sub -h 127.0.0.1 -p $MQ_LOCAL -t homeassistant/button/v720d_$CID2/ap_mode/config -C 1 -W 2 --retained-only)\" ]" ||
     fail "no ap_mode for $CID2"
 python3 "$TOP/regress/integ/hadisc.py" "$MQ_LOCAL" homeassistant v720d "$CID2" \
-    button/ap_mode || fail "configs of $CID2"
+    button/ap_mode,button/wifi_scan || fail "configs of $CID2"
 mpub -t "v720d/$CID2/set/white_light" -m on
 mpub -t "v720d/$CID2/set/ir_led" -m on
 wait_for 10 grep -q '"ev":"forward".*"code":202' "$CAMLOG2" ||

@@ -30,7 +30,7 @@ sys.exit(0 if ($2) else 1)"
 wait_for 15 shown $A "j.get('video_quality') == '1' and
     j.get('motion_sensitivity') == '2' and j.get('white_light') == 'off' and
     j.get('sd_recording') == 'on' and
-    sorted(j.get('actions', [])) == ['ap_mode', 'sd_format']" ||
+    sorted(j.get('actions', [])) == ['ap_mode', 'sd_format', 'wifi_scan']" ||
     fail "camera $A does not show its settings: $(curl -s "$WEB/api/cameras/$A")"
 
 # Each new setting: the forward camsim got, and the echo in the state.
@@ -79,7 +79,7 @@ wait_for 15 shown $B "j.get('ir_led') == 'off'" ||
     fail "no base info from $B: $(curl -s "$WEB/api/cameras/$B")"
 req GET "$WEB/api/cameras/$B"
 jcheck "not any(k in j for k in ('video_quality', 'motion_sensitivity',
-    'white_light', 'sd_recording')) and j['actions'] == ['ap_mode'] and
+    'white_light', 'sd_recording')) and j['actions'] == ['ap_mode', 'wifi_scan'] and
     True" "camera $B shows settings it has not reported"
 for kv in '"video_quality":"1"' '"motion_sensitivity":"1"' \
     '"white_light":"on"' '"sd_recording":"on"' '"sd_format":"confirm"'; do

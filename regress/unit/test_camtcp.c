@@ -468,3 +468,81 @@ Test(camtcp, web_forward)
 	cr_assert_eq(fwd("{\"code\":202,\"IrLed\":\"123456789012\"}", &code,
 	    extra, 20), -1);
 }
+
+/* The Wi-Fi scan answer (211): scanWifiBase64 read strictly. */
+static int
+scan(const char *b64, char out[][WIFISCAN_SSID_MAX], size_t *n)
+{
+	return wifiscan_decode(b64, strlen(b64), out, WIFISCAN_MAX, n);
+}
+
+Test(wifiscan, formats)
+{
+	char	out[WIFISCAN_MAX][WIFISCAN_SSID_MAX];
+	size_t	n;
+
+	/* [{"ssid":"a b","rssi":-4},"c"] */
+	cr_assert_eq(scan("W3sic3NpZCI6ImEgYiIsInJzc2kiOi00fSwiYyJd", out, &n),
+	    0);
+	cr_assert_eq(n, 2);
+	cr_assert_str_eq(out[0], "a b");
+	cr_assert_str_eq(out[1], "c");
+	/* "home\r\nguest net\n" */
+	cr_assert_eq(scan("aG9tZQ0KZ3Vlc3QgbmV0Cg==", out, &n), 0);
+	cr_assert_eq(n, 2);
+	cr_assert_str_eq(out[0], "home");
+	cr_assert_str_eq(out[1], "guest net");
+	/* "x,y" */
+	cr_assert_eq(scan("eCx5", out, &n), 0);
+	cr_assert_eq(n, 2);
+	cr_assert_str_eq(out[1], "y");
+}
+
+Test(wifiscan, hostile)
+{
+	char	out[WIFISCAN_MAX][WIFISCAN_SSID_MAX], *big;
+	size_t	n = 77;
+
+	cr_assert_eq(scan("", out, &n), -1);
+	cr_assert_eq(scan("eCx", out, &n), -1);		/* not 4-aligned */
+	cr_assert_eq(scan("eC!5", out, &n), -1);
+	cr_assert_eq(scan("e=x5", out, &n), -1);	/* inner padding */
+	cr_assert_eq(scan("eA==eA==", out, &n), -1);
+	cr_assert_eq(scan("AA==", out, &n), -1);	/* a NUL */
+	cr_assert_eq(scan("Cg==", out, &n), 0);		/* "\n": none */
+	cr_assert_eq(n, 0);
+	n = 77;
+	cr_assert_eq(scan("AQ==", out, &n), -1);	/* control char */
+	/* 33 bytes "aaa...": too long for an SSID */
+	cr_assert_eq(scan("YWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFh", out,
+	    &n), -1);
+	/* 17 networks "a,a,...": over WIFISCAN_MAX */
+	cr_assert_eq(scan("YSxhLGEsYSxhLGEsYSxhLGEsYSxhLGEsYSxhLGEsYSxh", out,
+	    &n), -1);
+	cr_assert_eq(scan("W3siYiI6MX1d", out, &n), -1);	/* [{"b":1}] */
+	cr_assert_eq(scan("WzEsMl0=", out, &n), -1);		/* [1,2] */
+	cr_assert_eq(n, 77);
+	big = malloc(WIFISCAN_B64_MAX + 5);
+	cr_assert_not_null(big);
+	memset(big, 'Q', WIFISCAN_B64_MAX + 4);
+	big[WIFISCAN_B64_MAX + 4] = '\0';
+	cr_assert_eq(scan(big, out, &n), -1);
+	free(big);
+}
+
+Test(wifiscan, camjson)
+{
+	static const char	m[] = "{\"code\":301,\"content\":{\"code\":211,"
+	    "\"scanWifiBase64\":\"eCx5\"}}";
+	static const char	bad[] = "{\"code\":301,\"content\":{\"code\":211,"
+	    "\"scanWifiBase64\":\"eC!5\"}}";
+	struct camjson		j;
+
+	cr_assert_eq(camjson_parse((const uint8_t *)m, sizeof(m) - 1, &j), 0);
+	cr_assert_eq(j.cj_wifiscan_ok, 1);
+	cr_assert_eq(j.cj_nwifiscan, 2);
+	cr_assert_str_eq(j.cj_wifiscan[0], "x");
+	cr_assert_eq(camjson_parse((const uint8_t *)bad, sizeof(bad) - 1, &j),
+	    0);
+	cr_assert_eq(j.cj_wifiscan_ok, 0);
+}

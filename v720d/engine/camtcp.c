@@ -140,7 +140,7 @@ camjson_parse(const uint8_t *p, size_t len, struct camjson *j)
 	const struct caminfo_setting	*s;
 	struct json_doc			 d;
 	size_t				 i;
-	int				 c;
+	int				 c, ws;
 
 	memset(j, 0, sizeof(*j));
 	if (json_parse(&d, (const char *)p, len) == -1)
@@ -179,6 +179,13 @@ camjson_parse(const uint8_t *p, size_t len, struct camjson *j)
 	jstr(&d, c, "wifiName", j->cj_wifi, sizeof(j->cj_wifi));
 	if (json_find(&d, c, "wifiName") != -1)
 		j->cj_features |= CAMF_WIFINAME;
+	/* 211's answer; a hostile one is as if it had not come. */
+	if ((ws = json_find(&d, c, "scanWifiBase64")) != -1 &&
+	    d.tok[ws].type == JSON_STRING &&
+	    wifiscan_decode((const char *)p + d.tok[ws].start,
+	    (size_t)(d.tok[ws].end - d.tok[ws].start), j->cj_wifiscan,
+	    WIFISCAN_MAX, &j->cj_nwifiscan) == 0)
+		j->cj_wifiscan_ok = 1;
 	for (i = 0; i < caminfo_nsettings; i++) {
 		s = &caminfo_settings[i];
 		if (s->slot < 0 || json_find(&d, c, s->field) == -1)

@@ -13,6 +13,7 @@
 
 #include "caminfo.h"
 #include "msg.h"
+#include "wifiscan.h"
 #include "wire.h"
 
 #define CAMTCP_MAX_MSG		(WIRE_HDR_LEN + WIRE_TCP_MAX_PAYLOAD)
@@ -60,6 +61,9 @@ struct camjson {
 	char		cj_wifi[V720_NAME_MAX];
 	uint32_t	cj_features;		/* CAMF_* fields present */
 	int64_t		cj_xset[CAMINFO_NXSET];	/* caminfo_settings slots */
+	int		cj_wifiscan_ok;		/* a valid scanWifiBase64 */
+	size_t		cj_nwifiscan;
+	char		cj_wifiscan[WIFISCAN_MAX][WIFISCAN_SSID_MAX];
 };
 
 /* 0 if it is a JSON object with an integer "code", -1 otherwise. */

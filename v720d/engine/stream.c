@@ -407,6 +407,17 @@ stream_camera_json(struct camera *cam, const struct camjson *j)
 	}
 	for (i = 0; i < CAMINFO_NXSET; i++)
 		set_u8(&ci->ci_xset[i], j->cj_xset[i], 5, &changed);
+	if (j->cj_wifiscan_ok) {
+		memset(ci->ci_wifi_scan, 0, sizeof(ci->ci_wifi_scan));
+		for (i = 0; i < j->cj_nwifiscan &&
+		    i < sizeof(ci->ci_wifi_scan) / sizeof(ci->ci_wifi_scan[0]);
+		    i++)
+			strlcpy(ci->ci_wifi_scan[i], j->cj_wifiscan[i],
+			    sizeof(ci->ci_wifi_scan[i]));
+		ci->ci_nwifi_scan = (uint8_t)i;
+		ci->ci_wifi_scanned = 1;
+		changed = 1;
+	}
 	if (j->cj_power != CAMJ_UNSET && j->cj_power >= 0 &&
 	    j->cj_power <= 100 && ci->ci_battery != j->cj_power) {
 		ci->ci_battery = j->cj_power;
