@@ -48,22 +48,29 @@ caminfo_onoff(uint8_t v)
 
 const struct caminfo_setting caminfo_settings[] = {
 	{ "ir_led", 202, "IrLed", 0, -1, { "off", "on", "auto" },
-	    { 0, 1, 2 } },
+	    { 0, 1, 2 }, 0 },
 	{ "flip", 216, "mirrorFlip", 0, -1,
 	    { "normal", "horizontal", "vertical", "upside-down" },
-	    { 0, 2, 3, 4 } },
-	{ "status_led", 210, "instLed", 0, -1, { "off", "on" }, { 0, 1 } },
+	    { 0, 2, 3, 4 }, 0 },
+	{ "status_led", 210, "instLed", 0, -1, { "off", "on" }, { 0, 1 }, 0 },
 	{ "motion_alert", 205, "moveAlert", 0, -1, { "off", "on" },
-	    { 0, 1 } },
-	{ "video_quality", 201, "speedGrade", CAMF_SPEEDGRADE, 0, GRADES },
-	{ "motion_sensitivity", 206, "moveGrade", CAMF_MOVEGRADE, 1, GRADES },
+	    { 0, 1 }, 0 },
+	{ "video_quality", 201, "speedGrade", CAMF_SPEEDGRADE, 0, GRADES, 0 },
+	{ "motion_sensitivity", 206, "moveGrade", CAMF_MOVEGRADE, 1, GRADES,
+	    0 },
 	{ "white_light", 220, "ledEI", CAMF_LEDEI, 2,
-	    { "off", "on", "auto" }, { 0, 1, 2 } },
+	    { "off", "on", "auto" }, { 0, 1, 2 }, 0 },
 	{ "sd_recording", 209, "sdCardReco", CAMF_SDCARDRECO, 3,
-	    { "off", "on" }, { 0, 1 } },
-	{ "sd_format", 207, NULL, CAMF_SDCARDRECO, -1, { "confirm" }, { 0 } },
-	{ "ap_mode", 208, NULL, CAMF_WIFINAME, -1, { "confirm" }, { 0 } },
-	{ "wifi_scan", 211, NULL, CAMF_WIFINAME, -1, { "confirm" }, { 0 } },
+	    { "off", "on" }, { 0, 1 }, 0 },
+	{ "sd_format", 207, NULL, CAMF_SDCARDRECO, -1, { "confirm" }, { 0 },
+	    0 },
+	{ "ap_mode", 208, NULL, CAMF_WIFINAME, -1, { "confirm" }, { 0 }, 0 },
+	{ "wifi_scan", 211, NULL, CAMF_WIFINAME, -1, { "confirm" }, { 0 }, 0 },
+	/* MQTT codes of the 56... family (PROTOCOL.md sections 10-11); over
+	 * TCP 212 is the PTZ motor.  The camera's raw numbers. */
+	{ "pir_mode", 212, "pirSysMode", CAMF_PIR, 4, { "0", "1", "2" },
+	    { 0, 1, 2 }, 1 },
+	{ "pir_sensitivity", 215, "pirGrade", CAMF_PIR, 5, GRADES, 1 },
 };
 
 const size_t caminfo_nsettings =

@@ -24,15 +24,18 @@ const char	*caminfo_onoff(uint8_t);	/* "off", "on" */
  * name, the forward content code, the camera's field and values.  A
  * setting with a feature bit exists for a camera only once the camera
  * reported that field (its base info): ci_features.  An action
- * (field NULL) takes the one value "confirm" and sends no field.
+ * (field NULL) takes the one value "confirm" and sends no field.  An
+ * mqtt_only setting goes to the camera's sub/<uid> topic even while it
+ * has TCP, never as a TCP forward, and is read back from MQTT Info only.
  */
 #define CAMF_SPEEDGRADE		0x01	/* speedGrade */
 #define CAMF_MOVEGRADE		0x02	/* moveGrade */
 #define CAMF_LEDEI		0x04	/* ledEI */
 #define CAMF_SDCARDRECO		0x08	/* sdCardReco: an SD card slot */
 #define CAMF_WIFINAME		0x10	/* wifiName: a Wi-Fi client */
+#define CAMF_PIR		0x20	/* pirDevice (MQTT Info): a PIR sensor */
 
-#define CAMINFO_NXSET		4	/* settings kept in ci_xset[] */
+#define CAMINFO_NXSET		6	/* settings kept in ci_xset[] */
 #define CAMINFO_NVAL		7
 
 struct caminfo_setting {
@@ -43,6 +46,8 @@ struct caminfo_setting {
 	int		 slot;		/* ci_xset index, -1: none */
 	const char	*names[CAMINFO_NVAL];
 	int		 values[CAMINFO_NVAL];
+	int		 mqtt_only;	/* sub/<uid> only: over TCP the
+					 * code means something else */
 };
 
 extern const struct caminfo_setting	caminfo_settings[];

@@ -284,10 +284,10 @@ struct cam_info {
 	int64_t		ci_clock_offset_ms;	/* camera clock - ours */
 	uint64_t	ci_drop_rec;		/* frames the recorder missed */
 	uint32_t	ci_features;		/* CAMF_* (caminfo.h) seen */
-	uint8_t		ci_xset[4];		/* caminfo_settings slots */
+	uint8_t		ci_xset[6];		/* caminfo_settings slots */
 	uint8_t		ci_wifi_scanned;	/* a 211 answer came */
 	uint8_t		ci_nwifi_scan;		/* networks in ci_wifi_scan */
-	uint8_t		ci_pad3[6];
+	uint8_t		ci_pad3[4];
 	char		ci_wifi_scan[16][33];	/* WIFISCAN_MAX, _SSID_MAX */
 };
 
@@ -513,7 +513,7 @@ struct mqtt_caminfo {
 	int32_t		mi_flip;		/* mirrorFlip 0/2/3/4 */
 	int32_t		mi_motion_alert;	/* moveAlert 0/1 */
 	uint32_t	mi_features;		/* CAMF_* fields present */
-	int32_t		mi_xset[4];		/* caminfo_settings slots */
+	int32_t		mi_xset[6];		/* caminfo_settings slots */
 };
 
 /* A forward content for a camera without TCP, for its sub/<uid> topic. */

@@ -117,6 +117,13 @@ static const struct token t_grade[] = {
 	TABLE_END
 };
 
+static const struct token t_pirmode[] = {
+	{ SETVAL, "0", NONE, -1, NULL, t_end },
+	{ SETVAL, "1", NONE, -1, NULL, t_end },
+	{ SETVAL, "2", NONE, -1, NULL, t_end },
+	TABLE_END
+};
+
 static const struct token t_confirm[] = {
 	{ SETVAL, "confirm", NONE, -1, NULL, t_end },
 	TABLE_END
@@ -133,6 +140,8 @@ static const struct token t_setkey[] = {
 	    t_grade },
 	{ KEYWORD, "white-light", NONE, -1, "white_light", t_irled },
 	{ KEYWORD, "sd-recording", NONE, -1, "sd_recording", t_onoff },
+	{ KEYWORD, "pir-mode", NONE, -1, "pir_mode", t_pirmode },
+	{ KEYWORD, "pir-sensitivity", NONE, -1, "pir_sensitivity", t_grade },
 	{ KEYWORD, "sd-format", NONE, -1, "sd_format", t_confirm },
 	{ KEYWORD, "ap-mode", NONE, -1, "ap_mode", t_confirm },
 	{ KEYWORD, "wifi-scan", NONE, -1, "wifi_scan", t_confirm },

@@ -45,6 +45,7 @@ fwd_defaults(struct cam *c)
 	c->cam_sdmove = 0;
 	c->cam_speed = 1;
 	c->cam_movegrade = 2;
+	c->cam_pirgrade = 2;
 	c->cam_sdreco = 1;
 	c->cam_power = c->cam_sim->cs_o.o_battery;
 	strlcpy(c->cam_wifi, "camsim-net", sizeof(c->cam_wifi));

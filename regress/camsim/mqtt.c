@@ -102,14 +102,15 @@ info(struct cam *c)
 	rand_str(c, rnd, sizeof(rnd), "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
 	rand_str(c, tok, sizeof(tok), "0123456789abcdef");
 	if (cs->cs_o.o_firmware)
-		snprintf(js, sizeof(js), "{\"pirDevice\": 1,\"pirSysMode\": 0,"
-		    "\"devPower\": %d,\"pirGrade\": 2,\"moveGrade\": %d,"
+		snprintf(js, sizeof(js), "{\"pirDevice\": 1,\"pirSysMode\": %d,"
+		    "\"devPower\": %d,\"pirGrade\": %d,\"moveGrade\": %d,"
 		    "\"instLed\": %d,\"sdCapacity\": %d,\"pirAlert\": 0,"
 		    "\"IrLed\": %d,\"lightGrade\": 0,\"sdMoveMode\": %d,"
 		    "\"sdCardReco\": %d,\"wifiName\":\"%s\",\"version\":"
 		    "\"202411051530\",\"SD_freeDisk\": %d,\"SD_blockDisk\": %d,"
 		    "\"devicesCode\":\"%s\"}",
-		    c->cam_power, c->cam_movegrade, c->cam_instled, sd ? 60 : 0,
+		    c->cam_pirmode, c->cam_power, c->cam_pirgrade,
+		    c->cam_movegrade, c->cam_instled, sd ? 60 : 0,
 		    c->cam_irled, c->cam_sdmove, c->cam_sdreco, c->cam_wifi,
 		    sd ? 35359 : -1, sd ? 60334 : -1, c->cam_uid);
 	else

@@ -35,7 +35,8 @@ WANT = {("camera", "camera"), ("sensor", "battery"), ("sensor", "wifi"),
 OPTIONAL = {("select", "video_quality"), ("select", "motion_sensitivity"),
             ("select", "white_light"), ("switch", "sd_recording"),
             ("button", "sd_format"), ("button", "ap_mode"),
-            ("button", "wifi_scan")}
+            ("button", "wifi_scan"), ("select", "pir_mode"),
+            ("select", "pir_sensitivity")}
 
 
 def retained(port, topic, count, wait=5):

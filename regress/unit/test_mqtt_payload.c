@@ -39,6 +39,23 @@ Test(mqtt_payload, capture_info)
 	cr_assert_eq(mi.mi_features, CAMF_SDCARDRECO | CAMF_WIFINAME);
 	cr_assert_eq(mi.mi_xset[3], 1);
 	cr_assert_eq(mi.mi_xset[2], -1);
+	cr_assert_eq(mi.mi_xset[4], -1);
+	cr_assert_eq(mi.mi_xset[5], -1);
+}
+
+/* The 56... family's PIR (PROTOCOL.md section 11): pirDevice is the
+ * feature, pirSysMode and pirGrade its raw numbers. */
+Test(mqtt_payload, pir_info)
+{
+	cr_assert_eq(info("{\"pirDevice\": 1,\"pirSysMode\": 2,"
+	    "\"pirGrade\": 3,\"devicesCode\":\"5600c0000001\"}"), 0);
+	cr_assert_eq(mi.mi_features, CAMF_PIR);
+	cr_assert_eq(mi.mi_xset[4], 2);
+	cr_assert_eq(mi.mi_xset[5], 3);
+	/* Without pirDevice: the values, not the feature. */
+	cr_assert_eq(info("{\"pirSysMode\": 1,"
+	    "\"devicesCode\":\"5600c0000001\"}"), 0);
+	cr_assert_eq(mi.mi_features, 0);
 }
 
 Test(mqtt_payload, capture_status)

@@ -677,6 +677,14 @@ camera_set(struct camera *cam, const char *key, const char *val,
 	}
 	if (camtcp_setting(key, val, &code, extra, sizeof(extra), err) == -1)
 		return -1;
+	/* Never over TCP: there the code means something else. */
+	if (s != NULL && s->mqtt_only) {
+		if (mqttpeer_forward(cam, code, extra) == -1) {
+			*err = "camera not on MQTT";
+			return -1;
+		}
+		return 0;
+	}
 	if (camera_forward(cam, code, extra) == -1) {
 		*err = "camera offline";
 		return -1;

@@ -188,7 +188,8 @@ camjson_parse(const uint8_t *p, size_t len, struct camjson *j)
 		j->cj_wifiscan_ok = 1;
 	for (i = 0; i < caminfo_nsettings; i++) {
 		s = &caminfo_settings[i];
-		if (s->slot < 0 || json_find(&d, c, s->field) == -1)
+		if (s->slot < 0 || s->mqtt_only ||
+		    json_find(&d, c, s->field) == -1)
 			continue;
 		j->cj_features |= s->feature;
 		j->cj_xset[s->slot] = jint(&d, c, s->field);

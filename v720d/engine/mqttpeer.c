@@ -184,7 +184,7 @@ caminfo(const struct mqtt_caminfo *mi)
 	if (mi->mi_flip == 0 || (mi->mi_flip >= 2 && mi->mi_flip <= 4))
 		changed |= setting(mi->mi_flip, 4, &ci->ci_flip);
 	mi_features = mi->mi_features & (CAMF_SPEEDGRADE | CAMF_MOVEGRADE |
-	    CAMF_LEDEI | CAMF_SDCARDRECO | CAMF_WIFINAME);
+	    CAMF_LEDEI | CAMF_SDCARDRECO | CAMF_WIFINAME | CAMF_PIR);
 	if ((ci->ci_features | mi_features) != ci->ci_features) {
 		ci->ci_features |= mi_features;
 		changed = 1;

@@ -26,11 +26,14 @@ payload_valid_uid(const char *s, size_t len)
 void
 payload_caminfo_init(struct mqtt_caminfo *mi)
 {
+	size_t	i;
+
 	memset(mi, 0, sizeof(*mi));
 	mi->mi_online = mi->mi_battery = mi->mi_sd_total_mb =
 	    mi->mi_sd_free_mb = mi->mi_ir_led = mi->mi_status_led =
 	    mi->mi_flip = mi->mi_motion_alert = -1;
-	mi->mi_xset[0] = mi->mi_xset[1] = mi->mi_xset[2] = mi->mi_xset[3] = -1;
+	for (i = 0; i < sizeof(mi->mi_xset) / sizeof(mi->mi_xset[0]); i++)
+		mi->mi_xset[i] = -1;
 }
 
 /*
@@ -132,6 +135,8 @@ payload_info(const char *p, size_t len, struct mqtt_caminfo *mi)
 		return -1;
 	if (json_find(&d, 0, "wifiName") != -1)
 		mi->mi_features |= CAMF_WIFINAME;
+	if (json_find(&d, 0, "pirDevice") != -1)
+		mi->mi_features |= CAMF_PIR;
 	/* The settings a camera may have (caminfo_settings): present means
 	 * it has it; a value we do not know is shown as null. */
 	for (i = 0; i < caminfo_nsettings; i++) {
@@ -140,7 +145,8 @@ payload_info(const char *p, size_t len, struct mqtt_caminfo *mi)
 			continue;
 		if (num(&d, s->field, -1, 1000, &mi->mi_xset[s->slot]) == -1)
 			return -1;
-		mi->mi_features |= s->feature;
+		if (s->feature != CAMF_PIR)	/* that one: pirDevice */
+			mi->mi_features |= s->feature;
 	}
 	mi->mi_flip = flip;
 	return 0;
