@@ -1,0 +1,7 @@
+# v720-rtsp: the RTSP child, its own executable because it links the
+# H.264 encoder (libavcodec) and libjpeg-turbo.  RTSP_MEDIA_SRCS are the
+# pure media modules (RTP/JPEG, RTP/H.264, the encoder), also linked by
+# their unit tests.
+RTSP_PKGS	:= libavcodec libavutil libjpeg
+RTSP_LIBS	:= $(shell pkg-config --libs $(RTSP_PKGS) 2>/dev/null)
+RTSP_MEDIA_SRCS	:=
