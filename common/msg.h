@@ -337,6 +337,11 @@ struct ctl_set {
 };
 
 #define REC_FILE_MAX	24	/* "HH-MM-SS.mkv", "ev-<ms>.jpg" */
+/*
+ * Frames the recorder sends for one IMSG_REC_PLAY or IMSG_REC_PLAY_MORE,
+ * at most (fewer before IMSG_REC_END): what v720-web counts as owed.
+ */
+#define REC_PLAY_BATCH	16
 
 struct rec_req {
 	char		rr_id[V720_ID_MAX];

@@ -209,6 +209,10 @@ metrics_reply(struct conn *c)
 	    "Login attempts refused with 429, without checking them.");
 	evbuffer_add_printf(b, "v720_web_auth_throttled_total %" PRIu64 "\n",
 	    web->w_auth_throttled);
+	help(b, "v720_web_playback_surplus_frames_total", "counter",
+	    "Playback frames the recorder sent unasked, dropped.");
+	evbuffer_add_printf(b, "v720_web_playback_surplus_frames_total %"
+	    PRIu64 "\n", web->w_play_surplus);
 	histogram(b, "v720_web_delivery_latency_seconds", "From the engine's "
 	    "last packet of a frame to its last byte written to a viewer "
 	    "socket.", &web->w_lat);

@@ -28,6 +28,10 @@
 #define RQ_MAX		256	/* requests at once */
 #define PLAY_QMAX	48	/* frames queued per playback */
 #define PLAY_LOW	16	/* ask for more below this */
+/* We ask below PLAY_LOW with nothing owed: a batch always fits. */
+#if PLAY_LOW - 1 + REC_PLAY_BATCH > PLAY_QMAX
+#error "a playback batch does not fit the queue"
+#endif
 #define PLAY_OUT_MAX	(2 * 1024 * 1024)	/* unsent bytes: wait */
 
 enum rq_kind { RQ_LIST, RQ_EVENTS, RQ_FILE, RQ_PLAY };
@@ -44,12 +48,13 @@ struct recreq {
 	struct frame		*rq_q[PLAY_QMAX];
 	int64_t			 rq_qts[PLAY_QMAX];	/* wall clock, us */
 	int			 rq_nq;
-	int			 rq_asked;	/* a MORE is outstanding */
+	int			 rq_owed;	/* frames asked, not yet here */
 	int			 rq_end;	/* the recorder has no more */
 	int64_t			 rq_t0;		/* first frame, wall us */
 	uint64_t		 rq_m0;		/* when it was sent, mono us */
 	struct event		 rq_ev;
 	uint64_t		 rq_frames;
+	uint64_t		 rq_surplus;	/* frames not owed, dropped */
 };
 TAILQ_HEAD(recreqs, recreq);
 
@@ -382,7 +387,7 @@ recweb_play(struct conn *c, struct cam *cam)
 		reply_error(c, 503, "recorder busy");
 		return;
 	}
-	rq->rq_asked = 1;
+	rq->rq_owed = REC_PLAY_BATCH;
 	evtimer_set(&rq->rq_ev, play_pump, rq);
 	/* The head waits for the first frame: no recording is a 404. */
 	c->c_state = CS_REC;
@@ -459,10 +464,15 @@ play_pump(int fd, short ev, void *arg)
 	rq->rq_nq -= n;
 	if (n > 0)
 		conn_flush(c);
-	if (rq->rq_nq < PLAY_LOW && !rq->rq_asked && !rq->rq_end && rec_up) {
+	/*
+	 * One batch at a time: the next is asked for once the last has
+	 * come whole, however many frames arrive or are sent meanwhile.
+	 */
+	if (rq->rq_nq < PLAY_LOW && rq->rq_owed == 0 && !rq->rq_end &&
+	    rec_up) {
 		if (chanev_compose(&rec_ce, IMSG_REC_PLAY_MORE, rq->rq_id, -1,
 		    NULL, 0) == 0)
-			rq->rq_asked = 1;
+			rq->rq_owed = REC_PLAY_BATCH;
 	}
 	if (rq->rq_nq == 0) {
 		if (rq->rq_end)
@@ -490,8 +500,18 @@ play_frame(struct recreq *rq, struct chan_msg *m)
 		fatalx("%s: bad playback frame", __func__);
 	memcpy(&cm, m->data, sizeof(cm));
 	n = m->len - sizeof(cm);
-	if (rq->rq_nq >= PLAY_QMAX)
-		fatalx("%s: recorder sent more than asked", __func__);
+	if (rq->rq_owed == 0 || rq->rq_nq >= PLAY_QMAX) {
+		/*
+		 * More than we asked for: the recorder's business, not a
+		 * reason to end every viewer's stream.  Dropped, counted.
+		 */
+		if (rq->rq_surplus++ == 0)
+			log_warnx("playback %u: the recorder sent a frame "
+			    "not asked for; dropped", rq->rq_id);
+		web->w_play_surplus++;
+		return;
+	}
+	rq->rq_owed--;
 	if ((f = frame_new(m->data + sizeof(cm), n, cm.cm_seq, 0)) == NULL)
 		fatal("%s", __func__);
 	if (c != NULL && c->c_state == CS_REC) {
@@ -618,13 +638,12 @@ recweb_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 	case IMSG_REC_PFRAME:
 		if (rq->rq_kind != RQ_PLAY)
 			fatalx("%s: frame for request %u", __func__, rq->rq_id);
-		rq->rq_asked = 0;
 		play_frame(rq, m);
 		break;
 	case IMSG_REC_END:
 		if (rq->rq_kind == RQ_PLAY) {
 			rq->rq_end = 1;
-			rq->rq_asked = 0;
+			rq->rq_owed = 0;
 			if (c != NULL && c->c_state == CS_REC) {
 				rq_free(rq);
 				c->c_state = CS_WRITE;

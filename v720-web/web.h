@@ -210,6 +210,7 @@ struct web {
 	uint64_t		 w_auth_fail;
 	uint64_t		 w_auth_throttled;	/* 429 */
 	uint64_t		 w_deliveries;
+	uint64_t		 w_play_surplus;	/* playback frames not owed */
 	struct lathist		 w_lat;		/* engine -> viewer socket */
 	struct lathist		 w_ingest;	/* engine -> v720-web */
 	struct lathist		 w_send;	/* v720-web -> viewer socket */

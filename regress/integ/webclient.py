@@ -2,7 +2,14 @@
 """HTTP client for the v720-web tests (stdlib only).
 
   webclient.py mjpeg URL SECONDS [--user U:P] [--hashes FILE] [--max N]
+                   [--times FILE]
       read an MJPEG stream; print "parts N bytes B"; write one sha256 a part
+      (--hashes), the Unix time each part arrived (--times)
+  webclient.py pause URL PAUSE SECONDS
+      a viewer on weak Wi-Fi: a 4 KB receive buffer, read the answer's head,
+      take nothing for PAUSE seconds, then read at full speed; print
+      "parts N bytes B closed C" (C 1: the stream ended with its closing
+      delimiter)
   webclient.py viewers N URL SECONDS
       N concurrent MJPEG viewers; print one part count per viewer
   webclient.py stall HOST PORT PATH SECONDS
@@ -93,12 +100,13 @@ class Reader:
             hdrs[k.strip().lower()] = v.strip()
 
 
-def read_parts(s, seconds, maxparts=None, onpart=None):
+def read_parts(s, seconds, maxparts=None, onpart=None, pause=0, state=None):
     """Parse multipart/x-mixed-replace; strict about every part's framing."""
     r = Reader(s, time.time() + seconds)
     n = nbytes = 0
     try:
         status, hdrs = r.head()
+        time.sleep(pause)
         if " 200 " not in status + " ":
             raise SystemExit("status: " + status)
         ct = hdrs.get("content-type", "")
@@ -110,6 +118,8 @@ def read_parts(s, seconds, maxparts=None, onpart=None):
             if l == "":
                 continue
             if l == boundary + "--":
+                if state is not None:
+                    state["closed"] = 1
                 break	# the closing delimiter: the stream is over
             if l != boundary:
                 raise SystemExit("bad boundary line %r" % l)
@@ -136,7 +146,7 @@ def read_parts(s, seconds, maxparts=None, onpart=None):
 
 def cmd_mjpeg(args):
     url, secs = args[0], float(args[1])
-    user = hashes = None
+    user = hashes = times = None
     maxparts = None
     i = 2
     while i < len(args):
@@ -146,6 +156,8 @@ def cmd_mjpeg(args):
             hashes = open(args[i + 1], "w")
         elif args[i] == "--max":
             maxparts = int(args[i + 1])
+        elif args[i] == "--times":
+            times = open(args[i + 1], "w", buffering=1)
         i += 2
 
     def onpart(d):
@@ -153,8 +165,25 @@ def cmd_mjpeg(args):
             raise SystemExit("part is not a JPEG")
         if hashes:
             hashes.write(hashlib.sha256(d).hexdigest() + "\n")
+        if times:
+            times.write("%.3f\n" % time.time())
     n, b = read_parts(connect(url, user), secs, maxparts, onpart)
     print("parts %d bytes %d" % (n, b))
+
+
+def cmd_pause(args):
+    url, pause, secs = args[0], float(args[1]), float(args[2])
+    u = urllib.parse.urlsplit(url)
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # Set before connecting, so the window the server sees is small.
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.settimeout(15)
+    s.connect((u.hostname, u.port))
+    s.sendall(("GET %s?%s HTTP/1.1\r\nHost: %s\r\n\r\n" % (
+        u.path, u.query, u.hostname)).encode())
+    state = {"closed": 0}
+    n, b = read_parts(s, secs, pause=pause, state=state)
+    print("parts %d bytes %d closed %d" % (n, b, state["closed"]))
 
 
 def cmd_viewers(args):
@@ -361,7 +390,7 @@ def cmd_wav(args):
 
 if __name__ == "__main__":
     cmds = {"mjpeg": cmd_mjpeg, "viewers": cmd_viewers, "stall": cmd_stall,
-            "raw": cmd_raw, "wav": cmd_wav,
+            "raw": cmd_raw, "wav": cmd_wav, "pause": cmd_pause,
             "slowloris": cmd_slowloris, "flood": cmd_flood,
             "hold": cmd_hold, "guess": cmd_guess}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds:

@@ -31,7 +31,6 @@
 #define REC_FREE_FLOOR_PCT	5	/* below: recording pauses */
 #define REC_FREE_RESUME_PCT	6
 #define REC_MAX_PLAYS		16
-#define REC_PLAY_BATCH		16	/* frames per IMSG_REC_PLAY_MORE */
 #define REC_HIST		5001	/* histogram buckets, the last is "more" */
 #define REC_QUEUE_MAX		(8 * 1024 * 1024)	/* to web, engine */
 
