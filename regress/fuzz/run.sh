@@ -8,8 +8,8 @@
 #   sh regress/fuzz/run.sh [SECONDS [NAME ...]]
 #
 # targets: one line per target, "NAME src1.c src2.c ..." (paths from the
-# top of the tree); regress/fuzz/fuzz_NAME.c and common/*.c are always
-# linked in.  Blank lines and "#" comments are ignored.
+# top of the tree, or pkg:NAME for a pkg-config package's libraries);
+# regress/fuzz/fuzz_NAME.c and common/*.c are always linked in.  Blank lines and "#" comments are ignored.
 set -u
 secs=${1:-60}
 [ $# -gt 0 ] && shift
@@ -35,9 +35,17 @@ while read -r name srcs <&3; do
 	fi
 	n=$((n + 1))
 	bin="$out/fuzz_$name"
+	# "pkg:NAME" in the list: link that pkg-config package too.
+	files= extra=
+	for s in $srcs; do
+		case $s in
+		pkg:*) extra="$extra $(pkg-config --libs "${s#pkg:}")" ;;
+		*) files="$files $s" ;;
+		esac
+	done
 	main="regress/fuzz/fuzz_$name.c"
 	echo "== fuzz_$name: build"
-	if ! $cc $cflags -o "$bin" "$main" $srcs common/*.c $libs; then
+	if ! $cc $cflags -o "$bin" "$main" $files common/*.c $libs $extra; then
 		echo "FAIL: fuzz_$name does not build" >&2
 		rc=1
 		continue

@@ -4,4 +4,4 @@
 # their unit tests.
 RTSP_PKGS	:= libavcodec libavutil libjpeg
 RTSP_LIBS	:= $(shell pkg-config --libs $(RTSP_PKGS) 2>/dev/null)
-RTSP_MEDIA_SRCS	:=
+RTSP_MEDIA_SRCS	:= v720d/rtsp/rtpjpeg.c
