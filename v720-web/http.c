@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "basicauth.h"
 #include "http.h"
 
 /* RFC 9110 tchar */
@@ -526,46 +527,9 @@ http_status_text(int status)
 	}
 }
 
-static int
-b64val(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
+/* One decoder for the web and RTSP (common/basicauth.c). */
 int
 http_b64_decode(const char *in, uint8_t *out, size_t outsz)
 {
-	size_t	 n = strlen(in), i, o = 0;
-	int	 v[4], j, pad;
-
-	if (n % 4 != 0)
-		return -1;
-	for (i = 0; i < n; i += 4) {
-		pad = 0;
-		for (j = 0; j < 4; j++) {
-			if (in[i + j] == '=' && i + 4 == n && j >= 2) {
-				v[j] = 0;
-				pad++;
-			} else if (pad || (v[j] = b64val(in[i + j])) == -1)
-				return -1;
-		}
-		if (o + 3 - pad > outsz)
-			return -1;
-		out[o++] = v[0] << 2 | v[1] >> 4;
-		if (pad < 2)
-			out[o++] = (v[1] & 0xf) << 4 | v[2] >> 2;
-		if (pad < 1)
-			out[o++] = (v[2] & 0x3) << 6 | v[3];
-	}
-	return (int)o;
+	return basicauth_b64(in, out, outsz);
 }
