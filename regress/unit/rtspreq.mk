@@ -1,0 +1,1 @@
+UNIT_DEPS_rtspreq := v720d/rtsp/rtspreq.c
