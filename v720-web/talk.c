@@ -26,6 +26,11 @@ enum tl_state {
 	TL_DRAIN,	/* refused: reading the rest of the body, then answer */
 };
 
+/*
+ * tl_cam is set exactly while the talker is its camera's cam_talker:
+ * cam_forget() frees a camera nobody talks on, so a refused talker that
+ * only drains its body lets go of the camera at once.
+ */
 struct talker {
 	struct conn	*tl_conn;
 	struct cam	*tl_cam;
@@ -52,11 +57,11 @@ talk_msg(struct talker *t, uint32_t type, const void *data, size_t len)
 	struct talk_req	tr;
 	struct iovec	iov[2];
 
+	if (!web->w_engine_up || t->tl_cam == NULL)
+		return -1;
 	memset(&tr, 0, sizeof(tr));
 	strlcpy(tr.tr_id, t->tl_cam->cam_id, sizeof(tr.tr_id));
 	tr.tr_session = t->tl_session;
-	if (!web->w_engine_up)
-		return -1;
 	iov[0].iov_base = &tr;
 	iov[0].iov_len = sizeof(tr);
 	iov[1].iov_base = (void *)(uintptr_t)data;
@@ -68,7 +73,7 @@ talk_msg(struct talker *t, uint32_t type, const void *data, size_t len)
 static void
 talk_release(struct talker *t)
 {
-	if (t->tl_cam->cam_talker == t)
+	if (t->tl_cam != NULL && t->tl_cam->cam_talker == t)
 		t->tl_cam->cam_talker = NULL;
 	if (t->tl_conn != NULL)
 		t->tl_conn->c_talk = NULL;
@@ -117,6 +122,7 @@ talk_refuse(struct talker *t, int code, const char *msg)
 	strlcpy(t->tl_msg, msg, sizeof(t->tl_msg));
 	if (t->tl_cam->cam_talker == t)
 		t->tl_cam->cam_talker = NULL;
+	t->tl_cam = NULL;
 	talk_input(t->tl_conn);
 }
 

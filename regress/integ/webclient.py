@@ -14,6 +14,10 @@
       N concurrent MJPEG viewers; print one part count per viewer
   webclient.py stall HOST PORT PATH SECONDS
       request a stream and never read from the socket
+  webclient.py trickle HOST PORT PATH LENGTH STOPFILE
+      POST PATH with Content-Length LENGTH and a body that is no WAV: 16
+      bytes, then one byte every 2 s until STOPFILE exists (or LENGTH is
+      reached); then close and print what the server answered meanwhile
   webclient.py raw HOST PORT [SECONDS [--shut]]
       send stdin as is (then half-close with --shut), print everything the
       server answers until it closes
@@ -34,6 +38,7 @@
 """
 import base64
 import hashlib
+import os
 import socket
 import ssl
 import sys
@@ -210,6 +215,26 @@ def cmd_stall(args):
     s.sendall(("GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" % path).encode())
     print("stalled", flush=True)
     time.sleep(secs)
+
+
+def cmd_trickle(args):
+    host, port, path, length, stop = args[0], int(args[1]), args[2], \
+        int(args[3]), args[4]
+    s = socket.create_connection((host, port), timeout=15)
+    s.sendall(("POST %s HTTP/1.1\r\nHost: %s\r\nContent-Length: %d\r\n"
+               "\r\nthis is no WAV.." % (path, host, length)).encode())
+    sent, got = 16, b""
+    s.setblocking(False)
+    while sent < length and not os.path.exists(stop):
+        time.sleep(2)
+        s.send(b".")
+        sent += 1
+        try:
+            got += s.recv(65536)
+        except BlockingIOError:
+            pass
+    s.close()
+    print("sent %d answer %r" % (sent, got[:60]))
 
 
 def cmd_raw(args):
@@ -390,7 +415,7 @@ def cmd_wav(args):
 
 if __name__ == "__main__":
     cmds = {"mjpeg": cmd_mjpeg, "viewers": cmd_viewers, "stall": cmd_stall,
-            "raw": cmd_raw, "wav": cmd_wav, "pause": cmd_pause,
+            "raw": cmd_raw, "trickle": cmd_trickle, "wav": cmd_wav, "pause": cmd_pause,
             "slowloris": cmd_slowloris, "flood": cmd_flood,
             "hold": cmd_hold, "guess": cmd_guess}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds:
