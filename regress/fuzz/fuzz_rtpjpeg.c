@@ -23,8 +23,8 @@ emit(void *arg, const uint8_t *hdr, size_t hdrlen, const uint8_t *data,
 	struct chk	*c = arg;
 
 	if (c->ended || hdrlen + datalen > c->maxpayload || datalen == 0 ||
-	    hdrlen < 8 || (size_t)(hdr[1] << 16 | hdr[2] << 8 | hdr[3]) != c->off ||
-	    data != c->rj->rj_scan + c->off)
+	    hdrlen < 8 || data != c->rj->rj_scan + c->off ||
+	    (size_t)(hdr[1] << 16 | hdr[2] << 8 | hdr[3]) != c->off)
 		abort();
 	c->off += datalen;
 	c->n++;

@@ -15,6 +15,7 @@
 #include <criterion/criterion.h>
 
 #include "../../v720d/rtsp/rtpjpeg.h"
+#include "testjpeg.h"
 
 #define MAXPKT	4096
 
@@ -24,33 +25,6 @@ struct pkts {
 	int	 last[MAXPKT];
 	size_t	 n, maxpayload;
 };
-
-static uint8_t *
-slurp(const char *path, size_t *len)
-{
-	FILE	*f;
-	uint8_t	*b;
-	long	 n;
-
-	cr_assert_not_null(f = fopen(path, "rb"), "%s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	cr_assert_not_null(b = malloc(n));
-	cr_assert_eq(fread(b, 1, n, f), (size_t)n);
-	fclose(f);
-	*len = n;
-	return b;
-}
-
-static uint8_t *
-scene(int k, size_t *len)
-{
-	char	path[256];
-
-	snprintf(path, sizeof(path), "%s/regress/data/scene%d.jpg", TOP, k);
-	return slurp(path, len);
-}
 
 static void
 collect(void *arg, const uint8_t *hdr, size_t hdrlen, const uint8_t *data,
@@ -139,7 +113,7 @@ depacketize(const struct pkts *p, size_t *len)
 	for (i = 0; i < p->n; i++) {
 		h = p->buf[i];
 		n = 8;
-		cr_assert_eq(p->last[i], i == p->n - 1, "marker on packet %zu", i);
+		cr_assert_eq(p->last[i], i == p->n - 1, "marker on %zu", i);
 		cr_assert_eq(h[0], 0);
 		off = h[1] << 16 | h[2] << 8 | h[3];
 		cr_assert_eq(off, expect, "fragment offset");
@@ -215,39 +189,6 @@ depacketize(const struct pkts *p, size_t *len)
 	return o.b;
 }
 
-struct pix {
-	uint8_t	*rgb;
-	int	 w, h;
-};
-
-static struct pix
-decode(const uint8_t *jpeg, size_t len)
-{
-	struct jpeg_decompress_struct	 d;
-	struct jpeg_error_mgr		 je;
-	struct pix			 px;
-	JSAMPROW			 row;
-
-	memset(&d, 0, sizeof(d));
-	d.err = jpeg_std_error(&je);
-	jpeg_create_decompress(&d);
-	jpeg_mem_src(&d, jpeg, len);
-	cr_assert_eq(jpeg_read_header(&d, TRUE), JPEG_HEADER_OK);
-	d.out_color_space = JCS_RGB;
-	jpeg_start_decompress(&d);
-	px.w = d.output_width;
-	px.h = d.output_height;
-	cr_assert_not_null(px.rgb = malloc((size_t)px.w * px.h * 3));
-	while (d.output_scanline < d.output_height) {
-		row = px.rgb + (size_t)d.output_scanline * px.w * 3;
-		jpeg_read_scanlines(&d, &row, 1);
-	}
-	cr_assert_eq(je.num_warnings, 0, "decoder warnings");
-	jpeg_finish_decompress(&d);
-	jpeg_destroy_decompress(&d);
-	return px;
-}
-
 /*
  * Packetize, depacketize, decode both: the same pixels.  Returns
  * whether the module transcoded.  want_type < 0: any.
@@ -257,7 +198,7 @@ roundtrip(const uint8_t *jpeg, size_t len, size_t maxpayload, int want_type)
 {
 	struct rtpjpeg	 rj;
 	struct pkts	 p = { .maxpayload = maxpayload };
-	struct pix	 a, b;
+	struct tj_pix	 a, b;
 	const char	*why = NULL;
 	uint8_t		*rebuilt;
 	size_t		 rlen, np;
@@ -269,8 +210,8 @@ roundtrip(const uint8_t *jpeg, size_t len, size_t maxpayload, int want_type)
 	np = rtpjpeg_packetize(&rj, maxpayload, collect, &p);
 	cr_assert_eq(np, p.n);
 	rebuilt = depacketize(&p, &rlen);
-	a = decode(jpeg, len);
-	b = decode(rebuilt, rlen);
+	a = tj_decode(jpeg, len);
+	b = tj_decode(rebuilt, rlen);
 	cr_assert_eq(a.w, b.w);
 	cr_assert_eq(a.h, b.h);
 	cr_assert(memcmp(a.rgb, b.rgb, (size_t)a.w * a.h * 3) == 0,
@@ -284,92 +225,6 @@ roundtrip(const uint8_t *jpeg, size_t len, size_t maxpayload, int want_type)
 	return tc;
 }
 
-/* How the test JPEGs are made from a scene's pixels. */
-struct mk {
-	int	 quality, h, v;		/* luma sampling */
-	int	 restart;		/* MCUs */
-	int	 optimize, progressive, multiscan, cmyk, gray;
-};
-
-static uint8_t *
-make(const struct pix *px, const struct mk *m, size_t *len)
-{
-	struct jpeg_compress_struct	 c;
-	struct jpeg_error_mgr		 je;
-	static jpeg_scan_info		 scans[3];
-	unsigned char			*buf = NULL;
-	unsigned long			 blen = 0;
-	uint8_t				*row;
-	int				 i, x;
-
-	memset(&c, 0, sizeof(c));
-	c.err = jpeg_std_error(&je);
-	jpeg_create_compress(&c);
-	jpeg_mem_dest(&c, &buf, &blen);
-	c.image_width = px->w;
-	c.image_height = px->h;
-	c.input_components = m->cmyk ? 4 : 3;
-	c.in_color_space = m->cmyk ? JCS_CMYK : JCS_RGB;
-	jpeg_set_defaults(&c);
-	if (m->gray)
-		jpeg_set_colorspace(&c, JCS_GRAYSCALE);
-	jpeg_set_quality(&c, m->quality, TRUE);
-	if (!m->cmyk && !m->gray) {
-		c.comp_info[0].h_samp_factor = m->h;
-		c.comp_info[0].v_samp_factor = m->v;
-	}
-	c.restart_interval = m->restart;
-	c.optimize_coding = m->optimize;
-	if (m->progressive)
-		jpeg_simple_progression(&c);
-	if (m->multiscan) {
-		for (i = 0; i < 3; i++) {
-			scans[i].comps_in_scan = 1;
-			scans[i].component_index[0] = i;
-			scans[i].Ss = 0;
-			scans[i].Se = 63;
-			scans[i].Ah = scans[i].Al = 0;
-		}
-		c.scan_info = scans;
-		c.num_scans = 3;
-	}
-	jpeg_start_compress(&c, TRUE);
-	cr_assert_not_null(row = malloc((size_t)px->w * 4));
-	while (c.next_scanline < c.image_height) {
-		const uint8_t *s = px->rgb + (size_t)c.next_scanline * px->w * 3;
-
-		/* CMYK input: the RGB plus a fourth channel. */
-		for (x = 0; x < px->w; x++) {
-			if (m->cmyk) {
-				memcpy(row + 4 * x, s + 3 * x, 3);
-				row[4 * x + 3] = s[3 * x];
-			} else
-				memcpy(row + 3 * x, s + 3 * x, 3);
-		}
-		jpeg_write_scanlines(&c, &row, 1);
-	}
-	jpeg_finish_compress(&c);
-	jpeg_destroy_compress(&c);
-	free(row);
-	*len = blen;
-	return buf;
-}
-
-static uint8_t *
-make_from_scene(int k, const struct mk *m, size_t *len)
-{
-	struct pix	 px;
-	uint8_t		*j, *out;
-	size_t		 n;
-
-	j = scene(k, &n);
-	px = decode(j, n);
-	free(j);
-	out = make(&px, m, len);
-	free(px.rgb);
-	return out;
-}
-
 Test(rtpjpeg, scenes_exact_pixels)
 {
 	size_t	 len, mp[] = { RTPJPEG_MAXHDR + 1, 500, 1400, 65000 };
@@ -377,7 +232,7 @@ Test(rtpjpeg, scenes_exact_pixels)
 	int	 k, i;
 
 	for (k = 1; k <= 5; k++) {
-		j = scene(k, &len);
+		j = tj_scene(k, &len);
 		for (i = 0; i < 4; i++)
 			cr_assert_eq(roundtrip(j, len, mp[i], 1), 0,
 			    "scene%d has the standard tables: no transcode", k);
@@ -387,48 +242,48 @@ Test(rtpjpeg, scenes_exact_pixels)
 
 Test(rtpjpeg, restart_markers)
 {
-	struct mk	 m = { .quality = 70, .h = 2, .v = 2, .restart = 3 };
+	struct tj_mk	 m = { .quality = 70, .h = 2, .v = 2, .restart = 3 };
 	uint8_t		*j;
 	size_t		 len;
 
-	j = make_from_scene(2, &m, &len);
+	j = tj_make_scene(2, &m, &len);
 	cr_assert_eq(roundtrip(j, len, 1400, 65), 0);
 	cr_assert_eq(roundtrip(j, len, RTPJPEG_MAXHDR + 1, 65), 0);
 	free(j);
 	m.h = 2, m.v = 1, m.restart = 40;
-	j = make_from_scene(3, &m, &len);
+	j = tj_make_scene(3, &m, &len);
 	cr_assert_eq(roundtrip(j, len, 1000, 64), 0);
 	free(j);
 }
 
 Test(rtpjpeg, sampling_422)
 {
-	struct mk	 m = { .quality = 80, .h = 2, .v = 1 };
+	struct tj_mk	 m = { .quality = 80, .h = 2, .v = 1 };
 	uint8_t		*j;
 	size_t		 len;
 
-	j = make_from_scene(4, &m, &len);
+	j = tj_make_scene(4, &m, &len);
 	cr_assert_eq(roundtrip(j, len, 1400, 0), 0);
 	free(j);
 }
 
 Test(rtpjpeg, optimized_huffman_transcoded)
 {
-	struct mk	 m = { .quality = 75, .h = 2, .v = 2, .optimize = 1 };
+	struct tj_mk	 m = { .quality = 75, .h = 2, .v = 2, .optimize = 1 };
 	uint8_t		*j;
 	size_t		 len;
 
-	j = make_from_scene(1, &m, &len);
+	j = tj_make_scene(1, &m, &len);
 	cr_assert_eq(roundtrip(j, len, 1400, 1), 1, "transcoded");
 	free(j);
 	/* With restart markers and 4:2:2: both kept through the transcode. */
 	m.h = 2, m.v = 1, m.restart = 7;
-	j = make_from_scene(5, &m, &len);
+	j = tj_make_scene(5, &m, &len);
 	cr_assert_eq(roundtrip(j, len, 1400, 64), 1, "transcoded");
 	free(j);
 	/* Non-interleaved scans (baseline allows them, RFC 2435 not). */
-	m = (struct mk){ .quality = 60, .h = 2, .v = 2, .multiscan = 1 };
-	j = make_from_scene(2, &m, &len);
+	m = (struct tj_mk){ .quality = 60, .h = 2, .v = 2, .multiscan = 1 };
+	j = tj_make_scene(2, &m, &len);
 	cr_assert_eq(roundtrip(j, len, 1400, 1), 1, "transcoded");
 	free(j);
 }
@@ -444,8 +299,8 @@ refuse(const uint8_t *j, size_t len, const char *want)
 	    "accepted, wanted \"%s\"", want);
 	cr_assert_not_null(why);
 	if (want != NULL)
-		cr_assert_not_null(strstr(why, want), "why \"%s\", wanted \"%s\"",
-		    why, want);
+		cr_assert_not_null(strstr(why, want),
+		    "why \"%s\", wanted \"%s\"", why, want);
 	rtpjpeg_clear(&rj);
 }
 
@@ -464,11 +319,11 @@ find_marker(const uint8_t *j, size_t len, uint8_t m)
 
 Test(rtpjpeg, hostile)
 {
-	struct mk	 m = { .quality = 70, .h = 2, .v = 2 };
+	struct tj_mk	 m = { .quality = 70, .h = 2, .v = 2 };
 	uint8_t		*j, *c;
 	size_t		 len, i, sof, sos;
 
-	j = scene(1, &len);
+	j = tj_scene(1, &len);
 	cr_assert_not_null(c = malloc(len + 16));
 
 	/* Every truncation fails, none reads past the end (valgrind, ASan). */
@@ -509,12 +364,12 @@ Test(rtpjpeg, hostile)
 	c[sof + 10] = 3;				/* undefined table 3 */
 	refuse(c, len, "quantization table");
 	memcpy(c, j, len);
-	c[sof] = 0xff;					/* length past the end */
+	c[sof] = 0xff;				/* length past the end */
 	refuse(c, len, "past the end");
 
 	/* Markers out of place. */
 	memcpy(c, j, len);
-	c[3] = 0x01;					/* TEM instead of APP0 */
+	c[3] = 0x01;				/* TEM instead of APP0 */
 	refuse(c, len, "marker");
 	memcpy(c, j, len);
 	c[3] = 0xd3;					/* RST outside a scan */
@@ -528,7 +383,7 @@ Test(rtpjpeg, hostile)
 	sos = find_marker(j, len, 0xda);
 	memcpy(c, j, len);
 	i = sos + 12 + 1000;
-	c[i] = 0xff, c[i + 1] = 0xd8;			/* SOI inside the scan */
+	c[i] = 0xff, c[i + 1] = 0xd8;		/* SOI inside the scan */
 	refuse(c, len, "marker");
 	memcpy(c, j, len);
 	c[i] = 0xff, c[i + 1] = 0xd0;			/* RST without DRI */
@@ -550,19 +405,19 @@ Test(rtpjpeg, hostile)
 
 	/* Progressive, 4 components, grayscale, 4:4:4. */
 	m.progressive = 1;
-	j = make_from_scene(1, &m, &len);
+	j = tj_make_scene(1, &m, &len);
 	refuse(j, len, "progressive");
 	free(j);
-	m = (struct mk){ .quality = 70, .cmyk = 1 };
-	j = make_from_scene(2, &m, &len);
+	m = (struct tj_mk){ .quality = 70, .cmyk = 1 };
+	j = tj_make_scene(2, &m, &len);
 	refuse(j, len, "3 components");
 	free(j);
-	m = (struct mk){ .quality = 70, .gray = 1 };
-	j = make_from_scene(3, &m, &len);
+	m = (struct tj_mk){ .quality = 70, .gray = 1 };
+	j = tj_make_scene(3, &m, &len);
 	refuse(j, len, "3 components");
 	free(j);
-	m = (struct mk){ .quality = 70, .h = 1, .v = 1 };
-	j = make_from_scene(3, &m, &len);
+	m = (struct tj_mk){ .quality = 70, .h = 1, .v = 1 };
+	j = tj_make_scene(3, &m, &len);
 	refuse(j, len, "sampling");
 	free(j);
 	free(c);
@@ -571,12 +426,12 @@ Test(rtpjpeg, hostile)
 /* Restart markers out of order: a fake camera's, refused. */
 Test(rtpjpeg, restart_sequence)
 {
-	struct mk	 m = { .quality = 70, .h = 2, .v = 2, .restart = 2 };
+	struct tj_mk	 m = { .quality = 70, .h = 2, .v = 2, .restart = 2 };
 	uint8_t		*j;
 	size_t		 len, i;
 	int		 n = 0;
 
-	j = make_from_scene(1, &m, &len);
+	j = tj_make_scene(1, &m, &len);
 	for (i = find_marker(j, len, 0xda); i + 1 < len; i++)
 		if (j[i] == 0xff && j[i + 1] >= 0xd0 && j[i + 1] <= 0xd7 &&
 		    ++n == 5) {
@@ -603,7 +458,7 @@ Test(rtpjpeg, maxpayload_too_small)
 	size_t		 len;
 	int		 n = 0;
 
-	j = scene(1, &len);
+	j = tj_scene(1, &len);
 	cr_assert_eq(rtpjpeg_prepare(&rj, j, len, &why), 0);
 	cr_assert_eq(rtpjpeg_packetize(&rj, RTPJPEG_MAXHDR, nop, &n), 0);
 	cr_assert_eq(n, 0);

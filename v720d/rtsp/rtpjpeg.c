@@ -155,11 +155,11 @@ seg_dqt(struct jp *jp, const uint8_t *s, size_t n)
 		pq = s[0] >> 4;
 		tq = s[0] & 0x0f;
 		if (pq > 1 || tq > 3)
-			return fail(jp, "bad quantization table precision or slot");
+			return fail(jp, "bad quantization table");
 		if (n < 1 + 64 * (size_t)(pq + 1))
 			return fail(jp, "short DQT segment");
 		for (i = 0; i < 64; i++) {
-			/* 16-bit tables are not baseline; kept only to say so. */
+			/* 16-bit tables: not baseline, kept to say so. */
 			jp->qt[tq][i] = pq ? s[2 + 2 * i] : s[1 + i];
 			if ((pq ? s[1 + 2 * i] | s[2 + 2 * i] : s[1 + i]) == 0)
 				return fail(jp, "quantization value 0");
@@ -243,7 +243,7 @@ scan_data(struct jp *jp)
 		if (p[i + 1] < 0xd0 || p[i + 1] > 0xd7)
 			break;
 		if (jp->dri == 0)
-			return fail(jp, "restart marker without restart interval");
+			return fail(jp, "restart marker without DRI");
 		if (p[i + 1] != 0xd0 + nrst % 8)
 			return fail(jp, "restart markers out of sequence");
 		if (++nrst * jp->dri >= mcus)
@@ -293,7 +293,8 @@ seg_sos(struct jp *jp, const uint8_t *s, size_t n)
 		 */
 		jp->std = ns == 3;
 		for (i = 0; i < ns; i++) {
-			enum huff dc = jp->huff[0][td[i]], ac = jp->huff[1][ta[i]];
+			enum huff dc = jp->huff[0][td[i]];
+			enum huff ac = jp->huff[1][ta[i]];
 			enum huff want = ci[i] == 0 ? H_LUM : H_CHR;
 
 			if (dc == H_UNDEF && td[i] < 2)
@@ -409,7 +410,7 @@ parse(struct jp *jp, const uint8_t *p, size_t len)
 		if (!jp->comp[i].c_scanned)
 			return fail(jp, "component missing from the scans");
 	if (jp->qt_bad)
-		return fail(jp, "the chroma components' quantization tables differ");
+		return fail(jp, "chroma quantization tables differ");
 	if (jp->scanlen == 0)
 		return fail(jp, "empty scan");
 	if (jp->scanlen > RTPJPEG_MAXSCAN)

@@ -33,7 +33,7 @@ struct rtpjpeg {
 	uint8_t		 rj_type;	/* 0 = 4:2:2, 1 = 4:2:0, +64 with DRI */
 	uint8_t		 rj_width;	/* pixels / 8, rounded up */
 	uint8_t		 rj_height;
-	uint16_t	 rj_dri;	/* restart interval in MCUs, 0 without */
+	uint16_t	 rj_dri;	/* restart interval (MCUs) or 0 */
 	uint8_t		 rj_qt[128];	/* luma then chroma table, zigzag */
 	uint16_t	 rj_qtlen;	/* 128 */
 	const uint8_t	*rj_scan;	/* entropy-coded data, without EOI */
