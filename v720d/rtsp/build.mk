@@ -4,7 +4,8 @@
 # their unit tests.
 RTSP_PKGS	:= libavcodec libavutil libjpeg
 RTSP_LIBS	:= $(shell pkg-config --libs $(RTSP_PKGS) 2>/dev/null)
-RTSP_MEDIA_SRCS	:= v720d/rtsp/rtpjpeg.c
+RTSP_MEDIA_SRCS	:= v720d/rtsp/rtpjpeg.c v720d/rtsp/rtph264.c \
+		   v720d/rtsp/h264enc.c
 # The RTSP server proper (rproto): parser, RTP/RTCP, fan-out, sockets.
 RTSP_SERVER_SRCS := v720d/rtsp/rtspreq.c v720d/rtsp/rtp.c \
 		    v720d/rtsp/stream.c v720d/rtsp/server.c \

@@ -13,7 +13,8 @@
 #include "rtppay.h"
 
 #define RTPH264_FU_A		28
-#define RTPH264_FMTPLEN		512	/* enough for any sane SPS and PPS */
+#define RTPH264_MAXPARAM	256	/* longest SPS or PPS in the fmtp */
+#define RTPH264_FMTPLEN		1024	/* enough for those */
 
 /*
  * One NAL unit (no start code) into packets of at most maxpayload
