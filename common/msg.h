@@ -443,6 +443,7 @@ enum diag_reason {
 	DIAG_R_BADBOOT,		/* refused: malformed bootstrap request */
 	DIAG_R_NOFD,		/* refused: no descriptors left for cameras */
 	DIAG_R_BUSY,		/* refused: too many connections waiting */
+	DIAG_R_TAKEN,		/* refused: the camera is alive elsewhere */
 	DIAG_R_MAX
 };
 

@@ -84,13 +84,30 @@ cam_start(struct cam *c, int delay_ms)
 	camsim_timer(&c->cam_timer, delay_ms);
 }
 
-static int
-nb_socket(int type)
+/*
+ * A non-blocking socket, bound to --source if given: a camera that moved
+ * to another address (DHCP) on one loopback.
+ */
+int
+cam_socket(struct camsim *cs, int type)
 {
-	int	fd;
+	struct sockaddr_in	sin;
+	int			fd;
 
-	if ((fd = socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) == -1)
+	if ((fd = socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) == -1) {
 		log_warn("socket");
+		return -1;
+	}
+	if (cs->cs_o.o_source.s_addr == INADDR_ANY)
+		return fd;
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr = cs->cs_o.o_source;
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
+		log_warn("bind --source");
+		close(fd);
+		return -1;
+	}
 	return fd;
 }
 
@@ -100,7 +117,7 @@ boot_start(struct cam *c)
 {
 	struct camsim	*cs = c->cam_sim;
 
-	if ((c->cam_hfd = nb_socket(SOCK_STREAM)) == -1) {
+	if ((c->cam_hfd = cam_socket(cs, SOCK_STREAM)) == -1) {
 		cam_drop(c, "bootstrap socket", -1);
 		return;
 	}
@@ -267,7 +284,7 @@ tcp_connect(struct cam *c)
 {
 	int	one = 1;
 
-	if ((c->cam_fd = nb_socket(SOCK_STREAM)) == -1) {
+	if ((c->cam_fd = cam_socket(c->cam_sim, SOCK_STREAM)) == -1) {
 		cam_drop(c, "socket", -1);
 		return;
 	}

@@ -47,7 +47,7 @@ usage(void)
 "              [--silence-ms MS] [--backoff-ms MS] [--battery P] [--stats]\n"
 "              [--clock-offset MS] [--features LIST] [--ptz]\n"
 "              [--wifi-scan BASE64]\n"
-"              [--latency MS]\n"
+"              [--latency MS] [--source ADDR]\n"
 "              [--mqtt host:port [--firmware] [--info-every S]] [-v]\n"
 "       camsim --firmware --mqtt host:port [--bootstrap host:port] [...]\n"
 "       camsim --sink host:port [--sink-no-confirm] [--duration S] [-v]\n"
@@ -250,7 +250,7 @@ enum {
 	OPT_SPLIT, OPT_GARBAGE, OPT_GARBAGE_HARD, OPT_DIE_AFTER, OPT_DIE_HOW,
 	OPT_SEED, OPT_TAIL, OPT_PKG_START, OPT_RESEND_MS, OPT_RESEND_MAX,
 	OPT_SILENCE_MS, OPT_BACKOFF_MS, OPT_BATTERY, OPT_FEATURES, OPT_WIFI_SCAN, OPT_CLOCK_OFFSET, OPT_SINK, OPT_SINK_NOCONF,
-	OPT_AP, OPT_STATS, OPT_LATENCY, OPT_MQTT, OPT_FIRMWARE,
+	OPT_AP, OPT_STATS, OPT_LATENCY, OPT_SOURCE, OPT_MQTT, OPT_FIRMWARE,
 	OPT_INFO_EVERY, OPT_SCENE, OPT_MOTION_AT, OPT_MOTION_FOR, OPT_IR_AT,
 	OPT_PTZ
 };
@@ -293,6 +293,7 @@ static const struct option longopts[] = {
 	{ "ap",			required_argument, NULL, OPT_AP },
 	{ "stats",		no_argument,	   NULL, OPT_STATS },
 	{ "latency",		required_argument, NULL, OPT_LATENCY },
+	{ "source",		required_argument, NULL, OPT_SOURCE },
 	{ "mqtt",		required_argument, NULL, OPT_MQTT },
 	{ "firmware",		no_argument,	   NULL, OPT_FIRMWARE },
 	{ "info-every",		required_argument, NULL, OPT_INFO_EVERY },
@@ -465,6 +466,10 @@ parse_opts(struct camsim_opts *o, int argc, char *argv[])
 			break;
 		case OPT_LATENCY:
 			o->o_latency_ms = (int)num(optarg, 0, 60000, "--latency");
+			break;
+		case OPT_SOURCE:
+			if (inet_pton(AF_INET, optarg, &o->o_source) != 1)
+				errx(2, "--source: not an IPv4 address");
 			break;
 		case OPT_SCENE:
 			o->o_scene.sc_on = 1;

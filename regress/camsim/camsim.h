@@ -43,6 +43,7 @@ struct camsim_opts {
 	int			 o_ncams;
 	char			 o_uidpfx[CAMSIM_UID_LEN + 1];
 	struct sockaddr_in	 o_addr;	/* bootstrap, tcp, sink or ap */
+	struct in_addr		 o_source;	/* --source, else INADDR_ANY */
 	int			 o_bootstrap;	/* o_addr is the HTTP server */
 	char			 o_token[64];
 	long			 o_frames;	/* per camera, 0 = unlimited */
@@ -245,6 +246,7 @@ void	cam_start(struct cam *, int delay_ms);
 void	cam_drop(struct cam *, const char *why, int delay_ms);
 int	cam_send_json(struct cam *, const char *json, size_t len);
 void	cam_send_raw(struct cam *, const void *, size_t);
+int	cam_socket(struct camsim *, int type);
 void	cam_die(struct cam *);
 void	cam_free(struct cam *);
 

@@ -123,11 +123,8 @@ media_nat(struct cam *c, const char *p, size_t len)
 	else
 		c->cam_udst = c->cam_srv;
 	udp_close(c);
-	if ((c->cam_ufd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, 0)) == -1) {
-		log_warn("%s: udp socket", c->cam_uid);
+	if ((c->cam_ufd = cam_socket(c->cam_sim, SOCK_DGRAM)) == -1)
 		return;
-	}
 	(void)setsockopt(c->cam_ufd, SOL_SOCKET, SO_SNDBUF, &bufsz,
 	    sizeof(bufsz));
 	if (connect(c->cam_ufd, (struct sockaddr *)&c->cam_udst,

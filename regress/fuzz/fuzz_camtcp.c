@@ -32,7 +32,10 @@ f_auth(void *arg, const char *uid, const char *token)
 {
 	if (!camtcp_valid_uid(uid))
 		abort();
-	/* Refuse some, to cover the refusal path. */
+	/* Refuse some, hold some (decided on the next heartbeat), to
+	 * cover those paths. */
+	if (token[0] == 'h')
+		return 1;
 	return token[0] == 'x' ? -1 : 0;
 }
 
@@ -69,6 +72,9 @@ fuzz_tcp(const uint8_t *p, size_t len, size_t chunk)
 	while (off < len) {
 		n = chunk == 0 || chunk > len - off ? len - off : chunk;
 		if (camsess_feed(&s, p + off, n) == -1)
+			break;
+		/* A held registration: let in or refused, by its uid. */
+		if (s.cs_held && camsess_decide(&s, s.cs_uid[0] & 1) == -1)
 			break;
 		if (s.cs_tcp.ct_len >= CAMTCP_MAX_MSG)
 			abort();

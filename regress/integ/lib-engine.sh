@@ -52,3 +52,25 @@ uids() {
 
 # forwards UID: the forward codes camsim's log shows for UID, one a line.
 forwards() { python3 "$CHECK" forwards "$OUT/camsim.log" "$1"; }
+
+# is_camsims LOG UID FILE: every sha256 in FILE (one per line) is a frame
+# LOG (a camsim log) shows for UID; prints how many, fails on the first
+# that is not (a frame from anyone else: an attacker, a mix-up).
+is_camsims() {
+	python3 - "$1" "$2" "$3" <<'PY'
+import json, sys
+log, uid, path = sys.argv[1:4]
+sent = set()
+for line in open(log):
+    try:
+        e = json.loads(line)
+    except ValueError:
+        continue
+    if e.get("ev") == "frame" and e.get("cam") == uid:
+        sent.add(e["sha256"])
+got = [l.split()[0] for l in open(path) if l.strip()]
+bad = [s for s in got if s not in sent]
+print("%d frames, %d not from the camera" % (len(got), len(bad)))
+sys.exit(1 if bad or not got else 0)
+PY
+}

@@ -48,7 +48,7 @@ p_auth(void *arg, const char *uid, const char *token)
 	p->nauth++;
 	strlcpy(p->uid, uid, sizeof(p->uid));
 	strlcpy(p->token, token, sizeof(p->token));
-	return p->refuse ? -1 : 0;
+	return p->refuse;	/* 0 accept, -1 refuse, 1 hold */
 }
 
 static int
@@ -304,7 +304,7 @@ Test(camtcp, refused_registration)
 	const char	*want = "{\"code\": 101, \"status\": 403}";
 
 	memset(&p, 0, sizeof(p));
-	p.refuse = 1;
+	p.refuse = -1;
 	camsess_init(&s, &ops, &p);
 	n = mkmsg(buf, 0, "{\"code\":100,\"uid\":\"0800c00128F8\","
 	    "\"token\":\"bad\"}");
@@ -321,6 +321,56 @@ Test(camtcp, refused_registration)
 	cr_assert_eq(camsess_feed(&s, buf, n), -1);
 	cr_assert_eq(p.nauth, 0);
 	camsess_clear(&s);
+}
+
+/*
+ * A held registration (engine/camclaim.c) gets no answer until decided:
+ * then 200 and registered, or 403 and dropped.  Nothing it sends in
+ * between is taken for a registered camera's.
+ */
+Test(camtcp, held_registration)
+{
+	struct camsess	 s;
+	struct peer	 p;
+	uint8_t		 buf[256];
+	size_t		 n;
+	const char	*no = "{\"code\": 101, \"status\": 403}";
+	int		 ok;
+
+	for (ok = 0; ok <= 1; ok++) {
+		memset(&p, 0, sizeof(p));
+		p.refuse = 1;
+		camsess_init(&s, &ops, &p);
+		cr_assert_eq(camsess_decide(&s, 1), -1);	/* nothing held */
+		n = mkmsg(buf, 0, "{\"code\":100,\"uid\":\"0800c00128F8\","
+		    "\"token\":\"t\"}");
+		cr_assert_eq(camsess_feed(&s, buf, n), 0);
+		cr_assert(s.cs_held && !s.cs_registered);
+		cr_assert_eq(p.outlen, 0);
+		/* It repeats itself, beats, forwards: all ignored. */
+		cr_assert_eq(camsess_feed(&s, buf, n), 0);
+		n = mkmsg(buf, 100, NULL);
+		cr_assert_eq(camsess_feed(&s, buf, n), 0);
+		n = mkmsg(buf, 0, "{\"code\":12,\"status\":200}");
+		cr_assert_eq(camsess_feed(&s, buf, n), 0);
+		cr_assert_eq(p.nauth, 1);
+		cr_assert_eq(p.njson, 0);
+		cr_assert_eq(p.outlen, 0);
+		if (ok) {
+			cr_assert_eq(camsess_decide(&s, 1), 0);
+			cr_assert(s.cs_registered && !s.cs_held);
+			cr_assert_str_eq(s.cs_uid, "0800c00128F8");
+			cr_assert_eq(p.outlen, sizeof(reg101));
+			cr_assert(memcmp(p.out, reg101, sizeof(reg101)) == 0);
+		} else {
+			cr_assert_eq(camsess_decide(&s, 0), -1);
+			cr_assert(!s.cs_registered && !s.cs_held);
+			cr_assert_eq(p.outlen, WIRE_HDR_LEN + strlen(no));
+			cr_assert(memcmp(p.out + WIRE_HDR_LEN, no,
+			    strlen(no)) == 0);
+		}
+		camsess_clear(&s);
+	}
 }
 
 Test(camtcp, builders)

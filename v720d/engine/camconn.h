@@ -32,6 +32,16 @@ struct camconn {
 	uint8_t			*cc_out;	/* unsent bytes */
 	size_t			 cc_outlen;
 	int			 cc_closing;	/* close once sent */
+
+	/* liveness, from the camera's own heartbeats (camclaim.c) */
+	uint64_t		 cc_hb_ms;	/* last heartbeat */
+	uint32_t		 cc_hb_gap[4];	/* recent gaps between them */
+	unsigned		 cc_hb_pos;
+	uint64_t		 cc_probe_ms;	/* our last heartbeat to it */
+	/* a registration waiting for a live connection's deadline */
+	TAILQ_ENTRY(camconn)	 cc_held_entry;
+	int			 cc_held;
+	uint64_t		 cc_held_ms;	/* since */
 };
 TAILQ_HEAD(camconn_list, camconn);
 
@@ -49,5 +59,17 @@ int		 camhost_add(struct camconn *);	/* by c->cc_ss; -1: no memory */
 void		 camhost_del(struct camconn *);	/* frees an empty host */
 void		 camhost_count(struct camconn *, int registered);
 struct camconn	*camhost_victim(void);
+
+/* camera.c */
+void		 camconn_close_soon(struct camconn *);
+int		 camconn_register(struct camconn *, const char *uid);
+
+/* camclaim.c: who may hold a camera's registration */
+enum claim { CLAIM_TAKE, CLAIM_HOLD };
+enum claim	 claim_check(struct camconn *, struct camera *);
+void		 claim_heard(struct camconn *, uint64_t now_ms, int heartbeat);
+void		 claim_second(uint64_t now_ms);
+void		 claim_drop(struct camconn *);
+void		 claim_registered(struct camera *, struct camconn *);
 
 #endif

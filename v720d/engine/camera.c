@@ -257,6 +257,7 @@ conn_free(struct camconn *c)
 	} else if (cam == NULL) {
 		TAILQ_REMOVE(&pending, c, cc_entry);
 		npending--;
+		claim_drop(c);
 	}
 	camhost_del(c);
 	nconns--;
@@ -329,20 +330,14 @@ conn_send(void *arg, const uint8_t *p, size_t len)
 }
 
 /*
- * Registration policy.  A camera that bootstrapped with us since the
- * engine started must present the pwd it got as token.  One that did not
- * (the engine restarted, or the camera has a DNS cache) is accepted
- * without that check if it is configured or unknown cameras are
- * accepted: the pwd only proves that the camera talked to this server's
- * bootstrap before, which an engine restart forgets.
+ * Whether uid may register over c at all: unknown cameras, and the
+ * cameras per address (a camera coming back from the address it holds a
+ * connection from replaces itself).
  */
 static int
-conn_auth(void *arg, const char *uid, const char *token)
+conn_allowed(struct camconn *c, const char *uid)
 {
-	struct camconn	*c = arg;
 	struct camera	*cam;
-	struct camconn	*old;
-	const char	*pwd, *fw;
 
 	if (!env->e_cfg.cg_unknown_accept && engine_camcfg(uid) == NULL) {
 		log_warnx("camera %s from %s: unknown camera rejected", uid,
@@ -350,13 +345,6 @@ conn_auth(void *arg, const char *uid, const char *token)
 		diag_note_addr(c->cc_addr, DIAG_REFUSED, DIAG_R_UNKNOWN, uid);
 		return -1;
 	}
-	if ((pwd = boot_pwd(uid)) != NULL && strcmp(pwd, token) != 0) {
-		log_warnx("camera %s from %s: wrong token, rejected", uid,
-		    c->cc_addr);
-		diag_note_addr(c->cc_addr, DIAG_REFUSED, DIAG_R_TOKEN, uid);
-		return -1;
-	}
-	/* A camera coming back from the same address replaces itself. */
 	cam = camera_find(uid);
 	if (c->cc_host->h_registered >= env->e_cfg.cg_cam_per_addr &&
 	    (cam == NULL || cam->cam_conn == NULL ||
@@ -367,6 +355,51 @@ conn_auth(void *arg, const char *uid, const char *token)
 		diag_note_addr(c->cc_addr, DIAG_REFUSED, DIAG_R_LIMIT, uid);
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * Registration policy.  A camera that bootstrapped with us since the
+ * engine started must present the pwd it got as token.  One that did not
+ * (the engine restarted, or the camera has a DNS cache) is accepted
+ * without that check if it is configured or unknown cameras are
+ * accepted: the pwd only proves that the camera talked to this server's
+ * bootstrap before, which an engine restart forgets, and anyone on the
+ * LAN can ask the bootstrap for it.  Whether the registration may take
+ * the place of a connection the camera has is camclaim.c's question: a
+ * registration may be held until it knows (1).
+ */
+static int
+conn_auth(void *arg, const char *uid, const char *token)
+{
+	struct camconn	*c = arg;
+	struct camera	*cam;
+	const char	*pwd;
+
+	if (conn_allowed(c, uid) == -1)
+		return -1;
+	if ((pwd = boot_pwd(uid)) != NULL && strcmp(pwd, token) != 0) {
+		log_warnx("camera %s from %s: wrong token, rejected", uid,
+		    c->cc_addr);
+		diag_note_addr(c->cc_addr, DIAG_REFUSED, DIAG_R_TOKEN, uid);
+		return -1;
+	}
+	if ((cam = camera_find(uid)) != NULL && cam->cam_conn != NULL &&
+	    claim_check(c, cam) == CLAIM_HOLD)
+		return 1;
+	return camconn_register(c, uid);
+}
+
+/* c becomes uid's connection, in the place of any it had. */
+int
+camconn_register(struct camconn *c, const char *uid)
+{
+	struct camera	*cam;
+	struct camconn	*old;
+	const char	*fw;
+
+	if (conn_allowed(c, uid) == -1)
+		return -1;
 	if ((cam = camera_get(uid)) == NULL) {
 		diag_note_addr(c->cc_addr, DIAG_REFUSED, DIAG_R_FULL, uid);
 		return -1;
@@ -387,6 +420,7 @@ conn_auth(void *arg, const char *uid, const char *token)
 	c->cc_cam = cam;
 	cam->cam_conn = c;
 	camhost_count(c, 1);
+	claim_registered(cam, c);
 	gone_update(cam);
 	strlcpy(cam->cam_info.ci_address, c->cc_addr,
 	    sizeof(cam->cam_info.ci_address));
@@ -418,6 +452,8 @@ conn_read(int fd, short ev, void *arg)
 	struct camconn	*c = arg;
 	uint8_t		 buf[16384];
 	ssize_t		 n;
+	uint64_t	 hb;
+	int		 rv;
 
 	if ((n = read(fd, buf, sizeof(buf))) == -1) {
 		if (errno == EAGAIN || errno == EINTR)
@@ -434,7 +470,11 @@ conn_read(int fd, short ev, void *arg)
 	c->cc_last_rx_ms = proc_now_ms();
 	if (c->cc_cam != NULL)
 		c->cc_cam->cam_info.ci_last_seen = time(NULL);
-	if (camsess_feed(&c->cc_sess, buf, n) == -1) {
+	hb = c->cc_sess.cs_heartbeats;
+	if ((rv = camsess_feed(&c->cc_sess, buf, n)) == 0)
+		claim_heard(c, c->cc_last_rx_ms,
+		    c->cc_sess.cs_heartbeats != hb);
+	if (rv == -1) {
 		if (c->cc_cam == NULL && (c->cc_sess.cs_tcp.ct_err == NULL ||
 		    strcmp(c->cc_sess.cs_tcp.ct_err,
 		    "registration refused") != 0))
@@ -619,6 +659,18 @@ camera_same_host(const struct camera *cam, const struct sockaddr *sa,
 	return memcmp(&a->sin6_addr, &b->sin6_addr, sizeof(a->sin6_addr)) == 0;
 }
 
+/*
+ * Close c once what is queued is sent.  Callers may be inside c's read
+ * handler: c is freed from its write event, not here.
+ */
+void
+camconn_close_soon(struct camconn *c)
+{
+	c->cc_closing = 1;
+	event_del(&c->cc_rev);
+	event_active(&c->cc_wev, EV_WRITE, 1);
+}
+
 int
 camera_send(struct camera *cam, uint16_t cmd, const void *p, size_t len)
 {
@@ -630,14 +682,8 @@ camera_send(struct camera *cam, uint16_t cmd, const void *p, size_t len)
 	if ((n = camtcp_msg(buf, sizeof(buf), cmd, p, len)) == -1)
 		return -1;
 	if (conn_send(cam->cam_conn, buf, n) == -1) {
-		/*
-		 * Callers may be inside this connection's read handler: close
-		 * it from its write event instead of freeing it here.
-		 */
 		log_warnx("camera %s: cannot send, closing", cam->cam_id);
-		cam->cam_conn->cc_closing = 1;
-		event_del(&cam->cam_conn->cc_rev);
-		event_active(&cam->cam_conn->cc_wev, EV_WRITE, 1);
+		camconn_close_soon(cam->cam_conn);
 		return -1;
 	}
 	return 0;
@@ -769,12 +815,16 @@ camera_second(uint64_t now, unsigned slot)
 	struct cam_info	*ci;
 	uint64_t	 old, fps;
 
-	if (slot == 0)
+	if (slot == 0) {
 		gone_sweep(now);
+		claim_second(now);
+	}
 	TAILQ_FOREACH_SAFE(c, &pending, cc_entry, tc) {
 		if (slot != 0)
 			break;
-		if (now - c->cc_start_ms > CAM_REGISTER_S * 1000ULL) {
+		/* Held ones registered in time; camclaim.c decides. */
+		if (!c->cc_held &&
+		    now - c->cc_start_ms > CAM_REGISTER_S * 1000ULL) {
 			log_warnx("camera %s: no registration in %d s, closing",
 			    c->cc_addr, CAM_REGISTER_S);
 			diag_note_addr(c->cc_addr, DIAG_TCP, DIAG_R_NOREG,

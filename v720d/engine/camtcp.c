@@ -444,12 +444,13 @@ camsess_send(struct camsess *s, uint16_t cmd, const char *json, int jlen)
 	return s->cs_ops->send(s->cs_arg, buf, n);
 }
 
+static int	camsess_decide_uid(struct camsess *, const char *, int);
+
 static int
 camsess_msg(void *arg, const struct wire_hdr *h, const uint8_t *payload)
 {
 	struct camsess	*s = arg;
 	struct camjson	 j;
-	char		 js[64];
 	int		 ok;
 
 	s->cs_msgs++;
@@ -484,6 +485,8 @@ camsess_msg(void *arg, const struct wire_hdr *h, const uint8_t *payload)
 		s->cs_tcp.ct_err = "registration without a valid uid";
 		return -1;
 	}
+	if (s->cs_held)
+		return 0;	/* the camera repeats itself: still deciding */
 	if (s->cs_registered) {
 		if (strcmp(j.cj_uid, s->cs_uid) != 0) {
 			s->cs_tcp.ct_err = "registration with a second uid";
@@ -492,9 +495,23 @@ camsess_msg(void *arg, const struct wire_hdr *h, const uint8_t *payload)
 		ok = 0;
 	} else
 		ok = s->cs_ops->auth(s->cs_arg, j.cj_uid, j.cj_token);
-	if (ok == 0) {
-		s->cs_registered = 1;
+	if (ok == 1) {
+		s->cs_held = 1;
 		strlcpy(s->cs_uid, j.cj_uid, sizeof(s->cs_uid));
+		return 0;
+	}
+	return camsess_decide_uid(s, j.cj_uid, ok == 0);
+}
+
+static int
+camsess_decide_uid(struct camsess *s, const char *uid, int ok)
+{
+	char	js[64];
+
+	s->cs_held = 0;
+	if (ok) {
+		s->cs_registered = 1;
+		strlcpy(s->cs_uid, uid, sizeof(s->cs_uid));
 		return camsess_send(s, WIRE_CMD_JSON, js,
 		    camtcp_json_register(js, sizeof(js), 200));
 	}
@@ -507,6 +524,17 @@ camsess_msg(void *arg, const struct wire_hdr *h, const uint8_t *payload)
 	    sizeof(js), 403));
 	s->cs_tcp.ct_err = "registration refused";
 	return -1;
+}
+
+int
+camsess_decide(struct camsess *s, int ok)
+{
+	char	uid[V720_ID_MAX];
+
+	if (!s->cs_held)
+		return -1;
+	strlcpy(uid, s->cs_uid, sizeof(uid));
+	return camsess_decide_uid(s, uid, ok);
 }
 
 void

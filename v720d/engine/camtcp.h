@@ -107,8 +107,8 @@ int	 camtcp_valid_uid(const char *);
 
 /*
  * Session: one camera TCP connection.  The owner answers auth (0 accept,
- * -1 reject) and gets every other JSON message once registered; send
- * queues bytes on the connection.
+ * -1 reject, 1 decide later with camsess_decide) and gets every other
+ * JSON message once registered; send queues bytes on the connection.
  */
 struct camsess_ops {
 	int	(*auth)(void *arg, const char *uid, const char *token);
@@ -121,6 +121,7 @@ struct camsess {
 	const struct camsess_ops	*cs_ops;
 	void				*cs_arg;
 	int				 cs_registered;
+	int				 cs_held;	/* auth said 1 */
 	char				 cs_uid[V720_ID_MAX];
 	uint64_t			 cs_msgs;
 	uint64_t			 cs_bad;	/* unparsable, ignored */
@@ -131,5 +132,10 @@ void	 camsess_init(struct camsess *, const struct camsess_ops *, void *);
 void	 camsess_clear(struct camsess *);
 /* 0, or -1: drop the connection (after sending what was queued). */
 int	 camsess_feed(struct camsess *, const uint8_t *, size_t);
+/*
+ * The answer to a held registration (cs_uid): the 101 with status 200
+ * (ok) or 403.  0, or -1: drop the connection (after sending the 403).
+ */
+int	 camsess_decide(struct camsess *, int ok);
 
 #endif

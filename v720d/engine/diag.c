@@ -149,6 +149,12 @@ diag_hint(const struct diagsrc *d, char *out, size_t sz)
 			    "registration; look for a program flooding the "
 			    "camera ports");
 			break;
+		case DIAG_R_TAKEN:
+			snprintf(out, sz, "refused: registered as a camera "
+			    "that is connected and alive from another "
+			    "address: a second device with the same uid, or "
+			    "someone posing as the camera");
+			break;
 		case DIAG_R_BADBOOT:
 			snprintf(out, sz, "sent a malformed bootstrap request: "
 			    "not a V720 camera, or a proxy in the way mangles "

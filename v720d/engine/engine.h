@@ -36,6 +36,8 @@ struct talk;
 #define CAM_FORGET_S		600	/* unconfigured and offline: forgotten */
 #define CAM_OFFLINE_KEEP	64	/* ... at most this many kept meanwhile */
 #define CAM_REGISTER_S		30	/* time to send code 100 */
+#define CAM_HEARTBEAT_MS	5000	/* PROTOCOL.md 4, until measured */
+#define CAM_ALIVE_BEATS		3	/* heartbeat gaps: still alive */
 #define CAM_OUTQ_MAX		(64 * 1024)	/* unsent TCP bytes */
 #define STREAM_STEP_MS		3000	/* wait for 12/51, base info */
 #define STREAM_RETRIES		3	/* per step */
@@ -78,6 +80,10 @@ struct camera {
 	unsigned		 cam_slot;	/* timer slice, spreads work */
 	struct cam_info		 cam_info;	/* state + counters sent out */
 	struct camconn		*cam_conn;	/* NULL: offline */
+	/* where it registered from, last and before (camclaim.c) */
+	struct sockaddr_storage	 cam_last_ss;
+	struct sockaddr_storage	 cam_prior_ss;
+	int			 cam_has_last, cam_has_prior;
 
 	/* config */
 	int			 cam_configured;
