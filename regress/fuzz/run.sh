@@ -36,7 +36,8 @@ while read -r name srcs <&3; do
 	n=$((n + 1))
 	bin="$out/fuzz_$name"
 	# "pkg:NAME" in the list: link that pkg-config package too.
-	files= extra=
+	files=''
+	extra=''
 	for s in $srcs; do
 		case $s in
 		pkg:*) extra="$extra $(pkg-config --libs "${s#pkg:}")" ;;
