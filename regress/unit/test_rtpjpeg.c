@@ -256,6 +256,21 @@ Test(rtpjpeg, restart_markers)
 	free(j);
 }
 
+/* A DRI after the scan does not apply to it (ITU T.81 B.2.4.4). */
+Test(rtpjpeg, dri_after_scan)
+{
+	uint8_t	*j, *c;
+	size_t	 len;
+
+	j = tj_scene(5, &len);
+	cr_assert_not_null(c = malloc(len + 6));
+	memcpy(c, j, len - 2);
+	memcpy(c + len - 2, "\xff\xdd\x00\x04\x00\x01\xff\xd9", 8);
+	cr_assert_eq(roundtrip(c, len + 6, 1400, 1), 0);
+	free(c);
+	free(j);
+}
+
 Test(rtpjpeg, sampling_422)
 {
 	struct tj_mk	 m = { .quality = 80, .h = 2, .v = 1 };
@@ -419,6 +434,14 @@ Test(rtpjpeg, hostile)
 	m = (struct tj_mk){ .quality = 70, .h = 1, .v = 1 };
 	j = tj_make_scene(3, &m, &len);
 	refuse(j, len, "sampling");
+	free(j);
+	m = (struct tj_mk){ .quality = 70, .h = 2, .v = 2, .rgb = 1 };
+	j = tj_make_scene(4, &m, &len);
+	refuse(j, len, "RGB");
+	/* Adobe now says YCbCr: the component ids still say RGB. */
+	i = find_marker(j, len, 0xee);
+	j[i + 2 + 11] = 1;
+	refuse(j, len, "RGB");
 	free(j);
 	free(c);
 }

@@ -86,8 +86,10 @@ tj_make(const struct tj_pix *px, const struct tj_mk *m, size_t *len)
 	jpeg_set_defaults(&c);
 	if (m->gray)
 		jpeg_set_colorspace(&c, JCS_GRAYSCALE);
+	if (m->rgb)
+		jpeg_set_colorspace(&c, JCS_RGB);	/* Adobe, 'R' 'G' 'B' */
 	jpeg_set_quality(&c, m->quality, TRUE);
-	if (!m->cmyk && !m->gray) {
+	if (!m->cmyk && !m->gray && m->h > 0) {
 		c.comp_info[0].h_samp_factor = m->h;
 		c.comp_info[0].v_samp_factor = m->v;
 	}

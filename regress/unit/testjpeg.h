@@ -17,7 +17,7 @@ struct tj_pix {
 struct tj_mk {
 	int	 quality, h, v;		/* luma sampling */
 	int	 restart;		/* MCUs */
-	int	 optimize, progressive, multiscan, cmyk, gray;
+	int	 optimize, progressive, multiscan, cmyk, gray, rgb;
 };
 
 /* regress/data/sceneK.jpg (K = 1..5), malloc'd. */

@@ -78,12 +78,14 @@ struct jp {
 	int		 qtdef[4];	/* 0, 1 = 8-bit, 2 = 16-bit */
 	enum huff	 huff[2][4];	/* [DC/AC][slot] */
 	unsigned	 dri;
+	int		 adobe_rgb;	/* APP14 "Adobe" says RGB */
 	int		 nscans;
 	int		 std;		/* first scan: all three, std tables */
 	const uint8_t	*scan;
 	size_t		 scanlen;
-	/* The tables and order as they were at the first scan. */
+	/* The tables and interval as they were at the first scan. */
 	uint8_t		 qt_lum[64], qt_chr[64];
+	unsigned	 scan_dri;
 	int		 qt_bad;
 };
 
@@ -304,6 +306,7 @@ seg_sos(struct jp *jp, const uint8_t *s, size_t n)
 			if (dc != want || ac != want)
 				jp->std = 0;
 		}
+		jp->scan_dri = jp->dri;
 		memcpy(jp->qt_lum, jp->qt[jp->comp[0].c_tq], 64);
 		memcpy(jp->qt_chr, jp->qt[jp->comp[1].c_tq], 64);
 		if (jp->qtdef[jp->comp[1].c_tq] == 0 ||
@@ -398,6 +401,11 @@ parse(struct jp *jp, const uint8_t *p, size_t len)
 			if (seg_sos(jp, s, n) == -1)
 				return -1;
 			break;
+		case 0xee:
+			/* Adobe's transform 0: the components are R, G, B. */
+			if (n >= 12 && memcmp(s, "Adobe", 5) == 0 && s[11] == 0)
+				jp->adobe_rgb = 1;
+			break;
 		default:
 			if ((m >= 0xe0 && m <= 0xef) || m == 0xfe)
 				break;	/* APPn, COM */
@@ -411,6 +419,10 @@ parse(struct jp *jp, const uint8_t *p, size_t len)
 			return fail(jp, "component missing from the scans");
 	if (jp->qt_bad)
 		return fail(jp, "chroma quantization tables differ");
+	/* RFC 2435 is YCbCr; so is a JPEG unless it says otherwise. */
+	if (jp->adobe_rgb || (jp->comp[0].c_id == 'R' &&
+	    jp->comp[1].c_id == 'G' && jp->comp[2].c_id == 'B'))
+		return fail(jp, "RGB components, not YCbCr");
 	if (jp->scanlen == 0)
 		return fail(jp, "empty scan");
 	if (jp->scanlen > RTPJPEG_MAXSCAN)
@@ -500,11 +512,11 @@ fill(struct rtpjpeg *rj, const struct jp *jp)
 {
 	rj->rj_type = jp->comp[0].c_v == 2 ? RTPJPEG_TYPE_420 :
 	    RTPJPEG_TYPE_422;
-	if (jp->dri > 0)
+	if (jp->scan_dri > 0)
 		rj->rj_type += RTPJPEG_TYPE_DRI;
 	rj->rj_width = (jp->w + 7) / 8;
 	rj->rj_height = (jp->h + 7) / 8;
-	rj->rj_dri = jp->dri;
+	rj->rj_dri = jp->scan_dri;
 	memcpy(rj->rj_qt, jp->qt_lum, 64);
 	memcpy(rj->rj_qt + 64, jp->qt_chr, 64);
 	rj->rj_qtlen = 128;
