@@ -447,10 +447,8 @@ decode_rows(struct h264enc *e, AVFrame *f)
 			jpeg_read_scanlines(d, &r, 1);
 		} else
 			memcpy(b, a, e->w * 3);
-		for (c = 0; c < 2; c++) {
+		for (c = 0; c < 2 && y + c < e->h; c++) {
 			dy = f->data[0] + (size_t)(y + c) * f->linesize[0];
-			if (y + c >= e->h)
-				break;
 			for (x = 0; x < e->w; x++)
 				dy[x] = e->lut_y[(c ? b : a)[3 * x]];
 		}
