@@ -39,6 +39,10 @@ config_new(void)
 	strlcpy(c->recordings, CONF_DEFAULT_RECORDINGS, sizeof(c->recordings));
 	c->rec_keep_s = CONF_DEFAULT_KEEP_S;
 	c->rec_segment_s = CONF_DEFAULT_SEGMENT;
+	TAILQ_INIT(&c->rtsp);
+	strlcpy(c->rtsp_encoder, CONF_DEFAULT_RTSP_ENCODER,
+	    sizeof(c->rtsp_encoder));
+	c->rtsp_per_addr = CONF_DEFAULT_RTSP_PER_ADDR;
 	return c;
 }
 
@@ -56,6 +60,10 @@ config_free(struct config *c)
 		TAILQ_REMOVE(&c->web, l, entry);
 		free(l);
 	}
+	while ((l = TAILQ_FIRST(&c->rtsp)) != NULL) {
+		TAILQ_REMOVE(&c->rtsp, l, entry);
+		free(l);
+	}
 	while ((u = TAILQ_FIRST(&c->webusers)) != NULL) {
 		TAILQ_REMOVE(&c->webusers, u, entry);
 		explicit_bzero(u, sizeof(*u));
@@ -71,6 +79,75 @@ config_free(struct config *c)
 	}
 	explicit_bzero(&c->mqtt, sizeof(c->mqtt));
 	free(c);
+}
+
+/*
+ * Two sockets of one type collide on the same port when their addresses
+ * are equal or one is the wildcard of the other's family (IPv6 sockets
+ * are IPV6_V6ONLY, so the families never collide).
+ */
+static int
+port_clash(const char *a1, unsigned p1, const char *a2, unsigned p2)
+{
+	int	six1 = strchr(a1, ':') != NULL, six2 = strchr(a2, ':') != NULL;
+
+	return p1 == p2 && six1 == six2 && (strcmp(a1, a2) == 0 ||
+	    strcmp(a1, six1 ? "::" : "0.0.0.0") == 0 ||
+	    strcmp(a2, six2 ? "::" : "0.0.0.0") == 0);
+}
+
+static int
+rtsp_tcp_taken(const struct config *c, const struct conf_listen *r)
+{
+	const struct conf_listen	*w;
+
+	TAILQ_FOREACH(w, &c->web, entry)
+		if (port_clash(r->addr, r->port, w->addr, w->port))
+			return 1;
+	return port_clash(r->addr, r->port, c->bootstrap.addr,
+	    c->bootstrap.port) || port_clash(r->addr, r->port,
+	    c->camera.addr, c->camera.port);
+}
+
+/*
+ * An `rtsp listen` takes TCP P and UDP P..P+3: none of them may be
+ * another listener's (the parent could not bind both).
+ */
+static int
+rtsp_clashes(const struct config *c, const char *file)
+{
+	const struct conf_listen	*r, *o;
+	int				 errors = 0, i;
+
+	TAILQ_FOREACH(r, &c->rtsp, entry) {
+		if (rtsp_tcp_taken(c, r)) {
+			fprintf(stderr, "%s: rtsp listener %s port %u collides "
+			    "with another listener\n", file, r->addr, r->port);
+			errors++;
+		}
+		for (i = 0; i < CONF_RTSP_UDP_PORTS; i++)
+			if (port_clash(r->addr, r->port + i, c->camera.addr,
+			    c->camera.port)) {
+				fprintf(stderr, "%s: rtsp listener %s port %u "
+				    "needs udp port %u, the camera port\n",
+				    file, r->addr, r->port, r->port + i);
+				errors++;
+			}
+		for (o = TAILQ_NEXT(r, entry); o != NULL;
+		    o = TAILQ_NEXT(o, entry))
+			for (i = 1 - CONF_RTSP_UDP_PORTS;
+			    i < CONF_RTSP_UDP_PORTS; i++)
+				if (port_clash(r->addr, r->port, o->addr,
+				    o->port + i)) {
+					fprintf(stderr, "%s: rtsp listeners %s "
+					    "port %u and %s port %u overlap "
+					    "(each takes 4 udp ports)\n", file,
+					    r->addr, r->port, o->addr, o->port);
+					errors++;
+					break;
+				}
+	}
+	return errors;
 }
 
 int
@@ -106,6 +183,7 @@ config_finish(struct config *c, const char *file)
 		    "\"tls certificate\" and \"tls key\"\n", file);
 		errors++;
 	}
+	errors += rtsp_clashes(c, file);
 	if (c->camera.port == c->bootstrap.port) {
 		fprintf(stderr, "%s: camera and bootstrap ports must differ "
 		    "(%u)\n", file, c->camera.port);
@@ -278,6 +356,12 @@ print_size(FILE *fp, uint64_t b)
 }
 
 int
+config_rtsp(const struct config *c)
+{
+	return !TAILQ_EMPTY(&c->rtsp);
+}
+
+int
 config_recording(const struct config *c)
 {
 	const struct conf_camera	*cam;
@@ -360,6 +444,15 @@ config_print(const struct config *c, FILE *fp)
 	if (c->rec_max_bytes > 0)
 		print_size(fp, c->rec_max_bytes);
 	fprintf(fp, "record segment %u\n", c->rec_segment_s);
+	/* Only with a listener: without, there is no rtsp child. */
+	TAILQ_FOREACH(l, &c->rtsp, entry)
+		fprintf(fp, "rtsp listen on %s port %u\n", l->addr, l->port);
+	if (config_rtsp(c)) {
+		fprintf(fp, "rtsp h264 encoder ");
+		print_quoted(fp, c->rtsp_encoder);
+		fprintf(fp, "\nrtsp connections per address %u\n",
+		    c->rtsp_per_addr);
+	}
 	TAILQ_FOREACH(cam, &c->cameras, entry) {
 		fprintf(fp, "camera ");
 		print_quoted(fp, cam->cc.cc_id);

@@ -32,6 +32,11 @@
 #define CONF_MAX_SEGMENT	3600
 #define CONF_MAX_KEEP_DAYS	3650
 #define CONF_DEFAULT_MOTION	5	/* motion sensitivity */
+#define CONF_MAX_RTSP_LISTEN	16
+#define CONF_DEFAULT_RTSP_ENCODER "libx264"
+#define CONF_DEFAULT_RTSP_PER_ADDR 16	/* RTSP connections per address */
+#define CONF_MAX_RTSP_PER_ADDR	65535
+#define CONF_RTSP_UDP_PORTS	4	/* UDP P..P+3 beside TCP P */
 
 struct conf_listen {
 	TAILQ_ENTRY(conf_listen) entry;
@@ -103,10 +108,15 @@ struct config {
 	uint64_t		 rec_keep_s;	/* 0: no age limit */
 	uint64_t		 rec_max_bytes;	/* 0: no size limit */
 	uint32_t		 rec_segment_s;
+	struct conf_listens	 rtsp;		/* empty: no rtsp child */
+	char			 rtsp_encoder[V720_NAME_MAX];
+	uint32_t		 rtsp_per_addr;	/* connections per address */
 };
 
 /* Whether any camera records (the recorder runs then). */
 int		 config_recording(const struct config *);
+/* Whether RTSP is served (the rtsp child runs then). */
+int		 config_rtsp(const struct config *);
 
 struct config	*config_new(void);	/* built-in defaults, no web listener yet */
 void		 config_free(struct config *);

@@ -74,6 +74,7 @@ static int		 check_str(const char *, size_t, const char *);
 static void		 set_listen(struct conf_listen *, const char *, int64_t);
 static int		 broker_set(struct conf_broker *, const char *, int64_t);
 static int64_t		 parse_size(const char *);
+static int		 valid_encoder(const char *);
 
 typedef struct {
 	union {
@@ -92,6 +93,7 @@ typedef struct {
 %token	BROKER DISCOVERY MQTT TPREFIX TOPIC
 %token	DAYS HOURS KEEP MAX MOTION OFF RECORD RECORDINGS SEGMENT SENSITIVITY
 %token	SIZE
+%token	ENCODER H264 RTSP
 %token	ERROR
 %token	<v.string>	STRING
 %token	<v.number>	NUMBER
@@ -109,6 +111,7 @@ grammar		: /* empty */
 		| grammar main '\n'
 		| grammar camera '\n'
 		| grammar mqtt '\n'
+		| grammar rtsp '\n'
 		| grammar error '\n'		{ file->errors++; }
 		;
 
@@ -420,6 +423,56 @@ mqtt		: MQTT BROKER STRING mqttport {
 		}
 		;
 
+rtsp		: RTSP LISTEN ON address port {
+			struct conf_listen	*l;
+			int			 n = 0;
+
+			TAILQ_FOREACH(l, &conf->rtsp, entry) {
+				n++;
+				if (strcmp(l->addr, strcmp($4, "*") == 0 ?
+				    "0.0.0.0" : $4) == 0 && l->port == $5)
+					break;
+			}
+			if (l != NULL)
+				yyerror("rtsp listener %s port %lld given "
+				    "twice", $4, (long long)$5);
+			else if (n >= CONF_MAX_RTSP_LISTEN)
+				yyerror("too many rtsp listeners (max %d)",
+				    CONF_MAX_RTSP_LISTEN);
+			else if ($5 > 65535 - (CONF_RTSP_UDP_PORTS - 1))
+				yyerror("rtsp port %lld out of range (1-%d: "
+				    "udp ports up to port + %d are used too)",
+				    (long long)$5, 65535 -
+				    (CONF_RTSP_UDP_PORTS - 1),
+				    CONF_RTSP_UDP_PORTS - 1);
+			else {
+				if ((l = calloc(1, sizeof(*l))) == NULL)
+					fatal("calloc");
+				set_listen(l, $4, $5);
+				TAILQ_INSERT_TAIL(&conf->rtsp, l, entry);
+			}
+			free($4);
+		}
+		| RTSP H264 ENCODER STRING {
+			if (!valid_encoder($4))
+				yyerror("invalid rtsp h264 encoder \"%s\": "
+				    "1-%d letters, digits and _ (as ffmpeg "
+				    "-encoders lists them)", $4,
+				    V720_NAME_MAX - 1);
+			else
+				strlcpy(conf->rtsp_encoder, $4,
+				    sizeof(conf->rtsp_encoder));
+			free($4);
+		}
+		| RTSP CONNECTIONS PER ADDRESS NUMBER {
+			if ($5 < 1 || $5 > CONF_MAX_RTSP_PER_ADDR)
+				yyerror("rtsp connections per address out of "
+				    "range (1-%d)", CONF_MAX_RTSP_PER_ADDR);
+			else
+				conf->rtsp_per_addr = $5;
+		}
+		;
+
 mqttport	: /* empty */	{ $$ = CONF_DEFAULT_MQTTPORT; }
 		| port		{ $$ = $1; }
 		;
@@ -589,6 +642,18 @@ parse_size(const char *s)
 	return v * mul;
 }
 
+/* A libavcodec encoder name: passed to a child, never to a shell. */
+static int
+valid_encoder(const char *s)
+{
+	size_t	n = 0;
+
+	for (; *s != '\0'; s++, n++)
+		if (!isalnum((unsigned char)*s) && *s != '_')
+			return 0;
+	return n > 0 && n < V720_NAME_MAX;
+}
+
 static int
 kw_cmp(const void *k, const void *e)
 {
@@ -614,6 +679,8 @@ lookup(char *s)
 		{ "day",		DAYS },
 		{ "days",		DAYS },
 		{ "discovery",		DISCOVERY },
+		{ "encoder",		ENCODER },
+		{ "h264",		H264 },
 		{ "hour",		HOURS },
 		{ "hours",		HOURS },
 		{ "idle",		IDLE },
@@ -635,6 +702,7 @@ lookup(char *s)
 		{ "record",		RECORD },
 		{ "recordings",		RECORDINGS },
 		{ "reject",		REJECT },
+		{ "rtsp",		RTSP },
 		{ "segment",		SEGMENT },
 		{ "sensitivity",	SENSITIVITY },
 		{ "server",		SERVER },

@@ -239,4 +239,45 @@ grep -q '^mqtt' "$d/empty.out" && fail "mqtt lines without mqtt broker"
 w e-clash.conf 'camera listen on 0.0.0.0 port 80'
 out=$("$V720D" -n -f "$d/e-clash.conf" 2>&1) && fail "port clash accepted"
 printf '%s\n' "$out" | grep -qF "must differ" || fail "clash error: $out"
+
+# RTSP: repeatable listeners, the encoder and the limit; printed only with
+# a listener (no rtsp child without one).  -n also runs v720-rtsp -n for
+# the encoder line (stdout) or a warning (stderr): not part of the dump.
+grep -q '^rtsp' "$d/empty.out" && fail "rtsp lines without rtsp listen"
+w rtsp.conf 'rtsp listen on * port 8554' 'rtsp listen on ::1 port 8554' \
+    'rtsp h264 encoder "h264_v4l2m2m"' 'rtsp connections per address 4'
+"$V720D" -nn -f "$d/rtsp.conf" 2>/dev/null | grep -v '^rtsp h264 encoder:' |
+    grep '^rtsp' >"$d/rtsp.out" || fail "rtsp.conf rejected"
+printf '%s\n' 'rtsp listen on 0.0.0.0 port 8554' 'rtsp listen on ::1 port 8554' \
+    'rtsp h264 encoder "h264_v4l2m2m"' 'rtsp connections per address 4' >"$d/rtsp.expect"
+diff -u "$d/rtsp.expect" "$d/rtsp.out" || fail "rtsp -nn output differs"
+w rtsp1.conf 'rtsp listen on 127.0.0.1 port 8554'
+"$V720D" -nn -f "$d/rtsp1.conf" 2>/dev/null >"$d/rtsp1.out" || fail "rtsp1.conf rejected"
+for l in 'rtsp h264 encoder "libx264"' 'rtsp connections per address 16'; do
+	grep -qxF "$l" "$d/rtsp1.out" || fail "rtsp default missing: $l"
+done
+w e-rtspport.conf '' 'rtsp listen on 127.0.0.1 port 65533'
+expect_error e-rtspport.conf 2 "rtsp port 65533 out of range"
+w e-rtspdup.conf 'rtsp listen on * port 8554' 'rtsp listen on 0.0.0.0 port 8554'
+expect_error e-rtspdup.conf 2 "given twice"
+w e-rtspenc.conf 'rtsp h264 encoder "x264; rm -rf /"'
+expect_error e-rtspenc.conf 1 "invalid rtsp h264 encoder"
+w e-rtspper.conf 'rtsp connections per address 0'
+expect_error e-rtspper.conf 1 "rtsp connections per address out of range"
+w e-rtspaddr.conf 'rtsp listen on nas.local port 8554'
+expect_error e-rtspaddr.conf 1 "invalid address"
+# The four UDP ports P..P+3 count: against the camera's UDP port, and
+# between two listeners on one address; TCP P against the other listeners.
+w e-rtspudp.conf 'camera listen on 0.0.0.0 port 6123' 'rtsp listen on 127.0.0.1 port 6121'
+out=$("$V720D" -n -f "$d/e-rtspudp.conf" 2>&1) && fail "rtsp udp clash accepted"
+printf '%s\n' "$out" | grep -qF "needs udp port 6123, the camera port" || fail "rtsp udp clash: $out"
+w e-rtspover.conf 'rtsp listen on 0.0.0.0 port 8554' 'rtsp listen on 127.0.0.1 port 8557'
+out=$("$V720D" -n -f "$d/e-rtspover.conf" 2>&1) && fail "rtsp overlap accepted"
+printf '%s\n' "$out" | grep -qF "overlap" || fail "rtsp overlap: $out"
+w e-rtspweb.conf 'web listen on 127.0.0.1 port 8554' 'rtsp listen on * port 8554'
+out=$("$V720D" -n -f "$d/e-rtspweb.conf" 2>&1) && fail "rtsp/web clash accepted"
+printf '%s\n' "$out" | grep -qF "collides with another listener" || fail "rtsp/web clash: $out"
+# IPv6 and IPv4 sockets never collide (IPV6_V6ONLY).
+w rtsp6.conf 'web listen on 0.0.0.0 port 8554' 'rtsp listen on :: port 8554'
+"$V720D" -n -f "$d/rtsp6.conf" >/dev/null 2>&1 || fail "rtsp on :: refused beside a v4 web"
 say "all config checks passed"
