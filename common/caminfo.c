@@ -197,4 +197,5 @@ caminfo_json(struct jsonw *w, const struct cam_info *ci, const char *name,
 	jsonw_key(w, "recording");
 	jsonw_bool(w, ci->ci_recording);
 	jsonw_kuint(w, "dropped_recording", ci->ci_drop_rec);
+	jsonw_kuint(w, "dropped_rtsp", ci->ci_drop_rtsp);
 }

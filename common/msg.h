@@ -133,6 +133,24 @@ enum msg_type {
 	IMSG_REC_PFRAME,	/* reply: struct cam_media (wall clock) + JPEG */
 	IMSG_REC_END,		/* reply: end of a list or a playback */
 	IMSG_REC_FAIL,		/* reply: NUL-terminated reason */
+
+	/*
+	 * The rtsp child (v720d/rtsp/).  The parent sends it its config
+	 * part between CFG_START and CFG_END (with IMSG_CFG_WEBUSER for
+	 * authentication and IMSG_CFG_LISTEN: LISTEN_RTSP and the four
+	 * LISTEN_RTSP_UDP of each `rtsp listen`), and one end of the
+	 * engine<->rtsp pair.  The engine sends it camera states, and
+	 * IMSG_CAM_FRAME and IMSG_CAM_AUDIO of the cameras with RTSP
+	 * demand only; the rtsp child tells the engine that demand.
+	 */
+	IMSG_RTSP_CFG = 800,	/* parent -> rtsp: struct cfg_rtsp */
+	IMSG_RTSP_CAMERA,	/* engine -> rtsp: struct rtsp_cam */
+	IMSG_RTSP_GONE,		/* engine -> rtsp: struct ctl_id */
+	IMSG_RTSP_DEMAND,	/* rtsp -> engine: struct ctl_req, PLAYing
+				 * sessions on that camera now */
+	IMSG_RTSP_WEBLISTEN,	/* parent -> web, between START and END:
+				 * struct cfg_listen of each `rtsp listen`,
+				 * for the viewer's URLs */
 };
 
 enum rec_mode {
@@ -150,6 +168,7 @@ enum proc_id {
 	PROC_WEB,
 	PROC_MQTT,
 	PROC_RECORDER,
+	PROC_RTSP,
 	PROC_MAX
 };
 
@@ -160,6 +179,9 @@ enum listen_kind {
 	LISTEN_BOOTSTRAP,
 	LISTEN_CONTROL,
 	LISTEN_WEB,
+	LISTEN_RTSP,		/* TCP, port P of `rtsp listen` */
+	LISTEN_RTSP_UDP,	/* UDP P, P+1, P+2, P+3: video RTP, video
+				 * RTCP, audio RTP, audio RTCP */
 };
 
 struct cfg_global {
@@ -196,6 +218,21 @@ struct cfg_record {
 	uint64_t	cr_max_bytes;		/* 0: no size limit */
 	uint32_t	cr_segment_s;
 	uint32_t	cr_pad;
+};
+
+/* `rtsp h264 encoder` (not checked: the rtsp child does) and limits. */
+struct cfg_rtsp {
+	char		rt_encoder[V720_NAME_MAX];
+	uint32_t	rt_conn_per_addr;	/* connections per source address */
+	uint32_t	rt_pad;
+};
+
+/* A camera as the rtsp child sees it. */
+struct rtsp_cam {
+	char		rk_id[V720_ID_MAX];
+	char		rk_name[V720_NAME_MAX];
+	uint8_t		rk_state;		/* enum cam_state */
+	uint8_t		rk_pad[7];
 };
 
 struct cfg_webuser {
@@ -287,7 +324,7 @@ struct cam_info {
 	uint8_t		ci_xset[6];		/* caminfo_settings slots */
 	uint8_t		ci_wifi_scanned;	/* a 211 answer came */
 	uint8_t		ci_nwifi_scan;		/* networks in ci_wifi_scan */
-	uint8_t		ci_pad3[4];
+	uint32_t	ci_drop_rtsp;		/* frames the rtsp child missed */
 	char		ci_wifi_scan[16][33];	/* WIFISCAN_MAX, _SSID_MAX */
 };
 

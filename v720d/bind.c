@@ -156,6 +156,14 @@ listener_want(struct bound_listeners *old, struct bound_listeners *new,
 		what = "bootstrap";
 		fd = listen_tcp(cl->addr, cl->port);
 		break;
+	case LISTEN_RTSP:
+		what = "rtsp";
+		fd = listen_tcp(cl->addr, cl->port);
+		break;
+	case LISTEN_RTSP_UDP:
+		what = "rtsp udp";
+		fd = listen_udp(cl->addr, cl->port);
+		break;
 	default:
 		what = "web";
 		fd = listen_tcp(cl->addr, cl->port);
@@ -192,8 +200,9 @@ int
 listeners_setup(struct bound_listeners *old, struct bound_listeners *new,
     const struct config *c)
 {
-	struct conf_listen	*w;
+	struct conf_listen	*w, u;
 	struct bound_listener		*l, *next;
+	int			 i;
 
 	TAILQ_INIT(new);
 	if (listener_want(old, new, LISTEN_CAMERA_TCP, &c->camera) == -1 ||
@@ -203,6 +212,17 @@ listeners_setup(struct bound_listeners *old, struct bound_listeners *new,
 	TAILQ_FOREACH(w, &c->web, entry)
 		if (listener_want(old, new, LISTEN_WEB, w) == -1)
 			goto fail;
+	/* RTSP: TCP P, and UDP P..P+3 for RTP and RTCP of both tracks. */
+	TAILQ_FOREACH(w, &c->rtsp, entry) {
+		if (listener_want(old, new, LISTEN_RTSP, w) == -1)
+			goto fail;
+		for (i = 0; i < CONF_RTSP_UDP_PORTS; i++) {
+			u = *w;
+			u.port += i;
+			if (listener_want(old, new, LISTEN_RTSP_UDP, &u) == -1)
+				goto fail;
+		}
+	}
 	TAILQ_FOREACH(l, new, entry)
 		l->fresh = 0;
 	return 0;

@@ -31,6 +31,9 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
 #include <netdb.h>
 #include <pwd.h>
 #include <string.h>
@@ -202,6 +205,23 @@ recorder_prepare(const struct config *conf)
 	return 0;
 }
 
+/* Web users (RTSP asks for the same credentials), the encoder, limits. */
+static void
+rtsp_push(struct chanev *ce, const struct config *conf,
+    const struct tls_material *tls)
+{
+	struct conf_webuser	*u;
+	struct cfg_rtsp		 rt;
+
+	TAILQ_FOREACH(u, &conf->webusers, entry)
+		chanev_compose(ce, IMSG_CFG_WEBUSER, 0, -1, &u->cw,
+		    sizeof(u->cw));
+	memset(&rt, 0, sizeof(rt));
+	strlcpy(rt.rt_encoder, conf->rtsp_encoder, sizeof(rt.rt_encoder));
+	rt.rt_conn_per_addr = conf->rtsp_per_addr;
+	chanev_compose(ce, IMSG_RTSP_CFG, 0, -1, &rt, sizeof(rt));
+}
+
 const struct child_kind child_kinds[PROC_MAX] = {
 	[PROC_ENGINE] = {
 		.ck_name = "engine",
@@ -212,7 +232,7 @@ const struct child_kind child_kinds[PROC_MAX] = {
 		    LISTEN_BIT(LISTEN_BOOTSTRAP) | LISTEN_BIT(LISTEN_CONTROL),
 		.ck_accept = engine_accept,
 		.ck_peers = PROC_BIT(PROC_WEB) | PROC_BIT(PROC_MQTT) |
-		    PROC_BIT(PROC_RECORDER),
+		    PROC_BIT(PROC_RECORDER) | PROC_BIT(PROC_RTSP),
 	},
 	[PROC_WEB] = {
 		.ck_name = "web",
@@ -249,7 +269,58 @@ const struct child_kind child_kinds[PROC_MAX] = {
 		.ck_root = recorder_root,
 		.ck_prepare = recorder_prepare,
 	},
+	/*
+	 * Only with "rtsp listen": the RTSP/RTP server, the only process
+	 * that maps the H.264 encoder (libavcodec), fed by the engine.
+	 */
+	[PROC_RTSP] = {
+		.ck_name = "rtsp",
+		.ck_title = "rtsp",
+		.ck_exe = "v720-rtsp",
+		.ck_tree = "rtsp/v720-rtsp",
+		.ck_enabled = config_rtsp,
+		.ck_listen = LISTEN_BIT(LISTEN_RTSP) |
+		    LISTEN_BIT(LISTEN_RTSP_UDP),
+		.ck_push = rtsp_push,
+		.ck_peers = PROC_BIT(PROC_ENGINE),
+	},
 };
+
+/* v720d's own path and directory, for finding the children. */
+int
+self_paths(char *path, size_t pathsz, char *dir, size_t dirsz)
+{
+	char	buf[PATH_MAX];
+	ssize_t	n;
+
+	if ((n = readlink("/proc/self/exe", path, pathsz - 1)) == -1)
+		return -1;
+	path[n] = '\0';
+	strlcpy(buf, path, sizeof(buf));
+	strlcpy(dir, dirname(buf), dirsz);
+	return 0;
+}
+
+/*
+ * Children with their own executable sit beside v720d: ../libexec/NAME
+ * when installed, ck_tree (e.g. ../v720-web/v720-web) in the build tree.
+ */
+int
+child_exe(const struct child_kind *k, const char *self_dir, char *path,
+    size_t pathsz)
+{
+	const char	*cand[2] = { "../libexec/", "" };
+	int		 j;
+
+	for (j = 0; j < 2; j++) {
+		if (snprintf(path, pathsz, "%s/%s%s", self_dir, cand[j],
+		    j == 0 ? k->ck_exe : k->ck_tree) >= (int)pathsz)
+			fatalx("path of %s too long", self_dir);
+		if (access(path, X_OK) == 0)
+			return 0;
+	}
+	return -1;
+}
 
 int
 child_accepts(const struct child_kind *k, uint32_t type)

@@ -14,7 +14,6 @@
 #include <errno.h>
 #include <event.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <pwd.h>
 #include <signal.h>
@@ -721,37 +720,20 @@ parent_shutdown(void)
 static void
 find_paths(struct parent *p)
 {
-	char		 buf[PATH_MAX];
-	const char	*cand[2];
 	struct child	*c;
-	ssize_t		 n;
-	int		 i, j;
+	int		 i;
 
-	if ((n = readlink("/proc/self/exe", p->self_path,
-	    sizeof(p->self_path) - 1)) == -1)
+	if (self_paths(p->self_path, sizeof(p->self_path), p->self_dir,
+	    sizeof(p->self_dir)) == -1)
 		fatal("readlink /proc/self/exe");
-	p->self_path[n] = '\0';
-	strlcpy(buf, p->self_path, sizeof(buf));
-	strlcpy(p->self_dir, dirname(buf), sizeof(p->self_dir));
 	for (i = 0; i < PROC_MAX; i++) {
 		c = &p->children[i];
 		if (c->kind == NULL)
 			continue;
-		if (c->kind->ck_exe == NULL) {
+		if (c->kind->ck_exe == NULL)
 			strlcpy(c->path, p->self_path, sizeof(c->path));
-			continue;
-		}
-		cand[0] = "../libexec/";
-		cand[1] = "";
-		for (j = 0; j < NITEMS(cand); j++) {
-			if (snprintf(c->path, sizeof(c->path), "%s/%s%s",
-			    p->self_dir, cand[j], j == 0 ? c->kind->ck_exe :
-			    c->kind->ck_tree) >= (int)sizeof(c->path))
-				fatalx("path of %s too long", p->self_path);
-			if (access(c->path, X_OK) == 0)
-				break;
-		}
-		if (j == NITEMS(cand))
+		else if (child_exe(c->kind, p->self_dir, c->path,
+		    sizeof(c->path)) == -1)
 			c->path[0] = '\0';
 	}
 }

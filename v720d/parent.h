@@ -51,6 +51,12 @@ extern const struct child_kind	child_kinds[PROC_MAX];
 
 int	child_accepts(const struct child_kind *, uint32_t type);
 int	child_peers(enum proc_id, enum proc_id);
+int	self_paths(char *path, size_t, char *dir, size_t);
+int	child_exe(const struct child_kind *, const char *self_dir, char *path,
+	    size_t);
+
+/* rtspcheck.c: `v720d -n` asks v720-rtsp which encoder it would use. */
+void	rtsp_encoder_check(const struct config *);
 
 /* A socket the parent bound, by the configuration line it serves. */
 struct bound_listener {

@@ -86,6 +86,8 @@ main(int argc, char *argv[])
 	if (noaction) {
 		if (noaction > 1)
 			config_print(conf, stdout);
+		if (config_rtsp(conf))
+			rtsp_encoder_check(conf);
 		printf("configuration OK\n");
 		config_free(conf);
 		exit(0);

@@ -29,7 +29,7 @@ WEB_AUDIO = 520		# audio listeners, after WEB_VIEWERS (stream mode)
 # v720-web's listeners, for v720ctl doctor: sent at any time, not checked here.
 WEB_LISTENERS = 460
 LISTEN_WEB = 5
-PROC_ENGINE, PROC_WEB, PROC_MQTT, PROC_RECORDER, PROC_MAX = range(5)
+PROC_ENGINE, PROC_WEB, PROC_MQTT, PROC_RECORDER, PROC_RTSP, PROC_MAX = range(6)
 HDR = struct.Struct("=IIIHH")
 CAM = "FAKE00000001"
 

@@ -95,7 +95,8 @@ camera_config(struct camera *cam)
 static int
 camera_pinned(const struct camera *cam)
 {
-	return cam->cam_viewers > 0 || cam->cam_snapwait > 0;
+	return cam->cam_viewers > 0 || cam->cam_snapwait > 0 ||
+	    cam->cam_rtsp_viewers > 0;
 }
 
 /* The oldest camera that may be forgotten, or NULL. */
@@ -119,6 +120,7 @@ camera_forget(struct camera *cam)
 	strlcpy(cid.id, cam->cam_id, sizeof(cid.id));
 	engine_send_web(IMSG_CAM_GONE, &cid, sizeof(cid));
 	mqttpeer_send(IMSG_CAM_GONE, &cid, sizeof(cid));
+	rtsppeer_gone(&cid);
 	camera_free(cam);
 }
 
@@ -761,7 +763,7 @@ camera_fill_info(struct camera *cam)
 	struct cam_info			*ci = &cam->cam_info;
 	const struct media_stats	*ms;
 
-	ci->ci_viewers = cam->cam_viewers;
+	ci->ci_viewers = cam->cam_viewers + cam->cam_rtsp_viewers;
 	if (cam->cam_media == NULL)
 		return;
 	ms = media_stats(cam->cam_media);
@@ -786,6 +788,7 @@ camera_publish(struct camera *cam)
 	engine_send_web(IMSG_CAM_STATE, &cam->cam_info,
 	    sizeof(cam->cam_info));
 	mqttpeer_send(IMSG_CAM_STATE, &cam->cam_info, sizeof(cam->cam_info));
+	rtsppeer_camera(cam);
 }
 
 void

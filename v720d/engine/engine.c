@@ -4,6 +4,7 @@
  */
 #include <sys/types.h>
 #include <sys/resource.h>
+#include <sys/uio.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 
@@ -259,6 +260,7 @@ engine_shutdown(void)
 		chanev_clear(&env->e_web);
 	mqttpeer_free();
 	recpeer_free();
+	rtsppeer_free();
 	chanev_clear(&env->e_parent);
 	free(env);
 	env = NULL;
@@ -533,6 +535,9 @@ engine_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 		case PROC_RECORDER:
 			recpeer_new(m->fd);
 			break;
+		case PROC_RTSP:
+			rtsppeer_new(m->fd);
+			break;
 		default:
 			fatalx("%s: peer channel to process %u", __func__,
 			    cp.cp_proc);
@@ -748,6 +753,26 @@ engine_web_closed(struct chanev *ce, void *arg)
 		cam->cam_audio_listeners = 0;
 		stream_update(cam, now);
 	}
+}
+
+/*
+ * A frame or audio chunk to a consumer child (recorder, rtsp): queued,
+ * or -1 when more than max bytes wait for it already (the caller counts
+ * the drop: a consumer never slows the engine).
+ */
+int
+engine_media_out(struct chanev *ce, size_t max, uint32_t type,
+    const struct cam_media *cm, const uint8_t *data, size_t len)
+{
+	struct iovec	iov[2];
+
+	if (chan_queued(&ce->c) > max)
+		return -1;
+	iov[0].iov_base = (void *)(uintptr_t)cm;
+	iov[0].iov_len = sizeof(*cm);
+	iov[1].iov_base = (void *)(uintptr_t)data;
+	iov[1].iov_len = len;
+	return chanev_composev(ce, type, 0, -1, iov, 2);
 }
 
 void

@@ -153,6 +153,11 @@ struct camera {
 	unsigned		 cam_fps_pos;
 	int			 cam_dirty;	/* state changed, send */
 
+	/* RTSP (rtsppeer.c): PLAYing sessions, what the child was told */
+	uint32_t		 cam_rtsp_viewers;
+	int			 cam_rtsp_told;	/* ci_state + 1, 0: nothing */
+	char			 cam_rtsp_name[V720_NAME_MAX];
+
 	/* the cameras' MQTT channel (mqttpeer.c) */
 	int			 cam_mqtt_online;	/* Status 1 / Info seen */
 	uint64_t		 cam_mqtt_img_ms;	/* last frame to mqtt */
@@ -200,6 +205,8 @@ extern struct engine	*env;
 
 /* engine.c */
 void		 engine_send_web(uint32_t, const void *, size_t);
+int		 engine_media_out(struct chanev *, size_t max, uint32_t type,
+		    const struct cam_media *, const uint8_t *, size_t);
 const struct cfg_camera *engine_camcfg(const char *id);
 int		 engine_same_host(const struct sockaddr_storage *,
 		    const struct sockaddr_storage *);
@@ -287,6 +294,14 @@ void		 recpeer_free(void);
 void		 recpeer_media(struct camera *, uint32_t type,
 		    const struct cam_media *, const uint8_t *, size_t);
 int		 recpeer_ctl(uint32_t type, uint32_t client, const char *id);
+
+/* rtsppeer.c: the rtsp child */
+void		 rtsppeer_new(int fd);
+void		 rtsppeer_free(void);
+void		 rtsppeer_camera(struct camera *);
+void		 rtsppeer_gone(const struct ctl_id *);
+void		 rtsppeer_media(struct camera *, uint32_t type,
+		    const struct cam_media *, const uint8_t *, size_t);
 
 /* control.c */
 void		 control_client_reply(uint32_t client, uint32_t type,

@@ -3,7 +3,7 @@
  * only, 2 for video only, 3 for both.  Only audio listeners: 1; audio
  * listeners and anyone who wants video (MJPEG viewers, snapshots, a
  * started stream, "stream always"): 3; nobody listening to audio: 2.
- * A camera that records always gets 3.
+ * A camera that records, or that RTSP clients PLAY, always gets 3.
  * The mode follows the listeners on the running stream, without a new
  * data channel, so no viewer notices the switch.
  */
@@ -17,8 +17,8 @@ mode_wanted(const struct camera *cam)
 {
 	int	audio, video;
 
-	/* Recordings keep the camera's sound with the picture. */
-	if (cam->cam_record != REC_OFF)
+	/* Recordings and RTSP keep the camera's sound with the picture. */
+	if (cam->cam_record != REC_OFF || cam->cam_rtsp_viewers > 0)
 		return 3;
 	audio = cam->cam_audio_listeners > 0;
 	video = cam->cam_viewers > cam->cam_audio_listeners ||

@@ -80,25 +80,13 @@ void
 recpeer_media(struct camera *cam, uint32_t type, const struct cam_media *cm,
     const uint8_t *data, size_t len)
 {
-	struct iovec	iov[2];
-
 	if (!rec_up || cam->cam_record == REC_OFF)
 		return;
-	if (chan_queued(&rec_ce.c) > REC_ENGINE_QUEUE_MAX) {
-		if (type == IMSG_CAM_FRAME &&
-		    cam->cam_info.ci_drop_rec++ % 100 == 0)
-			log_warnx("%s: recorder behind, %llu frames not "
-			    "recorded", cam->cam_id,
-			    (unsigned long long)cam->cam_info.ci_drop_rec);
-		return;
-	}
-	iov[0].iov_base = (void *)(uintptr_t)cm;
-	iov[0].iov_len = sizeof(*cm);
-	iov[1].iov_base = (void *)(uintptr_t)data;
-	iov[1].iov_len = len;
-	if (chanev_composev(&rec_ce, type, 0, -1, iov, 2) == -1 &&
-	    type == IMSG_CAM_FRAME)
-		cam->cam_info.ci_drop_rec++;
+	if (engine_media_out(&rec_ce, REC_ENGINE_QUEUE_MAX, type, cm, data,
+	    len) == -1 && type == IMSG_CAM_FRAME &&
+	    cam->cam_info.ci_drop_rec++ % 100 == 0)
+		log_warnx("%s: recorder behind, %llu frames not recorded",
+		    cam->cam_id, (unsigned long long)cam->cam_info.ci_drop_rec);
 }
 
 /* v720ctl show recordings|events: 0, or -1 without a recorder. */

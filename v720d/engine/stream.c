@@ -37,6 +37,7 @@ int
 stream_wanted(const struct camera *cam)
 {
 	return cam->cam_conn != NULL && (cam->cam_viewers > 0 ||
+	    cam->cam_rtsp_viewers > 0 ||
 	    cam->cam_manual || cam->cam_snapwait > 0 ||
 	    cam->cam_talk != NULL || cam->cam_info.ci_stream_always ||
 	    cam->cam_record != REC_OFF);
@@ -531,6 +532,7 @@ stream_frame(void *arg, const uint8_t *jpeg, size_t len, uint64_t ts_ns)
 	}
 
 	recpeer_media(cam, IMSG_CAM_FRAME, &cm, jpeg, len);
+	rtsppeer_media(cam, IMSG_CAM_FRAME, &cm, jpeg, len);
 
 	/*
 	 * Snapshots: waiters get this frame now; a copy at most once a
@@ -577,6 +579,7 @@ stream_audio(void *arg, uint8_t codec, const uint8_t *data, size_t len,
 	cm.cm_ts_ns = ts_ns;
 	cm.cm_codec = codec;
 	recpeer_media(cam, IMSG_CAM_AUDIO, &cm, data, len);
+	rtsppeer_media(cam, IMSG_CAM_AUDIO, &cm, data, len);
 	if (!env->e_web_up)
 		return;
 	iov[0].iov_base = &cm;

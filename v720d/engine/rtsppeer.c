@@ -1,0 +1,158 @@
+/*
+ * The engine's side of the engine<->rtsp channel.  The rtsp child learns
+ * every camera's name and state (standby for a camera known only over
+ * MQTT, gone when forgotten); it tells us how many RTSP sessions PLAY
+ * each camera, and those count as viewers: the stream starts as for an
+ * MJPEG viewer and `idle timeout` runs once the last one left.  Frames
+ * and audio go to it only for cameras with RTSP demand, and never at the
+ * cost of the cameras or the other consumers: past RTSP_QUEUE_MAX queued
+ * a frame is dropped and counted in ci_drop_rtsp.
+ */
+#include <sys/types.h>
+
+#include <string.h>
+#include <unistd.h>
+
+#include "chan.h"
+#include "log.h"
+#include "msg.h"
+#include "proc.h"
+#include "engine.h"
+
+#define RTSP_QUEUE_MAX		(8 * 1024 * 1024)
+#define RTSP_DEMAND_MAX		100000	/* sessions on one camera */
+
+static struct chanev	rtsp_ce;
+static int		rtsp_up;
+
+static void	rtsppeer_dispatch(struct chanev *, struct chan_msg *, void *);
+static void	rtsppeer_closed(struct chanev *, void *);
+
+/* Tell the rtsp child the camera's name and state if they changed. */
+void
+rtsppeer_camera(struct camera *cam)
+{
+	struct rtsp_cam	k;
+
+	if (!rtsp_up)
+		return;
+	if (cam->cam_rtsp_told == cam->cam_info.ci_state + 1 &&
+	    strcmp(cam->cam_rtsp_name, cam->cam_info.ci_name) == 0)
+		return;
+	memset(&k, 0, sizeof(k));
+	strlcpy(k.rk_id, cam->cam_id, sizeof(k.rk_id));
+	strlcpy(k.rk_name, cam->cam_info.ci_name, sizeof(k.rk_name));
+	k.rk_state = cam->cam_info.ci_state;
+	if (chanev_compose(&rtsp_ce, IMSG_RTSP_CAMERA, 0, -1, &k,
+	    sizeof(k)) == -1)
+		return;
+	cam->cam_rtsp_told = cam->cam_info.ci_state + 1;
+	strlcpy(cam->cam_rtsp_name, cam->cam_info.ci_name,
+	    sizeof(cam->cam_rtsp_name));
+}
+
+void
+rtsppeer_gone(const struct ctl_id *cid)
+{
+	if (rtsp_up)
+		chanev_compose(&rtsp_ce, IMSG_RTSP_GONE, 0, -1, cid,
+		    sizeof(*cid));
+}
+
+/* Its sessions are gone with it: the idle timeout starts now. */
+static void
+rtsppeer_forget_demand(void)
+{
+	struct camera	*cam;
+	uint64_t	 now = proc_now_ms();
+
+	RB_FOREACH(cam, camera_tree, &env->e_cameras) {
+		cam->cam_rtsp_told = 0;
+		if (cam->cam_rtsp_viewers == 0)
+			continue;
+		cam->cam_rtsp_viewers = 0;
+		stream_update(cam, now);
+		camera_changed(cam);
+	}
+}
+
+void
+rtsppeer_new(int fd)
+{
+	struct camera	*cam;
+
+	if (rtsp_up)
+		chanev_clear(&rtsp_ce);
+	rtsppeer_forget_demand();
+	if (chanev_init(&rtsp_ce, fd, rtsppeer_dispatch, rtsppeer_closed,
+	    NULL) == -1)
+		fatal("rtsp channel");
+	rtsp_ce.c.nofds = 1;		/* the rtsp child never passes fds */
+	rtsp_up = 1;
+	log_debug("rtsp channel up");
+	RB_FOREACH(cam, camera_tree, &env->e_cameras)
+		rtsppeer_camera(cam);
+}
+
+static void
+rtsppeer_closed(struct chanev *ce, void *arg)
+{
+	log_debug("rtsp channel closed");
+	chanev_clear(&rtsp_ce);
+	rtsp_up = 0;
+	rtsppeer_forget_demand();
+}
+
+void
+rtsppeer_free(void)
+{
+	if (rtsp_up)
+		chanev_clear(&rtsp_ce);
+	rtsp_up = 0;
+}
+
+/* A frame or audio chunk of a camera someone PLAYs: queue it or drop it. */
+void
+rtsppeer_media(struct camera *cam, uint32_t type, const struct cam_media *cm,
+    const uint8_t *data, size_t len)
+{
+	if (!rtsp_up || cam->cam_rtsp_viewers == 0)
+		return;
+	if (engine_media_out(&rtsp_ce, RTSP_QUEUE_MAX, type, cm, data,
+	    len) == -1 && type == IMSG_CAM_FRAME &&
+	    cam->cam_info.ci_drop_rtsp++ % 100 == 0)
+		log_warnx("%s: rtsp child behind, %u frames not sent to it",
+		    cam->cam_id, cam->cam_info.ci_drop_rtsp);
+}
+
+static void
+rtsppeer_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
+{
+	struct ctl_req	 req;
+	struct camera	*cam;
+
+	if (m->fd != -1)
+		fatalx("%s: descriptor from the rtsp child", __func__);
+	switch (m->hdr.ch_type) {
+	case IMSG_RTSP_DEMAND:
+		if (m->len != sizeof(req))
+			fatalx("%s: bad RTSP_DEMAND", __func__);
+		memcpy(&req, m->data, sizeof(req));
+		if (chan_strfield(req.id, sizeof(req.id)) || req.value < 0 ||
+		    req.value > RTSP_DEMAND_MAX)
+			fatalx("%s: bad RTSP_DEMAND fields", __func__);
+		/* A camera forgotten meanwhile: nothing to start. */
+		if ((cam = camera_find(req.id)) == NULL)
+			break;
+		if (cam->cam_rtsp_viewers == (uint32_t)req.value)
+			break;
+		log_debug("%s: %d rtsp sessions", cam->cam_id, req.value);
+		cam->cam_rtsp_viewers = req.value;
+		stream_update(cam, proc_now_ms());
+		camera_changed(cam);
+		break;
+	default:
+		fatalx("%s: unexpected message %u from the rtsp child",
+		    __func__, m->hdr.ch_type);
+	}
+}
