@@ -38,7 +38,9 @@ tr '\0' ' ' <"/proc/$web/cmdline" | grep -q "v720-web" || fail "web title"
 awk '/^Uid:/ { exit !($2 == 0) }' "/proc/$V720D_PID/status" || fail "parent not root"
 [ "$(stat -c '%a %u %g' "$ctl")" = "660 0 $gid" ] || fail "control socket is $(stat -c '%a %u %g' "$ctl")"
 
-for p in $engine $web; do
+# dropped PID: the configured user, no capabilities, in the empty chroot.
+dropped() {
+	p=$1
 	name=$(tr '\0' ' ' <"/proc/$p/cmdline")
 	# Real, effective, saved and filesystem ids are the configured user.
 	awk -v u="$uid" '/^Uid:/ { exit !($2 == u && $3 == u && $4 == u && $5 == u) }' \
@@ -57,6 +59,9 @@ for p in $engine $web; do
 	# Everything it can reach is in there: nothing but the empty directory.
 	[ -z "$(ls -A "/proc/$p/root/")" ] || fail "$name: chroot is not empty"
 	say "$name: uid $uid gid $gid, root $chroot_dir, no capabilities"
+}
+for p in $engine $web; do
+	dropped "$p"
 done
 # The chroot is root's and read-only for the user, so nothing can be written
 # anywhere the children can see.
@@ -126,6 +131,37 @@ curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:20004/api/cameras | grep
     fail "running listener lost after a refused reload"
 kill "$blocker"
 cp "$conf.before" "$conf"
+
+# `rtsp listen` by a reload: the rtsp child (v720-rtsp) appears, dropped
+# and chrooted like the others; the parent holds TCP P and UDP P..P+3;
+# killed, it alone is restarted; a reload without rtsp stops it and
+# closes its sockets.
+cp "$conf" "$conf.nortsp"
+printf 'rtsp listen on 127.0.0.1 port 20010\n' >>"$conf"
+kill -HUP "$V720D_PID"
+wait_for 5 child_pid "$V720D_PID" "v720d: rtsp" || fail "no rtsp child after the reload"
+rtsp=$(child_pid "$V720D_PID" "v720d: rtsp")
+[ "$(readlink "/proc/$rtsp/exe")" = "$(readlink -f "$BUILD/v720d/rtsp/v720-rtsp")" ] ||
+    fail "the rtsp child is not the v720-rtsp binary"
+dropped "$rtsp"
+[ "$(ss -Hltn 'sport = :20010' | wc -l)" -eq 1 ] || fail "rtsp tcp port not listening"
+[ "$(ss -Hlun '( sport >= :20010 and sport <= :20013 )' | wc -l)" -eq 4 ] ||
+    fail "rtsp udp ports: $(ss -Hlun | tr '\n' ' ')"
+kill -9 "$rtsp"
+new_rtsp() { _r=$(child_pid "$V720D_PID" "v720d: rtsp") && [ "$_r" != "$rtsp" ]; }
+wait_for 5 new_rtsp || fail "rtsp child not restarted within 5 s"
+grep -q "rtsp (pid $rtsp) killed by signal 9" "$OUT/v720d.log" || fail "rtsp death not logged"
+[ "$(child_pid "$V720D_PID" engine)" = "$nengine" ] || fail "engine changed pid when rtsp died"
+[ "$(child_pid "$V720D_PID" v720-web)" = "$nweb" ] || fail "web changed pid when rtsp died"
+nrtsp=$(child_pid "$V720D_PID" "v720d: rtsp")
+dropped "$nrtsp"
+say "rtsp $rtsp killed, new rtsp $nrtsp, engine and web kept"
+cp "$conf.nortsp" "$conf"
+kill -HUP "$V720D_PID"
+wait_for 5 sh -c "! kill -0 $nrtsp 2>/dev/null" || fail "rtsp child still running without rtsp listen"
+wait_for 3 sh -c "[ \$(ss -Hlun '( sport >= :20010 and sport <= :20013 )' | wc -l) -eq 0 ]" ||
+    fail "rtsp udp ports still bound"
+[ "$(ss -Hltn 'sport = :20010' | wc -l)" -eq 0 ] || fail "rtsp tcp port still bound"
 
 # SIGTERM: all three gone within 2 s, control socket removed.
 kill -TERM "$V720D_PID"

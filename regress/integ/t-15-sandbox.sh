@@ -1,7 +1,7 @@
 #!/bin/sh
 # The seccomp sandbox of each child, proven from /proc and by making each
 # call something outside its allow-list: Seccomp 2 (filter) and
-# NoNewPrivs 1 in the engine and v720-web; with the test-only hook
+# NoNewPrivs 1 in the engine, v720-web and the rtsp child; with the test-only hook
 # (V720D_TEST_HOOKS=1, SIGUSR2: open a file, then execve) each dies of
 # SIGSYS, the parent logs the signal and starts a new one, sandboxed
 # again, while the other child keeps its pid and goes on serving.
@@ -10,12 +10,13 @@
 need_root
 ensure_test_user
 command -v curl >/dev/null || skip "no curl"
+command -v ffprobe >/dev/null || skip "no ffprobe"
 [ "${V720D_SANDBOX:-on}" = on ] || skip "V720D_SANDBOX=$V720D_SANDBOX relaxes the filter"
 
 export V720D_TEST_HOOKS=1
 SIGSYS_EXPECTED=1
 U=0815s0000001
-engine_conf 34000
+engine_conf 34000 "rtsp listen on 127.0.0.1 port 34010"
 engine_start
 wait_for 5 child_pid "$V720D_PID" v720-web || fail "no v720-web"
 web=$(child_pid "$V720D_PID" v720-web)
@@ -60,4 +61,26 @@ wait_for 10 sh -c "curl -s http://127.0.0.1:$WEB_PORT/api/cameras/$U | grep -q '
     fail "new v720-web does not show the camera"
 cam_is "$U" online || fail "camera lost with the web restart"
 say "v720-web $web died of SIGSYS, v720-web $nweb sandboxed, engine $ENGINE_PID kept"
+
+# The rtsp child: filtered, dies of SIGSYS alone, comes back filtered
+# and serves (ffprobe sees the camera's MJPEG).
+wait_for 5 child_pid "$V720D_PID" "v720d: rtsp" || fail "no rtsp child"
+rtsp=$(child_pid "$V720D_PID" "v720d: rtsp")
+wait_for 5 sandboxed "$rtsp" || fail "rtsp: $(grep -E '^(Seccomp|NoNewPrivs):' "/proc/$rtsp/status" | tr '\n' ' ')"
+kill -USR2 "$rtsp"
+wait_for 5 grep -q "rtsp (pid $rtsp) killed by signal 31" "$OUT/v720d.log" ||
+    fail "rtsp death by SIGSYS not logged: $(grep "pid $rtsp" "$OUT/v720d.log")"
+new_rtsp() { _r=$(child_pid "$V720D_PID" "v720d: rtsp") && [ "$_r" != "$rtsp" ]; }
+wait_for 5 new_rtsp || fail "no new rtsp child within 5 s"
+nrtsp=$(child_pid "$V720D_PID" "v720d: rtsp")
+[ "$(child_pid "$V720D_PID" engine)" = "$ENGINE_PID" ] || fail "engine changed pid when rtsp died"
+[ "$(child_pid "$V720D_PID" v720-web)" = "$nweb" ] || fail "web changed pid when rtsp died"
+wait_for 5 sandboxed "$nrtsp" || fail "new rtsp child not sandboxed"
+probe() {
+	timeout 20 ffprobe -v error -rtsp_transport tcp -show_entries \
+	    stream=codec_name -of csv=p=0 "rtsp://127.0.0.1:34010/$U" >"$OUT/probe" 2>&1 &&
+	    grep -qx mjpeg "$OUT/probe"
+}
+wait_for 30 probe || fail "new rtsp child does not serve: $(cat "$OUT/probe")"
+say "rtsp $rtsp died of SIGSYS, rtsp $nrtsp sandboxed and serving, engine and web kept"
 say "ok"

@@ -14,10 +14,7 @@ RTSP_SERVER_SRCS := v720d/rtsp/rtspreq.c v720d/rtsp/rtp.c \
 # The child: its main (rtsp.c, rplumb), the server, the media modules.
 RTSP_SRCS	:= v720d/rtsp/rtsp.c $(RTSP_SERVER_SRCS) $(RTSP_MEDIA_SRCS)
 RTSP_OBJS	:= $(call objs,$(RTSP_SRCS))
-# Until the encoder and its packetizer are in the tree there is no program.
-ifneq ($(and $(wildcard v720d/rtsp/h264enc.c),$(wildcard v720d/rtsp/rtph264.c)),)
 PROGS		+= $(B)v720d/rtsp/v720-rtsp
-endif
 
 $(B)v720d/rtsp/v720-rtsp: $(RTSP_OBJS) $(COMMON_OBJS)
 	$(LINK) $(RTSP_LIBS)
