@@ -28,7 +28,7 @@
 struct mqttd	*mq;
 
 static struct cfg_mqtt	pend_cfg;
-static int		pend_active, pend_have;
+static int		pend_active, pend_have, pend_accept;
 
 /*
  * What the process does after setup: libevent (epoll), the channels
@@ -98,6 +98,39 @@ mcam_get(const char *id)
 	RB_INSERT(mcam_tree, &mq->m_cams, mc);
 	mq->m_ncams++;
 	return mc;
+}
+
+/* Out of the table, and out of Home Assistant. */
+static void
+mcam_forget(struct mcam *mc)
+{
+	ha_camera_gone(mc);
+	RB_REMOVE(mcam_tree, &mq->m_cams, mc);
+	mq->m_ncams--;
+	free(mc->mc_sig);
+	free(mc);
+}
+
+/*
+ * A new engine (after a restart) sent the state of every camera it
+ * knows right away: the ones it did not are forgotten here too, as it
+ * would have told us (IMSG_CAM_GONE) had it known them.  The table holds
+ * nothing but the engine's cameras, so the engine's bounds are its own.
+ */
+static void
+mqtt_engine_settled(int fd, short ev, void *arg)
+{
+	struct mcam	*mc, *tmc;
+	size_t		 n = 0;
+
+	RB_FOREACH_SAFE(mc, mcam_tree, &mq->m_cams, tmc)
+		if (mc->mc_gen != mq->m_engine_gen) {
+			mcam_forget(mc);
+			n++;
+		}
+	if (n > 0)
+		log_info("%zu cameras the restarted engine does not know "
+		    "forgotten", n);
 }
 
 void
@@ -181,13 +214,14 @@ static void
 mqtt_stats(void)
 {
 	log_info("stats: cameras %zu, home assistant broker %s (in %llu, out "
-	    "%llu, connections %llu), commands %llu, infos %llu, refused %llu",
+	    "%llu, connections %llu), commands %llu, infos %llu, refused %llu, "
+	    "unknown cameras ignored %llu",
 	    mq->m_ncams, mq->m_ha.b_connected ? "up" : "down",
 	    (unsigned long long)mq->m_ha.b_msgs_in,
 	    (unsigned long long)mq->m_ha.b_msgs_out,
 	    (unsigned long long)mq->m_ha.b_connects,
 	    (unsigned long long)mq->m_cmds, (unsigned long long)mq->m_infos,
-	    (unsigned long long)mq->m_bad);
+	    (unsigned long long)mq->m_bad, (unsigned long long)mq->m_unknown);
 }
 
 static __attribute__((noreturn)) void
@@ -257,6 +291,7 @@ cfg_end(void)
 	pend_active = 0;
 	if (!pend_have)
 		fatalx("configuration without mqtt settings");
+	mq->m_unknown_accept = pend_accept;
 	if (mq->m_have_cfg && memcmp(&mq->m_cfg, &pend_cfg,
 	    sizeof(pend_cfg)) == 0) {
 		chanev_compose(&mq->m_parent, IMSG_CFG_DONE, 0, -1, NULL, 0);
@@ -278,6 +313,7 @@ mqtt_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 {
 	struct cfg_global	g;
 	struct cfg_peer		cp;
+	struct timeval		settle = { MQTT_ENGINE_SETTLE_S, 0 };
 	int32_t			v;
 
 	switch (m->hdr.ch_type) {
@@ -289,6 +325,7 @@ mqtt_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 			log_setverbose(g.cg_verbose);
 		pend_active = 1;
 		pend_have = 0;
+		pend_accept = g.cg_unknown_accept != 0;
 		break;
 	case IMSG_CFG_MQTT:
 		if (!pend_active || m->len != sizeof(pend_cfg))
@@ -323,6 +360,8 @@ mqtt_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 			fatal("engine channel");
 		m->fd = -1;
 		mq->m_engine_up = 1;
+		mq->m_engine_gen++;
+		evtimer_add(&mq->m_settle, &settle);
 		log_debug("engine channel up");
 		break;
 	case IMSG_CTL_VERBOSE:
@@ -370,6 +409,7 @@ mqtt_dispatch_engine(struct chanev *ce, struct chan_msg *m, void *arg)
 		}
 		mc->mc_info = ci;
 		mc->mc_known = 1;
+		mc->mc_gen = mq->m_engine_gen;
 		ha_camera_state(mc);
 		break;
 	case IMSG_CAM_GONE:
@@ -380,13 +420,8 @@ mqtt_dispatch_engine(struct chanev *ce, struct chan_msg *m, void *arg)
 		memcpy(&cid, m->data, sizeof(cid));
 		if (chan_strfield(cid.id, sizeof(cid.id)))
 			fatalx("%s: bad CAM_GONE id", __func__);
-		if ((mc = mcam_find(cid.id)) != NULL) {
-			ha_camera_gone(mc);
-			RB_REMOVE(mcam_tree, &mq->m_cams, mc);
-			mq->m_ncams--;
-			free(mc->mc_sig);
-			free(mc);
-		}
+		if ((mc = mcam_find(cid.id)) != NULL)
+			mcam_forget(mc);
 		break;
 	case IMSG_CAM_FRAME:
 		if (m->len <= sizeof(cm) || m->len > sizeof(cm) +
@@ -428,6 +463,7 @@ main(int argc, char *argv[])
 	proc_privdrop(co.user, co.root);
 
 	event_init();
+	evtimer_set(&mq->m_settle, mqtt_engine_settled, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
 	signal_set(&ev_term, SIGTERM, mqtt_sig, NULL);

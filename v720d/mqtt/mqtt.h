@@ -22,12 +22,14 @@
 #define MQTT_STATE_MIN_MS	10000	/* counters alone: at most this often */
 #define MQTT_INFO_PAIR_MS	5000	/* Info without uid after a Status */
 #define MQTT_UNKNOWN_MAX	64	/* distinct unknown codes logged */
+#define MQTT_ENGINE_SETTLE_S	10	/* a new engine has told us all */
 
 struct mcam {
 	RB_ENTRY(mcam)		 mc_entry;
 	char			 mc_id[V720_ID_MAX];
 	struct cam_info		 mc_info;
 	int			 mc_known;	/* the engine told us about it */
+	uint32_t		 mc_gen;	/* ... which engine (m_engine_gen) */
 	int			 mc_discovered;	/* configs sent on this connection */
 	char			 mc_name[V720_NAME_MAX];	/* in the configs */
 	char			 mc_firmware[32];
@@ -36,7 +38,6 @@ struct mcam {
 	uint64_t		 mc_state_ms;	/* last state published */
 	int			 mc_avail;	/* published: 1, 0, -1 not yet */
 	int			 mc_motion;	/* published: 1, 0, -1 not yet */
-	uint64_t		 mc_status_ms;	/* cameras' broker: last Status */
 };
 RB_HEAD(mcam_tree, mcam);
 RB_PROTOTYPE(mcam_tree, mcam, mc_entry, mcam_cmp);
@@ -45,8 +46,11 @@ struct mqttd {
 	struct chanev		 m_parent;
 	struct chanev		 m_engine;
 	int			 m_engine_up;
+	uint32_t		 m_engine_gen;	/* engine channels so far */
+	struct event		 m_settle;	/* a new engine's cameras are in */
 	struct cfg_mqtt		 m_cfg;
 	int			 m_have_cfg;
+	int			 m_unknown_accept;	/* unknown cameras accept */
 	struct broker		 m_ha;		/* Home Assistant's broker */
 	struct broker		 m_cam;		/* the cameras' (if another) */
 	struct broker		*m_cambroker;	/* &m_ha or &m_cam */
@@ -56,6 +60,7 @@ struct mqttd {
 	char			 m_status_topic[V720_NAME_MAX + 16];
 	/* counters */
 	uint64_t		 m_cmds, m_bad, m_infos;
+	uint64_t		 m_unknown;	/* rejected cameras' messages */
 };
 
 extern struct mqttd	*mq;

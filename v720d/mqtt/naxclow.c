@@ -90,7 +90,6 @@ void
 nax_message(struct broker *b, const struct mosquitto_message *m, void *arg)
 {
 	struct mqtt_caminfo	 mi;
-	struct mcam		*mc;
 	int			 rc;
 
 	if (m->payloadlen <= 0 || m->payloadlen > MQTT_PAYLOAD_MAX) {
@@ -136,10 +135,22 @@ nax_message(struct broker *b, const struct mosquitto_message *m, void *arg)
 		    m->payloadlen);
 		return;
 	}
+	/*
+	 * The engine's policy: with "unknown cameras reject" only the
+	 * cameras it told us about (the configured ones) count; anything
+	 * else is dropped here, before it leaves any trace (not even as
+	 * the Status an Info without uid is paired with).  No state is
+	 * kept for a camera here until the engine sends its IMSG_CAM_STATE:
+	 * the engine bounds and forgets cameras, and this table follows.
+	 */
+	if (!mq->m_unknown_accept && mcam_find(mi.mi_id) == NULL) {
+		mq->m_unknown++;
+		log_debug("camera %s: unknown camera on %s ignored", mi.mi_id,
+		    m->topic);
+		return;
+	}
 	if (strcmp(m->topic, NAX_STATUS) == 0)
 		status_seen(mi.mi_id);
-	if ((mc = mcam_get(mi.mi_id)) != NULL && mi.mi_online != -1)
-		mc->mc_status_ms = proc_now_ms();
 	log_debug("camera %s: %s", mi.mi_id, m->topic +
 	    sizeof(NAX_BASE) - 1);
 	mqtt_send_engine(IMSG_MQTT_CAMINFO, &mi, sizeof(mi));
