@@ -148,9 +148,12 @@ enum msg_type {
 	IMSG_RTSP_GONE,		/* engine -> rtsp: struct ctl_id */
 	IMSG_RTSP_DEMAND,	/* rtsp -> engine: struct ctl_req, PLAYing
 				 * sessions on that camera now */
-	IMSG_RTSP_WEBLISTEN,	/* parent -> web, between START and END:
-				 * struct cfg_listen of each `rtsp listen`,
-				 * for the viewer's URLs */
+	IMSG_CFG_RTSP_URL,	/* parent -> web and engine, between START
+				 * and END: struct cfg_listen of each `rtsp
+				 * listen`, for the URLs users are shown */
+	IMSG_CTL_RTSP_URL,	/* engine -> v720ctl before IMSG_CTL_CAMERA
+				 * of show camera: struct cfg_listen, the
+				 * host filled in for a wildcard when known */
 };
 
 enum rec_mode {

@@ -12,6 +12,7 @@
 #include "jsonw.h"
 #include "log.h"
 #include "page.h"
+#include "rtspurl.h"
 #include "web.h"
 
 #define MAX_SEGS	8
@@ -76,11 +77,43 @@ cam_fields(struct jsonw *w, struct cam *c)
 	    c->cam_nviewers);
 }
 
+/*
+ * The camera's RTSP URLs.  A wildcard listener is reached by whatever
+ * name the browser used for this page: the request's Host (already
+ * checked by the Host rule), or without one the listener's address.
+ */
+static void
+cam_rtsp(struct jsonw *w, struct cam *c, const struct conn *cn)
+{
+	const char	*hosts[WEB_RTSP_MAX];
+	unsigned	 ports[WEB_RTSP_MAX];
+	char		 reqhost[HTTP_HOST_MAX], *e;
+	size_t		 i;
+
+	if (web->w_nrtsp == 0)
+		return;
+	reqhost[0] = '\0';
+	if (cn != NULL && cn->c_req.has_host) {
+		strlcpy(reqhost, cn->c_req.host, sizeof(reqhost));
+		/* Without the port: "[v6]:p", "name:p". */
+		if ((e = strrchr(reqhost, ':')) != NULL &&
+		    (reqhost[0] != '[' || e[-1] == ']'))
+			*e = '\0';
+	}
+	for (i = 0; i < web->w_nrtsp; i++) {
+		hosts[i] = rtspurl_wildcard(web->w_rtsp[i].cl_addr) &&
+		    reqhost[0] != '\0' ? reqhost : web->w_rtsp[i].cl_addr;
+		ports[i] = web->w_rtsp[i].cl_port;
+	}
+	rtspurl_json(w, hosts, ports, web->w_nrtsp, c->cam_id);
+}
+
 void
-api_cam_json(struct jsonw *w, struct cam *c)
+api_cam_json(struct jsonw *w, struct cam *c, const struct conn *cn)
 {
 	jsonw_obj_open(w);
 	cam_fields(w, c);
+	cam_rtsp(w, c, cn);
 	jsonw_obj_close(w);
 }
 
@@ -109,7 +142,7 @@ reply_cam(struct conn *c, int status, struct cam *cam)
 	struct jsonw	w;
 
 	jsonw_init(&w);
-	api_cam_json(&w, cam);
+	api_cam_json(&w, cam, c);
 	send_json(c, status, &w);
 }
 
@@ -123,7 +156,7 @@ route_list(struct conn *c)
 	jsonw_arr_open(&w);
 	RB_FOREACH(cam, camtree, &web->w_cams)
 		if (cam_listed(cam))
-			api_cam_json(&w, cam);
+			api_cam_json(&w, cam, c);
 	jsonw_arr_close(&w);
 	send_json(c, 200, &w);
 }

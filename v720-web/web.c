@@ -40,6 +40,8 @@ static struct {
 	size_t			 ncams;
 	uint8_t			*cert, *key;
 	size_t			 certlen, keylen;
+	struct cfg_listen	 rtsp[WEB_RTSP_MAX];
+	size_t			 nrtsp;
 } pend;
 
 static int
@@ -423,6 +425,8 @@ apply_config(void)
 	web->w_nnames = pend.nnames;
 	pend.names = NULL;
 	pend.nnames = 0;
+	memcpy(web->w_rtsp, pend.rtsp, sizeof(web->w_rtsp));
+	web->w_nrtsp = pend.nrtsp;
 	web->w_per_addr = pend.per_addr ? pend.per_addr : WEB_PER_ADDR_DEFAULT;
 	if (web->w_per_addr > peer_conn_max())
 		log_warnx("web connections per address %zu: at most %zu, "
@@ -493,6 +497,7 @@ web_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 		    m->hdr.ch_type);
 	if (((m->hdr.ch_type >= IMSG_CFG_LISTEN && m->hdr.ch_type <=
 	    IMSG_CFG_END) || m->hdr.ch_type == IMSG_CFG_WEB_NAME ||
+	    m->hdr.ch_type == IMSG_CFG_RTSP_URL ||
 	    m->hdr.ch_type == IMSG_CFG_WEB_LIMITS) && !pend.active)
 		fatalx("%s: config message %u outside START/END", __func__,
 		    m->hdr.ch_type);
@@ -561,6 +566,15 @@ web_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 		if (wl.wl_conn_per_addr == 0)
 			fatalx("%s: no connection per address", __func__);
 		pend.per_addr = wl.wl_conn_per_addr;
+		break;
+	case IMSG_CFG_RTSP_URL:
+		if (m->len != sizeof(cl))
+			fatalx("%s: bad IMSG_CFG_RTSP_URL", __func__);
+		memcpy(&cl, m->data, sizeof(cl));
+		if (chan_strfield(cl.cl_addr, sizeof(cl.cl_addr)) == -1)
+			fatalx("%s: bad rtsp address", __func__);
+		if (pend.nrtsp < WEB_RTSP_MAX)
+			pend.rtsp[pend.nrtsp++] = cl;
 		break;
 	case IMSG_CFG_TLS_CERT:
 		pend_pem(&pend.cert, &pend.certlen, m);

@@ -183,6 +183,8 @@ struct lathist {
 	uint64_t	lh_b[LAT_BUCKETS];
 };
 
+#define WEB_RTSP_MAX	16	/* CONF_MAX_RTSP_LISTEN */
+
 struct web {
 	struct chanev		 w_parent;
 	struct chanev		 w_engine;
@@ -198,6 +200,8 @@ struct web {
 	struct cfg_webname	*w_names;	/* `web server name` */
 	size_t			 w_nnames;
 	size_t			 w_per_addr;	/* connections per address */
+	struct cfg_listen	 w_rtsp[WEB_RTSP_MAX];	/* `rtsp listen`, */
+	size_t			 w_nrtsp;	/* for the cameras' URLs */
 	struct tls		*w_tls;		/* server context, NULL: none */
 	struct proc_stats	 w_stats;
 	int			 w_have_stats;
@@ -262,7 +266,8 @@ int		 reply_stream_head(struct conn *, const char *ctype);
 
 /* api.c: routing */
 void		 api_request(struct conn *, const char *body, size_t bodylen);
-void		 api_cam_json(struct jsonw *, struct cam *);
+void		 api_cam_json(struct jsonw *, struct cam *,
+		    const struct conn *);
 int		 api_is_talk(const char *path);
 
 /* auth.c */

@@ -25,6 +25,7 @@
 #include "jsonw.h"
 #include "msg.h"
 #include "proc.h"
+#include "rtspurl.h"
 #include "v720ctl.h"
 
 struct ctl {
@@ -35,12 +36,17 @@ struct ctl {
 	const struct parse_result *res;
 	struct cam_info		*cams;
 	size_t			 ncams;
+	/* show camera: the rtsp listeners, hosts filled in */
+	char			 rtsp_host[16][V720_ADDR_MAX];
+	unsigned		 rtsp_port[16];
+	size_t			 nrtsp;
 };
 
 static int	ctl_connect(struct ctl *);
 static int	ctl_request(struct ctl *);
 static int	ctl_wait(struct ctl *);
 static int	ctl_reply(struct ctl *, struct chan_msg *);
+static void	rtsp_url_add(struct ctl *, const void *);
 static void	show_cameras(struct ctl *);
 static void	show_camera(struct ctl *, const struct cam_info *);
 static int	write_frame(struct ctl *, const uint8_t *, size_t);
@@ -303,6 +309,29 @@ ctl_wait(struct ctl *ctl)
 	}
 }
 
+/*
+ * An rtsp listener for show camera.  A wildcard address the engine could
+ * not fill in (no `server address`) is shown as this host's name.
+ */
+static void
+rtsp_url_add(struct ctl *ctl, const void *data)
+{
+	struct cfg_listen	cl;
+	char			*h;
+
+	if (ctl->nrtsp >= sizeof(ctl->rtsp_port) / sizeof(ctl->rtsp_port[0]))
+		return;
+	memcpy(&cl, data, sizeof(cl));
+	cl.cl_addr[sizeof(cl.cl_addr) - 1] = '\0';
+	h = ctl->rtsp_host[ctl->nrtsp];
+	if (!rtspurl_wildcard(cl.cl_addr))
+		ctl_printable(h, V720_ADDR_MAX, cl.cl_addr, strlen(cl.cl_addr));
+	else if (gethostname(h, V720_ADDR_MAX) == -1 || h[0] == '\0')
+		strlcpy(h, "localhost", V720_ADDR_MAX);
+	h[V720_ADDR_MAX - 1] = '\0';
+	ctl->rtsp_port[ctl->nrtsp++] = cl.cl_port;
+}
+
 /* One reply: 1 to keep reading, 0 done, -1 failed (message printed). */
 static int
 ctl_reply(struct ctl *ctl, struct chan_msg *m)
@@ -329,6 +358,11 @@ ctl_reply(struct ctl *ctl, struct chan_msg *m)
 		if (a == SHOW_CAMERAS || a == SHOW_CAMERA || a == SNAPSHOT)
 			break;
 		return 0;
+	case IMSG_CTL_RTSP_URL:
+		if (m->len != sizeof(struct cfg_listen) || a != SHOW_CAMERA)
+			break;
+		rtsp_url_add(ctl, m->data);
+		return 1;
 	case IMSG_CTL_CAMERA:
 		if (m->len != sizeof(struct cam_info) ||
 		    (a != SHOW_CAMERAS && a != SHOW_CAMERA))
@@ -510,8 +544,12 @@ cam_terminate(struct cam_info *ci)
 
 /* The camera object of the web API, plus everything else we know. */
 static void
-cam_json(struct jsonw *w, const struct cam_info *ci, int full)
+cam_json(struct jsonw *w, const struct cam_info *ci, int full,
+    const struct ctl *ctl)
 {
+	const char	*hosts[16];
+	size_t		 i;
+
 	jsonw_obj_open(w);
 	caminfo_json(w, ci, ci->ci_name, ci->ci_state, ci->ci_viewers);
 	if (full) {
@@ -529,6 +567,11 @@ cam_json(struct jsonw *w, const struct cam_info *ci, int full)
 		jsonw_kuint(w, "audio_chunks", ci->ci_audio_chunks);
 		jsonw_kuint(w, "stream_restarts", ci->ci_stream_restarts);
 		jsonw_kuint(w, "strangers", ci->ci_strangers);
+	}
+	if (ctl != NULL && ctl->nrtsp > 0) {
+		for (i = 0; i < ctl->nrtsp; i++)
+			hosts[i] = ctl->rtsp_host[i];
+		rtspurl_json(w, hosts, ctl->rtsp_port, ctl->nrtsp, ci->ci_id);
 	}
 	jsonw_obj_close(w);
 }
@@ -571,7 +614,7 @@ show_cameras(struct ctl *ctl)
 		jsonw_init(&w);
 		jsonw_arr_open(&w);
 		for (i = 0; i < ctl->ncams; i++)
-			cam_json(&w, &ctl->cams[i], 0);
+			cam_json(&w, &ctl->cams[i], 0, NULL);
 		jsonw_arr_close(&w);
 		json_print(&w);
 		return;
@@ -640,6 +683,7 @@ show_camera(struct ctl *ctl, const struct cam_info *in)
 {
 	struct cam_info	 c = *in, *ci = &c;
 	struct jsonw	 w;
+	char		 url[RTSPURL_MAX];
 	struct tm	 tm;
 	char		 when[64];
 	time_t		 t, now;
@@ -648,7 +692,7 @@ show_camera(struct ctl *ctl, const struct cam_info *in)
 	cam_terminate(ci);
 	if (ctl->json) {
 		jsonw_init(&w);
-		cam_json(&w, ci, 1);
+		cam_json(&w, ci, 1, ctl);
 		json_print(&w);
 		return;
 	}
@@ -684,6 +728,14 @@ show_camera(struct ctl *ctl, const struct cam_info *in)
 		printf("live-view: not possible for this camera yet: it is known "
 		    "only over MQTT (standby)\n");
 	printf("stream: %s\n", ci->ci_stream_always ? "always" : "on-demand");
+	for (i = 0; i < ctl->nrtsp; i++) {
+		if (rtspurl(url, sizeof(url), ctl->rtsp_host[i],
+		    ctl->rtsp_port[i], ci->ci_id, 0) == 0)
+			printf("rtsp: %s\n", url);
+		if (rtspurl(url, sizeof(url), ctl->rtsp_host[i],
+		    ctl->rtsp_port[i], ci->ci_id, 1) == 0)
+			printf("rtsp-h264: %s\n", url);
+	}
 	printf("ir-led: %s\n", irled_name(ci->ci_ir_led));
 	printf("flip: %s\n", flip_name(ci->ci_flip));
 	printf("status-led: %s\n", onoff_name(ci->ci_status_led));

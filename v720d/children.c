@@ -49,6 +49,9 @@ static const uint32_t engine_accept[] = {
 	IMSG_CTL_RELOAD, IMSG_CTL_VERBOSE, 0
 };
 
+static void	rtsp_urls_push(struct chanev *, const struct config *,
+		    const struct tls_material *);
+
 /* Web users, server names, limits, key material for the tls listeners. */
 static void
 web_push(struct chanev *ce, const struct config *conf,
@@ -67,11 +70,29 @@ web_push(struct chanev *ce, const struct config *conf,
 	memset(&wl, 0, sizeof(wl));
 	wl.wl_conn_per_addr = conf->web_per_addr;
 	chanev_compose(ce, IMSG_CFG_WEB_LIMITS, 0, -1, &wl, sizeof(wl));
+	rtsp_urls_push(ce, conf, tls);
 	if (tls->cert != NULL) {
 		chanev_compose(ce, IMSG_CFG_TLS_CERT, 0, -1, tls->cert,
 		    tls->certlen);
 		chanev_compose(ce, IMSG_CFG_TLS_KEY, 0, -1, tls->key,
 		    tls->keylen);
+	}
+}
+
+/* The rtsp listeners, for the URLs the viewer and v720ctl show. */
+static void
+rtsp_urls_push(struct chanev *ce, const struct config *conf,
+    const struct tls_material *tls)
+{
+	struct conf_listen	*l;
+	struct cfg_listen	 cl;
+
+	TAILQ_FOREACH(l, &conf->rtsp, entry) {
+		memset(&cl, 0, sizeof(cl));
+		cl.cl_kind = LISTEN_RTSP;
+		cl.cl_port = l->port;
+		strlcpy(cl.cl_addr, l->addr, sizeof(cl.cl_addr));
+		chanev_compose(ce, IMSG_CFG_RTSP_URL, 0, -1, &cl, sizeof(cl));
 	}
 }
 
@@ -231,6 +252,7 @@ const struct child_kind child_kinds[PROC_MAX] = {
 		    LISTEN_BIT(LISTEN_CAMERA_UDP) |
 		    LISTEN_BIT(LISTEN_BOOTSTRAP) | LISTEN_BIT(LISTEN_CONTROL),
 		.ck_accept = engine_accept,
+		.ck_push = rtsp_urls_push,
 		.ck_peers = PROC_BIT(PROC_WEB) | PROC_BIT(PROC_MQTT) |
 		    PROC_BIT(PROC_RECORDER) | PROC_BIT(PROC_RTSP),
 	},

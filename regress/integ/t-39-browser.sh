@@ -6,7 +6,8 @@
 # "streaming", the hostile camera name is shown as text, "Snapshot"
 # downloads a 640x480 JPEG, live audio plays, nothing is loaded from
 # elsewhere, and a click on "IR LED On" reaches the camera (camsim logs a
-# forward with code 202).  Screenshots:
+# forward with code 202), the tile shows both RTSP URLs of a wildcard
+# `rtsp listen` with the page's host and copies one.  Screenshots:
 # $OUT/screenshot.png and $OUT/screenshot-phone.png.
 . "$TOP/regress/integ/lib.sh"
 
@@ -38,6 +39,7 @@ web listen on 127.0.0.1 port $WEB
 camera listen on 127.0.0.1 port $CAMPORT
 bootstrap listen on 127.0.0.1 port $BOOTPORT
 server address 127.0.0.1
+rtsp listen on * port $((WEB + 3))
 control socket "$OUT/ctl.sock"
 camera "$CAM" {
 	name "<img src=x onerror=window.pwned=1>&amp; \"tile\""
@@ -69,6 +71,7 @@ cmp -s "$OUT/index.html" "$TOP/v720-web/assets/index.html" ||
 
 python3 "$TOP/regress/integ/browser/check-viewer.py" --chromium "$CHROMIUM" \
     --url "$URL/" --cam "$CAM" --name "$NAME" --out "$OUT" --audio \
+    --rtsp "rtsp://127.0.0.1:$((WEB + 3))/$CAM" \
     --log "$OUT/camsim.jsonl" --expect "{\"ev\":\"forward\",\"cam\":\"$CAM\",\"code\":202}" ||
     fail "viewer check failed (see $OUT/screenshot*.png)"
 kill -0 "$V720D_PID" 2>/dev/null || fail "v720d died"

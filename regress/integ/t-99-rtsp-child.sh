@@ -7,7 +7,7 @@
 # before it); frames go to the child only for cameras RTSP clients PLAY;
 # a reload with the same listeners keeps a UDP session playing, one with
 # a new port moves the server; a killed rtsp child is restarted alone and
-# serves again.
+# serves again.  v720ctl show camera prints the URLs.
 . "$TOP/regress/integ/lib.sh"
 . "$TOP/regress/integ/lib-engine.sh"
 need_root
@@ -55,6 +55,13 @@ wait_for 20 cam_is "$A" online || fail "camera $A not online"
 wait_for 20 cam_is "$B" online || fail "camera $B not online"
 sleep 1
 [ -z "$(forwards "$A")" ] || fail "forwards sent without a client"
+# v720ctl show camera prints both URLs; the JSON has them too.
+ctl show camera "$A" >"$OUT/show" || fail "show camera"
+grep -qx "rtsp: rtsp://127.0.0.1:$RTSP/$A" "$OUT/show" || fail "no rtsp URL: $(cat "$OUT/show")"
+grep -qx "rtsp-h264: rtsp://127.0.0.1:$RTSP/$A/h264" "$OUT/show" || fail "no rtsp-h264 URL"
+ctl -j show camera "$A" | grep -qF "\"rtsp\":[\"rtsp://127.0.0.1:$RTSP/$A\",\"rtsp://127.0.0.1:$RTSP/$A/h264\"]" ||
+    fail "no rtsp URLs in show camera -j: $(ctl -j show camera "$A")"
+say "v720ctl show camera: $(grep '^rtsp' "$OUT/show" | tr '\n' ' ')"
 
 has_fwd() { forwards "$1" | grep -qx "$2"; }
 nstats() { grep -c "rtsp: stats:" "$OUT/v720d.log"; }
@@ -128,6 +135,8 @@ timeout 30 ffmpeg -v error -rtsp_transport tcp -i "rtsp://127.0.0.1:$RTSP2/$A" \
     -map 0:v -frames:v 3 -f null - || fail "nothing on the new port"
 timeout 10 ffmpeg -v error -rtsp_transport tcp -i "rtsp://127.0.0.1:$RTSP/$A" \
     -frames:v 1 -f null - 2>/dev/null && fail "the old port still serves"
+ctl show camera "$A" | grep -qx "rtsp: rtsp://127.0.0.1:$RTSP2/$A" ||
+    fail "v720ctl does not show the new port"
 say "reload: port $RTSP to $RTSP2"
 
 # Killed: restarted alone, serves again.

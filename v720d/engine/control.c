@@ -225,7 +225,9 @@ ctl_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 	struct ctl_req	 req;
 	struct ctl_set	 set;
 	struct ptz_req	 pr;
+	const struct cfg_listen	*urls;
 	const char	*err;
+	size_t		 i, n;
 
 	if (m->fd != -1) {
 		close(m->fd);
@@ -254,6 +256,10 @@ ctl_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 		    m->hdr.ch_type == IMSG_CTL_SNAPSHOT ? 1 : 2)) == NULL)
 			break;
 		if (m->hdr.ch_type == IMSG_CTL_SHOW_CAMERA) {
+			n = rtsppeer_urls(&urls);
+			for (i = 0; i < n; i++)
+				ctl_reply(c, IMSG_CTL_RTSP_URL, &urls[i],
+				    sizeof(urls[i]));
 			if (ctl_camera(c, cam) == 0)
 				ctl_reply(c, IMSG_CTL_END, NULL, 0);
 		} else if (m->hdr.ch_type == IMSG_CTL_SNAPSHOT)

@@ -378,6 +378,7 @@ static void
 engine_cfg_end(void)
 {
 	env->e_cfg = pend.cfg;
+	rtsppeer_url_commit();
 	free(env->e_cams);
 	env->e_cams = pend.cams;
 	env->e_ncams = pend.ncams;
@@ -465,6 +466,7 @@ engine_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 		free(pend.cams);
 		pend.cams = NULL;
 		pend.ncams = 0;
+		rtsppeer_url_start();
 		memcpy(&pend.cfg, m->data, sizeof(pend.cfg));
 		if (chan_strfield(pend.cfg.cg_user, sizeof(pend.cfg.cg_user)) ||
 		    chan_strfield(pend.cfg.cg_server_addr,
@@ -508,6 +510,14 @@ engine_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 		    chan_strfield(cc->cc_name, sizeof(cc->cc_name)))
 			fatalx("%s: bad CFG_CAMERA strings", __func__);
 		pend.ncams++;
+		break;
+	case IMSG_CFG_RTSP_URL:
+		if (!pend.active || m->len != sizeof(cl) || m->fd != -1)
+			fatalx("%s: bad CFG_RTSP_URL", __func__);
+		memcpy(&cl, m->data, sizeof(cl));
+		if (chan_strfield(cl.cl_addr, sizeof(cl.cl_addr)))
+			fatalx("%s: bad CFG_RTSP_URL address", __func__);
+		rtsppeer_url_add(&cl);
 		break;
 	case IMSG_CFG_WEBUSER:
 	case IMSG_CFG_TLS_CERT:

@@ -297,6 +297,10 @@ int		 recpeer_ctl(uint32_t type, uint32_t client, const char *id);
 
 /* rtsppeer.c: the rtsp child */
 void		 rtsppeer_new(int fd);
+void		 rtsppeer_url_start(void);
+void		 rtsppeer_url_add(const struct cfg_listen *);
+void		 rtsppeer_url_commit(void);
+size_t		 rtsppeer_urls(const struct cfg_listen **);
 void		 rtsppeer_free(void);
 void		 rtsppeer_camera(struct camera *);
 void		 rtsppeer_gone(const struct ctl_id *);

@@ -25,8 +25,49 @@
 static struct chanev	rtsp_ce;
 static int		rtsp_up;
 
+/* The `rtsp listen` addresses, for v720ctl show camera (and pending). */
+#define RTSP_URLS_MAX		16
+static struct cfg_listen	urls[RTSP_URLS_MAX], purls[RTSP_URLS_MAX];
+static size_t			nurls, npurls;
+
 static void	rtsppeer_dispatch(struct chanev *, struct chan_msg *, void *);
 static void	rtsppeer_closed(struct chanev *, void *);
+
+void
+rtsppeer_url_start(void)
+{
+	npurls = 0;
+}
+
+void
+rtsppeer_url_add(const struct cfg_listen *cl)
+{
+	if (npurls < RTSP_URLS_MAX)
+		purls[npurls++] = *cl;
+}
+
+/* A wildcard address is shown as `server address` when there is one. */
+void
+rtsppeer_url_commit(void)
+{
+	size_t	i;
+
+	for (i = 0; i < npurls; i++)
+		if ((strcmp(purls[i].cl_addr, "0.0.0.0") == 0 ||
+		    strcmp(purls[i].cl_addr, "::") == 0) &&
+		    env->e_cfg.cg_server_addr[0] != '\0')
+			strlcpy(purls[i].cl_addr, env->e_cfg.cg_server_addr,
+			    sizeof(purls[i].cl_addr));
+	memcpy(urls, purls, npurls * sizeof(urls[0]));
+	nurls = npurls;
+}
+
+size_t
+rtsppeer_urls(const struct cfg_listen **out)
+{
+	*out = urls;
+	return nurls;
+}
 
 /* Tell the rtsp child the camera's name and state if they changed. */
 void

@@ -78,6 +78,7 @@ def main():
     ap.add_argument("--log", help="JSON-lines log to watch after the click")
     ap.add_argument("--expect", default="{}", help="JSON object a new log line must match")
     ap.add_argument("--audio", action="store_true", help="also check live audio")
+    ap.add_argument("--rtsp", help="RTSP URL the tile must show with a copy button")
     ap.add_argument("--chromium", default="/usr/bin/chromium")
     a = ap.parse_args()
     expect = json.loads(a.expect)
@@ -110,6 +111,29 @@ def main():
                       json.dumps(tile + " .name")):
                 raise CDPError("the camera name was parsed as HTML")
             print("name shown as text: %r" % shown)
+
+        if a.rtsp is not None:
+            step = "the tile's RTSP URLs"
+            want = [a.rtsp, a.rtsp + "/h264"]
+            codes = json.dumps(tile + " .rtsp code")
+            got = b.wait("(() => { const c = [...document.querySelectorAll(%s)]"
+                         ".map(e => e.textContent); return c.length ? c : null; })()"
+                         % codes, 15, "the RTSP URLs in the tile")
+            if got != want:
+                raise CDPError("tile shows RTSP URLs %r, want %r" % (got, want))
+            # Copy: to the clipboard, or (no permission) selected for Ctrl+C.
+            btn = tile + " .rtsp .url:first-child button"
+            b.click(btn)
+            said = b.wait("(() => { const t = document.querySelector(%s).textContent;"
+                          " return t !== 'Copy' ? t : null; })()" % json.dumps(btn),
+                          5, "the copy button to answer")
+            if said == "Selected":
+                sel = b.eval("window.getSelection().toString()")
+                if sel != a.rtsp:
+                    raise CDPError("copy selected %r, want %r" % (sel, a.rtsp))
+            elif said != "Copied":
+                raise CDPError("copy button says %r" % said)
+            print("RTSP URLs shown: %s; copy: %s" % (" ".join(got), said))
 
         step = "waiting for the live image"
         size = b.wait("""(() => { const i = document.querySelector(%s);
