@@ -94,6 +94,8 @@ else
 	lane2
 fi
 echo "make check: $(( $(date +%s) - begin )) s"
+# Never a silent skip: the summary repeats what a stage left out.
+grep -h -A 2 '^SKIPPED' "$logs"/*.log 2>/dev/null | sed 's/^/make check: /'
 if [ -s "$logs/failed" ]; then
 	echo "make check FAILED:"
 	sed 's/^/  - /' "$logs/failed"
