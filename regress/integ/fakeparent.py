@@ -20,6 +20,8 @@ import subprocess
 import sys
 import time
 
+import msglayout
+
 CFG_START, CFG_LISTEN, CFG_CAMERA, CFG_WEBUSER, CFG_TLS_CERT, CFG_TLS_KEY, \
     CFG_END, CFG_DONE, CFG_PEER, PROC_STATS = range(100, 110)
 CTL_VERBOSE = 209
@@ -32,16 +34,18 @@ LISTEN_WEB = 5
 PROC_ENGINE, PROC_WEB, PROC_MQTT, PROC_RECORDER, PROC_RTSP, PROC_MAX = range(6)
 HDR = struct.Struct("=IIIHH")
 CAM = "FAKE00000001"
+L = msglayout.load()	# the structs of common/msg.h
 
 
 def proc_stats(parent_start, procs):
     """struct proc_stats: the parent's start, then (name, start, restarts)
     by enum proc_id."""
-    d = struct.pack("=q", parent_start)
+    ps = b""
     for i in range(PROC_MAX):
         name, start, restarts = procs[i] if i < len(procs) else ("", 0, 0)
-        d += struct.pack("=16sqII", name.encode(), start, restarts, 0)
-    return d
+        ps += L.pack("proc_stat", pr_name=name, pr_start=start,
+                     pr_restarts=restarts)
+    return L.pack("proc_stats", ps_parent_start=parent_start, ps_proc=ps)
 
 
 def fail(msg):
@@ -92,7 +96,7 @@ class Chan:
             if m is None:
                 fail("%s: no message %d" % (what, typ))
             if m[0] == WEB_AUDIO:
-                self.audio = struct.unpack("=i", m[1][32:36])[0]
+                self.audio = L.unpack("ctl_req", m[1])["value"]
                 continue
             if m[0] in skip or m[0] == WEB_LISTENERS:
                 continue
@@ -101,31 +105,21 @@ class Chan:
             return m[1]
 
 
-def cstr(s, n):
-    b = s.encode()
-    return b + b"\0" * (n - len(b))
-
-
 def cam_info(state, battery=55, fps_milli=9500, frames=7, name="Fake cam"):
-    # struct cam_info: 976 bytes (see common/msg.h)
-    head = cstr(CAM, 32) + cstr(name, 64) + cstr("10.1.2.3:4567", 64) + \
-        cstr("202212011602", 32) + cstr("wlan", 64)
-    head += struct.pack("=6BhIIq", state, 0, 2, 4, 1, 0, battery, 0,
-                        fps_milli, 1795500000)
-    tail = struct.pack("=15Q", frames, 1234, 3, 1, 0, 0, 0, 2, 100, 4, 5, 6,
-                       7, 8, 9)
-    tail += struct.pack("=iiBBB5xq", 60334, 35359, 0, 0, 0, 0)
-    tail += struct.pack("=Q", 0)	# ci_drop_rec
-    tail += struct.pack("=I4B", 0, 0, 0, 0, 0)  # ci_features, ci_xset
-    tail += struct.pack("=BB6x", 0, 0) + bytes(16 * 33)  # ci_wifi_scan
-    d = head + tail
-    assert len(d) == 976
-    return d
+    return L.pack("cam_info", ci_id=CAM, ci_name=name,
+                  ci_address="10.1.2.3:4567", ci_firmware="202212011602",
+                  ci_wifi="wlan", ci_state=state, ci_ir_led=2, ci_flip=4,
+                  ci_status_led=1, ci_battery=battery, ci_fps_milli=fps_milli,
+                  ci_last_seen=1795500000, ci_frames=frames, ci_bytes=1234,
+                  ci_dropped=3, ci_drop_incomplete=1, ci_drop_backlog=2,
+                  ci_packets=100, ci_packets_dup=4, ci_packets_late=5,
+                  ci_confirms=6, ci_audio_chunks=7, ci_stream_restarts=8,
+                  ci_strangers=9, ci_sd_total_mb=60334, ci_sd_free_mb=35359)
 
 
 def media(seq, codec, data):
-    return cstr(CAM, 32) + struct.pack("=QQB7x", seq, time.monotonic_ns(),
-                                       codec) + data
+    return L.pack("cam_media", cm_id=CAM, cm_seq=seq,
+                  cm_ts_ns=time.monotonic_ns(), cm_codec=codec) + data
 
 
 def alaw_ref(a):
@@ -216,20 +210,21 @@ def listen_socket(port):
 
 
 def cfg_push(parent, lsock, port, users=()):
-    parent.send(CFG_START, b"\0" * 220)	# sizeof(struct cfg_global)
-    parent.send(CFG_LISTEN, struct.pack("=BBH", LISTEN_WEB, 0, port) +
-                cstr("127.0.0.1", 64), fd=lsock.fileno())
-    parent.send(CFG_CAMERA, cstr("CONF00000001", 32) + cstr("Configured", 64) +
-                b"\0" * 8)
+    parent.send(CFG_START, L.pack("cfg_global"))
+    parent.send(CFG_LISTEN, L.pack("cfg_listen", cl_kind=LISTEN_WEB,
+                                   cl_port=port, cl_addr="127.0.0.1"),
+                fd=lsock.fileno())
+    parent.send(CFG_CAMERA, L.pack("cfg_camera", cc_id="CONF00000001",
+                                   cc_name="Configured"))
     for u, h in users:
-        parent.send(CFG_WEBUSER, cstr(u, 32) + cstr(h, 128))
+        parent.send(CFG_WEBUSER, L.pack("cfg_webuser", cw_name=u, cw_hash=h))
     parent.send(CFG_END)
     parent.expect(CFG_DONE, "config")
 
 
 def viewers(engine, want, what):
-    d = engine.expect(WEB_VIEWERS, what)
-    cam, val = d[:32].rstrip(b"\0").decode(), struct.unpack("=i", d[32:36])[0]
+    d = L.unpack("ctl_req", engine.expect(WEB_VIEWERS, what))
+    cam, val = d["id"], d["value"]
     if (cam, val) != (CAM, want):
         fail("%s: viewers %s=%d, want %d" % (what, cam, val, want))
 
@@ -246,7 +241,8 @@ def main():
     lsock = listen_socket(port)
     cfg_push(parent, lsock, port)
     e_ours, e_theirs = socket.socketpair()
-    parent.send(CFG_PEER, struct.pack("=B3x", PROC_ENGINE), fd=e_theirs.fileno())
+    parent.send(CFG_PEER, L.pack("cfg_peer", cp_proc=PROC_ENGINE),
+                fd=e_theirs.fileno())
     e_theirs.close()
     engine = Chan(e_ours)
     parent.send(PROC_STATS, proc_stats(int(time.time()) - 100,
@@ -323,22 +319,21 @@ def main():
         fail("settings: " + st)
     got = set()
     for _ in range(2):
-        d = engine.expect(WEB_SET, "settings")
-        got.add((d[:32].rstrip(b"\0").decode(), d[32:56].rstrip(b"\0").decode(),
-                 d[56:72].rstrip(b"\0").decode()))
+        d = L.unpack("ctl_set", engine.expect(WEB_SET, "settings"))
+        got.add((d["id"], d["key"], d["value"]))
     if got != {(CAM, "flip", "vertical"), (CAM, "ir_led", "off")}:
         fail("settings messages: %s" % got)
     post(port, "/api/cameras/%s/reboot" % CAM)
-    if engine.expect(WEB_REBOOT, "reboot")[:12].decode() != CAM:
+    if L.unpack("ctl_id", engine.expect(WEB_REBOOT, "reboot"))["id"] != CAM:
         fail("reboot message")
     post(port, "/api/cameras/%s/stream/stop" % CAM)
-    d = engine.expect(WEB_STREAM, "stream stop")
-    if struct.unpack("=i", d[32:36])[0] != 0:
+    d = L.unpack("ctl_req", engine.expect(WEB_STREAM, "stream stop"))
+    if d["value"] != 0:
         fail("stream stop value")
     get(port, "/dev/%s/cmd?code=202&IrLed=1" % CAM)
-    d = engine.expect(WEB_FORWARD, "cmd")
-    if json.loads(d[32:].rstrip(b"\0")) != {"code": 202, "IrLed": 1}:
-        fail("forward: %r" % d[32:].rstrip(b"\0"))
+    d = L.unpack("web_forward", engine.expect(WEB_FORWARD, "cmd"))
+    if d["wf_id"] != CAM or json.loads(d["wf_json"]) != {"code": 202, "IrLed": 1}:
+        fail("forward: %r" % d)
     say("settings, reboot, stream stop and /dev/cmd arrive as engine messages")
 
     st, body = get(port, "/metrics")
@@ -359,7 +354,8 @@ def main():
     if not st.startswith("HTTP/1.1 503"):
         fail("reboot without engine: " + st)
     e_ours, e_theirs = socket.socketpair()
-    parent.send(CFG_PEER, struct.pack("=B3x", PROC_ENGINE), fd=e_theirs.fileno())
+    parent.send(CFG_PEER, L.pack("cfg_peer", cp_proc=PROC_ENGINE),
+                fd=e_theirs.fileno())
     e_theirs.close()
     engine = Chan(e_ours)
     viewers(engine, 2, "viewers re-sent to the new engine")

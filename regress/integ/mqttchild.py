@@ -21,6 +21,7 @@ import sys
 import time
 
 import hadisc
+import msglayout
 
 CFG_START, CFG_LISTEN, CFG_CAMERA, CFG_WEBUSER, CFG_TLS_CERT, CFG_TLS_KEY, \
     CFG_END, CFG_DONE, CFG_PEER = range(100, 109)
@@ -30,6 +31,7 @@ CFG_MQTT, MQTT_CAMINFO, MQTT_SET, MQTT_REBOOT, MQTT_STREAM, \
 HDR = struct.Struct("=IIIHH")
 CAM = "0800c00128F8"
 PREFIX, DISC = "v720t", "hatest"
+L = msglayout.load()	# the structs of common/msg.h
 
 def fail(msg):
     print("FAIL:", msg, flush=True)
@@ -38,12 +40,6 @@ def fail(msg):
 
 def say(msg):
     print(msg, flush=True)
-
-
-def cstr(s, n):
-    b = s.encode()
-    assert len(b) < n
-    return b + b"\0" * (n - len(b))
 
 
 class Chan:
@@ -91,28 +87,24 @@ class Chan:
 
 
 def cfg_global():
-    return cstr("_v720test", 32) + cstr("", 64) + cstr("/tmp/x.sock", 108) + \
-        struct.pack("=HBBiII", 6123, 1, 0, 1, 30, 16)
+    return L.pack("cfg_global", cg_user="_v720test",
+                  cg_control_path="/tmp/x.sock", cg_camera_port=6123,
+                  cg_unknown_accept=1, cg_verbose=1, cg_idle_timeout=30,
+                  cg_cam_per_addr=16)
 
 
 def cfg_mqtt(port):
-    return cstr("127.0.0.1", 64) + cstr("", 64) + cstr("", 128) + \
-        cstr("", 64) + cstr("", 64) + cstr("", 128) + cstr(DISC, 64) + \
-        cstr(PREFIX, 64) + struct.pack("=HHB3x", port, 0, 0)
+    return L.pack("cfg_mqtt", cm_host="127.0.0.1", cm_discovery=DISC,
+                  cm_prefix=PREFIX, cm_port=port)
 
 
 def cam_info(state, battery=55, sd=(60334, 35359), irled=2, name="Porch"):
-    head = cstr(CAM, 32) + cstr(name, 64) + cstr("10.1.2.3:4567", 64) + \
-        cstr("202212011602", 32) + cstr("intl-laptop", 64)
-    head += struct.pack("=6BhIIq", state, 0, irled, 0, 1, 0, battery, 0,
-                        9500, int(time.time()))
-    tail = struct.pack("=15Q", 7, 1234, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-    tail += struct.pack("=iiBBB5xqQ", sd[0], sd[1], 0, 0, 0, 0, 0)
-    tail += struct.pack("=I4B", 0, 0, 0, 0, 0)  # ci_features, ci_xset
-    tail += struct.pack("=BB6x", 0, 0) + bytes(16 * 33)  # ci_wifi_scan
-    d = head + tail
-    assert len(d) == 976  # struct cam_info, common/msg.h
-    return d
+    return L.pack("cam_info", ci_id=CAM, ci_name=name,
+                  ci_address="10.1.2.3:4567", ci_firmware="202212011602",
+                  ci_wifi="intl-laptop", ci_state=state, ci_ir_led=irled,
+                  ci_status_led=1, ci_battery=battery, ci_fps_milli=9500,
+                  ci_last_seen=int(time.time()), ci_frames=7, ci_bytes=1234,
+                  ci_sd_total_mb=sd[0], ci_sd_free_mb=sd[1])
 
 
 def sub(port, topic, count, wait=8, retained=False):
@@ -153,7 +145,7 @@ def main():
     parent.expect(CFG_DONE, "config")
     say("ok: config acknowledged")
     es, ec = socket.socketpair()
-    parent.send(CFG_PEER, b"\0\0\0\0", fd=ec.fileno())
+    parent.send(CFG_PEER, L.pack("cfg_peer", cp_proc=0), fd=ec.fileno())
     ec.close()
     engine = Chan(es)
 
@@ -194,22 +186,19 @@ def main():
 
     # A command reaches the engine as the web API's would.
     pub(port, "%s/%s/set/ir_led" % (PREFIX, CAM), "off")
-    d = engine.expect(MQTT_SET, "command", skip=())
-    if d[:32].rstrip(b"\0").decode() != CAM or \
-            d[32:56].rstrip(b"\0") != b"ir_led" or \
-            d[56:72].rstrip(b"\0") != b"off":
+    d = L.unpack("ctl_set", engine.expect(MQTT_SET, "command", skip=()))
+    if d["id"] != CAM or d["key"] != "ir_led" or d["value"] != "off":
         fail("MQTT_SET %r" % d)
     # An action's button: "confirm" (the engine checks the camera has it).
     pub(port, "%s/%s/set/sd_format" % (PREFIX, CAM), "confirm")
-    d = engine.expect(MQTT_SET, "action", skip=())
-    if d[32:56].rstrip(b"\0") != b"sd_format" or \
-            d[56:72].rstrip(b"\0") != b"confirm":
+    d = L.unpack("ctl_set", engine.expect(MQTT_SET, "action", skip=()))
+    if d["key"] != "sd_format" or d["value"] != "confirm":
         fail("MQTT_SET %r" % d)
     pub(port, "%s/%s/reboot" % (PREFIX, CAM), "PRESS")
     engine.expect(MQTT_REBOOT, "reboot")
     pub(port, "%s/%s/stream" % (PREFIX, CAM), "start")
-    d = engine.expect(MQTT_STREAM, "stream")
-    if struct.unpack_from("=i", d, 32)[0] != 1:
+    d = L.unpack("ctl_req", engine.expect(MQTT_STREAM, "stream"))
+    if d["value"] != 1:
         fail("stream value")
     # Hostile: wrong values, huge, retained commands change nothing.
     pub(port, "%s/%s/set/ir_led" % (PREFIX, CAM), "purple")
@@ -227,11 +216,10 @@ def main():
             '"sd_State": 1,"instLed": 1,"devicesCode":"%s",'
             '"wifiName":"intl-laptop","version":"202212011602"}' % CAM)
     pub(port, "Naxclow/P2P/Users/Device/Info", info)
-    d = engine.expect(MQTT_CAMINFO, "caminfo")
-    vals = struct.unpack_from("=8i", d, 128)
-    if d[:32].rstrip(b"\0").decode() != CAM or vals[1] != 80 or \
-            vals[2] != 60334 or vals[3] != 30000:
-        fail("caminfo %r" % (vals,))
+    d = L.unpack("mqtt_caminfo", engine.expect(MQTT_CAMINFO, "caminfo"))
+    if d["mi_id"] != CAM or d["mi_battery"] != 80 or \
+            d["mi_sd_total_mb"] != 60334 or d["mi_sd_free_mb"] != 30000:
+        fail("caminfo %r" % (d,))
     for bad in ['{"devPower":"80","devicesCode":"%s"}' % CAM,
                 '{"devPower": 80, "devicesCode":"%s"' % CAM,
                 '{"devPower": 800,"devicesCode":"%s"}' % CAM,
@@ -247,13 +235,12 @@ def main():
     # whose Status came just before, if only one did.
     pub(port, "Naxclow/P2P/Users/Device/Status",
         '{"device":"%s","token":"NAXCLOW","status": 1}' % CAM)
-    d = engine.expect(MQTT_CAMINFO, "status")
-    if struct.unpack_from("=i", d, 128)[0] != 1:
+    d = L.unpack("mqtt_caminfo", engine.expect(MQTT_CAMINFO, "status"))
+    if d["mi_online"] != 1:
         fail("status online not passed on")
     pub(port, "Naxclow/P2P/Users/Device/Info", '{"devPower": 42}')
-    d = engine.expect(MQTT_CAMINFO, "info without uid")
-    if d[:32].rstrip(b"\0").decode() != CAM or \
-            struct.unpack_from("=i", d, 132)[0] != 42:
+    d = L.unpack("mqtt_caminfo", engine.expect(MQTT_CAMINFO, "info without uid"))
+    if d["mi_id"] != CAM or d["mi_battery"] != 42:
         fail("Info without uid not given to %s" % CAM)
     pub(port, "Naxclow/P2P/Users/Device/Status",
         '{"device":"OTHER0000001","token":"NAXCLOW","status": 1}')
@@ -269,8 +256,8 @@ def main():
                           "-t", "Naxclow/P2P/Users/Device/sub/" + CAM, "-C",
                           "1", "-W", "8"], stdout=subprocess.PIPE, text=True)
     time.sleep(1)
-    engine.send(MQTT_CAMSEND, cstr(CAM, 32) + cstr('{"code":202,"IrLed":1}',
-                                                  512))
+    engine.send(MQTT_CAMSEND, L.pack("mqtt_camsend", ms_id=CAM,
+                                     ms_json='{"code":202,"IrLed":1}'))
     out = p.communicate()[0].strip()
     if out != '{"code":202,"IrLed":1}':
         fail("sub/<uid> got %r" % out)
@@ -278,7 +265,7 @@ def main():
 
     # The engine forgets a camera (IMSG_CAM_GONE): the child drops it and
     # takes it again, battery and all, when it comes back.
-    engine.send(390, cstr(CAM, 32))
+    engine.send(390, L.pack("ctl_id", id=CAM))
     time.sleep(0.5)
     if child.poll() is not None:
         fail("child died on CAM_GONE")
