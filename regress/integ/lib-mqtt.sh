@@ -1,4 +1,5 @@
-# Shell helpers for the MQTT tests (t-70..t-74); sourced after lib.sh.
+# Shell helpers for the MQTT tests (t-70..t-74, t-98) and the MQTT bench;
+# sourced after lib.sh.
 # A real mosquitto runs the shipped etc/mosquitto-v720d.conf with only its
 # two ports and the ACL path changed.
 
@@ -47,4 +48,39 @@ mpub() {
 # jfield JSON KEY: a top-level value of a JSON object (python3).
 jfield() {
 	python3 -c 'import json,sys; v=json.loads(sys.argv[1])[sys.argv[2]]; print("null" if v is None else v)' "$1" "$2"
+}
+
+# mqtt_v720d BASE [CONFIG LINE...]: what the tests with a whole v720d and
+# a broker share.  The broker on BASE+1 (cameras) and BASE+2 (local), the
+# daemon's camera, bootstrap and web listeners on BASE+3..BASE+5 and
+# "mqtt broker" on the local port (CAMPORT, BOOTPORT, WEBPORT, SOCK,
+# CONF, CAMLOG set); more config lines after those; v720d started and
+# its control socket up.
+mqtt_v720d() {
+	_base=$1; shift
+	chmod 0755 "$OUT"
+	CAMPORT=$((_base + 3)) BOOTPORT=$((_base + 4)) WEBPORT=$((_base + 5))
+	SOCK=$OUT/ctl.sock CONF=$OUT/v720d.conf CAMLOG=$OUT/cam.log
+	start_broker $((_base + 1)) $((_base + 2))
+	{
+		cat <<CONF
+user "$TEST_USER"
+camera listen on 127.0.0.1 port $CAMPORT
+bootstrap listen on 127.0.0.1 port $BOOTPORT
+web listen on 127.0.0.1 port $WEBPORT
+control socket "$SOCK"
+mqtt broker 127.0.0.1 port $MQ_LOCAL
+CONF
+		for _l; do echo "$_l"; done
+	} >"$CONF"
+	"$V720D" -n -f "$CONF" >"$OUT/conf.check" 2>&1 ||
+	    fail "config rejected: $(cat "$OUT/conf.check")"
+	start_v720d "$CONF"
+	wait_for 10 test -S "$SOCK" ||
+	    fail "v720d did not start: $(tail "$OUT/v720d.log")"
+}
+
+# mqtt_online: v720d's mqtt child says "online" on v720d/status.
+mqtt_online() {
+	[ "$(mosquitto_sub -h 127.0.0.1 -p "$MQ_LOCAL" -t v720d/status -C 1 -W 2)" = online ]
 }

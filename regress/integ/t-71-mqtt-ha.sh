@@ -11,27 +11,8 @@
 . "$TOP/regress/integ/lib-mqtt.sh"
 need_root
 ensure_test_user
-chmod 0755 "$OUT"
-
-CAMPORT=36713 BOOTPORT=36714 WEBPORT=36715
-SOCK=$OUT/ctl.sock CONF=$OUT/v720d.conf CAMLOG=$OUT/cam.log
 CID=0800c0000071
-start_broker 36711 36712
-
-cat >"$CONF" <<CONF
-user "$TEST_USER"
-camera listen on 127.0.0.1 port $CAMPORT
-bootstrap listen on 127.0.0.1 port $BOOTPORT
-web listen on 127.0.0.1 port $WEBPORT
-control socket "$SOCK"
-mqtt broker 127.0.0.1 port $MQ_LOCAL
-camera "$CID" {
-	name "Porch"
-}
-CONF
-"$V720D" -n -f "$CONF" || fail "config rejected"
-start_v720d "$CONF"
-wait_for 10 test -S "$SOCK" || fail "v720d did not start: $(tail "$OUT/v720d.log")"
+mqtt_v720d 36710 "camera \"$CID\" {" '	name "Porch"' '}'
 wait_for 10 child_pid "$V720D_PID" "v720d: mqtt" || fail "no mqtt child"
 MQPID=$(child_pid "$V720D_PID" "v720d: mqtt")
 grep -q 'v720d: mqtt' "/proc/$MQPID/cmdline" || fail "title: $(tr '\0' ' ' <"/proc/$MQPID/cmdline")"

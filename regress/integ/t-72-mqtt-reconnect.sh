@@ -10,23 +10,8 @@
 . "$TOP/regress/integ/lib-mqtt.sh"
 need_root
 ensure_test_user
-chmod 0755 "$OUT"
-
-CAMPORT=36723 BOOTPORT=36724 WEBPORT=36725
-SOCK=$OUT/ctl.sock CONF=$OUT/v720d.conf CAMLOG=$OUT/cam.log
 CID=0800c0000072
-start_broker 36721 36722
-
-cat >"$CONF" <<CONF
-user "$TEST_USER"
-camera listen on 127.0.0.1 port $CAMPORT
-bootstrap listen on 127.0.0.1 port $BOOTPORT
-web listen on 127.0.0.1 port $WEBPORT
-control socket "$SOCK"
-mqtt broker 127.0.0.1 port $MQ_LOCAL
-CONF
-start_v720d "$CONF"
-wait_for 10 test -S "$SOCK" || fail "v720d did not start"
+mqtt_v720d 36720
 start_camsim --bootstrap "127.0.0.1:$BOOTPORT" --mqtt "127.0.0.1:$MQ_CAM" \
     --uid "$CID" --battery 66 --log "$CAMLOG"
 has_sd() {

@@ -9,23 +9,8 @@
 . "$TOP/regress/integ/lib-mqtt.sh"
 need_root
 ensure_test_user
-chmod 0755 "$OUT"
-
-CAMPORT=36743 BOOTPORT=36744 WEBPORT=36745
-SOCK=$OUT/ctl.sock CONF=$OUT/v720d.conf CAMLOG=$OUT/cam.log
 CID=0800c0000074
-start_broker 36741 36742
-
-cat >"$CONF" <<CONF
-user "$TEST_USER"
-camera listen on 127.0.0.1 port $CAMPORT
-bootstrap listen on 127.0.0.1 port $BOOTPORT
-web listen on 127.0.0.1 port $WEBPORT
-control socket "$SOCK"
-mqtt broker 127.0.0.1 port $MQ_LOCAL
-CONF
-start_v720d "$CONF"
-wait_for 10 test -S "$SOCK" || fail "v720d did not start"
+mqtt_v720d 36740
 start_camsim --bootstrap "127.0.0.1:$BOOTPORT" --mqtt "127.0.0.1:$MQ_CAM" \
     --uid "$CID" --battery 55 --log "$CAMLOG"
 api() { curl -sf "http://127.0.0.1:$WEBPORT/api/cameras/$CID"; }

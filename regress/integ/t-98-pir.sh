@@ -9,25 +9,9 @@
 . "$TOP/regress/integ/lib-mqtt.sh"
 need_root
 ensure_test_user
-chmod 0755 "$OUT"
-
-CAMPORT=39803 BOOTPORT=39804 WEBPORT=39805
-SOCK=$OUT/ctl.sock CONF=$OUT/v720d.conf CAMLOG=$OUT/cam.log
 CID=5600c0000098 TID=PIRT00000001
-start_broker 39801 39802
-
-cat >"$CONF" <<CONF
-user "$TEST_USER"
-camera listen on 127.0.0.1 port $CAMPORT
-bootstrap listen on 127.0.0.1 port $BOOTPORT
-web listen on 127.0.0.1 port $WEBPORT
-control socket "$SOCK"
-mqtt broker 127.0.0.1 port $MQ_LOCAL
-CONF
-start_v720d "$CONF"
-wait_for 10 test -S "$SOCK" || fail "v720d did not start"
-wait_for 10 sh -c "[ \"\$(mosquitto_sub -h 127.0.0.1 -p $MQ_LOCAL -t v720d/status -C 1 -W 2)\" = online ]" ||
-    fail "mqtt child not connected"
+mqtt_v720d 39800
+wait_for 10 mqtt_online || fail "mqtt child not connected"
 start_camsim --firmware --bootstrap "127.0.0.1:$BOOTPORT" \
     --mqtt "127.0.0.1:$MQ_CAM" --uid "$CID" --log "$CAMLOG"
 start_camsim --cameras 1 --uid PIRT --bootstrap "127.0.0.1:$BOOTPORT" \
