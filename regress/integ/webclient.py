@@ -10,8 +10,10 @@
       take nothing for PAUSE seconds, then read at full speed; print
       "parts N bytes B closed C" (C 1: the stream ended with its closing
       delimiter)
-  webclient.py viewers N URL SECONDS
-      N concurrent MJPEG viewers; print one part count per viewer
+  webclient.py viewers N URL SECONDS [--log FILE]
+      N concurrent MJPEG viewers; print one part count per viewer; with
+      --log, one JSON line per viewer: its parts' sha256 and arrival times
+      and when it was open (wall clock, as camsim's log)
   webclient.py stall HOST PORT PATH SECONDS
       request a stream and never read from the socket
   webclient.py trickle HOST PORT PATH LENGTH STOPFILE
@@ -39,6 +41,7 @@
 import base64
 import hashlib
 import os
+import json
 import socket
 import ssl
 import sys
@@ -193,18 +196,30 @@ def cmd_pause(args):
 
 def cmd_viewers(args):
     count, url, secs = int(args[0]), args[1], float(args[2])
+    log = open(args[4], "w") if args[3:4] == ["--log"] else None
     res = [0] * count
+    views = [None] * count
 
     def run(i):
+        v = {"viewer": i, "open": time.time(), "parts": []}
+
+        def onpart(d):
+            v["parts"].append([hashlib.sha256(d).hexdigest(), time.time()])
         try:
-            res[i] = read_parts(connect(url), secs)[0]
+            res[i] = read_parts(connect(url), secs, None, onpart)[0]
         except Exception as e:  # noqa: BLE001 - report, do not hang
             print("viewer %d: %s" % (i, e), file=sys.stderr)
+        v["close"] = time.time()
+        views[i] = v
     th = [threading.Thread(target=run, args=(i,)) for i in range(count)]
     for t in th:
         t.start()
     for t in th:
         t.join()
+    if log:
+        for v in views:
+            log.write(json.dumps(v) + "\n")
+        log.close()
     print(" ".join(str(x) for x in res))
 
 
