@@ -35,6 +35,9 @@ PROC_ENGINE, PROC_WEB, PROC_MQTT, PROC_RECORDER, PROC_RTSP, PROC_MAX = range(6)
 HDR = struct.Struct("=IIIHH")
 CAM = "FAKE00000001"
 L = msglayout.load()	# the structs of common/msg.h
+# How long to wait for what must come.  Only a failure waits that long;
+# v720-web under valgrind on a busy machine takes seconds to start.
+WAIT = 30
 
 
 def proc_stats(parent_start, procs):
@@ -68,7 +71,7 @@ class Chan:
         else:
             self.s.sendall(msg)
 
-    def recv(self, timeout=5):
+    def recv(self, timeout=WAIT):
         """Next message (type, payload) or None on timeout."""
         end = time.time() + timeout
         while True:
@@ -90,7 +93,7 @@ class Chan:
                 return None
             self.buf += d
 
-    def expect(self, typ, what, timeout=5, skip=()):
+    def expect(self, typ, what, timeout=WAIT, skip=()):
         while True:
             m = self.recv(timeout)
             if m is None:
@@ -130,7 +133,7 @@ def alaw_ref(a):
     return t if a & 0x80 else -t
 
 
-def http(port, req, timeout=5):
+def http(port, req, timeout=WAIT):
     s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
     s.sendall(req.encode() if isinstance(req, str) else req)
     out = b""
@@ -156,12 +159,12 @@ class Stream:
     """A streaming client reading in the background of our own calls."""
 
     def __init__(self, port, path):
-        self.s = socket.create_connection(("127.0.0.1", port), timeout=5)
+        self.s = socket.create_connection(("127.0.0.1", port), timeout=WAIT)
         self.s.sendall(("GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" % path).encode())
         self.buf = b""
 
     def fill(self):
-        self.s.settimeout(5)
+        self.s.settimeout(WAIT)
         try:
             d = self.s.recv(1 << 20)
         except socket.timeout:
@@ -199,6 +202,24 @@ class Stream:
         if self.take(2) != b"\r\n":
             fail("part without CRLF")
         return d
+
+
+def until(what, check):
+    """Poll check() until it returns something true (returned), or fail."""
+    end = time.time() + WAIT
+    while True:
+        r = check()
+        if r:
+            return r
+        if time.time() > end:
+            fail("%s: not within %d s" % (what, WAIT))
+        time.sleep(0.1)
+
+
+def camera(port, cam):
+    """The camera object from GET /api/cameras/ID, or None."""
+    st, body = get(port, "/api/cameras/" + cam)
+    return json.loads(body) if st == "HTTP/1.1 200 OK" else None
 
 
 def listen_socket(port):
@@ -252,7 +273,7 @@ def main():
     say("config applied, engine channel handed over")
 
     engine.send(CAM_STATE, cam_info(1))
-    time.sleep(0.3)
+    until("camera listed", lambda: camera(port, CAM))
     st, body = get(port, "/api/cameras")
     cams = {c["id"]: c for c in json.loads(body)}
     c = cams.get(CAM)
@@ -270,8 +291,8 @@ def main():
             cams["CONF00000001"]["state"] != "offline":
         fail("configured camera: %s" % cams.get("CONF00000001"))
     engine.send(CAM_STATE, cam_info(3, battery=-1))
-    time.sleep(0.2)
-    c = json.loads(get(port, "/api/cameras/" + CAM)[1])
+    c = until("state streaming", lambda: (lambda c: c if c["state"] == "streaming"
+                                           else None)(camera(port, CAM)))
     if c["battery"] is not None or c["state"] != "streaming":
         fail("battery -1 / streaming: %s" % c)
     say("camera object fields as the engine sent them")
@@ -346,13 +367,11 @@ def main():
 
     # The engine goes away: state stays, commands get 503, streams stay.
     e_ours.close()
-    time.sleep(0.3)
+    until("reboot without engine: 503", lambda: post(
+        port, "/api/cameras/%s/reboot" % CAM)[0].startswith("HTTP/1.1 503"))
     c = json.loads(get(port, "/api/cameras/" + CAM)[1])
     if c["state"] != "streaming":
         fail("state after engine loss: %s" % c)
-    st, _ = post(port, "/api/cameras/%s/reboot" % CAM)
-    if not st.startswith("HTTP/1.1 503"):
-        fail("reboot without engine: " + st)
     e_ours, e_theirs = socket.socketpair()
     parent.send(CFG_PEER, L.pack("cfg_peer", cp_proc=PROC_ENGINE),
                 fd=e_theirs.fileno())
@@ -378,12 +397,14 @@ def main():
     cfg_push(parent, l2, port + 1)
     lsock.close()
     l2.close()
-    time.sleep(0.2)
-    try:
-        get(port, "/api/cameras")
-        fail("old port still answers after moving the listener")
-    except OSError:
-        pass
+
+    def old_closed():
+        try:
+            get(port, "/api/cameras")
+            return False
+        except OSError:
+            return True
+    until("old port closed after moving the listener", old_closed)
     if not get(port + 1, "/api/cameras")[0].startswith("HTTP/1.1 200"):
         fail("new port after reload")
     engine.send(CAM_FRAME, media(101, 1, frames[5]))

@@ -32,6 +32,7 @@ HDR = struct.Struct("=IIIHH")
 CAM = "0800c00128F8"
 PREFIX, DISC = "v720t", "hatest"
 L = msglayout.load()	# the structs of common/msg.h
+WAIT = 30	# for what must come: only a failure waits that long
 
 def fail(msg):
     print("FAIL:", msg, flush=True)
@@ -53,7 +54,7 @@ class Chan:
         else:
             self.s.sendall(msg)
 
-    def recv(self, timeout=5):
+    def recv(self, timeout=WAIT):
         end = time.time() + timeout
         while True:
             if len(self.buf) >= 16:
@@ -74,7 +75,7 @@ class Chan:
                 return None
             self.buf += d
 
-    def expect(self, typ, what, timeout=5, skip=()):
+    def expect(self, typ, what, timeout=WAIT, skip=()):
         while True:
             m = self.recv(timeout)
             if m is None:
