@@ -8,8 +8,9 @@
 #							at ../libexec/v720-web)
 #	PREFIX/libexec/v720-mqtt			0755 (with mqtt broker)
 #	PREFIX/libexec/v720-recorder			0755 (while a camera records)
+#	PREFIX/libexec/v720-rtsp			0755 (with rtsp listen)
 #	PREFIX/share/man/man5/v720d.conf.5,
-#	PREFIX/share/man/man8/{v720d,v720ctl,v720-web}.8	0644
+#	PREFIX/share/man/man8/{v720d,v720ctl,v720-web,v720-rtsp}.8	0644
 #	SYSCONFDIR/v720d.conf.example			0644; an existing
 #							SYSCONFDIR/v720d.conf is
 #							never touched
@@ -61,9 +62,11 @@ files() {
 0755 v720-web/v720-web $libexecdir/v720-web
 0755 v720d/mqtt/v720-mqtt $libexecdir/v720-mqtt
 0755 v720d/recorder/v720-recorder $libexecdir/v720-recorder
+0755 v720d/rtsp/v720-rtsp $libexecdir/v720-rtsp
 0644 man/v720d.8 $mandir/man8/v720d.8
 0644 man/v720ctl.8 $mandir/man8/v720ctl.8
 0644 man/v720-web.8 $mandir/man8/v720-web.8
+0644 man/v720-rtsp.8 $mandir/man8/v720-rtsp.8
 0644 man/v720d.conf.5 $mandir/man5/v720d.conf.5
 0644 etc/v720d.service:subst $unitdir/v720d.service
 0644 etc/v720d.sysusers $sysusersdir/v720d.conf

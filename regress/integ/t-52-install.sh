@@ -35,9 +35,11 @@ expect 755 /usr/local/sbin/v720ctl
 expect 755 /usr/local/libexec/v720-web
 expect 755 /usr/local/libexec/v720-mqtt
 expect 755 /usr/local/libexec/v720-recorder
+expect 755 /usr/local/libexec/v720-rtsp
 expect 644 /usr/local/share/man/man8/v720d.8
 expect 644 /usr/local/share/man/man8/v720ctl.8
 expect 644 /usr/local/share/man/man8/v720-web.8
+expect 644 /usr/local/share/man/man8/v720-rtsp.8
 expect 644 /usr/local/share/man/man5/v720d.conf.5
 expect 644 /etc/systemd/system/v720d.service
 expect 644 /etc/sysusers.d/v720d.conf
@@ -51,7 +53,7 @@ expect 755 /usr/local/share/examples/v720d/rc.d/v720d
 cmp -s "$ROOT/etc/v720d.conf" "$OUT/mine.conf" ||
     fail "make install changed an existing /etc/v720d.conf"
 n=$(find "$ROOT" -type f | wc -l)
-[ "$n" -eq 19 ] || fail "$n files in the tree, expected 19: $(find "$ROOT" -type f)"
+[ "$n" -eq 21 ] || fail "$n files in the tree, expected 21: $(find "$ROOT" -type f)"
 
 UNIT=$ROOT/etc/systemd/system/v720d.service
 ! grep -n '@[A-Z]*@' "$UNIT" "$ROOT/usr/local/share/examples/v720d/rc.d/v720d" ||
@@ -97,8 +99,14 @@ user "$user"
 camera listen on 127.0.0.1 port $CAMPORT
 bootstrap listen on 127.0.0.1 port $BOOTPORT
 web listen on 127.0.0.1 port $WEBPORT
+rtsp listen on 127.0.0.1 port $((WEBPORT + 10))
 control socket "$SOCK"
 EOF
+# v720d -n finds ../libexec/v720-rtsp for the encoder line.
+"$ROOT/usr/local/sbin/v720d" -n -f "$OUT/inst.conf" >"$OUT/n2.out" 2>&1 ||
+    fail "v720d -n with rtsp: $(cat "$OUT/n2.out")"
+grep -q "^rtsp h264 encoder: " "$OUT/n2.out" ||
+    fail "installed v720d -n does not name the encoder: $(cat "$OUT/n2.out")"
 # As root: only the capabilities the unit leaves, and no new privileges.
 wrap=
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
@@ -121,6 +129,10 @@ web=$(child_pid "$pid" v720-web)
 exe=$(readlink "/proc/$web/exe")
 [ "$exe" = "$ROOT/usr/local/libexec/v720-web" ] ||
     fail "v720-web runs from $exe"
+wait_for 5 child_pid "$pid" "v720d: rtsp" || fail "no rtsp child"
+exe=$(readlink "/proc/$(child_pid "$pid" "v720d: rtsp")/exe")
+[ "$exe" = "$ROOT/usr/local/libexec/v720-rtsp" ] ||
+    fail "the rtsp child runs from $exe"
 if [ "$(id -u)" -eq 0 ]; then
 	wuid=$(awk '/^Uid:/ { print $2 }' "/proc/$web/status")
 	[ "$wuid" = "$(id -u "$TEST_USER")" ] ||

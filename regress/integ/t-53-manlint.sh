@@ -7,7 +7,7 @@ command -v mandoc >/dev/null ||
     fail "mandoc is missing (installed by .ci/deps.sh: apt-get install mandoc)"
 M=$TOP/man
 BS=$(printf '\b')
-for p in v720d.8 v720d.conf.5 v720ctl.8 v720-web.8; do
+for p in v720d.8 v720d.conf.5 v720ctl.8 v720-web.8 v720-rtsp.8; do
 	[ -f "$M/$p" ] || fail "man/$p missing"
 	mandoc -Tlint -Wwarning "$M/$p" >"$OUT/lint.$p" 2>&1 ||
 	    fail "mandoc -Tlint $p: $(cat "$OUT/lint.$p")"
