@@ -227,6 +227,9 @@ Test(h264, encode_decode_psnr)
 	    "SPS and PPS known after open");
 	cr_assert_eq(sps[0] & 0x1f, 7);
 	cr_assert_eq(pps[0] & 0x1f, 8);
+	/* Constrained Baseline: what every WebRTC browser decodes (RFC 7742). */
+	cr_assert_eq(sps[1], 66, "profile_idc %d", sps[1]);
+	cr_assert(sps[2] & 0x40, "constraint_set1_flag");
 	dec_open(&d);
 	/*
 	 * 10 fps, a key frame every 2 s.  Frames 0-29 show one scene: IDRs

@@ -215,7 +215,12 @@ open_codec(struct h264enc *e, const AVCodec *c, int fps, int gop_s,
 		av_opt_set(x->priv_data, "tune", "zerolatency", 0);
 		av_opt_set(x->priv_data, "forced-idr", "1", 0);
 		av_opt_set(x->priv_data, "crf", "23", 0);
-		av_opt_set(x->priv_data, "profile", "high", 0);
+		/*
+		 * Constrained Baseline: go2rtc and Home Assistant pass it
+		 * on to WebRTC, where only that profile is every browser's
+		 * (RFC 7742); High costs some tablets the picture.
+		 */
+		av_opt_set(x->priv_data, "profile", "baseline", 0);
 		x->bit_rate = 0;
 	}
 	if (has_fmt(c, AV_PIX_FMT_YUV420P))

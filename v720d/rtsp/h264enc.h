@@ -3,7 +3,8 @@
  * by libjpeg-turbo to YCbCr (4:2:2 is averaged down to 4:2:0, and JPEG's
  * full range mapped to the video range: yuv420p is what browsers and
  * Home Assistant take) and encoded at once: no B-frames, no lookahead,
- * one thread, a key frame every gop_s seconds and whenever asked.
+ * one thread, a key frame every gop_s seconds and whenever asked;
+ * libx264 makes Constrained Baseline, the profile WebRTC requires.
  * libx264 by default; h264_v4l2m2m or h264_vaapi by name where this
  * libavcodec and the machine have them.
  */
