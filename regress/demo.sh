@@ -6,6 +6,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cams=${DEMO_CAMERAS:-3}
 port=${DEMO_PORT:-8080}
 mqport=${DEMO_MQTT_PORT:-18830}
+rtspport=${DEMO_RTSP_PORT:-8554}
 dir=$(mktemp -d /tmp/v720d-demo.XXXXXX)
 chmod 755 "$dir"
 user=_v720d
@@ -22,6 +23,8 @@ server address 127.0.0.1
 # All simulated cameras come from 127.0.0.1.
 camera connections per address 4096
 web listen on 127.0.0.1 port $port
+# RTSP on TCP $rtspport, RTP/RTCP over UDP $rtspport-$((rtspport + 3)).
+rtsp listen on 127.0.0.1 port $rtspport
 control socket "$dir/v720d.sock"
 camera "0800c0000001" {
 	name "Front door"
@@ -84,6 +87,12 @@ cat <<MSG
     API:       http://127.0.0.1:$port/api/cameras
     control:   $top/v720ctl/v720ctl -s $dir/v720d.sock show cameras
     logs:      $dir/v720d.log, $dir/camsim.log
+
+    RTSP:      rtsp://127.0.0.1:$rtspport/0800c0000001 (RTP/JPEG + A-law sound)
+               rtsp://127.0.0.1:$rtspport/0800c0000001/h264 (H.264 + A-law sound)
+      ffplay -rtsp_transport tcp rtsp://127.0.0.1:$rtspport/0800c0000001
+      ffplay -rtsp_transport tcp rtsp://127.0.0.1:$rtspport/0800c0000001/h264
+      vlc rtsp://127.0.0.1:$rtspport/0800c0000001/h264
 
 MSG
 if [ -n "$mqtt" ]; then
