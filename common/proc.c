@@ -14,6 +14,7 @@
 
 #include "log.h"
 #include "proc.h"
+#include "sandbox.h"
 
 extern char **environ;
 
@@ -33,6 +34,10 @@ proc_spawn(const char *path, char *const argv[], int chanfd)
 		} else if (fcntl(chanfd, F_SETFD, 0) == -1)
 			_exit(127);
 		closefrom(PROC_PARENT_FD + 1);
+		if (sandbox_spawn() == -1) {
+			log_warn("%s: seccomp filter", path);
+			_exit(127);
+		}
 		execv(path, argv);
 		log_warn("exec %s", path);
 		_exit(127);
@@ -48,6 +53,15 @@ proc_privdrop(const char *user, const char *root)
 	uid_t		 ru, eu, su;
 	gid_t		 rg, eg, sg;
 
+	/*
+	 * Not dumpable: no process of the same uid (a sibling, in a run
+	 * as an ordinary user every process) may ptrace it or open its
+	 * /proc/PID/mem, fd or environ; /proc/PID/ belongs to root.  The
+	 * uid change below would do the same only where fs.suid_dumpable
+	 * is 0, and execve would undo it: the children never execute.
+	 */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
+		fatal("prctl(PR_SET_DUMPABLE)");
 	if (geteuid() != 0)
 		return;
 	if ((pw = getpwnam(user)) == NULL)

@@ -10,14 +10,16 @@
 
 /*
  * fork+exec path with argv; chanfd becomes fd 3 in the child, every other
- * descriptor above 2 is closed.  Returns the pid or -1.
+ * descriptor above 2 is closed, and the child gets sandbox_spawn()'s
+ * filter before it executes.  Returns the pid or -1.
  */
 pid_t	proc_spawn(const char *path, char *const argv[], int chanfd);
 
 /*
- * As root: chroot to root, chdir("/"), drop to user (groups, gid, uid),
- * forbid new privileges, and verify that root cannot be regained; fatal
- * on any failure.  As another user: nothing (the parent warned already).
+ * Makes the process not dumpable; then, as root: chroot to root,
+ * chdir("/"), drop to user (groups, gid, uid), forbid new privileges,
+ * and verify that root cannot be regained; fatal on any failure.  As
+ * another user nothing more (the parent warned already).
  */
 void	proc_privdrop(const char *user, const char *root);
 

@@ -1,14 +1,20 @@
 /* seccomp-bpf allow-list through libseccomp; see sandbox.h. */
 #include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <seccomp.h>
 
 #include "log.h"
 #include "sandbox.h"
+
+#define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
+/* linux/ioprio.h, which glibc does not wrap. */
+#define SANDBOX_IOPRIO_WHO_PROCESS	1
 
 static int	sandbox_on;
 
@@ -37,6 +43,57 @@ static const int sandbox_base[] = {
 #endif
 };
 
+/*
+ * Calls that name another process.  A child's list may hold the
+ * signalling ones (raise(3), abort(3)): they are allowed for its own pid
+ * only.  The others (tracing, another's memory or descriptors) may be in
+ * no list: sandbox_enter() refuses a list that holds one.
+ */
+static const int sandbox_signals[] = {
+	SCMP_SYS(kill), SCMP_SYS(tkill), SCMP_SYS(tgkill),
+	SCMP_SYS(rt_sigqueueinfo), SCMP_SYS(rt_tgsigqueueinfo),
+};
+static const int sandbox_never[] = {
+	SCMP_SYS(ptrace), SCMP_SYS(process_vm_readv),
+	SCMP_SYS(process_vm_writev), SCMP_SYS(pidfd_open),
+	SCMP_SYS(pidfd_getfd), SCMP_SYS(pidfd_send_signal),
+	SCMP_SYS(process_madvise), SCMP_SYS(kcmp),
+};
+/*
+ * The rest of what sandbox_spawn() refuses: a call whose argument is
+ * not the given value.  The first argument of these names a process,
+ * 0 being the caller; setpriority(2) and ioprio_set(2) also name a
+ * process group or a user in their first, so that must be a process.
+ */
+static const struct {
+	int		call;
+	unsigned int	arg;
+	scmp_datum_t	value;
+} sandbox_spawn_ne[] = {
+	{ SCMP_SYS(prlimit64), 0, 0 },
+	{ SCMP_SYS(sched_setaffinity), 0, 0 },
+	{ SCMP_SYS(sched_setscheduler), 0, 0 },
+	{ SCMP_SYS(sched_setparam), 0, 0 },
+	{ SCMP_SYS(sched_setattr), 0, 0 },
+	{ SCMP_SYS(migrate_pages), 0, 0 },
+	{ SCMP_SYS(move_pages), 0, 0 },
+	{ SCMP_SYS(setpriority), 0, PRIO_PROCESS },
+	{ SCMP_SYS(setpriority), 1, 0 },
+	{ SCMP_SYS(ioprio_set), 0, SANDBOX_IOPRIO_WHO_PROCESS },
+	{ SCMP_SYS(ioprio_set), 1, 0 },
+};
+
+static int
+sandbox_in(int call, const int *calls, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (calls[i] == call)
+			return 1;
+	return 0;
+}
+
 static int
 sandbox_add(scmp_filter_ctx ctx, const int *calls, size_t n)
 {
@@ -47,10 +104,74 @@ sandbox_add(scmp_filter_ctx ctx, const int *calls, size_t n)
 		/* __NR_SCMP_ERROR: a name this architecture lacks. */
 		if (calls[i] < 0)
 			continue;
-		if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, calls[i], 0)) < 0) {
+		if (sandbox_in(calls[i], sandbox_never, NITEMS(sandbox_never)))
+			fatalx("seccomp list allows system call %d, which "
+			    "reaches into another process", calls[i]);
+		if (sandbox_in(calls[i], sandbox_signals,
+		    NITEMS(sandbox_signals)))
+			rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, calls[i], 1,
+			    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid()));
+		else
+			rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, calls[i], 0);
+		if (rc < 0) {
 			errno = -rc;
 			return -1;
 		}
+	}
+	return 0;
+}
+
+/*
+ * What no child may do to another process, installed in every child
+ * by proc_spawn() between fork and execve: before the child runs a line
+ * of its own code, whatever its own list says later, and for every row
+ * of v720d/children.c without the row doing anything.  Filters survive
+ * execve and stack, the strictest answer winning, so a child's own list
+ * can only narrow this.  Everything else is allowed here; EPERM, not
+ * SIGSYS, so that the V720D_SANDBOX=log runs show what was refused.
+ * All children run as one user: this, not the uid, is what keeps one
+ * from stopping, killing, tracing or starving another.
+ */
+int
+sandbox_spawn(void)
+{
+	scmp_filter_ctx	 ctx;
+	const char	*mode;
+	scmp_datum_t	 self = (scmp_datum_t)getpid();
+	uint32_t	 no = SCMP_ACT_ERRNO(EPERM);
+	size_t		 i;
+	int		 rc = 0;
+
+	if ((mode = getenv("V720D_SANDBOX")) != NULL &&
+	    strcmp(mode, "off") == 0)
+		return 0;
+	if ((ctx = seccomp_init(SCMP_ACT_ALLOW)) == NULL)
+		return -1;
+	/* Compared as 64 bits: pid 1<<32 | x is not x here, so refused. */
+	for (i = 0; rc >= 0 && i < NITEMS(sandbox_signals); i++)
+		rc = seccomp_rule_add(ctx, no, sandbox_signals[i], 1,
+		    SCMP_A0(SCMP_CMP_NE, self));
+	for (i = 0; rc >= 0 && i < NITEMS(sandbox_never); i++) {
+#ifdef SANDBOX_ASAN
+		/* LeakSanitizer's tracer attaches to this, its own pid. */
+		if (sandbox_never[i] == SCMP_SYS(ptrace)) {
+			rc = seccomp_rule_add(ctx, no, SCMP_SYS(ptrace), 1,
+			    SCMP_A1(SCMP_CMP_NE, self));
+			continue;
+		}
+#endif
+		rc = seccomp_rule_add(ctx, no, sandbox_never[i], 0);
+	}
+	for (i = 0; rc >= 0 && i < NITEMS(sandbox_spawn_ne); i++)
+		rc = seccomp_rule_add(ctx, no, sandbox_spawn_ne[i].call, 1,
+		    SCMP_CMP(sandbox_spawn_ne[i].arg, SCMP_CMP_NE,
+		    sandbox_spawn_ne[i].value));
+	if (rc >= 0)
+		rc = seccomp_load(ctx);
+	seccomp_release(ctx);
+	if (rc < 0) {
+		errno = -rc;
+		return -1;
 	}
 	return 0;
 }

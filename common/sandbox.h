@@ -11,7 +11,13 @@
 #include <stddef.h>
 #include <seccomp.h>
 
-/* Allow-list entries are syscall numbers: SANDBOX_CALL(read), ... */
+/*
+ * Allow-list entries are syscall numbers: SANDBOX_CALL(read), ...
+ * kill, tkill, tgkill, rt_sigqueueinfo and rt_tgsigqueueinfo in a list
+ * are allowed for the caller's own pid only; ptrace, process_vm_readv,
+ * process_vm_writev, pidfd_open, pidfd_getfd, pidfd_send_signal,
+ * process_madvise and kcmp may be in no list (fatal).
+ */
 #define SANDBOX_CALL(name)	SCMP_SYS(name)
 
 /*
@@ -22,6 +28,15 @@
  * logged loudly; fatal if the filter cannot be installed.
  */
 void	sandbox_enter(const char *proc, const int *calls, size_t ncalls);
+
+/*
+ * In a child of the parent, between fork and execve (proc_spawn): the
+ * filter that keeps it from reaching into any other process (signals
+ * but to itself, ptrace, process_vm_*, pidfd_*, another's limits,
+ * priority or scheduling), answered EPERM.  Not with V720D_SANDBOX=off.
+ * -1 with errno on failure.
+ */
+int	sandbox_spawn(void);
 
 /* Whether a filter is active in this process (for logs and tests). */
 int	sandbox_active(void);

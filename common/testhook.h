@@ -4,9 +4,13 @@
  *   SIGUSR2  the process opens a file and calls execve, both outside its
  *            seccomp allow-list: it dies of SIGSYS;
  *   SIGURG   it sends the parent a message type it may not send, as a
- *            compromised child would: the parent kills and restarts it.
- * Without the variable nothing is installed (SIGURG stays ignored and
- * SIGUSR2 keeps its default action).
+ *            compromised child would: the parent kills and restarts it;
+ *   SIGWINCH it reaches out of itself (testhook.c: a TCP connection to
+ *            V720D_TEST_CONNECT=HOST:PORT if set, SIGSTOP to every
+ *            process it may signal, ptrace of the parent, ...), each
+ *            attempt logged with its result.
+ * Without the variable nothing is installed (SIGURG and SIGWINCH stay
+ * ignored and SIGUSR2 keeps its default action).
  */
 #ifndef V720_TESTHOOK_H
 #define V720_TESTHOOK_H

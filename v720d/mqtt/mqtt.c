@@ -22,6 +22,7 @@
 #include "msg.h"
 #include "proc.h"
 #include "sandbox.h"
+#include "testhook.h"
 #include "payload.h"
 #include "mqtt.h"
 
@@ -52,7 +53,7 @@ static const int mqtt_calls[] = {
 #if defined(__SANITIZE_ADDRESS__)
 	/* ASan's runtime: reports, its exit-time threads, shadow memory. */
 	SANDBOX_CALL(sigaltstack), SANDBOX_CALL(mprotect), SANDBOX_CALL(prctl),
-	SANDBOX_CALL(clone), SANDBOX_CALL(wait4), SANDBOX_CALL(ptrace),
+	SANDBOX_CALL(clone), SANDBOX_CALL(wait4),
 	SANDBOX_CALL(getrlimit), SANDBOX_CALL(prlimit64),
 	SANDBOX_CALL(sched_getaffinity), SANDBOX_CALL(readlink),
 	SANDBOX_CALL(open), SANDBOX_CALL(getdents64),
@@ -475,6 +476,7 @@ main(int argc, char *argv[])
 	if (chanev_init(&mq->m_parent, PROC_PARENT_FD, mqtt_dispatch_parent,
 	    mqtt_parent_closed, NULL) == -1)
 		fatal("parent channel");
+	testhook_init(&mq->m_parent, IMSG_CTL_VERBOSE);
 	sandbox_enter("mqtt", mqtt_calls, sizeof(mqtt_calls) /
 	    sizeof(mqtt_calls[0]));
 

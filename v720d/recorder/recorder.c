@@ -26,6 +26,7 @@
 #include "hist.h"
 #include "proc.h"
 #include "sandbox.h"
+#include "testhook.h"
 #include "mux.h"
 #include "recorder.h"
 
@@ -431,6 +432,7 @@ main(int argc, char *argv[])
 	    rec_parent_closed, NULL) == -1)
 		fatal("parent channel");
 	store_scan();
+	testhook_init(&rec->r_parent, IMSG_CTL_VERBOSE);
 	sandbox_enter("recorder", rec_calls, sizeof(rec_calls) /
 	    sizeof(rec_calls[0]));
 	event_set(&rec->r_tick, -1, EV_PERSIST, rec_tick, NULL);
