@@ -3,7 +3,7 @@
 # are there.  "deps.sh" is what building needs, "deps.sh test" adds what
 # make check uses.  As another user than root it names what to install.
 pkgs="make gcc libc6-dev pkg-config byacc libbsd-dev libevent-dev libtls-dev libjsmn-dev
-    libcrypt-dev libseccomp-dev libmosquitto-dev libavformat-dev libavcodec-dev
+    libcrypt-dev libseccomp-dev libmosquitto-dev mosquitto-dev libavformat-dev libavcodec-dev
     libavutil-dev libjpeg62-turbo-dev"
 if [ "${1:-}" = test ]; then
 	pkgs="$pkgs libcriterion-dev clang libclang-rt-14-dev valgrind mandoc

@@ -9,6 +9,8 @@
 #	PREFIX/libexec/v720-mqtt			0755 (with mqtt broker)
 #	PREFIX/libexec/v720-recorder			0755 (while a camera records)
 #	PREFIX/libexec/v720-rtsp			0755 (with rtsp listen)
+#	PREFIX/lib/v720d/mosquitto-v720d.so		0644 (mosquitto's plugin for
+#							the cameras' listener)
 #	PREFIX/share/man/man5/v720d.conf.5,
 #	PREFIX/share/man/man8/{v720d,v720ctl,v720-web,v720-rtsp}.8	0644
 #	SYSCONFDIR/v720d.conf.example			0644; an existing
@@ -63,6 +65,7 @@ files() {
 0755 v720d/mqtt/v720-mqtt $libexecdir/v720-mqtt
 0755 v720d/recorder/v720-recorder $libexecdir/v720-recorder
 0755 v720d/rtsp/v720-rtsp $libexecdir/v720-rtsp
+0644 v720d/mosquitto/mosquitto-v720d.so $prefix/lib/v720d/mosquitto-v720d.so
 0644 man/v720d.8 $mandir/man8/v720d.8
 0644 man/v720ctl.8 $mandir/man8/v720ctl.8
 0644 man/v720-web.8 $mandir/man8/v720-web.8
@@ -74,7 +77,7 @@ files() {
 0644 etc/v720d.conf $sysconfdir/v720d.conf.example
 0644 etc/dnsmasq-v720d.conf $exampledir/dnsmasq-v720d.conf
 0644 etc/nginx-v720d.conf $exampledir/nginx-v720d.conf
-0644 etc/mosquitto-v720d.conf $exampledir/mosquitto-v720d.conf
+0644 etc/mosquitto-v720d.conf:subst $exampledir/mosquitto-v720d.conf
 0644 etc/mosquitto-v720d.acl $exampledir/mosquitto-v720d.acl
 0755 etc/rc.d/v720d:subst $exampledir/rc.d/v720d
 EOF

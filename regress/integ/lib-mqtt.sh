@@ -1,7 +1,7 @@
 # Shell helpers for the MQTT tests (t-70..t-74, t-98) and the MQTT bench;
 # sourced after lib.sh.
 # A real mosquitto runs the shipped etc/mosquitto-v720d.conf with only its
-# two ports and the ACL path changed.
+# two ports and the ACL and plugin paths changed.
 
 command -v mosquitto >/dev/null || fail "mosquitto missing (apt-get install mosquitto)"
 command -v mosquitto_sub >/dev/null || fail "mosquitto_sub missing (mosquitto-clients)"
@@ -14,6 +14,7 @@ start_broker() {
 	sed -e "s/^listener 1883\$/listener $MQ_CAM 127.0.0.1/" \
 	    -e "s/^listener 1884 /listener $MQ_LOCAL /" \
 	    -e "s|/etc/mosquitto/v720d.acl|$TOP/etc/mosquitto-v720d.acl|" \
+	    -e "s|@PREFIX@/lib/v720d/mosquitto-v720d.so|$BUILD/v720d/mosquitto/mosquitto-v720d.so|" \
 	    "$TOP/etc/mosquitto-v720d.conf" >"$OUT/mosquitto.conf"
 	grep -q "^listener $MQ_CAM " "$OUT/mosquitto.conf" &&
 	    grep -q "^listener $MQ_LOCAL " "$OUT/mosquitto.conf" ||

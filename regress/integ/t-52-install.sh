@@ -36,6 +36,7 @@ expect 755 /usr/local/libexec/v720-web
 expect 755 /usr/local/libexec/v720-mqtt
 expect 755 /usr/local/libexec/v720-recorder
 expect 755 /usr/local/libexec/v720-rtsp
+expect 644 /usr/local/lib/v720d/mosquitto-v720d.so
 expect 644 /usr/local/share/man/man8/v720d.8
 expect 644 /usr/local/share/man/man8/v720ctl.8
 expect 644 /usr/local/share/man/man8/v720-web.8
@@ -53,12 +54,15 @@ expect 755 /usr/local/share/examples/v720d/rc.d/v720d
 cmp -s "$ROOT/etc/v720d.conf" "$OUT/mine.conf" ||
     fail "make install changed an existing /etc/v720d.conf"
 n=$(find "$ROOT" -type f | wc -l)
-[ "$n" -eq 21 ] || fail "$n files in the tree, expected 21: $(find "$ROOT" -type f)"
+[ "$n" -eq 22 ] || fail "$n files in the tree, expected 22: $(find "$ROOT" -type f)"
 
 UNIT=$ROOT/etc/systemd/system/v720d.service
 ! grep -n '@[A-Z]*@' "$UNIT" "$ROOT/usr/local/share/examples/v720d/rc.d/v720d" ||
     fail "placeholders left in installed files"
 grep -qx 'ExecStart=/usr/local/sbin/v720d -d' "$UNIT" || fail "ExecStart"
+grep -qx 'plugin /usr/local/lib/v720d/mosquitto-v720d.so' \
+    "$ROOT/usr/local/share/examples/v720d/mosquitto-v720d.conf" ||
+    fail "mosquitto-v720d.conf: plugin path"
 grep -qx 'daemon="/usr/local/sbin/v720d"' \
     "$ROOT/usr/local/share/examples/v720d/rc.d/v720d" || fail "rc.d daemon="
 grep -qx 'u _v720d - "v720d unprivileged user" /var/empty' \
