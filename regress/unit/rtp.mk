@@ -1,0 +1,1 @@
+UNIT_DEPS_rtp := v720d/rtsp/rtp.c
