@@ -104,6 +104,9 @@ session_deliver(struct stream_sink *sink, struct rtp_frame *f)
 	tk = &s->s_trk[t];
 	if (!tk->t_setup || !s->s_playing)
 		return 0;
+	/* The report first: a client can place the first packet in time. */
+	if (now >= tk->t_sr_next)
+		session_sr(s, t, now);
 	if (s->s_tcp) {
 		if (s->s_conn == NULL || s->s_conn->c_dead ||
 		    rtp_out_frame(&s->s_conn->c_out, f, tk->t_ch[0]) == -1)
@@ -119,8 +122,6 @@ session_deliver(struct stream_sink *sink, struct rtp_frame *f)
 	for (i = 0; i < (size_t)n; i++)
 		tk->t_octets += f->rf_pkts[i].rp_hdrlen - RTP_HDR_LEN +
 		    f->rf_pkts[i].rp_datalen;
-	if (now >= tk->t_sr_next)
-		session_sr(s, t, now);
 	if (s->s_tcp)
 		conn_send(s->s_conn);
 	return 0;

@@ -159,6 +159,9 @@ conn_close(struct conn *c)
 		else
 			s->s_conn = NULL;	/* UDP lives on until timeout */
 	}
+	if (c->c_out.ro_dropped > 0)
+		log_info("%s: %llu frames dropped: the client was too slow",
+		    c->c_name, (unsigned long long)c->c_out.ro_dropped);
 	event_del(&c->c_rev);
 	wev(c, 0);
 	rtp_out_clear(&c->c_out);
