@@ -8,7 +8,9 @@ pkgs="make gcc libc6-dev pkg-config byacc libbsd-dev libevent-dev libtls-dev lib
 if [ "${1:-}" = test ]; then
 	pkgs="$pkgs libcriterion-dev clang libclang-rt-14-dev valgrind mandoc
 	    curl openssl python3 chromium iproute2 procps util-linux passwd
-	    systemd mosquitto mosquitto-clients ffmpeg tshark"
+	    systemd mosquitto mosquitto-clients ffmpeg tshark
+	    gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
+	    gstreamer1.0-libav"
 fi
 missing=
 for p in $pkgs; do

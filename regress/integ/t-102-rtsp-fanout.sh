@@ -1,0 +1,80 @@
+#!/bin/sh
+# 20 RTSP clients on one camera while one interleaved client stalls (it
+# sends keep-alives but never reads): the 20 keep the camera's frame rate
+# and the stalled one holds a bounded amount.  A client that vanishes
+# without TEARDOWN is cleaned up by the session timeout (shortened to 4 s
+# by the test hook V720D_TEST_RTSP_TIMEOUT): the camera's viewer count
+# goes back to what it was.
+. "$TOP/regress/integ/lib.sh"
+. "$TOP/regress/integ/lib-web.sh"
+. "$TOP/regress/integ/lib-rtsp.sh"
+need_root
+ensure_test_user
+
+export V720D_TEST_HOOKS=1 V720D_TEST_RTSP_TIMEOUT=4
+rtsp_start 22140 "rtsp connections per address 32"
+rtsp_camera RFAN
+
+# The engine's count (RTSP sessions included), as v720ctl shows it.
+viewers() {
+	"$V720CTL" -s "$OUT/ctl.sock" show camera "$C" |
+	    awk '$1 == "viewers:" { print $2 }'
+}
+
+$RTSPCLIENT stall "$RTSP/$C" 120 >"$OUT/stall.out" 2>&1 &
+STALL=$!
+CLEANUP_PIDS="$CLEANUP_PIDS $STALL"
+wait_for 15 grep -q stalled "$OUT/stall.out" || fail "stall: $(cat "$OUT/stall.out")"
+sleep 3		# its socket buffers fill up
+
+$RTSPCLIENT viewers 20 "$RTSP/$C" 8 >"$OUT/viewers" 2>&1 ||
+    fail "viewers: $(cat "$OUT/viewers")"
+# Each client against what camsim sent while it played.
+r=$(python3 - "$OUT/viewers" "$OUT/camsim.log" "$C" <<'PY'
+import json, sys
+sent = [e["wall"] for e in map(json.loads, open(sys.argv[2]))
+        if e.get("ev") == "frame" and e.get("cam") == sys.argv[3]]
+worst = 1.0
+out = []
+for line in open(sys.argv[1]):
+    got, t0, t1 = line.split()
+    # a frame sent in the last 0.3 s may still be on its way
+    n = sum(float(t0) <= t <= float(t1) - 0.3 for t in sent)
+    if n < 30:
+        sys.exit("camsim sent only %d frames in a client's 8 s" % n)
+    worst = min(worst, int(got) / n)
+    out.append("%s/%d" % (got, n))
+print("%.2f %s" % (worst, " ".join(out)))
+sys.exit(0 if worst >= 0.8 else 1)
+PY
+) || fail "a client fell behind the camera: $r"
+say "20 clients, frames got/sent while each played (worst ratio first): $r"
+kill -0 $STALL 2>/dev/null || fail "the stalled client is gone: $(cat "$OUT/stall.out")"
+viewers_are() { [ "$(viewers)" = "$1" ]; }
+wait_for 10 viewers_are 1 ||
+    fail "viewers $(viewers) after the 20 left, want 1 (the stalled one)"
+v=1
+rtsp=$(child_pid "$V720D_PID" rtsp) || fail "no rtsp child"
+rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$rtsp/status")
+say "the stalled client is kept (viewers $v); v720-rtsp RSS $rss kB"
+[ "$rss" -lt 131072 ] || fail "v720-rtsp RSS $rss kB"
+kill $STALL
+wait_for 10 grep -q "frames dropped: the client was too slow" "$OUT/v720d.log" ||
+    fail "the stalled client never lost a frame"
+say "$(grep -o "[0-9]* frames dropped: the client was too slow" "$OUT/v720d.log")"
+wait_for 10 viewers_are 0 ||
+    fail "viewers $(viewers) after the stalled client left, want 0"
+
+# A UDP client that vanishes: its session lives until the timeout.
+t0=$(date +%s)
+$RTSPCLIENT vanish "$RTSP/$C" >"$OUT/vanish.out" 2>&1 ||
+    fail "vanish: $(cat "$OUT/vanish.out")"
+wait_for 3 viewers_are 1 ||
+    fail "the vanished client's session was never counted (viewers $(viewers))"
+wait_for 20 viewers_are 0 ||
+    fail "the vanished client's session was never timed out (viewers $(viewers))"
+t1=$(date +%s)
+[ $((t1 - t0)) -ge 3 ] || fail "session ended after $((t1 - t0)) s, before its 4 s timeout"
+grep -q "session .*: timed out" "$OUT/v720d.log" || fail "no timeout in the log"
+say "a vanished UDP client was timed out after $((t1 - t0)) s (timeout 4 s)"
+say "ok"
