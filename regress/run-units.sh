@@ -3,13 +3,13 @@
 # VALGRIND=1 runs them under valgrind's memcheck: any leak or error fails.
 #
 # Under valgrind, the binaries that link every library the probe
-# (regress/unit/vgprobe.c) links are run only if valgrind can run the
-# probe on this machine: some CPUs have instructions valgrind does not
-# know in those libraries' load-time initialisers (libhwy under
-# libavcodec on AMD CPUs with valgrind 3.19).  Where it cannot, each such
-# binary is named as skipped, with the probe's own words; they run
-# natively and under ASan+UBSan in the other stages.  The probe's
-# verdict can be forced with V720D_VALGRIND_PROBE=pass|fail.
+# (regress/unit/vgprobe.c: libavcodec) links are run only if valgrind
+# can run the probe on this machine: some CPUs have instructions
+# valgrind does not know in those libraries' load-time initialisers
+# (libhwy under libavcodec on AMD CPUs with valgrind 3.19).  Where it
+# cannot, each such binary is named as skipped, with the probe's own
+# words; they run natively and under ASan+UBSan in the other stages.
+# The probe's verdict can be forced with V720D_VALGRIND_PROBE=pass|fail.
 b=${1:-.}
 bin=$b/regress/unit/bin
 wrap=
