@@ -83,14 +83,18 @@ dd if=/dev/zero of="$T/filler" bs=1K count=$((avail - 400)) 2>/dev/null
 wait_for 10 grep -q "recording paused" "$OUT/v720d.log" ||
     fail "recording did not pause on a full disk ($(df -h "$T" | tail -1))"
 n0=$(segments "$R" | wc -l)
-r=$($WEBCLIENT mjpeg "$WEB/api/cameras/$C/mjpeg" 6 --max 1000) || fail "viewer: $r"
-parts=${r#parts }; parts=${parts%% *}
-[ "$parts" -ge 45 ] || fail "viewer got $parts frames in 6 s while the disk was full"
+# 3 in 4 of the frames camsim sent while the viewer was open (viewershare.py).
+$WEBCLIENT viewers 1 "$WEB/api/cameras/$C/mjpeg" 6 --log "$OUT/full.json" \
+    >"$OUT/full" || fail "viewer: $(cat "$OUT/full")"
+python3 "$TOP/regress/integ/viewershare.py" "$OUT/camsim.log" "$C" \
+    "$OUT/full.json" 75 >"$OUT/full.check" 2>&1 ||
+    fail "while the disk was full: $(cat "$OUT/full.check")"
+say "viewer while the disk was full: $(cat "$OUT/full.check")"
 [ "$(grep -c "recording paused" "$OUT/v720d.log")" -eq 1 ] ||
     fail "more than one pause line: $(grep "recording paused" "$OUT/v720d.log")"
 n1=$(segments "$R" | wc -l)
 [ "$n1" -le "$n0" ] || fail "files were added on a full disk ($n0 -> $n1)"
-say "full disk: one line, no new files, the viewer got $parts frames in 6 s"
+say "full disk: one line, no new files, the viewer kept its frames"
 
 rm -f "$T/filler"
 wait_for 15 grep -q "recording resumed" "$OUT/v720d.log" ||
@@ -98,6 +102,7 @@ wait_for 15 grep -q "recording resumed" "$OUT/v720d.log" ||
 wait_for 10 sh -c "[ \$(find '$R' -name '*.mkv' -newer '$OUT/v720d.conf' -mmin -0.2 | wc -l) -ge 1 ]" ||
     fail "no new file after resuming"
 for s in $(segments "$R"); do
-	ffprobe -v error "$s" || fail "ffprobe $s"
+	# Retention may delete one between the listing and here.
+	ffprobe -v error "$s" || [ ! -e "$s" ] || fail "ffprobe $s"
 done
 say "resumed; every file left reads"

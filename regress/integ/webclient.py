@@ -10,7 +10,7 @@
       take nothing for PAUSE seconds, then read at full speed; print
       "parts N bytes B closed C" (C 1: the stream ended with its closing
       delimiter)
-  webclient.py viewers N URL SECONDS [--log FILE]
+  webclient.py viewers N URL SECONDS [--log FILE] [--user U:P]
       N concurrent MJPEG viewers; print one part count per viewer; with
       --log, one JSON line per viewer: its parts' sha256 and arrival times
       and when it was open (wall clock, as camsim's log)
@@ -196,7 +196,12 @@ def cmd_pause(args):
 
 def cmd_viewers(args):
     count, url, secs = int(args[0]), args[1], float(args[2])
-    log = open(args[4], "w") if args[3:4] == ["--log"] else None
+    log = user = None
+    for i in range(3, len(args) - 1, 2):
+        if args[i] == "--log":
+            log = open(args[i + 1], "w")
+        elif args[i] == "--user":
+            user = args[i + 1]
     res = [0] * count
     views = [None] * count
 
@@ -206,7 +211,7 @@ def cmd_viewers(args):
         def onpart(d):
             v["parts"].append([hashlib.sha256(d).hexdigest(), time.time()])
         try:
-            res[i] = read_parts(connect(url), secs, None, onpart)[0]
+            res[i] = read_parts(connect(url, user), secs, None, onpart)[0]
         except Exception as e:  # noqa: BLE001 - report, do not hang
             print("viewer %d: %s" % (i, e), file=sys.stderr)
         v["close"] = time.time()
