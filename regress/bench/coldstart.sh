@@ -12,35 +12,23 @@
 : "${OUT:=$TOP/regress/out/bench/coldstart}"
 export TOP BUILD OUT
 . "$TOP/regress/integ/lib.sh"
+. "$TOP/regress/bench/lib-bench.sh"
 starts=${STARTS_:-20}
 lat=${LATENCY_:-50}
 port=25300
 uid=0800c0000001
-[ -x "$V720D" ] && [ -x "$CAMSIM" ] || { echo "run make first" >&2; exit 1; }
-if [ "$(id -u)" -eq 0 ]; then
-	ensure_test_user
-	userline="user \"$TEST_USER\""
-else
-	userline=
-fi
 {
-	echo "$userline"
-	echo "camera listen on 127.0.0.1 port $port"
-	echo "bootstrap listen on 127.0.0.1 port $((port + 1))"
-	echo "web listen on 127.0.0.1 port $((port + 2))"
-	echo "control socket \"$OUT/ctl.sock\""
+	bench_conf "$port"
 	printf 'camera "%s" {\n\tidle timeout 1\n}\n' "$uid"
 } >"$OUT/v720d.conf"
 
-start_v720d "$OUT/v720d.conf"
-wait_for 10 test -S "$OUT/ctl.sock" || { echo "v720d did not start" >&2; exit 1; }
+bench_v720d
 state_is() {
 	"$V720CTL" -s "$OUT/ctl.sock" show camera "$uid" 2>/dev/null |
 	    grep -qx "state: $1"
 }
 for l in 0 "$lat"; do
-	start_camsim --cameras 1 --bootstrap "127.0.0.1:$((port + 1))" \
-	    --latency "$l" --seed 1
+	bench_cameras 1 "$port" --latency "$l" --seed 1
 	wait_for 20 state_is online || { echo "camera did not register" >&2; exit 1; }
 	echo "camsim --latency $l (camera's own share: $((7 * l)) ms):" |
 	    tee -a "$OUT/figures"

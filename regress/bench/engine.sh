@@ -13,28 +13,15 @@
 : "${OUT:=$TOP/regress/out/bench/engine}"
 export TOP BUILD OUT
 . "$TOP/regress/integ/lib.sh"
+. "$TOP/regress/bench/lib-bench.sh"
 cams=${CAMERAS:-500}
 secs=${SECONDS_:-60}
 port=25200
-[ -x "$V720D" ] && [ -x "$CAMSIM" ] || { echo "run make first" >&2; exit 1; }
-ulimit -n 8192 2>/dev/null || ulimit -n 4096 2>/dev/null
-if [ "$(id -u)" -eq 0 ]; then
-	ensure_test_user
-	userline="user \"$TEST_USER\""
-else
-	userline=
-fi
 
 conf() {
 	{
-		echo "$userline"
-		echo "camera listen on 127.0.0.1 port $port"
-		echo "bootstrap listen on 127.0.0.1 port $((port + 1))"
-		echo "web listen on 127.0.0.1 port $((port + 2))"
-		echo "control socket \"$OUT/ctl.sock\""
+		bench_conf "$port"
 		echo "unknown cameras accept"
-		# Every simulated camera comes from 127.0.0.1.
-		echo "camera connections per address 4096"
 		if [ "$1" = always ]; then
 			i=1
 			while [ $i -le "$cams" ]; do
@@ -45,8 +32,6 @@ conf() {
 	} >"$OUT/v720d.conf"
 }
 
-rss_kb() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$1/status"; }
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 online() {
 	"$V720CTL" -s "$OUT/ctl.sock" show cameras 2>/dev/null |
 	    grep -c " $1 "
@@ -54,17 +39,13 @@ online() {
 count_is() { [ "$(online "$1")" -ge "$2" ]; }
 
 conf idle
-start_v720d "$OUT/v720d.conf"
-wait_for 10 test -S "$OUT/ctl.sock" || { echo "v720d did not start" >&2; exit 1; }
+bench_v720d
 wait_for 5 child_pid "$V720D_PID" engine || exit 1
 eng=$(child_pid "$V720D_PID" engine)
 sleep 1
 rss0=$(rss_kb "$eng")
 
-start_camsim --cameras "$cams" --bootstrap "127.0.0.1:$((port + 1))" \
-    --fps 10 --duration $((secs + 40)) --seed 1
-wait_for 30 count_is online "$cams" ||
-    echo "only $(online online) of $cams cameras registered" >&2
+bench_cameras "$cams" "$port" --duration $((secs + 40)) --seed 1
 sleep 2
 rss1=$(rss_kb "$eng")
 
@@ -101,7 +82,6 @@ u50=$(echo "$line" | sed -n "s/.*engine's read p50 \([0-9]*\) us.*/\1/p")
 u99=$(echo "$line" | sed -n "s/.*engine's read p50 [0-9]* us p99 \([0-9]*\) us.*/\1/p")
 sent=$(grep -a '"ev":"summary"' "$OUT/camsim.out" | tail -n 1 |
     sed -n 's/.*"frames":\([0-9]*\).*/\1/p')
-hz=$(getconf CLK_TCK)
 
 awk -v c="$cams" -v s="$secs" -v sent="${sent:-0}" -v out="${out:-0}" \
     -v out1="${out1:-0}" -v t0="$t0" -v t1="$t1" -v hz="$hz" \

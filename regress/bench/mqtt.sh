@@ -14,18 +14,10 @@
 export TOP BUILD OUT
 . "$TOP/regress/integ/lib.sh"
 . "$TOP/regress/integ/lib-mqtt.sh"
+. "$TOP/regress/bench/lib-bench.sh"
 cams=${CAMERAS:-500}
 secs=${SECONDS_:-60}
 every=${INFO_EVERY:-5}
-[ -x "$V720D" ] && [ -x "$CAMSIM" ] || { echo "run make first" >&2; exit 1; }
-ulimit -n 8192 2>/dev/null || ulimit -n 4096 2>/dev/null
-if [ "$(id -u)" -eq 0 ]; then
-	ensure_test_user
-	chmod 0755 "$OUT"
-	userline="user \"$TEST_USER\""
-else
-	userline=
-fi
 start_broker 36901 36902
 # $SYS counters every second.
 kill "$BROKER_PID"; wait "$BROKER_PID" 2>/dev/null
@@ -36,23 +28,16 @@ BROKER_PID=$!
 CLEANUP_PIDS="$CLEANUP_PIDS $BROKER_PID"
 wait_for 10 mosquitto_pub -h 127.0.0.1 -p "$MQ_LOCAL" -t probe -n || fail "broker"
 
-cat >"$OUT/v720d.conf" <<CONF
-$userline
-camera listen on 127.0.0.1 port 36903
-bootstrap listen on 127.0.0.1 port 36904
-web listen on 127.0.0.1 port 36905
-control socket "$OUT/ctl.sock"
-mqtt broker 127.0.0.1 port $MQ_LOCAL
-CONF
-"$V720D" -d -f "$OUT/v720d.conf" >>"$OUT/v720d.log" 2>&1 &
-V720D_PID=$!
-CLEANUP_PIDS="$CLEANUP_PIDS $V720D_PID"
-wait_for 10 test -S "$OUT/ctl.sock" || fail "v720d did not start"
+{
+	bench_conf 36903
+	echo "mqtt broker 127.0.0.1 port $MQ_LOCAL"
+} >"$OUT/v720d.conf"
+bench_v720d
 wait_for 10 child_pid "$V720D_PID" "v720d: mqtt" || fail "no mqtt child"
 mq=$(child_pid "$V720D_PID" "v720d: mqtt")
 
-start_camsim --cameras "$cams" --bootstrap 127.0.0.1:36904 \
-    --mqtt "127.0.0.1:$MQ_CAM" --info-every "$every" --log "$OUT/cam.log"
+bench_cameras "$cams" 36903 --mqtt "127.0.0.1:$MQ_CAM" --info-every "$every" \
+    --log "$OUT/cam.log"
 n=0
 for _ in $(seq 60); do
 	n=$(mosquitto_sub -h 127.0.0.1 -p "$MQ_LOCAL" -t 'v720d/+/state' \
@@ -63,7 +48,7 @@ done
 echo "cameras with their SD card in Home Assistant's state: $n of $cams"
 
 sys() { mosquitto_sub -h 127.0.0.1 -p "$MQ_LOCAL" -t "\$SYS/broker/messages/$1" -C 1 -W 3; }
-cpu() { awk '{print $14 + $15}' "/proc/$mq/stat"; }
+cpu() { cpu_ticks "$mq"; }
 mosquitto_sub -h 127.0.0.1 -p "$MQ_LOCAL" -t 'v720d/+/state' -F '%U %t %p' \
     >"$OUT/states.txt" 2>/dev/null &
 subpid=$!
@@ -75,7 +60,6 @@ sleep "$secs"
 r1=$(sys received) s1=$(sys sent) c1=$(cpu) t1=$(date +%s.%N)
 sleep 2
 kill "$subpid" 2>/dev/null
-hz=$(getconf CLK_TCK)
 python3 - "$OUT/cam.log" "$OUT/states.txt" "$lines0" "$t0" "$t1" \
     "$r0" "$r1" "$s0" "$s1" "$c0" "$c1" "$hz" "$cams" <<'PY'
 import json, sys

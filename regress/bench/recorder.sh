@@ -14,30 +14,18 @@
 : "${OUT:=$TOP/regress/out/bench/recorder}"
 export TOP BUILD OUT
 . "$TOP/regress/integ/lib.sh"
+. "$TOP/regress/bench/lib-bench.sh"
 cams=${CAMERAS:-50}
 secs=${SECONDS_:-40}
 port=25300
-[ -x "$V720D" ] && [ -x "$CAMSIM" ] || { echo "run make first" >&2; exit 1; }
-ulimit -n 8192 2>/dev/null || ulimit -n 4096 2>/dev/null
-if [ "$(id -u)" -eq 0 ]; then
-	ensure_test_user
-	userline="user \"$TEST_USER\""
-else
-	userline=
-fi
 R=$OUT/recordings
 rm -rf "$R"
 
 conf() {
 	{
-		echo "$userline"
-		echo "camera listen on 127.0.0.1 port $port"
-		echo "bootstrap listen on 127.0.0.1 port $((port + 1))"
-		echo "web listen on 127.0.0.1 port $((port + 2))"
-		echo "control socket \"$OUT/ctl.sock\""
+		bench_conf "$port"
 		echo "recordings \"$R\""
 		echo "record segment 60"
-		echo "camera connections per address 1000"
 		i=1
 		while [ $i -le "$cams" ]; do
 			if [ "$1" = record ]; then
@@ -50,23 +38,19 @@ conf() {
 		[ "$1" = record ] && printf 'camera "BMOT00000001" {\n\trecord always\n}\n'
 	} >"$OUT/v720d.conf"
 }
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-hz=$(getconf CLK_TCK)
-
 run() {
 	conf "$1"
 	: >"$OUT/v720d.log"
-	start_v720d "$OUT/v720d.conf"
-	wait_for 10 test -S "$OUT/ctl.sock" || { echo "v720d did not start" >&2; exit 1; }
+	bench_v720d
 	wait_for 5 child_pid "$V720D_PID" "camera engine" || exit 1
 	eng=$(child_pid "$V720D_PID" "camera engine")
 	: >"$OUT/camsim-$1.log"
-	start_camsim --cameras "$cams" --uid BNCH --bootstrap 127.0.0.1:$((port + 1)) \
-	    --fps 10 --duration $((secs + 5)) --log "$OUT/camsim-$1.log"
+	bench_cameras "$cams" "$port" --uid BNCH --duration $((secs + 5)) \
+	    --log "$OUT/camsim-$1.log"
 	cs=$CAMSIM_PID
 	if [ "$1" = record ]; then
-		start_camsim --cameras 1 --uid BMOT --bootstrap 127.0.0.1:$((port + 1)) \
-		    --fps 10 --duration $((secs + 5)) --motion-at 8,18,28 --motion-for 3
+		bench_cameras 1 "$port" --uid BMOT --duration $((secs + 5)) \
+		    --motion-at 8,18,28 --motion-for 3
 		mot=$CAMSIM_PID
 		wait_for 10 child_pid "$V720D_PID" "v720d: recorder" || exit 1
 		rec=$(child_pid "$V720D_PID" "v720d: recorder")

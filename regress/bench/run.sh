@@ -7,7 +7,7 @@ export TOP="$top" BUILD="$top"
 export SHARED=${SHARED:-$(cd "$top/../shared" 2>/dev/null && pwd)}
 rc=0
 for b in "$top"/regress/bench/*.sh; do
-	[ "$(basename "$b")" = run.sh ] && continue
+	case $(basename "$b") in run.sh|lib-*) continue ;; esac
 	export OUT="$top/regress/out/bench/$(basename "$b" .sh)"
 	rm -rf "$OUT"; mkdir -p "$OUT"
 	echo "== $(basename "$b" .sh)"

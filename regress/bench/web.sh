@@ -9,40 +9,23 @@
 : "${BUILD:=$TOP}"
 : "${OUT:=$TOP/regress/out/bench/web}"
 . "$TOP/regress/integ/lib.sh"
+. "$TOP/regress/bench/lib-bench.sh"
 warm=${WARM:-4}
 secs=${SECS:-10}
 base=25300
-for b in "$V720D" "$V720WEB" "$CAMSIM"; do
-	[ -x "$b" ] || { echo "no $b (run make)" >&2; exit 1; }
-done
+[ -x "$V720WEB" ] || { echo "no $V720WEB (run make)" >&2; exit 1; }
 
-userline=
-if [ "$(id -u)" -eq 0 ]; then
-	ensure_test_user
-	userline="user \"$TEST_USER\""
-fi
-cat >"$OUT/v720d.conf" <<CONF
-$userline
-camera listen on 127.0.0.1 port $base
-bootstrap listen on 127.0.0.1 port $((base + 1))
-web listen on 127.0.0.1 port $((base + 2))
-# Every viewer comes from 127.0.0.1 here: let that address hold 500.
-web connections per address 600
-# ... and every simulated camera.
-camera connections per address 4096
-control socket "$OUT/ctl.sock"
-CONF
+{
+	bench_conf "$base"
+	# Every viewer comes from 127.0.0.1 here: let that address hold 500.
+	echo "web connections per address 600"
+} >"$OUT/v720d.conf"
 WEB=http://127.0.0.1:$((base + 2))
-"$V720D" -d -f "$OUT/v720d.conf" >>"$OUT/v720d.log" 2>&1 &
-V720D_PID=$!
-CLEANUP_PIDS=$V720D_PID
-wait_for 10 curl -s -o /dev/null "$WEB/metrics" || { echo "v720d did not start" >&2; exit 1; }
+bench_v720d
+wait_for 10 curl -s -o /dev/null "$WEB/metrics" || { echo "v720-web did not start" >&2; exit 1; }
 web=$(child_pid "$V720D_PID" v720-web)
 
-start_camsim --cameras 100 --uid BW --bootstrap 127.0.0.1:$((base + 1)) --fps 10 \
-    --duration $((4 * (warm + secs) + 30))
-wait_for 20 sh -c "[ \$(curl -s '$WEB/api/cameras' | grep -o '\"state\":\"online\"' | wc -l) -ge 100 ]" ||
-    echo "(not all 100 cameras online: $(curl -s "$WEB/api/cameras" | grep -o '"state":"online"' | wc -l))"
+bench_cameras 100 "$base" --uid BW --duration $((4 * (warm + secs) + 30))
 
 echo "v720-web fan-out, loopback, $(nproc) CPUs"
 plan=
