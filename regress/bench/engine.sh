@@ -6,6 +6,9 @@
 # /proc), p50/p99 latency from the last fragment received to the frame
 # written to the web channel (measured inside the engine, its "stats" log
 # line), engine RSS idle and streaming, and memory per idle camera.
+# Then the floor: the same cameras against camsim's --sink (the cheapest
+# server that keeps them streaming: no reassembly, no consumers), its CPU
+# per 1000 frames, and the engine's as a multiple of it.
 # Never fails on speed.
 #   CAMERAS=500 SECONDS_=60 sh regress/bench/engine.sh
 : "${TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -97,4 +100,30 @@ awk -v c="$cams" -v s="$secs" -v sent="${sent:-0}" -v out="${out:-0}" \
 	printf "  engine RSS: %d KB empty, %d KB with %d idle cameras (%.1f KB per idle camera), %d KB streaming\n", r0, r1, c, (r1 - r0) / c, r2
 }' | tee "$OUT/figures"
 echo "  while streaming: $mem" | tee -a "$OUT/figures"
+kill -TERM "$V720D_PID"; wait "$V720D_PID" 2>/dev/null
+
+# The floor, same cameras (count, fps, seed), same length.  Its CPU and
+# frames are summed over its per-second lines after a warm-up, as the
+# engine's were counted while every camera streamed.
+warm=4
+"$CAMSIM" --sink "127.0.0.1:$((port + 10))" --duration $((secs + warm + 3)) \
+    --stats >"$OUT/sink.out" 2>"$OUT/sink.err" &
+sink=$!
+CLEANUP_PIDS="$CLEANUP_PIDS $sink"
+sleep 0.5
+"$CAMSIM" --tcp "127.0.0.1:$((port + 10))" --cameras "$cams" --fps 10 \
+    --seed 1 --duration $((secs + warm + 2)) >"$OUT/sink-cams.out" 2>&1
+wait "$sink"
+grep '"ev":"sink-stats"' "$OUT/sink.err" | tail -n +$((warm + 1)) |
+    head -n "$secs" | awk -v out1="${out1:-0}" -v t0="$t0" -v t1="$t1" \
+    -v hz="$hz" '{
+	f = $0; sub(/.*"frames_per_s":/, "", f); sub(/[,}].*/, "", f)
+	c = $0; sub(/.*"cpu_pct":/, "", c); sub(/[,}].*/, "", c)
+	frames += f; cpu += c / 100; n++
+} END {
+	eng = out1 ? (t1 - t0) / hz * 1000 / out1 : 0
+	floor = frames ? cpu * 1000 / frames : 0
+	printf "  floor (camsim --sink, the same cameras, %d s): %.2f CPU-s for %d frames = %.4f CPU-s per 1000 frames\n", n, cpu, frames, floor
+	printf "  engine / floor: %.2f\n", floor ? eng / floor : 0
+}' | tee -a "$OUT/figures"
 exit 0

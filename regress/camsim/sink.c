@@ -47,7 +47,7 @@ struct sink {
 	struct sconn	*sk_byport[65536];
 	struct sconn	*sk_conns;
 	uint64_t	 sk_pkts, sk_bytes, sk_frames, sk_confirms, sk_cams;
-	uint64_t	 sk_last_pkts;
+	uint64_t	 sk_last_pkts, sk_last_frames;
 	double		 sk_last_cpu;
 	unsigned long long sk_start;
 };
@@ -287,10 +287,13 @@ sink_tick(int fd, short what, void *arg)
 	if (++ticks % 10 == 0) {
 		if (sk->sk_cs->cs_o.o_stats)
 			fprintf(stderr, "{\"ev\":\"sink-stats\",\"cameras\":%"
-			    PRIu64 ",\"pkts_per_s\":%" PRIu64 ",\"cpu_pct\":%.1f}\n",
-			    sk->sk_cams, sk->sk_pkts - sk->sk_last_pkts,
+			    PRIu64 ",\"pkts_per_s\":%" PRIu64 ",\"frames_per_s\":%"
+			    PRIu64 ",\"cpu_pct\":%.1f}\n", sk->sk_cams,
+			    sk->sk_pkts - sk->sk_last_pkts,
+			    sk->sk_frames - sk->sk_last_frames,
 			    100.0 * (camlog_cpu() - sk->sk_last_cpu));
 		sk->sk_last_pkts = sk->sk_pkts;
+		sk->sk_last_frames = sk->sk_frames;
 		sk->sk_last_cpu = camlog_cpu();
 	}
 	evtimer_add(&sk->sk_tick, &tv);
