@@ -263,7 +263,7 @@ struct cfg_webname {
 
 struct cfg_weblimits {
 	uint32_t	wl_conn_per_addr;	/* connections per source address */
-	uint32_t	wl_pad;
+	uint32_t	wl_compat_cmds;		/* 1: `web compatibility commands on` */
 };
 
 struct proc_stats {

@@ -472,7 +472,7 @@ api_request(struct conn *c, const char *body, size_t len)
 	const char	*id = NULL, *page;
 	struct cam	*cam = NULL;
 	size_t		 i, plen;
-	int		 n, found = -1, allow = 0;
+	int		 n, found = -1, allow = 0, foreign;
 	enum http_method m = c->c_req.method;
 	static const char err405[] = "{\"error\":\"method not allowed\"}";
 
@@ -501,18 +501,35 @@ api_request(struct conn *c, const char *body, size_t len)
 		    "Allow: GET, HEAD\r\n" : "Allow: GET, HEAD, POST\r\n");
 		return;
 	}
-	/* Browsers may not change anything on behalf of another site. */
+	/*
+	 * The compatibility GETs that act: any page can send a GET
+	 * (<img src=...> carries no Origin, and with referrerpolicy no
+	 * Referer either), so they are off unless the configuration says
+	 * otherwise, and even then refused when the browser tells of
+	 * another site.
+	 */
 	switch (routes[found].route) {
-	case R_SETTINGS: case R_WIFISCAN: case R_REBOOT: case R_START:
-	case R_STOP: case R_PTZ: case R_GSTART: case R_GSTOP: case R_CMD:
-	case R_TALK: case R_WSTALK:
-		if (http_cross_site(&c->c_req)) {
-			reply_error(c, 403, "cross-site request refused");
+	case R_CMD: case R_GSTART: case R_GSTOP:
+		if (!web->w_compat_cmds) {
+			reply_error(c, 403, "GET commands are off; POST to the "
+			    "API, or set \"web compatibility commands on\" in "
+			    "v720d.conf");
 			return;
 		}
+		foreign = http_other_site(&c->c_req);
+		break;
+	/* Browsers may not change anything on behalf of another site. */
+	case R_SETTINGS: case R_WIFISCAN: case R_REBOOT: case R_START:
+	case R_STOP: case R_PTZ: case R_TALK: case R_WSTALK:
+		foreign = http_cross_site(&c->c_req);
 		break;
 	default:
+		foreign = 0;
 		break;
+	}
+	if (foreign) {
+		reply_error(c, 403, "cross-site request refused");
+		return;
 	}
 	if (id != NULL && ((cam = cam_find(id)) == NULL || !cam_listed(cam))) {
 		reply_error(c, 404, "unknown camera");

@@ -153,6 +153,19 @@ has_token(const char *v, size_t n, const char *tok)
 	return 0;
 }
 
+/* A header that may come once (else 400), kept cut to dstsz - 1. */
+static int
+field_once(char *dst, size_t dstsz, const char *v, size_t vlen)
+{
+	if (dst[0] != '\0')
+		return 400;
+	if (vlen >= dstsz)
+		vlen = dstsz - 1;
+	memcpy(dst, v, vlen);
+	dst[vlen] = '\0';
+	return 0;
+}
+
 static int
 parse_field(const char *p, size_t n, struct http_req *r, int *seen)
 {
@@ -205,13 +218,11 @@ parse_field(const char *p, size_t n, struct http_req *r, int *seen)
 			r->host[vlen] = '\0';
 		}
 	} else if (IS("Origin")) {
-		if (r->origin[0] != '\0')
-			return 400;
 		/* Too long to be ours: keep a value that never matches. */
-		if (vlen >= sizeof(r->origin))
-			vlen = sizeof(r->origin) - 1;
-		memcpy(r->origin, v, vlen);
-		r->origin[vlen] = '\0';
+		return field_once(r->origin, sizeof(r->origin), v, vlen);
+	} else if (IS("Referer")) {
+		/* Only its authority counts: the rest may be cut. */
+		return field_once(r->referer, sizeof(r->referer), v, vlen);
 	} else if (IS("Range")) {
 		/* One value; a longer one is not a range we serve. */
 		if (vlen < sizeof(r->range) && r->range[0] == '\0') {
@@ -224,6 +235,9 @@ parse_field(const char *p, size_t n, struct http_req *r, int *seen)
 	} else if (IS("Sec-Fetch-Site")) {
 		if (vlen == 10 && strncasecmp(v, "cross-site", 10) == 0)
 			r->cross_site = 1;
+		if (!(vlen == 11 && strncasecmp(v, "same-origin", 11) == 0) &&
+		    !(vlen == 4 && strncasecmp(v, "none", 4) == 0))
+			r->fetch_other = 1;
 	} else if (IS("Connection")) {
 		if (has_token(v, vlen, "close"))
 			r->keepalive = 0;
@@ -407,18 +421,34 @@ http_path_split(char *path, char **seg, int max)
 	return n;
 }
 
+/* Whether url ("scheme://host[:port][/...]") names host[:port]. */
+static int
+same_authority(const char *url, const char *host)
+{
+	const char	*p;
+	size_t		 len;
+
+	if ((p = strstr(url, "://")) == NULL)
+		return 0;	/* "null" and other opaque origins */
+	p += 3;
+	len = strcspn(p, "/?#");
+	return len == strlen(host) && strncasecmp(p, host, len) == 0;
+}
+
 int
 http_cross_site(const struct http_req *r)
 {
-	const char	*o = r->origin, *p;
-
 	if (r->cross_site)
 		return 1;
-	if (o[0] == '\0')
-		return 0;
-	if ((p = strstr(o, "://")) == NULL)
-		return 1;	/* "null" and other opaque origins */
-	return strcasecmp(p + 3, r->host) != 0;
+	return r->origin[0] != '\0' && !same_authority(r->origin, r->host);
+}
+
+int
+http_other_site(const struct http_req *r)
+{
+	if (http_cross_site(r) || r->fetch_other)
+		return 1;
+	return r->referer[0] != '\0' && !same_authority(r->referer, r->host);
 }
 
 int

@@ -44,6 +44,8 @@ struct http_req {
 					 * ("" if too long) */
 	char		 origin[256];	/* Origin value ("" if absent) */
 	int		 cross_site;	/* Sec-Fetch-Site: cross-site */
+	int		 fetch_other;	/* ... neither same-origin nor none */
+	char		 referer[256];	/* Referer value ("" if absent) */
 	int		 expect_continue;	/* Expect: 100-continue */
 	int		 has_host;
 	int		 absolute;	/* absolute-form target */
@@ -87,6 +89,11 @@ int	 http_path_split(char *path, char **seg, int max);
  * Origin whose host[:port] differs from Host, or Sec-Fetch-Site
  * cross-site.  Scripts send neither. */
 int	 http_cross_site(const struct http_req *);
+
+/* 1 also if a Referer names another host[:port] than Host, or if
+ * Sec-Fetch-Site is anything but same-origin or none (typed, bookmarked):
+ * for GETs that act, which any page can send. */
+int	 http_other_site(const struct http_req *);
 
 /*
  * What a Host value names (RFC 9110 7.2): HTTP_HOST_IP for an IPv4

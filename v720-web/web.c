@@ -36,6 +36,7 @@ static struct {
 	struct cfg_webname	*names;
 	size_t			 nnames;
 	uint32_t		 per_addr;
+	int			 compat_cmds;
 	struct cfg_camera	*cams;
 	size_t			 ncams;
 	uint8_t			*cert, *key;
@@ -428,6 +429,7 @@ apply_config(void)
 	memcpy(web->w_rtsp, pend.rtsp, sizeof(web->w_rtsp));
 	web->w_nrtsp = pend.nrtsp;
 	web->w_per_addr = pend.per_addr ? pend.per_addr : WEB_PER_ADDR_DEFAULT;
+	web->w_compat_cmds = pend.compat_cmds;
 	if (web->w_per_addr > peer_conn_max())
 		log_warnx("web connections per address %zu: at most %zu, "
 		    "for the others' share of %zu", web->w_per_addr,
@@ -563,9 +565,10 @@ web_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 		if (m->len != sizeof(wl))
 			fatalx("%s: bad IMSG_CFG_WEB_LIMITS", __func__);
 		memcpy(&wl, m->data, sizeof(wl));
-		if (wl.wl_conn_per_addr == 0)
-			fatalx("%s: no connection per address", __func__);
+		if (wl.wl_conn_per_addr == 0 || wl.wl_compat_cmds > 1)
+			fatalx("%s: bad web limits", __func__);
 		pend.per_addr = wl.wl_conn_per_addr;
+		pend.compat_cmds = wl.wl_compat_cmds;
 		break;
 	case IMSG_CFG_RTSP_URL:
 		if (m->len != sizeof(cl))

@@ -202,6 +202,7 @@ struct web {
 	size_t			 w_per_addr;	/* connections per address */
 	struct cfg_listen	 w_rtsp[WEB_RTSP_MAX];	/* `rtsp listen`, */
 	size_t			 w_nrtsp;	/* for the cameras' URLs */
+	int			 w_compat_cmds;	/* the GET commands, api.c */
 	struct tls		*w_tls;		/* server context, NULL: none */
 	struct proc_stats	 w_stats;
 	int			 w_have_stats;

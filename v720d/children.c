@@ -69,6 +69,7 @@ web_push(struct chanev *ce, const struct config *conf,
 		    sizeof(wn->wn));
 	memset(&wl, 0, sizeof(wl));
 	wl.wl_conn_per_addr = conf->web_per_addr;
+	wl.wl_compat_cmds = conf->web_compat_cmds;
 	chanev_compose(ce, IMSG_CFG_WEB_LIMITS, 0, -1, &wl, sizeof(wl));
 	rtsp_urls_push(ce, conf, tls);
 	if (tls->cert != NULL) {

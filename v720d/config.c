@@ -417,6 +417,8 @@ config_print(const struct config *c, FILE *fp)
 		fputc('\n', fp);
 	}
 	fprintf(fp, "web connections per address %u\n", c->web_per_addr);
+	fprintf(fp, "web compatibility commands %s\n", c->web_compat_cmds ?
+	    "on" : "off");
 	fprintf(fp, "control socket ");
 	print_quoted(fp, c->control_path);
 	fprintf(fp, "\nunknown cameras %s\n", c->unknown_accept ? "accept" :

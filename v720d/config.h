@@ -97,6 +97,7 @@ struct config {
 	struct conf_webusers	 webusers;
 	struct conf_webnames	 webnames;	/* `web server name` */
 	uint32_t		 web_per_addr;	/* connections per address */
+	int			 web_compat_cmds;	/* GET /dev/{id}/cmd ... */
 	char			 control_path[V720_PATH_MAX];
 	int			 unknown_accept;
 	int			 stream_always;	/* default for unlisted cameras */

@@ -88,7 +88,7 @@ typedef struct {
 %}
 
 %token	ACCEPT ADDRESS ALWAYS BOOTSTRAP CAMERA CAMERAS CERTIFICATE CHROOT
-%token	CONNECTIONS CONTROL DEMAND IDLE INCLUDE KEY LISTEN NAME ON PASSWORD PORT REJECT
+%token	COMMANDS COMPATIBILITY CONNECTIONS CONTROL DEMAND IDLE INCLUDE KEY LISTEN NAME ON PASSWORD PORT REJECT
 %token	PER SERVER SOCKET STREAM TIMEOUT TLS UNKNOWN USER WEB
 %token	BROKER DISCOVERY MQTT TPREFIX TOPIC
 %token	DAYS HOURS KEEP MAX MOTION OFF RECORD RECORDINGS SEGMENT SENSITIVITY
@@ -344,6 +344,8 @@ main		: USER STRING {
 			else
 				conf->web_per_addr = $5;
 		}
+		| WEB COMPATIBILITY COMMANDS ON	{ conf->web_compat_cmds = 1; }
+		| WEB COMPATIBILITY COMMANDS OFF { conf->web_compat_cmds = 0; }
 		| CONTROL SOCKET STRING {
 			if ($3[0] != '/')
 				yyerror("control socket must be an absolute "
@@ -674,6 +676,8 @@ lookup(char *s)
 		{ "cameras",		CAMERAS },
 		{ "certificate",	CERTIFICATE },
 		{ "chroot",		CHROOT },
+		{ "commands",		COMMANDS },
+		{ "compatibility",	COMPATIBILITY },
 		{ "connections",	CONNECTIONS },
 		{ "control",		CONTROL },
 		{ "day",		DAYS },

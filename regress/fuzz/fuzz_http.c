@@ -10,7 +10,9 @@
  * splitting and query iteration terminate and stay in their buffers;
  * the Host classification (http_host_split, the DNS rebinding rule)
  * answers one of its three values and a name it returns is lowercase,
- * without a port, a trailing dot or anything outside [a-z0-9._-].
+ * without a port, a trailing dot or anything outside [a-z0-9._-]; Origin
+ * and Referer are NUL-terminated, and a request http_cross_site() refuses
+ * http_other_site() refuses too.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -59,7 +61,13 @@ check(const char *buf, size_t len)
 	if (i == 1000)
 		abort();
 	(void)http_b64_decode(r.auth, raw, sizeof(raw));
-	if (memchr(r.host, '\0', sizeof(r.host)) == NULL)
+	if (memchr(r.host, '\0', sizeof(r.host)) == NULL ||
+	    memchr(r.origin, '\0', sizeof(r.origin)) == NULL ||
+	    memchr(r.referer, '\0', sizeof(r.referer)) == NULL)
+		abort();
+	/* What the router asks of a request that acts: the stricter rule
+	 * refuses whatever the other one does. */
+	if (http_cross_site(&r) && !http_other_site(&r))
 		abort();
 	switch (http_host_split(r.host, name, sizeof(name))) {
 	case HTTP_HOST_NAME:

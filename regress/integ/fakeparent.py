@@ -27,6 +27,7 @@ CFG_START, CFG_LISTEN, CFG_CAMERA, CFG_WEBUSER, CFG_TLS_CERT, CFG_TLS_KEY, \
 CTL_VERBOSE = 209
 CAM_STATE, CAM_FRAME, CAM_AUDIO = 300, 301, 302
 WEB_VIEWERS, WEB_STREAM, WEB_SET, WEB_REBOOT, WEB_FORWARD = range(400, 405)
+CFG_WEB_LIMITS = 151	# struct cfg_weblimits
 WEB_AUDIO = 520		# audio listeners, after WEB_VIEWERS (stream mode)
 # v720-web's listeners, for v720ctl doctor: sent at any time, not checked here.
 WEB_LISTENERS = 460
@@ -239,6 +240,9 @@ def cfg_push(parent, lsock, port, users=()):
                                    cc_name="Configured"))
     for u, h in users:
         parent.send(CFG_WEBUSER, L.pack("cfg_webuser", cw_name=u, cw_hash=h))
+    # 64 connections per address; the GET compatibility commands on.
+    parent.send(CFG_WEB_LIMITS, L.pack("cfg_weblimits", wl_conn_per_addr=64,
+                                       wl_compat_cmds=1))
     parent.send(CFG_END)
     parent.expect(CFG_DONE, "config")
 

@@ -101,6 +101,9 @@ static const struct field cfg_camera[] = {
 static const struct field cfg_webuser[] = {
 	F(cfg_webuser, cw_name), F(cfg_webuser, cw_hash),
 };
+static const struct field cfg_weblimits[] = {
+	F(cfg_weblimits, wl_conn_per_addr), F(cfg_weblimits, wl_compat_cmds),
+};
 static const struct field cfg_peer[] = {
 	F(cfg_peer, cp_proc),
 };
@@ -137,7 +140,8 @@ static const struct field mqtt_camsend[] = {
 #define L(s)	{ #s, sizeof(struct s), s, sizeof(s) / sizeof(s[0]) }
 static const struct layout layouts[] = {
 	L(cam_info), L(cam_media), L(ctl_id), L(ctl_req), L(ctl_set), L(cfg_global),
-	L(cfg_listen), L(cfg_camera), L(cfg_webuser), L(cfg_peer),
+	L(cfg_listen), L(cfg_camera), L(cfg_webuser), L(cfg_weblimits),
+	L(cfg_peer),
 	L(proc_stat), L(proc_stats), L(web_forward), L(cfg_mqtt),
 	L(mqtt_caminfo), L(mqtt_camsend),
 };

@@ -32,6 +32,7 @@ web user "admin" password "$2b$10$abcdefghijklmnopqrstuu"
 web server name "NAS.local."
 web server name "cam.home.arpa"
 web connections per address 16
+web compatibility commands on
 control socket "/run/v720d.sock"
 unknown cameras reject
 recordings "/var/lib/v720d/recordings"
@@ -70,6 +71,7 @@ web user "admin" password "$2b$10$abcdefghijklmnopqrstuu"
 web server name "nas.local"
 web server name "cam.home.arpa"
 web connections per address 16
+web compatibility commands on
 control socket "/run/v720d.sock"
 unknown cameras reject
 stream on-demand
@@ -130,6 +132,7 @@ for l in 'user "_v720d"' 'camera listen on 0.0.0.0 port 6123' \
     'bootstrap listen on 0.0.0.0 port 80' 'web listen on 127.0.0.1 port 8080' \
     'control socket "/run/v720d.sock"' 'unknown cameras accept' \
     'stream on-demand' 'idle timeout 30' 'web connections per address 64' \
+    'web compatibility commands off' \
     'camera connections per address 16' \
     'recordings "/var/lib/v720d/recordings"' 'record keep 7 days' \
     'record segment 300'; do
@@ -210,6 +213,8 @@ w e-wnamelabel.conf 'web server name "a..b"'
 expect_error e-wnamelabel.conf 1 "empty label"
 w e-peraddr.conf 'web connections per address 0'
 expect_error e-peraddr.conf 1 "web connections per address out of range"
+w e-compat.conf 'web compatibility commands yes'
+expect_error e-compat.conf 1 "syntax error"
 w e-mqhost.conf 'mqtt broker "bad host"'
 expect_error e-mqhost.conf 1 'invalid mqtt broker'
 w e-mqport.conf 'mqtt broker 127.0.0.1 port 0'

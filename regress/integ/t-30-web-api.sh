@@ -7,11 +7,13 @@
 need_root
 ensure_test_user
 
-web_start 22010 'camera "NEVER0000001" {
+# The GET compatibility commands are tested here, so they are on.
+web_start 22010 'web compatibility commands on
+camera "NEVER0000001" {
 	name "Back door"
 }'
 start_camsim --cameras 2 --uid WAPI --bootstrap "$BOOT" --fps 10 \
-    --duration 120 --audio --log "$OUT/camsim.log"
+    --duration 600 --audio --log "$OUT/camsim.log"
 web_cameras 2
 C1=WAPI00000001
 C2=WAPI00000002

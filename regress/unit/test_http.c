@@ -371,6 +371,43 @@ Test(http, cross_site_detection)
 	    "Origin: http://a\r\n\r\n"), 400);
 }
 
+/* The GET commands: Referer and any Sec-Fetch-Site but same-origin too. */
+Test(http, other_site_detection)
+{
+	cr_assert_eq(parse("GET /dev/x/cmd?code=1 HTTP/1.1\r\nHost: cam:8080\r\n"
+	    "\r\n"), 1);
+	cr_assert_eq(http_other_site(&r), 0);
+	cr_assert_eq(parse("GET / HTTP/1.1\r\nHost: cam:8080\r\n"
+	    "Referer: http://CAM:8080/index.html?a=b\r\n"
+	    "Sec-Fetch-Site: same-origin\r\n\r\n"), 1);
+	cr_assert_eq(http_other_site(&r), 0);
+	cr_assert_eq(parse("GET / HTTP/1.1\r\nHost: cam:8080\r\n"
+	    "Sec-Fetch-Site: none\r\n\r\n"), 1);
+	cr_assert_eq(http_other_site(&r), 0);
+	cr_assert_eq(parse("GET / HTTP/1.1\r\nHost: cam:8080\r\n"
+	    "Referer: http://evil.example/page\r\n\r\n"), 1);
+	cr_assert_eq(http_cross_site(&r), 0);
+	cr_assert_eq(http_other_site(&r), 1);
+	cr_assert_eq(parse("GET / HTTP/1.1\r\nHost: cam:8080\r\n"
+	    "Referer: http://cam:8081/\r\n\r\n"), 1);
+	cr_assert_eq(http_other_site(&r), 1);
+	cr_assert_eq(parse("GET / HTTP/1.1\r\nHost: cam:8080\r\n"
+	    "Referer: http://cam:8080.evil.example/\r\n\r\n"), 1);
+	cr_assert_eq(http_other_site(&r), 1);
+	cr_assert_eq(parse("GET / HTTP/1.1\r\nHost: cam:8080\r\n"
+	    "Referer: /relative\r\n\r\n"), 1);
+	cr_assert_eq(http_other_site(&r), 1);
+	cr_assert_eq(parse("GET / HTTP/1.1\r\nHost: cam:8080\r\n"
+	    "Sec-Fetch-Site: same-site\r\n\r\n"), 1);
+	cr_assert_eq(http_cross_site(&r), 0);
+	cr_assert_eq(http_other_site(&r), 1);
+	cr_assert_eq(parse("GET / HTTP/1.1\r\nHost: cam:8080\r\n"
+	    "Origin: http://evil.example\r\n\r\n"), 1);
+	cr_assert_eq(http_other_site(&r), 1);
+	cr_assert_eq(parse("GET / HTTP/1.1\r\nHost: a\r\nReferer: http://a/\r\n"
+	    "Referer: http://a/\r\n\r\n"), 400);
+}
+
 Test(http, expect_continue)
 {
 	cr_assert_eq(parse("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n"
