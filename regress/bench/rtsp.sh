@@ -1,0 +1,170 @@
+#!/bin/sh
+# The rtsp child in the frame path (issue 18, "Measure"), CAMERAS (50)
+# camsim cameras at 10 fps streaming always, three phases of WINDOWS_
+# (3) windows of SECONDS_ (10) s each, figures the median of the windows:
+#  1. web alone: engine CPU-s per 1000 frames (the web copy only);
+#  2. + rtsp, CLIENTS_ (2) RTP/JPEG sessions per camera (interleaved TCP,
+#     regress/bench/rtspload.py): rtsp child CPU-s per 1000 frames
+#     delivered to clients, and the engine's figure with a second copy;
+#  3. + recorder (record always, motion off): the engine with three
+#     consumer copies of every frame (web, rtsp, recorder).
+# Then cold start, STARTS_ (10) each: an idle camera's first MJPEG frame
+# against its first RTSP frame (same engine, same camera).  CPU from
+# /proc (utime+stime).  Never fails on speed.
+#   CAMERAS=50 SECONDS_=10 WINDOWS_=3 CLIENTS_=2 STARTS_=10 sh regress/bench/rtsp.sh
+: "${TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${BUILD:=$TOP}"
+: "${OUT:=$TOP/regress/out/bench/rtsp}"
+export TOP BUILD OUT
+. "$TOP/regress/integ/lib.sh"
+cams=${CAMERAS:-50}
+secs=${SECONDS_:-10}
+wins=${WINDOWS_:-3}
+clients=${CLIENTS_:-2}
+starts=${STARTS_:-10}
+port=25400
+rport=25410
+[ -x "$V720D" ] && [ -x "$CAMSIM" ] && [ -x "$BUILD/v720d/rtsp/v720-rtsp" ] ||
+    { echo "run make first" >&2; exit 1; }
+ulimit -n 8192 2>/dev/null || ulimit -n 4096 2>/dev/null
+if [ "$(id -u)" -eq 0 ]; then
+	ensure_test_user
+	userline="user \"$TEST_USER\""
+else
+	userline=
+fi
+ids=$(i=1; while [ $i -le "$cams" ]; do printf '0800c%07d\n' $i; i=$((i + 1)); done)
+
+# conf PHASE: 1 web, 2 + rtsp, 3 + recorder
+conf() {
+	{
+		echo "$userline"
+		echo "camera listen on 127.0.0.1 port $port"
+		echo "bootstrap listen on 127.0.0.1 port $((port + 1))"
+		echo "web listen on 127.0.0.1 port $((port + 2))"
+		echo "control socket \"$OUT/ctl.sock\""
+		echo "camera connections per address 4096"
+		echo "rtsp connections per address 1024"
+		echo "recordings \"$OUT/rec\""
+		[ "$1" -ge 2 ] && echo "rtsp listen on 127.0.0.1 port $rport"
+		for id in $ids; do
+			printf 'camera "%s" {\n\tstream always\n' "$id"
+			[ "$1" -ge 3 ] && printf '\trecord always\n\tmotion off\n'
+			echo "}"
+		done
+	} >"$OUT/v720d.conf"
+}
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+frames_out() {
+	_n=$(grep -ac 'engine: stats:' "$OUT/v720d.log")
+	kill -USR1 "$eng"
+	wait_for 10 sh -c "[ \$(grep -ac 'engine: stats:' '$OUT/v720d.log') -gt $_n ]"
+	grep -a 'engine: stats:' "$OUT/v720d.log" | tail -n 1 |
+	    sed -n 's/.*frames out \([0-9]*\).*/\1/p'
+}
+streaming() {
+	[ "$("$V720CTL" -s "$OUT/ctl.sock" show cameras 2>/dev/null |
+	    grep -c ' streaming ')" -ge "$cams" ]
+}
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+hz=$(getconf CLK_TCK)
+
+conf 1
+start_v720d "$OUT/v720d.conf"
+wait_for 10 test -S "$OUT/ctl.sock" || { echo "v720d did not start" >&2; exit 1; }
+eng=$(child_pid "$V720D_PID" engine)
+start_camsim --cameras "$cams" --bootstrap "127.0.0.1:$((port + 1))" \
+    --fps 10 --duration 100000 --seed 1
+wait_for 60 streaming || { echo "cameras not streaming" >&2; exit 1; }
+sleep 2
+
+# phase_window: one window; engine ticks and frames out, rtsp ticks.
+engine_window() {
+	_f0=$(frames_out); _t0=$(ticks "$eng")
+	sleep "$secs"
+	_t1=$(ticks "$eng"); _f1=$(frames_out)
+	awk -v t=$((_t1 - _t0)) -v f=$((_f1 - _f0)) -v hz="$hz" \
+	    'BEGIN { printf "%.4f\n", f ? t / hz * 1000 / f : 0 }'
+}
+: >"$OUT/p1"
+i=0; while [ $i -lt "$wins" ]; do engine_window >>"$OUT/p1"; i=$((i + 1)); done
+e1=$(median <"$OUT/p1")
+
+# Phase 2: rtsp, CLIENTS_ sessions per camera; windows paced by the client.
+rtsp_phase() {
+	: >"$OUT/e$1"; : >"$OUT/r$1"
+	list=$(for id in $ids; do c=0; while [ $c -lt "$clients" ]; do echo "$id"; c=$((c + 1)); done; done)
+	rm -f "$OUT/load$1.fifo"; mkfifo "$OUT/load$1.fifo"
+	python3 "$TOP/regress/bench/rtspload.py" load 127.0.0.1 "$rport" "$secs" \
+	    "$wins" $list >"$OUT/load$1.fifo" 2>"$OUT/load$1.err" &
+	lp=$!
+	CLEANUP_PIDS="$CLEANUP_PIDS $lp"
+	exec 7<"$OUT/load$1.fifo"
+	read -r l <&7 || { echo "rtsp clients failed: $(cat "$OUT/load$1.err")" >&2; exit 1; }
+	echo "  $l" >&2
+	rt=$(child_pid "$V720D_PID" "v720d: rtsp")
+	i=0
+	while [ $i -lt "$wins" ]; do
+		f0=$(frames_out); t0=$(ticks "$eng"); r0=$(ticks "$rt")
+		read -r l <&7 || { echo "rtsp clients failed: $(cat "$OUT/load$1.err")" >&2; exit 1; }
+		t1=$(ticks "$eng"); r1=$(ticks "$rt"); f1=$(frames_out)
+		d=${l#frames }
+		awk -v t=$((t1 - t0)) -v f=$((f1 - f0)) -v hz="$hz" \
+		    'BEGIN { printf "%.4f\n", f ? t / hz * 1000 / f : 0 }' >>"$OUT/e$1"
+		awk -v t=$((r1 - r0)) -v d="$d" -v hz="$hz" -v s="$secs" \
+		    'BEGIN { printf "%.4f %d %.1f\n", d ? t / hz * 1000 / d : 0, d, 100 * t / hz / s }' >>"$OUT/r$1"
+		i=$((i + 1))
+	done
+	exec 7<&-
+	wait "$lp"
+}
+conf 2
+kill -HUP "$V720D_PID"
+wait_for 20 child_pid "$V720D_PID" "v720d: rtsp" || { echo "no rtsp child" >&2; exit 1; }
+sleep 2
+rtsp_phase 2
+e2=$(median <"$OUT/e2")
+r2=$(cut -d' ' -f1 "$OUT/r2" | median)
+d2=$(cut -d' ' -f2 "$OUT/r2" | median)
+c2=$(cut -d' ' -f3 "$OUT/r2" | median)
+
+conf 3
+kill -HUP "$V720D_PID"
+wait_for 20 child_pid "$V720D_PID" "v720d: recorder" || { echo "no recorder" >&2; exit 1; }
+sleep 3
+rtsp_phase 3
+e3=$(median <"$OUT/e3")
+drops=$("$V720CTL" -s "$OUT/ctl.sock" -j show camera 0800c0000001 |
+    sed -n 's/.*"dropped_rtsp":\([0-9]*\).*/\1/p')
+
+{
+	echo "rtsp: $cams cameras at 10 fps (stream always), medians of $wins windows of $secs s, $(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg)"
+	echo "  rtsp child, $clients RTP/JPEG sessions per camera (TCP): $r2 CPU-s per 1000 frames delivered ($d2 frames per window, $c2 % of a core)"
+	echo "  engine CPU-s per 1000 frames: web alone $e1; web + rtsp $e2; web + rtsp + recorder $e3"
+	awk -v a="$e1" -v b="$e2" -v c="$e3" 'BEGIN { if (a > 0) printf "  engine cost vs web alone: x%.2f with rtsp, x%.2f with rtsp and recorder\n", b / a, c / a }'
+	echo "  frames the rtsp child missed (camera 1, dropped_rtsp): ${drops:-?}"
+} | tee "$OUT/figures"
+
+kill -TERM "$CAMSIM_PID" 2>/dev/null
+kill -TERM "$V720D_PID"
+wait 2>/dev/null
+
+# Cold start: one camera, idle timeout 1 s.
+uid=0800c0000001
+{
+	echo "$userline"
+	echo "camera listen on 127.0.0.1 port $port"
+	echo "bootstrap listen on 127.0.0.1 port $((port + 1))"
+	echo "web listen on 127.0.0.1 port $((port + 2))"
+	echo "rtsp listen on 127.0.0.1 port $rport"
+	echo "control socket \"$OUT/ctl.sock\""
+	printf 'camera "%s" {\n\tidle timeout 1\n}\n' "$uid"
+} >"$OUT/v720d.conf"
+start_v720d "$OUT/v720d.conf"
+wait_for 10 test -S "$OUT/ctl.sock" || { echo "v720d did not start" >&2; exit 1; }
+start_camsim --cameras 1 --bootstrap "127.0.0.1:$((port + 1))" --seed 1
+wait_for 20 sh -c "'$V720CTL' -s '$OUT/ctl.sock' show camera $uid | grep -qx 'state: online'" ||
+    { echo "camera did not register" >&2; exit 1; }
+python3 "$TOP/regress/bench/rtspload.py" coldstart "http://127.0.0.1:$((port + 2))/" \
+    127.0.0.1 "$rport" "$uid" "$starts" | sed 's/^/  cold start: /' | tee -a "$OUT/figures"
+exit 0
