@@ -1,6 +1,7 @@
 /* seccomp-bpf allow-list through libseccomp; see sandbox.h. */
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 
 #include <errno.h>
 #include <stdlib.h>
@@ -121,6 +122,39 @@ sandbox_add(scmp_filter_ctx ctx, const int *calls, size_t n)
 	return 0;
 }
 
+static int
+sandbox_add_rules(scmp_filter_ctx ctx, const struct sandbox_rule *r,
+    size_t n)
+{
+	size_t	i;
+	int	rc;
+
+	for (i = 0; i < n; i++) {
+		if (sandbox_in(r[i].sr_call, sandbox_never,
+		    NITEMS(sandbox_never)) || sandbox_in(r[i].sr_call,
+		    sandbox_signals, NITEMS(sandbox_signals)))
+			fatalx("seccomp rule for system call %d, which "
+			    "reaches into another process", r[i].sr_call);
+		if ((rc = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW,
+		    r[i].sr_call, r[i].sr_ncmp, r[i].sr_cmp)) < 0) {
+			errno = -rc;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+sandbox_has_socket(const struct sandbox_rule *r, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (r[i].sr_call == SCMP_SYS(socket))
+			return 1;
+	return 0;
+}
+
 /*
  * What no child may do to another process, installed in every child
  * by proc_spawn() between fork and execve: before the child runs a line
@@ -179,6 +213,13 @@ sandbox_spawn(void)
 void
 sandbox_enter(const char *proc, const int *calls, size_t ncalls)
 {
+	sandbox_enter_rules(proc, calls, ncalls, NULL, 0);
+}
+
+void
+sandbox_enter_rules(const char *proc, const int *calls, size_t ncalls,
+    const struct sandbox_rule *rules, size_t nrules)
+{
 	scmp_filter_ctx	 ctx;
 	const char	*mode;
 	uint32_t	 deflt = SCMP_ACT_KILL_PROCESS;
@@ -203,13 +244,20 @@ sandbox_enter(const char *proc, const int *calls, size_t ncalls)
 		fatalx("%s: seccomp_init failed", proc);
 	if (sandbox_add(ctx, sandbox_base, sizeof(sandbox_base) /
 	    sizeof(sandbox_base[0])) == -1 ||
-	    sandbox_add(ctx, calls, ncalls) == -1)
+	    sandbox_add(ctx, calls, ncalls) == -1 ||
+	    sandbox_add_rules(ctx, rules, nrules) == -1)
 		fatal("%s: seccomp_rule_add", proc);
 	/*
 	 * syslog(3) makes a new socket when its connection to the log
-	 * daemon broke (syslogd restarted): let that fail, not kill us.
+	 * daemon broke (syslogd restarted), getaddrinfo(3) asks nscd: let
+	 * that fail, not kill us.  A child with socket rules of its own
+	 * gets this for AF_UNIX only: the abstract namespace reaches
+	 * through any chroot.
 	 */
-	if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES),
+	if ((rc = sandbox_has_socket(rules, nrules) ?
+	    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(socket), 1,
+	    SCMP_A0(SCMP_CMP_EQ, AF_UNIX)) :
+	    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES),
 	    SCMP_SYS(socket), 0)) < 0) {
 		errno = -rc;
 		fatal("%s: seccomp_rule_add socket", proc);

@@ -21,6 +21,19 @@
 #define SANDBOX_CALL(name)	SCMP_SYS(name)
 
 /*
+ * A call allowed only when all of its comparisons hold, e.g. socket(2)
+ * for one address family: { SANDBOX_CALL(socket), 2, { { 0,
+ * SCMP_CMP_EQ, AF_INET, 0 }, { 1, SCMP_CMP_MASKED_EQ, ~flags, type } } }.
+ * Several rules for one call: any of them.  A child with a socket rule
+ * gets EACCES for AF_UNIX (syslog, nscd), SIGSYS for the rest.
+ */
+struct sandbox_rule {
+	int			sr_call;
+	unsigned int		sr_ncmp;
+	struct scmp_arg_cmp	sr_cmp[3];
+};
+
+/*
  * Install the filter (after PR_SET_NO_NEW_PRIVS).  The environment
  * variable V720D_SANDBOX may relax it for development and sanitizer
  * runs: "log" logs violations instead of killing (ASan's runtime makes
@@ -28,6 +41,8 @@
  * logged loudly; fatal if the filter cannot be installed.
  */
 void	sandbox_enter(const char *proc, const int *calls, size_t ncalls);
+void	sandbox_enter_rules(const char *proc, const int *calls, size_t ncalls,
+	    const struct sandbox_rule *rules, size_t nrules);
 
 /*
  * In a child of the parent, between fork and execve (proc_spawn): the

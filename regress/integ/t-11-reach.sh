@@ -7,9 +7,10 @@
 # from the parent between fork and execve, and not being dumpable.
 # Proven with the test hook (V720D_TEST_HOOKS=1, SIGWINCH: the child
 # tries SIGSTOP to every process it may signal, ptrace and memory of the
-# parent, each logged):
+# parent, a TCP connection to a trap port, each logged):
 #  1. sandbox on: each child dies of SIGSYS at its first try; the others
 #     keep their pids, are never stopped, the camera keeps streaming;
+#     the MQTT child cannot connect to the trap (not its broker's port);
 #  2. V720D_SANDBOX=log (the children's own lists only log): each try
 #     comes back EPERM from the spawn filter, nobody is stopped;
 #  3. started as an ordinary user (no uid change, no chroot), log mode:
@@ -28,6 +29,18 @@ gid=$(id -g "$TEST_USER")
 U=0811s0000001
 export V720D_TEST_HOOKS=1
 SIGSYS_EXPECTED=1
+
+# A port nothing should connect to: counts the connections it accepts.
+TRAP=36807
+python3 -c '
+import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(8)
+while True:
+	c, a = s.accept(); print("connection from", a, flush=True); c.close()
+' "$TRAP" >"$OUT/trap.log" 2>&1 &
+CLEANUP_PIDS="$CLEANUP_PIDS $!"
+export V720D_TEST_CONNECT=127.0.0.1:$TRAP
 
 start_broker 36801 36802
 engine_conf 36803 "mqtt broker 127.0.0.1 port $MQ_LOCAL" \
@@ -104,6 +117,20 @@ wait_for 10 sh -c "[ \"\$(mosquitto_sub -h 127.0.0.1 -p $MQ_LOCAL -t v720d/statu
 
 reach "$MQTT" "$ENGINE" "$WEB" "$REC" "$RTSP"
 died_of "$MQTT" 31
+# Landlock's ABI (landlock_create_ruleset's version query): 4 has TCP ports.
+abi=$(python3 -c 'import ctypes; print(ctypes.CDLL(None, use_errno=True).syscall(444, None, 0, 1))')
+if [ "$abi" -ge 4 ]; then
+	[ -s "$OUT/trap.log" ] && fail "the MQTT child connected to the trap port: $(cat "$OUT/trap.log")"
+	grep -q "mqtt: Landlock ABI $abi: TCP connections to port $MQ_LOCAL only" "$OUT/v720d.log" ||
+	    fail "no Landlock for the MQTT child: $(grep -i landlock "$OUT/v720d.log")"
+	grep -q "mqtt: test hook: connect: Permission denied" "$OUT/v720d.log" ||
+	    fail "the MQTT child's connect: $(grep 'mqtt: test hook' "$OUT/v720d.log")"
+	say "mqtt $MQTT: TCP to port $TRAP refused (Landlock ABI $abi), nothing reached the trap"
+else
+	grep -q "mqtt: no Landlock network rules" "$OUT/v720d.log" ||
+	    fail "Landlock ABI $abi, and the MQTT child did not warn"
+	say "note: Landlock ABI $abi has no network rules: the MQTT child can reach any TCP port here"
+fi
 say "mqtt $MQTT died of SIGSYS; engine, web, recorder, rtsp kept running and streaming"
 for p in "$ENGINE" "$WEB" "$REC" "$RTSP"; do
 	others=
@@ -122,6 +149,7 @@ wait_for 5 sh -c "! kill -0 $V720D_PID 2>/dev/null" || fail "v720d did not stop"
 mv "$OUT/v720d.log" "$OUT/v720d-on.log"
 
 # 2. The children's own lists only log: the spawn filter answers EPERM.
+unset V720D_TEST_CONNECT
 V720D_SANDBOX=log engine_start
 wait_for 10 cam_up || fail "camera not online (log mode)"
 wait_for 10 kids || fail "not all five children (log mode)"

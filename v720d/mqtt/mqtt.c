@@ -25,6 +25,7 @@
 #include "testhook.h"
 #include "payload.h"
 #include "mqtt.h"
+#include "netlock.h"
 
 struct mqttd	*mq;
 
@@ -35,6 +36,11 @@ static int		pend_active, pend_have, pend_accept;
  * What the process does after setup: libevent (epoll), the channels
  * (sendmsg/recvmsg), libmosquitto's non-blocking connect and its
  * socket I/O.  getaddrinfo() on the numeric broker address only parses.
+ * No ioctl (strace -ff over t-70..t-74 saw libmosquitto make none; TLS
+ * to the broker is not supported yet), no kill; tgkill for abort(3), to
+ * itself only (sandbox.h).
+ * socket(2) for TCP only (mqtt_rules); where connect(2) may go is
+ * Landlock's part (netlock.c): the brokers' ports.
  */
 static const int mqtt_calls[] = {
 	SANDBOX_CALL(read), SANDBOX_CALL(write), SANDBOX_CALL(readv),
@@ -42,14 +48,17 @@ static const int mqtt_calls[] = {
 	SANDBOX_CALL(recvfrom), SANDBOX_CALL(sendto),
 	SANDBOX_CALL(epoll_wait), SANDBOX_CALL(epoll_pwait),
 	SANDBOX_CALL(epoll_ctl), SANDBOX_CALL(poll), SANDBOX_CALL(ppoll),
-	SANDBOX_CALL(socket), SANDBOX_CALL(socketpair), SANDBOX_CALL(connect), SANDBOX_CALL(setsockopt),
+	SANDBOX_CALL(connect), SANDBOX_CALL(setsockopt),
 	SANDBOX_CALL(getsockopt), SANDBOX_CALL(getsockname),
 	SANDBOX_CALL(getpeername), SANDBOX_CALL(shutdown),
-	SANDBOX_CALL(fcntl), SANDBOX_CALL(ioctl), SANDBOX_CALL(openat),
+	SANDBOX_CALL(fcntl), SANDBOX_CALL(openat),
 	SANDBOX_CALL(newfstatat), SANDBOX_CALL(fstat), SANDBOX_CALL(lseek),
 	SANDBOX_CALL(rt_sigaction), SANDBOX_CALL(getppid),
-	SANDBOX_CALL(uname), SANDBOX_CALL(kill), SANDBOX_CALL(tgkill),
+	SANDBOX_CALL(uname), SANDBOX_CALL(tgkill),
 	SANDBOX_CALL(futex), SANDBOX_CALL(sched_yield),
+	/* netlock.c, once the brokers are known: they only take away. */
+	SANDBOX_CALL(landlock_create_ruleset), SANDBOX_CALL(landlock_add_rule),
+	SANDBOX_CALL(landlock_restrict_self),
 #if defined(__SANITIZE_ADDRESS__)
 	/* ASan's runtime: reports, its exit-time threads, shadow memory. */
 	SANDBOX_CALL(sigaltstack), SANDBOX_CALL(mprotect), SANDBOX_CALL(prctl),
@@ -60,8 +69,25 @@ static const int mqtt_calls[] = {
 #endif
 };
 
+#define MQTT_SOCK_FLAGS	(SOCK_NONBLOCK | SOCK_CLOEXEC)
+#define MQTT_TCP(af)	{ SANDBOX_CALL(socket), 2, {			\
+	{ 0, SCMP_CMP_EQ, (af), 0 },					\
+	{ 1, SCMP_CMP_MASKED_EQ, ~(scmp_datum_t)MQTT_SOCK_FLAGS, SOCK_STREAM } } }
+
+/*
+ * TCP over IPv4 or IPv6, the broker's family; socketpair(2) for
+ * libmosquitto's wake-up pair.  AF_UNIX sockets get EACCES (syslog,
+ * nscd; sandbox.c), any other socket SIGSYS.
+ */
+static const struct sandbox_rule mqtt_rules[] = {
+	MQTT_TCP(AF_INET),
+	MQTT_TCP(AF_INET6),
+	{ SANDBOX_CALL(socketpair), 1, { { 0, SCMP_CMP_EQ, AF_UNIX, 0 } } },
+};
+
 static void	mqtt_dispatch_parent(struct chanev *, struct chan_msg *,
 		    void *);
+static __attribute__((noreturn)) void mqtt_shutdown(void);
 static void	mqtt_dispatch_engine(struct chanev *, struct chan_msg *,
 		    void *);
 
@@ -180,6 +206,7 @@ brokers_start(void)
 {
 	const struct cfg_mqtt	*c = &mq->m_cfg;
 	char			 id[40], rnd[9];
+	uint16_t		 ports[2];
 	int			 same;
 
 	snprintf(mq->m_status_topic, sizeof(mq->m_status_topic), "%s/status",
@@ -187,6 +214,10 @@ brokers_start(void)
 	arc4random_buf(rnd, 4);
 	snprintf(rnd, sizeof(rnd), "%08x", arc4random());
 	same = c->cm_cam_host[0] == '\0';
+	ports[0] = c->cm_port;
+	ports[1] = c->cm_cam_port;
+	if (netlock_ports(ports, same ? 1 : 2) == -1)
+		mqtt_shutdown();
 	snprintf(id, sizeof(id), "v720d-%s", rnd);
 	if (broker_init(&mq->m_ha, same ? "home assistant and cameras'" :
 	    "home assistant", id, c->cm_host, c->cm_port, c->cm_user,
@@ -477,8 +508,9 @@ main(int argc, char *argv[])
 	    mqtt_parent_closed, NULL) == -1)
 		fatal("parent channel");
 	testhook_init(&mq->m_parent, IMSG_CTL_VERBOSE);
-	sandbox_enter("mqtt", mqtt_calls, sizeof(mqtt_calls) /
-	    sizeof(mqtt_calls[0]));
+	sandbox_enter_rules("mqtt", mqtt_calls, sizeof(mqtt_calls) /
+	    sizeof(mqtt_calls[0]), mqtt_rules, sizeof(mqtt_rules) /
+	    sizeof(mqtt_rules[0]));
 
 	log_debug("started");
 	event_dispatch();
