@@ -8,7 +8,8 @@ the camera engine (camera state, frames, audio) for the v720-web started
 by COMMAND, and checks what HTTP clients and the engine side see:
 viewer counts, byte-identical frames, A-law and PCM audio, settings and
 commands as messages, engine loss and replacement, reloads that keep or
-move the listener, and a clean exit when the parent goes away.
+move the listener, a recorder that sends more playback frames than
+asked (dropped and counted), and a clean exit when the parent goes away.
 Exits 0 when everything held, 1 with a message otherwise.
 """
 import json
@@ -28,6 +29,7 @@ CTL_VERBOSE = 209
 CAM_STATE, CAM_FRAME, CAM_AUDIO = 300, 301, 302
 WEB_VIEWERS, WEB_STREAM, WEB_SET, WEB_REBOOT, WEB_FORWARD = range(400, 405)
 CFG_WEB_LIMITS = 151	# struct cfg_weblimits
+REC_PLAY, REC_PLAY_MORE, REC_PLAY_STOP, REC_PFRAME, REC_END = range(708, 713)
 WEB_AUDIO = 520		# audio listeners, after WEB_VIEWERS (stream mode)
 # v720-web's listeners, for v720ctl doctor: sent at any time, not checked here.
 WEB_LISTENERS = 460
@@ -65,8 +67,9 @@ class Chan:
     def __init__(self, sock):
         self.s, self.buf = sock, b""
 
-    def send(self, typ, data=b"", fd=None):
-        msg = HDR.pack(typ, len(data), 0, 1 if fd is not None else 0, 0) + data
+    def send(self, typ, data=b"", fd=None, peer=0):
+        msg = HDR.pack(typ, len(data), peer, 1 if fd is not None else 0,
+                       0) + data
         if fd is not None:
             socket.send_fds(self.s, [msg], [fd])
         else:
@@ -79,6 +82,7 @@ class Chan:
             if len(self.buf) >= 16:
                 typ, ln, _, _, _ = HDR.unpack_from(self.buf)
                 if len(self.buf) >= 16 + ln:
+                    self.last = self.buf[:16]	# its header
                     data = self.buf[16:16 + ln]
                     self.buf = self.buf[16 + ln:]
                     return typ, data
@@ -254,6 +258,44 @@ def viewers(engine, want, what):
         fail("%s: viewers %s=%d, want %d" % (what, cam, val, want))
 
 
+def rec_surplus(parent, port):
+    """A recorder that answers a playback with more frames than the 16
+    asked for (issue 17, finding 1): the 16 are played, the rest dropped
+    and counted, and v720-web goes on."""
+    r_ours, r_theirs = socket.socketpair()
+    parent.send(CFG_PEER, L.pack("cfg_peer", cp_proc=PROC_RECORDER),
+                fd=r_theirs.fileno())
+    r_theirs.close()
+    rec = Chan(r_ours)
+    p = Stream(port, "/api/cameras/%s/playback?from=1" % CAM)
+    m = rec.recv()
+    if m is None or m[0] != REC_PLAY:
+        fail("playback: no IMSG_REC_PLAY: %r" % (m,))
+    peer = HDR.unpack_from(rec.last)[2]
+    frames = [b"\xff\xd8played %d\xff\xd9" % i for i in range(56)]
+    t0 = time.time_ns()
+    for i, f in enumerate(frames):
+        # 20 ms apart: the 16 owed wait in the queue, due one by one.
+        rec.send(REC_PFRAME, L.pack("cam_media", cm_id=CAM, cm_seq=i,
+                                    cm_ts_ns=t0 + i * 20000000, cm_codec=1)
+                 + f, peer=peer)
+    if p.head()[0] != "HTTP/1.1 200 OK":
+        fail("playback head")
+    got = [p.part() for _ in range(16)]
+    if got != frames[:16]:
+        fail("playback: the 16 frames asked for differ")
+    if rec.expect(REC_PLAY_MORE, "the next batch, once 16 came") != b"":
+        fail("PLAY_MORE with a payload")
+    rec.send(REC_END, peer=peer)
+    if p.line() != "--v720frame--":
+        fail("playback: no closing delimiter after the end")
+    st, body = get(port, "/metrics")
+    if "v720_web_playback_surplus_frames_total 40\n" not in body.decode():
+        fail("surplus not counted: %s" % [l for l in body.decode().split(
+            "\n") if "surplus" in l])
+    say("a recorder's 40 frames beyond the 16 asked: dropped, counted")
+
+
 def main():
     out, port = sys.argv[1], int(sys.argv[2])
     cmd = sys.argv[sys.argv.index("--") + 1:]
@@ -368,6 +410,7 @@ def main():
         if m not in body.decode():
             fail("metrics: no %s" % m)
     say("metrics carry the parent's process stats")
+    rec_surplus(parent, port)
 
     # The engine goes away: state stays, commands get 503, streams stay.
     e_ours.close()
