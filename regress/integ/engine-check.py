@@ -1,9 +1,14 @@
 #!/usr/bin/env python3
 """Helpers for the engine's whole-process tests (t-2*-engine-*.sh).
 
-  engine-check.py mjpeg URL SECONDS OUT
+  engine-check.py mjpeg URL SECONDS OUT [CLOSED]
       Read a multipart MJPEG stream for SECONDS; write one line per part:
-      "<monotonic seconds> <sha256> <size>".
+      "<monotonic seconds> <sha256> <size>".  With CLOSED, write the wall
+      clock time (Unix seconds) at which the connection was closed there.
+  engine-check.py fwdtime CAMSIM_LOG UID CODE
+      The wall clock time (Unix seconds) of the first forward CODE camsim
+      received for UID, from its log (events carry camsim's own clock,
+      frames both clocks).
   engine-check.py frames CAMSIM_LOG UID MJPEG_OUT MIN_FPS MIN_RATIO
       Every part in MJPEG_OUT must be byte-identical to a frame camsim
       logged for UID (sha256), in camsim's order; the rate between the
@@ -21,7 +26,7 @@ import time
 import urllib.parse
 
 
-def mjpeg(url, secs, out):
+def mjpeg(url, secs, out, closed=None):
     u = urllib.parse.urlparse(url)
     conn = http.client.HTTPConnection(u.hostname, u.port, timeout=secs + 5)
     conn.request("GET", u.path)
@@ -54,6 +59,30 @@ def mjpeg(url, secs, out):
                                       length))
             f.flush()
     conn.close()
+    if closed:
+        with open(closed, "w") as f:
+            f.write("%.6f\n" % time.time())
+
+
+def fwdtime(log, uid, code):
+    """camsim's "t" is seconds since its start; a frame's "wall" pairs it
+    with the wall clock, so any frame gives the offset."""
+    offset = None
+    first = None
+    with open(log) as f:
+        for line in f:
+            try:
+                ev = json.loads(line)
+            except ValueError:
+                continue
+            if offset is None and "wall" in ev and "t" in ev:
+                offset = ev["wall"] - ev["t"]
+            if (first is None and ev.get("ev") == "forward" and
+                    ev.get("cam") == uid and ev.get("code") == code):
+                first = ev["t"]
+    if offset is None or first is None:
+        sys.exit("no forward %d for %s (or no frame) in %s" % (code, uid, log))
+    print("%.6f" % (first + offset))
 
 
 def camsim_frames(log, uid):
@@ -122,12 +151,15 @@ def forwards(log, uid):
 def main():
     cmd = sys.argv[1]
     if cmd == "mjpeg":
-        mjpeg(sys.argv[2], float(sys.argv[3]), sys.argv[4])
+        mjpeg(sys.argv[2], float(sys.argv[3]), sys.argv[4],
+              sys.argv[5] if len(sys.argv) > 5 else None)
     elif cmd == "frames":
         sys.exit(frames(sys.argv[2], sys.argv[3], sys.argv[4],
                         float(sys.argv[5]), float(sys.argv[6])))
     elif cmd == "forwards":
         forwards(sys.argv[2], sys.argv[3])
+    elif cmd == "fwdtime":
+        fwdtime(sys.argv[2], sys.argv[3], int(sys.argv[4]))
     else:
         sys.exit("unknown command " + cmd)
 
