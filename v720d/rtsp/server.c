@@ -399,12 +399,12 @@ server_udp(int fd, short ev, void *arg)
 	socklen_t		 sslen;
 	uint8_t			 buf[1500];
 	ssize_t			 n;
-	int			 i, tr, what, port;
+	int			 i, j, tr, what, port;
 
 	for (i = 0; i < 4 && l->l_udp[i] != fd; i++)
 		;
 	tr = i / 2;
-	for (int k_ = 0; k_ < 32; k_++) {
+	for (j = 0; j < 32; j++) {	/* then let the others run */
 		sslen = sizeof(ss);
 		if ((n = recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT,
 		    (struct sockaddr *)&ss, &sslen)) == -1)
@@ -461,6 +461,7 @@ server_tick(int fd, short ev, void *arg)
 		}
 	}
 	addr_prune();
+	stream_tick();
 }
 
 void

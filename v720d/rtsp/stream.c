@@ -49,6 +49,7 @@ struct stream {
 	uint64_t		 st_enc_used;	/* last DESCRIBE or frame, us */
 	int			 st_force_idr;
 	uint64_t		 st_idr_at;	/* last forced IDR, us */
+	uint64_t		 st_enc_failed;	/* last failed open, us */
 	struct rtp_frame	*st_au;		/* being built by nal_cb */
 };
 
@@ -170,16 +171,25 @@ enc_open(struct stream *st, int w, int h, const char **why)
 {
 	static char	err[256];
 
+	uint64_t	now = rtp_now_us();
+
 	if (st->st_enc != NULL && st->st_enc_w == w && st->st_enc_h == h)
 		return 0;
 	enc_close(st);
+	/* A failing encoder is tried again now and then, not every frame. */
+	if (st->st_enc_failed != 0 && now - st->st_enc_failed < ENC_LINGER_US) {
+		*why = "the encoder failed to open lately";
+		return -1;
+	}
 	if ((st->st_enc = h264enc_open(encoder, w, h, ENC_FPS, ENC_GOP_S, err,
 	    sizeof(err))) == NULL) {
 		log_warnx("%s: H.264 encoder %s at %dx%d: %s", st->st_uid,
 		    encoder, w, h, err);
+		st->st_enc_failed = now;
 		*why = err;
 		return -1;
 	}
+	st->st_enc_failed = 0;
 	st->st_enc_w = w;
 	st->st_enc_h = h;
 	st->st_force_idr = 1;
@@ -485,6 +495,25 @@ stream_audio(const char *uid, const uint8_t *alaw, size_t len, uint64_t rx_us)
 			return;
 		fanout(st, f, 0, 1);
 		rtp_frame_unref(f);
+	}
+}
+
+void
+stream_tick(void)
+{
+	struct stream		*st;
+	struct stream_sink	*s;
+	uint64_t		 now = rtp_now_us();
+
+	/* An encoder a DESCRIBE opened for nobody who then played. */
+	RB_FOREACH(st, streamtree, &streams) {
+		if (st->st_enc == NULL || now - st->st_enc_used <= ENC_LINGER_US)
+			continue;
+		TAILQ_FOREACH(s, &st->st_sinks, ss_entry)
+			if (s->ss_h264 && s->ss_video)
+				break;
+		if (s == NULL)
+			enc_close(st);
 	}
 }
 

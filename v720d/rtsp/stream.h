@@ -64,6 +64,7 @@ void		 stream_frame(const char *uid, const uint8_t *jpeg, size_t len,
 		    uint64_t rx_us);
 void		 stream_audio(const char *uid, const uint8_t *alaw, size_t len,
 		    uint64_t rx_us);
+void		 stream_tick(void);	/* every second: idle encoders */
 void		 stream_shutdown(void);
 
 /* Counters for the log. */
