@@ -21,7 +21,7 @@ engine_start
 wait_for 5 child_pid "$V720D_PID" v720-web || fail "no v720-web"
 web=$(child_pid "$V720D_PID" v720-web)
 start_camsim --cameras 1 --uid 0815s --bootstrap "127.0.0.1:$BOOT_PORT" \
-    --duration 120 --heartbeat 1 --log "$OUT/camsim.log"
+    --duration 600 --heartbeat 1 --log "$OUT/camsim.log"
 wait_for 10 cam_is "$U" online || fail "camera not online"
 
 sandboxed() {

@@ -21,7 +21,7 @@ engine_conf 34100 "web listen on 127.0.0.1 port $TLSP" \
 cp "$OUT/v720d.conf" "$OUT/base.conf"
 engine_start
 start_camsim --cameras 1 --uid 0816r --bootstrap "127.0.0.1:$BOOT_PORT" \
-    --duration 120 --heartbeat 1 --log "$OUT/camsim.log"
+    --duration 600 --heartbeat 1 --log "$OUT/camsim.log"
 wait_for 10 cam_is "$U" online || fail "camera not online"
 reloads() { grep -c "configuration reloaded" "$OUT/v720d.log"; }
 http_code() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$@"; }

@@ -19,7 +19,7 @@ engine_conf 21030 "camera \"$A\" {
 }"
 engine_start
 start_camsim --cameras 2 --uid 0800a --bootstrap "127.0.0.1:$BOOT_PORT" \
-    --duration 120 --log "$OUT/camsim.log"
+    --duration 600 --log "$OUT/camsim.log"
 wait_for 10 cam_is "$A" online || fail "camera $A did not register"
 wait_for 10 cam_is "$B" online || fail "camera $B did not register"
 sleep 1

@@ -15,7 +15,7 @@ engine_conf 21040 "camera \"$U1\" {
 }"
 engine_start
 start_camsim --cameras 2 --uid 0800k --bootstrap "127.0.0.1:$BOOT_PORT" \
-    --duration 120 --heartbeat 1 --log "$OUT/camsim.log"
+    --duration 600 --heartbeat 1 --log "$OUT/camsim.log"
 wait_for 10 cam_is "$U1" streaming || fail "camera $U1 not streaming"
 wait_for 10 cam_is "$U2" online || fail "camera $U2 not online"
 

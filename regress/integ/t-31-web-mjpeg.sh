@@ -9,7 +9,7 @@ ensure_test_user
 
 web_start 22020
 start_camsim --cameras 1 --uid WMJP --bootstrap "$BOOT" --fps 10 \
-    --duration 120 --log "$OUT/camsim.log"
+    --duration 600 --log "$OUT/camsim.log"
 web_cameras 1
 C=WMJP00000001
 

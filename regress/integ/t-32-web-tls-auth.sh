@@ -23,7 +23,7 @@ web user \"admin\" password \"$hash\"
 web user \"viewer\" password \"$hash5\""
 TLS=https://127.0.0.1:$TLSPORT
 start_camsim --cameras 1 --uid WTLS --bootstrap "$BOOT" --fps 10 \
-    --duration 120 --log "$OUT/camsim.log"
+    --duration 600 --log "$OUT/camsim.log"
 C=WTLS00000001
 
 # Without credentials: 401 with a Basic challenge, JSON error, on both.

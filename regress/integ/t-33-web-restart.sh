@@ -9,7 +9,7 @@ ensure_test_user
 
 web_start 22040
 start_camsim --cameras 2 --uid WRST --bootstrap "$BOOT" --fps 10 \
-    --duration 120 --log "$OUT/camsim.log"
+    --duration 600 --log "$OUT/camsim.log"
 web_cameras 2
 C=WRST00000001
 

@@ -15,7 +15,7 @@ ensure_test_user
 web_start 33600 'web server name "NAS.local"'
 C=W36R00000001
 start_camsim --cameras 1 --uid W36R --bootstrap "$BOOT" --fps 10 \
-    --duration 120 --log "$OUT/camsim.log"
+    --duration 600 --log "$OUT/camsim.log"
 web_cameras 1
 
 EVIL='-H Host:evil.example -H Origin:http://evil.example'

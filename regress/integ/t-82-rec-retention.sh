@@ -38,7 +38,7 @@ camera \"$C\" {
 	motion off
 }"
 start_camsim --cameras 1 --uid RETA --bootstrap "$BOOT" --fps 10 \
-    --duration 120 --log "$OUT/camsim.log"
+    --duration 600 --log "$OUT/camsim.log"
 web_cameras 1
 
 # Age: the 3-day-old file goes at the first retention run, day and all.
