@@ -388,6 +388,8 @@ chanev_handler(int fd, short event, void *arg)
 
 	if (event & EV_READ) {
 		n = chan_read(&ce->c);
+		if (n == -1 && errno == EBADMSG)
+			goto broken;
 		if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR))
 			goto closed;
 	}
@@ -402,10 +404,21 @@ chanev_handler(int fd, short event, void *arg)
 			return;
 	}
 	if (r == -1)
-		goto closed;
+		goto broken;
 	chanev_update(ce);
 	return;
+broken:
+	/* errno stays EBADMSG for the closed callback. */
+	ce->broken = 1;
 closed:
+	chanev_shut(ce);
+}
+
+void
+chanev_shut(struct chanev *ce)
+{
+	if (!ce->active)
+		return;
 	event_del(&ce->ev);
 	ce->active = 0;
 	if (ce->closed != NULL)

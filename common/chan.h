@@ -107,6 +107,7 @@ struct chanev {
 	struct event		 ev;
 	short			 events;
 	int			 active;
+	int			 broken;	/* closed on a malformed frame */
 	chanev_dispatch_cb	 dispatch;
 	chanev_closed_cb	 closed;
 	void			*arg;
@@ -120,6 +121,8 @@ int	 chanev_compose(struct chanev *, uint32_t type, uint32_t peerid,
 int	 chanev_composev(struct chanev *, uint32_t type, uint32_t peerid,
 	    int fd, const struct iovec *iov, int iovcnt);
 void	 chanev_update(struct chanev *);
+/* Stop reading and call closed, as when the peer goes away. */
+void	 chanev_shut(struct chanev *);
 
 /* Copy a NUL-terminated string field out of a fixed wire struct: -1 if
  * it is not terminated inside its field. */

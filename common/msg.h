@@ -1,8 +1,10 @@
 /*
  * The one list of message types between v720d's processes and v720ctl,
  * and their flat wire structs.  Strings are fixed-size and must be
- * NUL-terminated (check with chan_strfield()); a malformed message from
- * a sibling process is a bug and fatal, from v720ctl it drops the client.
+ * NUL-terminated (check with chan_strfield()).  A malformed message from
+ * the parent is a bug and fatal; from a sibling it closes that channel and
+ * the parent restarts the sender (common/sibling.h); from v720ctl it drops
+ * the client.
  */
 #ifndef V720_MSG_H
 #define V720_MSG_H
@@ -45,6 +47,14 @@ enum msg_type {
 	 */
 	IMSG_PROC_PING = 190,	/* parent -> child, no payload */
 	IMSG_PROC_PONG,		/* child -> parent, no payload */
+	/*
+	 * Child -> parent: a sibling sent it something malformed or
+	 * unexpected (common/sibling.h); the parent restarts that sibling.
+	 * IMSG_CFG_PEER's ch_peerid is the generation of the process at
+	 * the other end, which the accusation repeats: one about a process
+	 * already replaced is ignored.
+	 */
+	IMSG_PROC_ACCUSE,	/* struct proc_accuse */
 
 	/* Control: v720ctl <-> engine, and engine <-> parent for reload/log. */
 	IMSG_CTL_SHOW_CAMERAS = 200,	/* no payload */
@@ -164,7 +174,7 @@ enum rec_mode {
 
 /*
  * The parent's children (v720d/children.c), in IMSG_CFG_PEER and
- * struct proc_stats.
+ * struct proc_stats; their names in logs also in common/sibling.c.
  */
 enum proc_id {
 	PROC_ENGINE = 0,
@@ -247,6 +257,15 @@ struct cfg_webuser {
 struct cfg_peer {
 	uint8_t		cp_proc;		/* enum proc_id */
 	uint8_t		cp_pad[3];
+};
+
+struct proc_accuse {
+	uint8_t		pa_proc;		/* enum proc_id: the sender */
+	uint8_t		pa_pad[3];
+	uint32_t	pa_gen;			/* its IMSG_CFG_PEER peerid */
+	uint32_t	pa_type;		/* what it sent; 0: bad framing */
+	uint32_t	pa_pad2;
+	char		pa_why[128];
 };
 
 struct proc_stat {

@@ -17,6 +17,7 @@
 
 #include "chan.h"
 #include "log.h"
+#include "sibling.h"
 #include "testhook.h"
 
 static struct chanev	*hook_parent;
@@ -93,6 +94,9 @@ testhook_sig(int sig, short ev, void *arg)
 	case SIGWINCH:
 		testhook_reach();
 		break;
+	case SIGVTALRM:
+		sibling_send_garbage();
+		break;
 	case SIGURG:
 		log_warnx("test hook: sending the parent message %u",
 		    hook_forbidden);
@@ -106,7 +110,7 @@ testhook_sig(int sig, short ev, void *arg)
 void
 testhook_init(struct chanev *parent, uint32_t forbidden)
 {
-	static struct event	 ev_usr2, ev_urg, ev_winch;
+	static struct event	 ev_usr2, ev_urg, ev_winch, ev_vtalrm;
 	struct addrinfo		 hints, *res;
 	const char		*v;
 	char			 host[64], *port;
@@ -135,5 +139,7 @@ testhook_init(struct chanev *parent, uint32_t forbidden)
 	signal_add(&ev_usr2, NULL);
 	signal_add(&ev_urg, NULL);
 	signal_add(&ev_winch, NULL);
+	signal_set(&ev_vtalrm, SIGVTALRM, testhook_sig, NULL);
+	signal_add(&ev_vtalrm, NULL);
 	log_warnx("test hooks on (V720D_TEST_HOOKS=1): not for production");
 }

@@ -8,9 +8,12 @@
  *   SIGWINCH it reaches out of itself (testhook.c: a TCP connection to
  *            V720D_TEST_CONNECT=HOST:PORT if set, SIGSTOP to every
  *            process it may signal, ptrace of the parent, ...), each
- *            attempt logged with its result.
+ *            attempt logged with its result;
+ *   SIGVTALRM it sends each sibling it has a channel with a malformed
+ *            message (sibling.h): the sibling closes the channel and
+ *            the parent restarts the sender.
  * Without the variable nothing is installed (SIGURG and SIGWINCH stay
- * ignored and SIGUSR2 keeps its default action).
+ * ignored, SIGUSR2 and SIGVTALRM keep their default action).
  */
 #ifndef V720_TESTHOOK_H
 #define V720_TESTHOOK_H

@@ -17,35 +17,47 @@ static size_t			nelis;
 static struct diag_source	srcs[DIAG_SOURCES_MAX];
 static size_t			nsrcs;
 
-/* IMSG_CAM_DIAG: the engine is trusted; malformed is a bug. */
-void
+/*
+ * IMSG_CAM_DIAG: 0, or -1 if malformed (the copy kept is then the last
+ * good one).
+ */
+int
 diag_engine(const uint8_t *p, size_t len)
 {
+	struct diag_listener	dl;
+	struct diag_source	ds;
 	struct diag_head	h;
+	const uint8_t		*q;
 	size_t			i, need;
 
 	if (len < sizeof(h))
-		fatalx("%s: short IMSG_CAM_DIAG", __func__);
+		return -1;
 	memcpy(&h, p, sizeof(h));
 	if (h.dh_nlisteners > DIAG_LISTENERS_MAX ||
 	    h.dh_nsources > DIAG_SOURCES_MAX)
-		fatalx("%s: IMSG_CAM_DIAG too long", __func__);
+		return -1;
 	need = sizeof(h) + h.dh_nlisteners * sizeof(elis[0]) +
 	    h.dh_nsources * sizeof(srcs[0]);
 	if (len != need)
-		fatalx("%s: bad IMSG_CAM_DIAG size %zu", __func__, len);
+		return -1;
+	q = p + sizeof(h);
+	for (i = 0; i < h.dh_nlisteners; i++, q += sizeof(dl)) {
+		memcpy(&dl, q, sizeof(dl));
+		if (diaginfo_check_listener(&dl) == -1)
+			return -1;
+	}
+	for (i = 0; i < h.dh_nsources; i++, q += sizeof(ds)) {
+		memcpy(&ds, q, sizeof(ds));
+		if (diaginfo_check_source(&ds) == -1)
+			return -1;
+	}
 	p += sizeof(h);
 	memcpy(elis, p, h.dh_nlisteners * sizeof(elis[0]));
 	p += h.dh_nlisteners * sizeof(elis[0]);
 	memcpy(srcs, p, h.dh_nsources * sizeof(srcs[0]));
-	for (i = 0; i < h.dh_nlisteners; i++)
-		if (diaginfo_check_listener(&elis[i]) == -1)
-			fatalx("%s: malformed listener", __func__);
-	for (i = 0; i < h.dh_nsources; i++)
-		if (diaginfo_check_source(&srcs[i]) == -1)
-			fatalx("%s: malformed source", __func__);
 	nelis = h.dh_nlisteners;
 	nsrcs = h.dh_nsources;
+	return 0;
 }
 
 static void

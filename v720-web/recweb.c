@@ -22,6 +22,7 @@
 #include "jsonw.h"
 #include "log.h"
 #include "proc.h"
+#include "sibling.h"
 #include "web.h"
 
 #define RQ_TIMEOUT	10	/* s: for a list or a file */
@@ -89,18 +90,15 @@ rq_free(struct recreq *rq)
 }
 
 void
-recweb_peer(int fd)
+recweb_peer(struct chan_msg *m)
 {
-	struct recreq	*rq;
-
 	if (rec_up) {
 		recweb_closed(&rec_ce, NULL);
 	}
-	if (chanev_init(&rec_ce, fd, recweb_dispatch, recweb_closed,
-	    NULL) == -1)
+	if (sibling_open(&rec_ce, m, IMSG_REC_FILE, recweb_dispatch,
+	    recweb_closed, NULL) == -1)
 		fatal("%s: recorder channel", __func__);
 	rec_up = 1;
-	(void)rq;
 	log_debug("recorder channel up");
 }
 
@@ -488,6 +486,7 @@ play_pump(int fd, short ev, void *arg)
 	evtimer_add(&rq->rq_ev, &tv);
 }
 
+/* A playback frame, its size checked by recweb_check(). */
 static void
 play_frame(struct recreq *rq, struct chan_msg *m)
 {
@@ -496,8 +495,6 @@ play_frame(struct recreq *rq, struct chan_msg *m)
 	struct frame		*f;
 	size_t			 n;
 
-	if (m->len <= sizeof(cm) || m->len - sizeof(cm) > V720_FRAME_MAX)
-		fatalx("%s: bad playback frame", __func__);
 	memcpy(&cm, m->data, sizeof(cm));
 	n = m->len - sizeof(cm);
 	if (rq->rq_owed == 0 || rq->rq_nq >= PLAY_QMAX) {
@@ -545,13 +542,9 @@ list_item(struct recreq *rq, struct chan_msg *m)
 	struct jsonw	*w = &rq->rq_w;
 	char		 url[160], file[64];
 
+	/* recweb_check() checked sizes and strings. */
 	if (rq->rq_kind == RQ_LIST) {
-		if (m->hdr.ch_type != IMSG_REC_FILE || m->len != sizeof(rf))
-			fatalx("%s: bad REC_FILE", __func__);
 		memcpy(&rf, m->data, sizeof(rf));
-		if (chan_strfield(rf.rf_day, sizeof(rf.rf_day)) ||
-		    chan_strfield(rf.rf_file, sizeof(rf.rf_file)))
-			fatalx("%s: bad REC_FILE strings", __func__);
 		snprintf(file, sizeof(file), "%s/%s", rf.rf_day, rf.rf_file);
 		snprintf(url, sizeof(url), "/api/recordings/%s/%s",
 		    rq->rq_cam, file);
@@ -568,12 +561,7 @@ list_item(struct recreq *rq, struct chan_msg *m)
 		jsonw_bool(w, rf.rf_open);
 		jsonw_obj_close(w);
 	} else {
-		if (m->hdr.ch_type != IMSG_REC_EVENT || m->len != sizeof(re))
-			fatalx("%s: bad REC_EVENT", __func__);
 		memcpy(&re, m->data, sizeof(re));
-		if (chan_strfield(re.re_day, sizeof(re.re_day)) ||
-		    chan_strfield(re.re_thumb, sizeof(re.re_thumb)))
-			fatalx("%s: bad REC_EVENT strings", __func__);
 		snprintf(url, sizeof(url), "/api/recordings/%s/%s/%s",
 		    rq->rq_cam, re.re_day, re.re_thumb);
 		jsonw_obj_open(w);
@@ -592,6 +580,53 @@ list_item(struct recreq *rq, struct chan_msg *m)
 	rq->rq_n++;
 }
 
+/*
+ * What each answer must carry, whether its request still waits or not:
+ * NULL, or what is wrong with it.
+ */
+static const char *
+recweb_check(const struct chan_msg *m)
+{
+	struct rec_file		rf;
+	struct rec_event	re;
+
+	if ((m->fd != -1) != (m->hdr.ch_type == IMSG_REC_FD))
+		return m->fd != -1 ? "a descriptor it may not pass" :
+		    "REC_FD without a descriptor";
+	switch (m->hdr.ch_type) {
+	case IMSG_REC_FILE:
+	case IMSG_REC_FD:
+		if (m->len != sizeof(rf))
+			return "REC_FILE or REC_FD of a bad size";
+		memcpy(&rf, m->data, sizeof(rf));
+		if (chan_strfield(rf.rf_day, sizeof(rf.rf_day)) ||
+		    chan_strfield(rf.rf_file, sizeof(rf.rf_file)))
+			return "REC_FILE or REC_FD with bad strings";
+		return NULL;
+	case IMSG_REC_EVENT:
+		if (m->len != sizeof(re))
+			return "REC_EVENT of a bad size";
+		memcpy(&re, m->data, sizeof(re));
+		if (chan_strfield(re.re_day, sizeof(re.re_day)) ||
+		    chan_strfield(re.re_thumb, sizeof(re.re_thumb)))
+			return "REC_EVENT with bad strings";
+		return NULL;
+	case IMSG_REC_PFRAME:
+		if (m->len <= sizeof(struct cam_media) ||
+		    m->len - sizeof(struct cam_media) > V720_FRAME_MAX)
+			return "REC_PFRAME of a bad size";
+		return NULL;
+	case IMSG_REC_END:
+		return m->len == 0 ? NULL : "REC_END with a payload";
+	case IMSG_REC_FAIL:
+		if (m->len == 0 || memchr(m->data, '\0', m->len) == NULL)
+			return "unterminated REC_FAIL";
+		return NULL;
+	default:
+		return "a type it does not send";
+	}
+}
+
 static void
 recweb_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 {
@@ -601,6 +636,10 @@ recweb_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 	const char	*s;
 	size_t		 len;
 
+	if ((s = recweb_check(m)) != NULL) {
+		sibling_bad(ce, m, "%s", s);
+		return;
+	}
 	TAILQ_FOREACH(rq, &reqs, rq_entry)
 		if (rq->rq_id == m->hdr.ch_peerid)
 			break;
@@ -614,18 +653,20 @@ recweb_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 	switch (m->hdr.ch_type) {
 	case IMSG_REC_FILE:
 	case IMSG_REC_EVENT:
-		if (rq->rq_kind != RQ_LIST && rq->rq_kind != RQ_EVENTS)
-			fatalx("%s: list item for request %u", __func__,
+		if (rq->rq_kind != (m->hdr.ch_type == IMSG_REC_FILE ?
+		    RQ_LIST : RQ_EVENTS)) {
+			sibling_bad(ce, m, "list item for request %u",
 			    rq->rq_id);
+			return;
+		}
 		list_item(rq, m);
 		break;
 	case IMSG_REC_FD:
-		if (rq->rq_kind != RQ_FILE || m->fd == -1 ||
-		    m->len != sizeof(rf))
-			fatalx("%s: bad REC_FD", __func__);
+		if (rq->rq_kind != RQ_FILE) {
+			sibling_bad(ce, m, "a file for request %u", rq->rq_id);
+			return;
+		}
 		memcpy(&rf, m->data, sizeof(rf));
-		if (chan_strfield(rf.rf_file, sizeof(rf.rf_file)))
-			fatalx("%s: bad REC_FD name", __func__);
 		rq_free(rq);
 		if (c == NULL) {
 			close(m->fd);
@@ -634,10 +675,12 @@ recweb_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 		c->c_state = CS_WRITE;
 		file_reply(c, m->fd, &rf);
 		conn_update(c);
-		return;
+		break;
 	case IMSG_REC_PFRAME:
-		if (rq->rq_kind != RQ_PLAY)
-			fatalx("%s: frame for request %u", __func__, rq->rq_id);
+		if (rq->rq_kind != RQ_PLAY) {
+			sibling_bad(ce, m, "a frame for request %u", rq->rq_id);
+			return;
+		}
 		play_frame(rq, m);
 		break;
 	case IMSG_REC_END:
@@ -653,8 +696,10 @@ recweb_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 				play_finish(rq);
 			break;
 		}
-		if (rq->rq_kind == RQ_FILE)
-			fatalx("%s: END for a file", __func__);
+		if (rq->rq_kind == RQ_FILE) {
+			sibling_bad(ce, m, "REC_END for a file");
+			return;
+		}
 		jsonw_arr_close(&rq->rq_w);
 		if (c != NULL) {
 			c->c_state = CS_WRITE;
@@ -667,8 +712,6 @@ recweb_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 		rq_free(rq);
 		break;
 	case IMSG_REC_FAIL:
-		if (m->len == 0 || memchr(m->data, '\0', m->len) == NULL)
-			fatalx("%s: bad REC_FAIL", __func__);
 		rq_free(rq);
 		if (c != NULL) {
 			c->c_state = CS_WRITE;
@@ -677,12 +720,7 @@ recweb_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 			conn_update(c);
 		}
 		break;
-	default:
-		fatalx("%s: unexpected message %u from the recorder", __func__,
-		    m->hdr.ch_type);
 	}
-	if (m->fd != -1)
-		fatalx("%s: unexpected descriptor", __func__);
 }
 
 /* The connection goes: its request is forgotten, a playback stopped. */

@@ -335,8 +335,11 @@ talk_detach(struct conn *c)
 	talk_release(t);
 }
 
-/* IMSG_TALK_STATUS from the engine. */
-void
+/*
+ * IMSG_TALK_STATUS from the engine: 0, or -1 if it cannot be (more played
+ * than sent, an unknown event).
+ */
+int
 talk_status(const struct talk_status *ts)
 {
 	struct cam	*cam;
@@ -347,14 +350,15 @@ talk_status(const struct talk_status *ts)
 	if ((cam = cam_find(ts->ts_id)) == NULL ||
 	    (t = cam->cam_talker) == NULL ||
 	    t->tl_session != ts->ts_session)
-		return;		/* it went away meanwhile */
-	if (ts->ts_event == TALK_EV_CREDIT && ts->ts_consumed > t->tl_sent)
-		fatalx("%s: engine played more than it got", __func__);
+		return 0;	/* it went away meanwhile */
+	if ((ts->ts_event == TALK_EV_CREDIT && ts->ts_consumed > t->tl_sent) ||
+	    ts->ts_event < TALK_EV_STARTED || ts->ts_event > TALK_EV_FAIL)
+		return -1;
 	if ((c = t->tl_conn) == NULL) {
 		/* A WebSocket talker that hung up: its rest plays out. */
 		if (ts->ts_event == TALK_EV_DONE || ts->ts_event == TALK_EV_FAIL)
 			talk_release(t);
-		return;
+		return 0;
 	}
 	switch (ts->ts_event) {
 	case TALK_EV_STARTED:
@@ -372,7 +376,7 @@ talk_status(const struct talk_status *ts)
 		if (t->tl_ws)
 			break;	/* only after talk_ws_end(), detached */
 		talk_reply(t, 200, NULL, ts->ts_samples / 8000.0);
-		return;
+		return 0;
 	case TALK_EV_FAIL:
 		strlcpy(msg, ts->ts_msg[0] ? ts->ts_msg : "talk-back failed",
 		    sizeof(msg));
@@ -381,22 +385,21 @@ talk_status(const struct talk_status *ts)
 			/* 4000 + the HTTP status: 4409 busy, 4503 offline. */
 			ws_close(c, ts->ts_code >= 400 && ts->ts_code < 600 ?
 			    4000 + ts->ts_code : WS_CLOSE_ERROR, msg);
-			return;
+			return 0;
 		}
 		talk_refuse(t, ts->ts_code >= 400 && ts->ts_code < 600 ?
 		    ts->ts_code : 500, msg);
-		return;
-	default:
-		fatalx("%s: unknown talk event %u", __func__, ts->ts_event);
+		return 0;
 	}
 	if (c->c_dying || c->c_talk != t)
-		return;
+		return 0;
 	if (t->tl_ws)
 		ws_read(c);
 	else
 		talk_input(c);
 	if (!c->c_dying)
 		conn_update(c);
+	return 0;
 }
 
 /*

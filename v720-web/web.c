@@ -21,6 +21,7 @@
 
 #include "log.h"
 #include "proc.h"
+#include "sibling.h"
 #include "testhook.h"
 #include "wire.h"
 #include "web.h"
@@ -190,8 +191,10 @@ web_dispatch_engine(struct chanev *ce, struct chan_msg *m, void *arg)
 
 	switch (m->hdr.ch_type) {
 	case IMSG_CAM_STATE:
-		if (m->len != sizeof(ci))
-			fatalx("%s: bad IMSG_CAM_STATE size %zu", __func__, m->len);
+		if (m->len != sizeof(ci)) {
+			sibling_bad(ce, m, "CAM_STATE of %zu bytes", m->len);
+			return;
+		}
 		memcpy(&ci, m->data, sizeof(ci));
 		if (chan_strfield(ci.ci_id, sizeof(ci.ci_id)) == -1 ||
 		    chan_strfield(ci.ci_name, sizeof(ci.ci_name)) == -1 ||
@@ -200,12 +203,11 @@ web_dispatch_engine(struct chanev *ce, struct chan_msg *m, void *arg)
 		    chan_strfield(ci.ci_wifi, sizeof(ci.ci_wifi)) == -1 ||
 		    ci.ci_id[0] == '\0' || ci.ci_nwifi_scan >
 		    sizeof(ci.ci_wifi_scan) / sizeof(ci.ci_wifi_scan[0]))
-			fatalx("%s: malformed IMSG_CAM_STATE", __func__);
+			goto badstate;
 		for (i = 0; i < ci.ci_nwifi_scan; i++)
 			if (chan_strfield(ci.ci_wifi_scan[i],
 			    sizeof(ci.ci_wifi_scan[i])) == -1)
-				fatalx("%s: malformed IMSG_CAM_STATE",
-				    __func__);
+				goto badstate;
 		c = cam_get(ci.ci_id);
 		/* A picture from a stream that ended (the camera went
 		 * offline, reconnected or stopped streaming) is not live:
@@ -220,20 +222,24 @@ web_dispatch_engine(struct chanev *ce, struct chan_msg *m, void *arg)
 		break;
 	case IMSG_CAM_FRAME:
 	case IMSG_CAM_AUDIO:
-		if (m->len <= sizeof(cm))
-			fatalx("%s: short media message", __func__);
+		if (m->len <= sizeof(cm) ||
+		    m->len - sizeof(cm) > V720_FRAME_MAX) {
+			sibling_bad(ce, m, "media message of %zu bytes",
+			    m->len);
+			return;
+		}
 		memcpy(&cm, m->data, sizeof(cm));
 		if (chan_strfield(cm.cm_id, sizeof(cm.cm_id)) == -1 ||
-		    cm.cm_id[0] == '\0')
-			fatalx("%s: malformed media message", __func__);
+		    cm.cm_id[0] == '\0') {
+			sibling_bad(ce, m, "media message without a camera");
+			return;
+		}
 		n = m->len - sizeof(cm);
 		c = cam_get(cm.cm_id);
 		if (m->hdr.ch_type == IMSG_CAM_AUDIO) {
 			audio_chunk(c, cm.cm_codec, m->data + sizeof(cm), n);
 			break;
 		}
-		if (n > V720_FRAME_MAX)
-			fatalx("%s: frame of %zu bytes", __func__, n);
 		if ((f = frame_new(m->data + sizeof(cm), n, cm.cm_seq,
 		    cm.cm_ts_ns)) == NULL) {
 			log_warn("%s: frame", __func__);
@@ -243,30 +249,50 @@ web_dispatch_engine(struct chanev *ce, struct chan_msg *m, void *arg)
 		frame_unref(f);
 		break;
 	case IMSG_TALK_STATUS:
-		if (m->len != sizeof(ts))
-			fatalx("%s: bad IMSG_TALK_STATUS size %zu", __func__,
-			    m->len);
+		if (m->len != sizeof(ts)) {
+			sibling_bad(ce, m, "TALK_STATUS of %zu bytes", m->len);
+			return;
+		}
 		memcpy(&ts, m->data, sizeof(ts));
 		if (chan_strfield(ts.ts_id, sizeof(ts.ts_id)) == -1 ||
-		    chan_strfield(ts.ts_msg, sizeof(ts.ts_msg)) == -1)
-			fatalx("%s: malformed IMSG_TALK_STATUS", __func__);
-		talk_status(&ts);
+		    chan_strfield(ts.ts_msg, sizeof(ts.ts_msg)) == -1) {
+			sibling_bad(ce, m, "TALK_STATUS with bad strings");
+			return;
+		}
+		if (talk_status(&ts) == -1) {
+			sibling_bad(ce, m, "TALK_STATUS event %u, %llu bytes "
+			    "played", ts.ts_event,
+			    (unsigned long long)ts.ts_consumed);
+			return;
+		}
 		break;
 	case IMSG_CAM_DIAG:
-		diag_engine(m->data, m->len);
+		if (diag_engine(m->data, m->len) == -1) {
+			sibling_bad(ce, m, "CAM_DIAG of %zu bytes", m->len);
+			return;
+		}
 		break;
 	case IMSG_CAM_GONE:
-		if (m->len != sizeof(cid))
-			fatalx("%s: bad IMSG_CAM_GONE size %zu", __func__, m->len);
+		if (m->len != sizeof(cid)) {
+			sibling_bad(ce, m, "CAM_GONE of %zu bytes", m->len);
+			return;
+		}
 		memcpy(&cid, m->data, sizeof(cid));
-		if (chan_strfield(cid.id, sizeof(cid.id)) == -1)
-			fatalx("%s: malformed IMSG_CAM_GONE", __func__);
+		if (chan_strfield(cid.id, sizeof(cid.id)) == -1) {
+			sibling_bad(ce, m, "CAM_GONE without a camera");
+			return;
+		}
 		if ((c = cam_find(cid.id)) != NULL)
 			cam_forget(c);
 		break;
 	default:
-		fatalx("%s: unexpected message %u", __func__, m->hdr.ch_type);
+		/* The engine never passes descriptors (nofds): not here. */
+		sibling_bad(ce, m, "a type it does not send");
+		return;
 	}
+	return;
+badstate:
+	sibling_bad(ce, m, "CAM_STATE with bad strings");
 }
 
 static void
@@ -286,16 +312,17 @@ web_engine_closed(struct chanev *ce, void *arg)
 }
 
 static void
-new_peer(int fd)
+new_peer(struct chan_msg *m)
 {
 	struct cam	*c, *tc;
 
 	if (web->w_engine_up)
 		chanev_clear(&web->w_engine);
 	web->w_engine_up = 0;
-	if (chanev_init(&web->w_engine, fd, web_dispatch_engine,
-	    web_engine_closed, NULL) == -1)
+	if (sibling_open(&web->w_engine, m, IMSG_WEB_VIEWERS,
+	    web_dispatch_engine, web_engine_closed, NULL) == -1)
 		fatal("%s: engine channel", __func__);
+	web->w_engine.c.nofds = 1;	/* the engine never passes fds */
 	web->w_engine_up = 1;
 	log_debug("new camera engine channel");
 	diag_send_listeners();
@@ -597,10 +624,10 @@ web_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 		memcpy(&cp, m->data, sizeof(cp));
 		switch (cp.cp_proc) {
 		case PROC_ENGINE:
-			new_peer(m->fd);
+			new_peer(m);
 			break;
 		case PROC_RECORDER:
-			recweb_peer(m->fd);
+			recweb_peer(m);
 			break;
 		default:
 			fatalx("%s: peer channel to process %u", __func__,
@@ -700,6 +727,7 @@ main(int argc, char *argv[])
 	if (chanev_init(&web->w_parent, PROC_PARENT_FD, web_dispatch_parent,
 	    web_parent_closed, NULL) == -1)
 		fatal("parent channel");
+	sibling_init(&web->w_parent);
 	testhook_init(&web->w_parent, IMSG_CTL_VERBOSE);
 	web_sandbox();
 

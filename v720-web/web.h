@@ -294,7 +294,7 @@ void		 talk_post(struct conn *, struct cam *);
 void		 talk_read(struct conn *);
 void		 talk_timeout(struct conn *);
 void		 talk_detach(struct conn *);
-void		 talk_status(const struct talk_status *);
+int		 talk_status(const struct talk_status *);
 void		 talk_engine_gone(void);
 void		 talk_ws(struct conn *, struct cam *);
 size_t		 talk_ws_room(struct conn *);
@@ -309,12 +309,12 @@ void		 ws_read(struct conn *);
 void		 ws_timeout(struct conn *);
 
 /* diag.c */
-void		 diag_engine(const uint8_t *, size_t);
+int		 diag_engine(const uint8_t *, size_t);
 void		 diag_send_listeners(void);
 void		 diag_reply(struct conn *);
 
 /* recweb.c: recordings, events and playback, from the recorder */
-void		 recweb_peer(int fd);
+void		 recweb_peer(struct chan_msg *);
 void		 recweb_list(struct conn *, struct cam *, int events);
 void		 recweb_file(struct conn *, const char *id, const char *day,
 		    const char *file);

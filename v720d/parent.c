@@ -38,6 +38,7 @@
 #define PING_EVERY_MS	1000	/* a PING to each child this often */
 #define PING_WAIT_MS	5000	/* the PONG must be back within */
 #define START_WAIT_MS	30000	/* the first one (exec and setup) within */
+#define ACCUSE_EVERY_MS	60000	/* restarts one child gets another, at most */
 #define NITEMS(a)	((int)(sizeof(a) / sizeof((a)[0])))
 
 struct child {
@@ -55,6 +56,15 @@ struct child {
 	uint32_t		 ping_seq;
 	int			 ping_out;	/* a PING not answered yet */
 	unsigned long long	 ping_deadline;	/* ms, for the PONG */
+	uint32_t		 gen;		/* starts: IMSG_CFG_PEER peerid */
+	/* When an accusation last got it restarted, ms (child_accused). */
+	unsigned long long	 accused_ms;
+	/* One against it held until ACCUSE_EVERY_MS after that. */
+	struct event		 held_ev;
+	enum proc_id		 held_by;
+	uint32_t		 held_gen;
+	uint32_t		 held_type;
+	char			 held_why[sizeof(((struct proc_accuse *)0)->pa_why)];
 };
 
 struct parent {
@@ -71,6 +81,7 @@ struct parent {
 	int			 stopping;
 	long long		 stop_grace_ms;
 	long long		 ping_wait_ms;
+	long long		 accuse_every_ms;
 	struct event		 ev_chld, ev_hup, ev_term, ev_int, ev_stop;
 };
 
@@ -220,12 +231,14 @@ connect_peers(struct parent *p, struct child *c)
 		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
 		    sp) == -1)
 			fatal("socketpair");
+		/* peerid: which start of the other end (an accusation
+		 * about one already replaced is then ignored). */
 		memset(&cp, 0, sizeof(cp));
 		cp.cp_proc = d->id;
-		chanev_compose(&c->ce, IMSG_CFG_PEER, 0, sp[0], &cp,
+		chanev_compose(&c->ce, IMSG_CFG_PEER, d->gen, sp[0], &cp,
 		    sizeof(cp));
 		cp.cp_proc = c->id;
-		chanev_compose(&d->ce, IMSG_CFG_PEER, 0, sp[1], &cp,
+		chanev_compose(&d->ce, IMSG_CFG_PEER, c->gen, sp[1], &cp,
 		    sizeof(cp));
 	}
 }
@@ -316,6 +329,7 @@ child_start(struct child *c)
 	    parent_child_closed, c) == -1)
 		fatal("chanev_init");
 	c->started = time(NULL);
+	c->gen++;
 	log_debug("started %s, pid %d", c->name, c->pid);
 	config_push(p, c);
 	connect_peers(p, c);
@@ -380,6 +394,86 @@ child_misbehaved(struct child *c, const char *why, uint32_t type)
 	log_warnx("%s (pid %d) %s (message %u): killing it", c->name, c->pid,
 	    why, type);
 	child_stop(c, SIGKILL);
+}
+
+/* What a child wrote, fit for the log: printable ASCII only. */
+static void
+sanitize(char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s < 0x20 || *s > 0x7e)
+			*s = '?';
+}
+
+static void
+child_held_cb(int fd, short ev, void *arg)
+{
+	struct child	*d = arg, *c = &env->children[d->held_by];
+
+	if (env->stopping || d->pid == -1 || d->gen != d->held_gen ||
+	    !d->ce.active)
+		return;		/* replaced meanwhile: done */
+	d->accused_ms = proc_now_ms();
+	log_warnx("%s said %s (pid %d) sent a bad message %u (%s): killing "
+	    "it now", c->name, d->name, d->pid, d->held_type, d->held_why);
+	child_stop(d, SIGKILL);
+}
+
+/*
+ * Child c says its sibling pa_proc sent it something malformed or
+ * unexpected (common/sibling.h).  c has closed their channel already;
+ * the sender is killed and restarted alone, as a child that misbehaves
+ * towards the parent is.
+ *
+ * c may lie: a compromised child could accuse a healthy sibling over and
+ * over to have it restarted.  So accusations restart a child at most
+ * once per ACCUSE_EVERY_MS, whoever makes them; one sooner is held until
+ * then and carried out unless the accused was replaced meanwhile (the two
+ * stay without a channel until then, so neither can hurt the other).
+ * A liar thus costs a sibling at most one restart a minute (a camera
+ * engine restart: the cameras reconnect within seconds), each logged
+ * naming the accuser.  That is acceptable: a compromised child can
+ * already do about as much harm by refusing its own part (the engine
+ * alone could drop every camera), and it is what a crash of the accused
+ * would cost.  A sender that really keeps sending garbage is restarted
+ * once a minute too, and meanwhile has no channel to its victims.
+ */
+static void
+child_accused(struct parent *p, struct child *c, struct proc_accuse *pa)
+{
+	struct child		*d = &p->children[pa->pa_proc];
+	struct timeval		 tv;
+	unsigned long long	 now = proc_now_ms(), left;
+
+	sanitize(pa->pa_why);
+	if (d->pid == -1 || d->gen != pa->pa_gen || !d->ce.active) {
+		log_info("%s says %s sent a bad message %u (%s): that %s was "
+		    "replaced already", c->name, d->name, pa->pa_type,
+		    pa->pa_why, d->name);
+		return;
+	}
+	if (d->accused_ms != 0 &&
+	    now - d->accused_ms < (unsigned long long)p->accuse_every_ms) {
+		left = d->accused_ms + p->accuse_every_ms - now;
+		log_warnx("%s says %s (pid %d) sent a bad message %u (%s): "
+		    "held for %llu ms, an accusation restarted it less than "
+		    "%lld ms ago", c->name, d->name, d->pid, pa->pa_type,
+		    pa->pa_why, left, p->accuse_every_ms);
+		if (evtimer_pending(&d->held_ev, NULL))
+			return;
+		d->held_by = c->id;
+		d->held_gen = pa->pa_gen;
+		d->held_type = pa->pa_type;
+		strlcpy(d->held_why, pa->pa_why, sizeof(d->held_why));
+		tv.tv_sec = left / 1000;
+		tv.tv_usec = (left % 1000) * 1000;
+		evtimer_add(&d->held_ev, &tv);
+		return;
+	}
+	d->accused_ms = now;
+	log_warnx("%s says %s (pid %d) sent a bad message %u (%s): killing it",
+	    c->name, d->name, d->pid, pa->pa_type, pa->pa_why);
+	child_stop(d, SIGKILL);
 }
 
 static void
@@ -587,10 +681,11 @@ parent_reload(struct parent *p, char *why, size_t whysz)
 static void
 parent_dispatch_child(struct chanev *ce, struct chan_msg *m, void *arg)
 {
-	struct parent	*p = env;
-	struct child	*c = arg, *d;
-	char		 why[V720_ERR_MAX];
-	uint32_t	 type = m->hdr.ch_type;
+	struct parent		*p = env;
+	struct child		*c = arg, *d;
+	struct proc_accuse	 pa;
+	char			 why[V720_ERR_MAX];
+	uint32_t		 type = m->hdr.ch_type;
 	int32_t		 level;
 	int		 i;
 
@@ -601,7 +696,7 @@ parent_dispatch_child(struct chanev *ce, struct chan_msg *m, void *arg)
 		return;
 	}
 	if (type != IMSG_CFG_DONE && type != IMSG_PROC_PONG &&
-	    !child_accepts(c->kind, type)) {
+	    type != IMSG_PROC_ACCUSE && !child_accepts(c->kind, type)) {
 		child_misbehaved(c, "sent a message it may not", type);
 		return;
 	}
@@ -627,6 +722,15 @@ parent_dispatch_child(struct chanev *ce, struct chan_msg *m, void *arg)
 		else
 			chanev_compose(ce, IMSG_CTL_FAIL, m->hdr.ch_peerid, -1,
 			    why, strlen(why) + 1);
+		break;
+	case IMSG_PROC_ACCUSE:
+		if (m->len != sizeof(pa))
+			goto bad;
+		memcpy(&pa, m->data, sizeof(pa));
+		if (pa.pa_proc >= PROC_MAX || !child_peers(c->id, pa.pa_proc) ||
+		    chan_strfield(pa.pa_why, sizeof(pa.pa_why)))
+			goto bad;
+		child_accused(p, c, &pa);
 		break;
 	case IMSG_CTL_VERBOSE:
 		if (m->len != sizeof(level))
@@ -767,6 +871,13 @@ parent_main(struct config *conf, const struct parent_opts *opts)
 		if (errstr != NULL)
 			fatalx("V720D_PING_WAIT_MS is %s", errstr);
 	}
+	/* Tests: a held accusation carried out within the test's time. */
+	p.accuse_every_ms = ACCUSE_EVERY_MS;
+	if ((grace = getenv("V720D_ACCUSE_EVERY_MS")) != NULL) {
+		p.accuse_every_ms = strtonum(grace, 1000, 3600000, &errstr);
+		if (errstr != NULL)
+			fatalx("V720D_ACCUSE_EVERY_MS is %s", errstr);
+	}
 	TAILQ_INIT(&p.listeners);
 	for (i = 0; i < PROC_MAX; i++) {
 		c = &p.children[i];
@@ -820,9 +931,12 @@ parent_main(struct config *conf, const struct parent_opts *opts)
 	signal_add(&p.ev_hup, NULL);
 	signal_add(&p.ev_term, NULL);
 	signal_add(&p.ev_int, NULL);
-	for (i = 0; i < PROC_MAX; i++)
+	for (i = 0; i < PROC_MAX; i++) {
 		evtimer_set(&p.children[i].restart_ev, child_restart_cb,
 		    &p.children[i]);
+		evtimer_set(&p.children[i].held_ev, child_held_cb,
+		    &p.children[i]);
+	}
 
 	for (i = 0; i < PROC_MAX; i++) {
 		c = &p.children[i];

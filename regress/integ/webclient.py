@@ -173,6 +173,7 @@ def cmd_mjpeg(args):
             raise SystemExit("part is not a JPEG")
         if hashes:
             hashes.write(hashlib.sha256(d).hexdigest() + "\n")
+            hashes.flush()	# read while the stream goes on
         if times:
             times.write("%.3f\n" % time.time())
     n, b = read_parts(connect(url, user), secs, maxparts, onpart)

@@ -22,6 +22,7 @@
 #include "log.h"
 #include "msg.h"
 #include "proc.h"
+#include "sibling.h"
 #include "testhook.h"
 #include "media.h"
 #include "engine.h"
@@ -191,6 +192,7 @@ engine_init(int fd)
 	if (chanev_init(&env->e_parent, fd, engine_dispatch_parent,
 	    engine_parent_closed, NULL) == -1)
 		fatal("parent channel");
+	sibling_init(&env->e_parent);
 	event_set(&env->e_tick, -1, EV_PERSIST, engine_tick, NULL);
 	event_add(&env->e_tick, &tv);
 }
@@ -425,13 +427,13 @@ engine_camcfg(const char *id)
 }
 
 static void
-engine_new_peer(int fd)
+engine_new_peer(struct chan_msg *m)
 {
 	struct camera	*cam;
 
 	if (env->e_web_up)
 		chanev_clear(&env->e_web);
-	if (chanev_init(&env->e_web, fd, engine_dispatch_web,
+	if (sibling_open(&env->e_web, m, IMSG_CAM_STATE, engine_dispatch_web,
 	    engine_web_closed, NULL) == -1)
 		fatal("web channel");
 	env->e_web.c.nofds = 1;		/* v720-web never passes fds */
@@ -537,13 +539,13 @@ engine_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 		memcpy(&cp, m->data, sizeof(cp));
 		switch (cp.cp_proc) {
 		case PROC_WEB:
-			engine_new_peer(m->fd);
+			engine_new_peer(m);
 			break;
 		case PROC_MQTT:
-			mqttpeer_init(m->fd);
+			mqttpeer_init(m);
 			break;
 		case PROC_RECORDER:
-			recpeer_new(m->fd);
+			recpeer_new(m);
 			break;
 		case PROC_RTSP:
 			rtsppeer_new(m->fd);
@@ -578,21 +580,41 @@ engine_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 	}
 }
 
+/*
+ * A fixed-size message from a sibling that starts with a camera id (char
+ * [V720_ID_MAX], as every such struct in msg.h), copied into buf: 0, or
+ * -1 if it is malformed (the sender is reported and the channel closed:
+ * return at once).
+ */
+int
+engine_sibling_msg(struct chanev *ce, struct chan_msg *m, void *buf,
+    size_t need)
+{
+	if (m->len != need) {
+		sibling_bad(ce, m, "%zu bytes, not %zu", m->len, need);
+		return -1;
+	}
+	memcpy(buf, m->data, need);
+	if (chan_strfield(buf, V720_ID_MAX)) {
+		sibling_bad(ce, m, "unterminated camera id");
+		return -1;
+	}
+	return 0;
+}
+
 static struct camera *
-web_camera(struct chan_msg *m, size_t need, const char *id, size_t idsz)
+web_camera(struct chan_msg *m, const char *id)
 {
 	struct camera	*cam;
 
-	if (m->len != need || chan_strfield(id, idsz))
-		fatalx("web sent a malformed message %u", m->hdr.ch_type);
 	if ((cam = camera_find(id)) == NULL)
 		log_debug("web: message %u for unknown camera", m->hdr.ch_type);
 	return cam;
 }
 
-/* Talk-back from v720-web: it is trusted, so malformed is fatal. */
-static void
-engine_web_talk(struct chan_msg *m)
+/* Talk-back from v720-web: 0, or -1 if malformed (channel closed). */
+static int
+engine_web_talk(struct chanev *ce, struct chan_msg *m)
 {
 	struct talk_status	 ts;
 	struct talk_req		 tr;
@@ -601,11 +623,15 @@ engine_web_talk(struct chan_msg *m)
 	int			 code;
 
 	if (m->len < sizeof(tr) || (m->hdr.ch_type != IMSG_TALK_DATA &&
-	    m->len != sizeof(tr)))
-		fatalx("web sent a malformed talk message %u", m->hdr.ch_type);
+	    m->len != sizeof(tr))) {
+		sibling_bad(ce, m, "talk message of %zu bytes", m->len);
+		return -1;
+	}
 	memcpy(&tr, m->data, sizeof(tr));
-	if (chan_strfield(tr.tr_id, sizeof(tr.tr_id)))
-		fatalx("web sent a malformed talk message %u", m->hdr.ch_type);
+	if (chan_strfield(tr.tr_id, sizeof(tr.tr_id))) {
+		sibling_bad(ce, m, "unterminated camera id");
+		return -1;
+	}
 	switch (m->hdr.ch_type) {
 	case IMSG_TALK_START:
 		if ((cam = camera_find(tr.tr_id)) == NULL) {
@@ -624,8 +650,10 @@ engine_web_talk(struct chan_msg *m)
 		break;
 	case IMSG_TALK_DATA:
 		if (talk_data(NULL, tr.tr_id, tr.tr_session,
-		    m->data + sizeof(tr), m->len - sizeof(tr)) == -1)
-			fatalx("web sent talk data beyond its window");
+		    m->data + sizeof(tr), m->len - sizeof(tr)) == -1) {
+			sibling_bad(ce, m, "talk data beyond its window");
+			return -1;
+		}
 		break;
 	case IMSG_TALK_END:
 		talk_end(NULL, tr.tr_id, tr.tr_session);
@@ -634,6 +662,7 @@ engine_web_talk(struct chan_msg *m)
 		talk_abort(NULL, tr.tr_id, tr.tr_session);
 		break;
 	}
+	return 0;
 }
 
 static void
@@ -648,26 +677,20 @@ engine_dispatch_web(struct chanev *ce, struct chan_msg *m, void *arg)
 	const char		*err;
 	uint64_t		 now = proc_now_ms();
 
-	if (m->fd != -1)
-		close(m->fd);
 	switch (m->hdr.ch_type) {
 	case IMSG_WEB_AUDIO:
-		memset(&req, 0, sizeof(req));
-		if (m->len == sizeof(req))
-			memcpy(&req, m->data, sizeof(req));
-		if ((cam = web_camera(m, sizeof(req), req.id,
-		    sizeof(req.id))) == NULL)
+		if (engine_sibling_msg(ce, m, &req, sizeof(req)) == -1)
+			return;
+		if ((cam = web_camera(m, req.id)) == NULL)
 			break;
 		cam->cam_audio_listeners = req.value > 0 ? req.value : 0;
 		stream_update(cam, now);
 		break;
 	case IMSG_WEB_VIEWERS:
 	case IMSG_WEB_STREAM:
-		memset(&req, 0, sizeof(req));
-		if (m->len == sizeof(req))
-			memcpy(&req, m->data, sizeof(req));
-		if ((cam = web_camera(m, sizeof(req), req.id,
-		    sizeof(req.id))) == NULL)
+		if (engine_sibling_msg(ce, m, &req, sizeof(req)) == -1)
+			return;
+		if ((cam = web_camera(m, req.id)) == NULL)
 			break;
 		if (m->hdr.ch_type == IMSG_WEB_VIEWERS) {
 			cam->cam_viewers = req.value > 0 ? req.value : 0;
@@ -682,25 +705,23 @@ engine_dispatch_web(struct chanev *ce, struct chan_msg *m, void *arg)
 		camera_changed(cam);
 		break;
 	case IMSG_WEB_SET:
-		memset(&set, 0, sizeof(set));
-		if (m->len == sizeof(set))
-			memcpy(&set, m->data, sizeof(set));
+		if (engine_sibling_msg(ce, m, &set, sizeof(set)) == -1)
+			return;
 		if (chan_strfield(set.key, sizeof(set.key)) ||
-		    chan_strfield(set.value, sizeof(set.value)))
-			fatalx("web sent a malformed WEB_SET");
-		if ((cam = web_camera(m, sizeof(set), set.id,
-		    sizeof(set.id))) == NULL)
+		    chan_strfield(set.value, sizeof(set.value))) {
+			sibling_bad(ce, m, "unterminated setting");
+			return;
+		}
+		if ((cam = web_camera(m, set.id)) == NULL)
 			break;
 		if (camera_set(cam, set.key, set.value, &err) == -1)
 			log_warnx("%s: web set %s %s: %s", cam->cam_id,
 			    set.key, set.value, err);
 		break;
 	case IMSG_WEB_REBOOT:
-		memset(&cid, 0, sizeof(cid));
-		if (m->len == sizeof(cid))
-			memcpy(&cid, m->data, sizeof(cid));
-		if ((cam = web_camera(m, sizeof(cid), cid.id,
-		    sizeof(cid.id))) == NULL)
+		if (engine_sibling_msg(ce, m, &cid, sizeof(cid)) == -1)
+			return;
+		if ((cam = web_camera(m, cid.id)) == NULL)
 			break;
 		if (camera_forward(cam, 299, ",\"reboot\":1") == -1)
 			log_warnx("%s: reboot: camera offline", cam->cam_id);
@@ -709,26 +730,25 @@ engine_dispatch_web(struct chanev *ce, struct chan_msg *m, void *arg)
 	case IMSG_TALK_DATA:
 	case IMSG_TALK_END:
 	case IMSG_TALK_ABORT:
-		engine_web_talk(m);
+		if (engine_web_talk(ce, m) == -1)
+			return;
 		break;
 	case IMSG_WEB_PTZ:
-		memset(&pr, 0, sizeof(pr));
-		if (m->len == sizeof(pr))
-			memcpy(&pr, m->data, sizeof(pr));
-		if ((cam = web_camera(m, sizeof(pr), pr.id,
-		    sizeof(pr.id))) == NULL)
+		if (engine_sibling_msg(ce, m, &pr, sizeof(pr)) == -1)
+			return;
+		if ((cam = web_camera(m, pr.id)) == NULL)
 			break;
 		if (ptz_request(cam, pr.move, pr.hold_ms, &err) == -1)
 			log_warnx("%s: ptz: %s", cam->cam_id, err);
 		break;
 	case IMSG_WEB_FORWARD:
-		memset(&wf, 0, sizeof(wf));
-		if (m->len == sizeof(wf))
-			memcpy(&wf, m->data, sizeof(wf));
-		if (chan_strfield(wf.wf_json, sizeof(wf.wf_json)))
-			fatalx("web sent a malformed WEB_FORWARD");
-		if ((cam = web_camera(m, sizeof(wf), wf.wf_id,
-		    sizeof(wf.wf_id))) == NULL)
+		if (engine_sibling_msg(ce, m, &wf, sizeof(wf)) == -1)
+			return;
+		if (chan_strfield(wf.wf_json, sizeof(wf.wf_json))) {
+			sibling_bad(ce, m, "unterminated forward");
+			return;
+		}
+		if ((cam = web_camera(m, wf.wf_id)) == NULL)
 			break;
 		if (camera_web_forward(cam, wf.wf_json, strlen(wf.wf_json),
 		    &err) == -1)
@@ -736,13 +756,16 @@ engine_dispatch_web(struct chanev *ce, struct chan_msg *m, void *arg)
 			    err);
 		break;
 	case IMSG_WEB_LISTENERS:
-		if (diag_web_listeners(m->data, m->len) == -1)
-			fatalx("web sent a malformed WEB_LISTENERS");
+		if (diag_web_listeners(m->data, m->len) == -1) {
+			sibling_bad(ce, m, "bad listener list of %zu bytes",
+			    m->len);
+			return;
+		}
 		break;
 	default:
-		log_debug("%s: unexpected message %u", __func__,
-		    m->hdr.ch_type);
-		break;
+		/* v720-web never passes descriptors (nofds): not here. */
+		sibling_bad(ce, m, "a type it does not send");
+		return;
 	}
 }
 

@@ -208,6 +208,8 @@ void		 engine_send_web(uint32_t, const void *, size_t);
 int		 engine_media_out(struct chanev *, size_t max, uint32_t type,
 		    const struct cam_media *, const uint8_t *, size_t);
 const struct cfg_camera *engine_camcfg(const char *id);
+int		 engine_sibling_msg(struct chanev *, struct chan_msg *, void *,
+		    size_t);
 int		 engine_same_host(const struct sockaddr_storage *,
 		    const struct sockaddr_storage *);
 void		 engine_latency(uint64_t kernel_ns, uint64_t user_ns);
@@ -289,7 +291,7 @@ void		 boot_free_all(void);
 
 /* recpeer.c: the recorder */
 int		 recpeer_up(void);
-void		 recpeer_new(int fd);
+void		 recpeer_new(struct chan_msg *);
 void		 recpeer_free(void);
 void		 recpeer_media(struct camera *, uint32_t type,
 		    const struct cam_media *, const uint8_t *, size_t);
@@ -319,7 +321,7 @@ void		 control_free_all(void);
 void		 control_talk_status(void *ctl, const struct talk_status *);
 
 /* mqttpeer.c */
-void		 mqttpeer_init(int fd);
+void		 mqttpeer_init(struct chan_msg *);
 void		 mqttpeer_free(void);
 void		 mqttpeer_send(uint32_t type, const void *, size_t);
 void		 mqttpeer_frame(struct camera *, const struct cam_media *,

@@ -12,6 +12,7 @@
 
 #include "log.h"
 #include "proc.h"
+#include "sibling.h"
 #include "engine.h"
 
 static void	mqttpeer_dispatch(struct chanev *, struct chan_msg *, void *);
@@ -25,13 +26,14 @@ mqttpeer_closed(struct chanev *ce, void *arg)
 }
 
 void
-mqttpeer_init(int fd)
+mqttpeer_init(struct chan_msg *m)
 {
 	if (env->e_mqtt_up)
 		chanev_clear(&env->e_mqtt);
-	if (chanev_init(&env->e_mqtt, fd, mqttpeer_dispatch, mqttpeer_closed,
-	    NULL) == -1)
+	if (sibling_open(&env->e_mqtt, m, IMSG_CAM_STATE, mqttpeer_dispatch,
+	    mqttpeer_closed, NULL) == -1)
 		fatal("mqtt channel");
+	env->e_mqtt.c.nofds = 1;	/* the MQTT child never passes fds */
 	env->e_mqtt_up = 1;
 	camera_publish_all();
 }
@@ -107,8 +109,9 @@ setting(int32_t v, int max, uint8_t *out)
 	return 1;
 }
 
-static void
-caminfo(const struct mqtt_caminfo *mi)
+/* An MQTT_CAMINFO: 0, or -1 if malformed (the channel is closed). */
+static int
+caminfo(struct chanev *ce, struct chan_msg *m, const struct mqtt_caminfo *mi)
 {
 	struct camera	*cam;
 	struct cam_info	*ci;
@@ -120,17 +123,19 @@ caminfo(const struct mqtt_caminfo *mi)
 	if (chan_strfield(mi->mi_id, sizeof(mi->mi_id)) ||
 	    chan_strfield(mi->mi_firmware, sizeof(mi->mi_firmware)) ||
 	    chan_strfield(mi->mi_wifi, sizeof(mi->mi_wifi)) ||
-	    !camtcp_valid_uid(mi->mi_id))
-		fatalx("mqtt sent a malformed MQTT_CAMINFO");
+	    !camtcp_valid_uid(mi->mi_id)) {
+		sibling_bad(ce, m, "MQTT_CAMINFO with bad strings");
+		return -1;
+	}
 	if ((cam = camera_find(mi->mi_id)) == NULL) {
 		if (!env->e_cfg.cg_unknown_accept &&
 		    engine_camcfg(mi->mi_id) == NULL) {
 			log_debug("camera %s: unknown camera on mqtt ignored",
 			    mi->mi_id);
-			return;
+			return 0;
 		}
 		if ((cam = camera_get(mi->mi_id)) == NULL)
-			return;
+			return 0;
 		log_info("camera %s: seen on the cameras' mqtt broker",
 		    mi->mi_id);
 	}
@@ -201,15 +206,14 @@ caminfo(const struct mqtt_caminfo *mi)
 	}
 	if (changed)
 		camera_changed(cam);
+	return 0;
 }
 
 static struct camera *
-mqtt_camera(struct chan_msg *m, size_t need, const char *id, size_t idsz)
+mqtt_camera(const char *id)
 {
 	struct camera	*cam;
 
-	if (m->len != need || chan_strfield(id, idsz))
-		fatalx("mqtt sent a malformed message %u", m->hdr.ch_type);
 	if ((cam = camera_find(id)) == NULL)
 		log_warnx("mqtt: command for unknown camera %s", id);
 	return cam;
@@ -225,45 +229,38 @@ mqttpeer_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 	struct ctl_req		 req;
 	const char		*err;
 
-	if (m->fd != -1)
-		close(m->fd);
 	switch (m->hdr.ch_type) {
 	case IMSG_MQTT_CAMINFO:
-		if (m->len != sizeof(mi))
-			fatalx("mqtt sent a malformed MQTT_CAMINFO");
-		memcpy(&mi, m->data, sizeof(mi));
-		caminfo(&mi);
+		if (engine_sibling_msg(ce, m, &mi, sizeof(mi)) == -1 ||
+		    caminfo(ce, m, &mi) == -1)
+			return;
 		break;
 	case IMSG_MQTT_SET:
-		memset(&set, 0, sizeof(set));
-		if (m->len == sizeof(set))
-			memcpy(&set, m->data, sizeof(set));
+		if (engine_sibling_msg(ce, m, &set, sizeof(set)) == -1)
+			return;
 		if (chan_strfield(set.key, sizeof(set.key)) ||
-		    chan_strfield(set.value, sizeof(set.value)))
-			fatalx("mqtt sent a malformed MQTT_SET");
-		if ((cam = mqtt_camera(m, sizeof(set), set.id,
-		    sizeof(set.id))) == NULL)
+		    chan_strfield(set.value, sizeof(set.value))) {
+			sibling_bad(ce, m, "unterminated setting");
+			return;
+		}
+		if ((cam = mqtt_camera(set.id)) == NULL)
 			break;
 		if (camera_set(cam, set.key, set.value, &err) == -1)
 			log_warnx("%s: mqtt set %s %s: %s", cam->cam_id,
 			    set.key, set.value, err);
 		break;
 	case IMSG_MQTT_REBOOT:
-		memset(&cid, 0, sizeof(cid));
-		if (m->len == sizeof(cid))
-			memcpy(&cid, m->data, sizeof(cid));
-		if ((cam = mqtt_camera(m, sizeof(cid), cid.id,
-		    sizeof(cid.id))) == NULL)
+		if (engine_sibling_msg(ce, m, &cid, sizeof(cid)) == -1)
+			return;
+		if ((cam = mqtt_camera(cid.id)) == NULL)
 			break;
 		if (camera_forward(cam, 299, ",\"reboot\":1") == -1)
 			log_warnx("%s: reboot: camera offline", cam->cam_id);
 		break;
 	case IMSG_MQTT_STREAM:
-		memset(&req, 0, sizeof(req));
-		if (m->len == sizeof(req))
-			memcpy(&req, m->data, sizeof(req));
-		if ((cam = mqtt_camera(m, sizeof(req), req.id,
-		    sizeof(req.id))) == NULL)
+		if (engine_sibling_msg(ce, m, &req, sizeof(req)) == -1)
+			return;
+		if ((cam = mqtt_camera(req.id)) == NULL)
 			break;
 		if (cam->cam_conn == NULL && cam->cam_info.ci_mqtt)
 			log_warnx("%s: stream %s: the camera is known only "
@@ -276,6 +273,7 @@ mqttpeer_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 		camera_changed(cam);
 		break;
 	default:
-		fatalx("mqtt sent unexpected message %u", m->hdr.ch_type);
+		sibling_bad(ce, m, "a type it does not send");
+		return;
 	}
 }

@@ -15,6 +15,7 @@
 #include "chan.h"
 #include "log.h"
 #include "msg.h"
+#include "sibling.h"
 #include "engine.h"
 
 #define REC_ENGINE_QUEUE_MAX	(8 * 1024 * 1024)
@@ -32,15 +33,16 @@ recpeer_up(void)
 }
 
 void
-recpeer_new(int fd)
+recpeer_new(struct chan_msg *m)
 {
 	struct camera	*cam;
 
 	if (rec_up)
 		chanev_clear(&rec_ce);
-	if (chanev_init(&rec_ce, fd, recpeer_dispatch, recpeer_closed,
-	    NULL) == -1)
+	if (sibling_open(&rec_ce, m, IMSG_CAM_FRAME, recpeer_dispatch,
+	    recpeer_closed, NULL) == -1)
 		fatal("recorder channel");
+	rec_ce.c.nofds = 1;	/* descriptors go to v720-web only */
 	rec_up = 1;
 	log_debug("recorder channel up");
 	/* Motion state is the new recorder's to tell. */
@@ -107,16 +109,12 @@ recpeer_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 {
 	struct rec_motion	 rm;
 	struct camera		*cam;
+	size_t			 need;
 
-	if (m->fd != -1)
-		fatalx("%s: descriptor from the recorder", __func__);
 	switch (m->hdr.ch_type) {
 	case IMSG_REC_MOTION:
-		if (m->len != sizeof(rm))
-			fatalx("%s: bad REC_MOTION", __func__);
-		memcpy(&rm, m->data, sizeof(rm));
-		if (chan_strfield(rm.rm_id, sizeof(rm.rm_id)))
-			fatalx("%s: bad REC_MOTION id", __func__);
+		if (engine_sibling_msg(ce, m, &rm, sizeof(rm)) == -1)
+			return;
 		if ((cam = camera_find(rm.rm_id)) == NULL)
 			break;
 		if (cam->cam_info.ci_motion != (rm.rm_motion != 0) ||
@@ -127,14 +125,13 @@ recpeer_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 		}
 		break;
 	case IMSG_REC_FILE:
-		if (m->len != sizeof(struct rec_file))
-			fatalx("%s: bad REC_FILE", __func__);
-		control_client_reply(m->hdr.ch_peerid, m->hdr.ch_type, m->data,
-		    m->len);
-		break;
 	case IMSG_REC_EVENT:
-		if (m->len != sizeof(struct rec_event))
-			fatalx("%s: bad REC_EVENT", __func__);
+		need = m->hdr.ch_type == IMSG_REC_FILE ?
+		    sizeof(struct rec_file) : sizeof(struct rec_event);
+		if (m->len != need) {
+			sibling_bad(ce, m, "%zu bytes, not %zu", m->len, need);
+			return;
+		}
 		control_client_reply(m->hdr.ch_peerid, m->hdr.ch_type, m->data,
 		    m->len);
 		break;
@@ -142,13 +139,15 @@ recpeer_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 		control_client_reply(m->hdr.ch_peerid, IMSG_CTL_END, NULL, 0);
 		break;
 	case IMSG_REC_FAIL:
-		if (m->len == 0 || memchr(m->data, '\0', m->len) == NULL)
-			fatalx("%s: bad REC_FAIL", __func__);
+		if (m->len == 0 || memchr(m->data, '\0', m->len) == NULL) {
+			sibling_bad(ce, m, "unterminated REC_FAIL");
+			return;
+		}
 		control_client_reply(m->hdr.ch_peerid, IMSG_CTL_FAIL, m->data,
 		    m->len);
 		break;
 	default:
-		fatalx("%s: unexpected message %u from the recorder", __func__,
-		    m->hdr.ch_type);
+		sibling_bad(ce, m, "a type it does not send");
+		return;
 	}
 }

@@ -22,6 +22,7 @@
 #include "msg.h"
 #include "proc.h"
 #include "sandbox.h"
+#include "sibling.h"
 #include "testhook.h"
 #include "payload.h"
 #include "mqtt.h"
@@ -387,9 +388,10 @@ mqtt_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 			    cp.cp_proc);
 		if (mq->m_engine_up)
 			chanev_clear(&mq->m_engine);
-		if (chanev_init(&mq->m_engine, m->fd, mqtt_dispatch_engine,
-		    mqtt_engine_closed, NULL) == -1)
+		if (sibling_open(&mq->m_engine, m, IMSG_MQTT_CAMINFO,
+		    mqtt_dispatch_engine, mqtt_engine_closed, NULL) == -1)
 			fatal("engine channel");
+		mq->m_engine.c.nofds = 1;	/* the engine passes none */
 		m->fd = -1;
 		mq->m_engine_up = 1;
 		mq->m_engine_gen++;
@@ -422,19 +424,21 @@ mqtt_dispatch_engine(struct chanev *ce, struct chan_msg *m, void *arg)
 	struct ctl_id		cid;
 	struct mcam		*mc;
 
-	if (m->fd != -1)
-		close(m->fd);
 	switch (m->hdr.ch_type) {
 	case IMSG_CAM_STATE:
-		if (m->len != sizeof(ci))
-			fatalx("%s: bad CAM_STATE", __func__);
+		if (m->len != sizeof(ci)) {
+			sibling_bad(ce, m, "CAM_STATE of %zu bytes", m->len);
+			return;
+		}
 		memcpy(&ci, m->data, sizeof(ci));
 		if (chan_strfield(ci.ci_id, sizeof(ci.ci_id)) ||
 		    chan_strfield(ci.ci_name, sizeof(ci.ci_name)) ||
 		    chan_strfield(ci.ci_address, sizeof(ci.ci_address)) ||
 		    chan_strfield(ci.ci_firmware, sizeof(ci.ci_firmware)) ||
-		    chan_strfield(ci.ci_wifi, sizeof(ci.ci_wifi)))
-			fatalx("%s: bad CAM_STATE strings", __func__);
+		    chan_strfield(ci.ci_wifi, sizeof(ci.ci_wifi))) {
+			sibling_bad(ce, m, "CAM_STATE with bad strings");
+			return;
+		}
 		if ((mc = mcam_get(ci.ci_id)) == NULL) {
 			log_warnx("more than %d cameras", MQTT_MAX_CAMERAS);
 			break;
@@ -447,35 +451,51 @@ mqtt_dispatch_engine(struct chanev *ce, struct chan_msg *m, void *arg)
 	case IMSG_CAM_GONE:
 		/* Forgotten by the engine (offline, unconfigured, for long or
 		 * crowded out): its slot here goes too. */
-		if (m->len != sizeof(cid))
-			fatalx("%s: bad CAM_GONE", __func__);
+		if (m->len != sizeof(cid)) {
+			sibling_bad(ce, m, "CAM_GONE of %zu bytes", m->len);
+			return;
+		}
 		memcpy(&cid, m->data, sizeof(cid));
-		if (chan_strfield(cid.id, sizeof(cid.id)))
-			fatalx("%s: bad CAM_GONE id", __func__);
+		if (chan_strfield(cid.id, sizeof(cid.id))) {
+			sibling_bad(ce, m, "CAM_GONE without a camera");
+			return;
+		}
 		if ((mc = mcam_find(cid.id)) != NULL)
 			mcam_forget(mc);
 		break;
 	case IMSG_CAM_FRAME:
 		if (m->len <= sizeof(cm) || m->len > sizeof(cm) +
-		    V720_FRAME_MAX)
-			fatalx("%s: bad CAM_FRAME", __func__);
+		    V720_FRAME_MAX) {
+			sibling_bad(ce, m, "CAM_FRAME of %zu bytes", m->len);
+			return;
+		}
 		memcpy(&cm, m->data, sizeof(cm));
-		if (chan_strfield(cm.cm_id, sizeof(cm.cm_id)))
-			fatalx("%s: bad CAM_FRAME id", __func__);
+		if (chan_strfield(cm.cm_id, sizeof(cm.cm_id))) {
+			sibling_bad(ce, m, "CAM_FRAME without a camera");
+			return;
+		}
 		if ((mc = mcam_find(cm.cm_id)) != NULL)
 			ha_image(mc, m->data + sizeof(cm), m->len - sizeof(cm));
 		break;
 	case IMSG_MQTT_CAMSEND:
-		if (m->len != sizeof(cs))
-			fatalx("%s: bad MQTT_CAMSEND", __func__);
+		if (m->len != sizeof(cs)) {
+			sibling_bad(ce, m, "MQTT_CAMSEND of %zu bytes", m->len);
+			return;
+		}
 		memcpy(&cs, m->data, sizeof(cs));
 		if (chan_strfield(cs.ms_id, sizeof(cs.ms_id)) ||
-		    chan_strfield(cs.ms_json, sizeof(cs.ms_json)))
-			fatalx("%s: bad MQTT_CAMSEND strings", __func__);
-		nax_camsend(&cs);
+		    chan_strfield(cs.ms_json, sizeof(cs.ms_json))) {
+			sibling_bad(ce, m, "MQTT_CAMSEND with bad strings");
+			return;
+		}
+		if (nax_camsend(&cs) == -1) {
+			sibling_bad(ce, m, "MQTT_CAMSEND for a bad camera id");
+			return;
+		}
 		break;
 	default:
-		fatalx("%s: unexpected message %u", __func__, m->hdr.ch_type);
+		sibling_bad(ce, m, "a type it does not send");
+		return;
 	}
 }
 
@@ -507,6 +527,7 @@ main(int argc, char *argv[])
 	if (chanev_init(&mq->m_parent, PROC_PARENT_FD, mqtt_dispatch_parent,
 	    mqtt_parent_closed, NULL) == -1)
 		fatal("parent channel");
+	sibling_init(&mq->m_parent);
 	testhook_init(&mq->m_parent, IMSG_CTL_VERBOSE);
 	sandbox_enter_rules("mqtt", mqtt_calls, sizeof(mqtt_calls) /
 	    sizeof(mqtt_calls[0]), mqtt_rules, sizeof(mqtt_rules) /

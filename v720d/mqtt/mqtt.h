@@ -81,6 +81,6 @@ void	ha_offline(void);			/* clean stop */
 /* naxclow.c: the cameras' broker */
 void	nax_connected(struct broker *, void *);
 void	nax_message(struct broker *, const struct mosquitto_message *, void *);
-void	nax_camsend(const struct mqtt_camsend *);
+int	nax_camsend(const struct mqtt_camsend *);
 
 #endif

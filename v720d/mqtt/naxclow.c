@@ -156,13 +156,14 @@ nax_message(struct broker *b, const struct mosquitto_message *m, void *arg)
 	mqtt_send_engine(IMSG_MQTT_CAMINFO, &mi, sizeof(mi));
 }
 
-void
+/* A forward from the engine: 0, or -1 if its camera id is not one. */
+int
 nax_camsend(const struct mqtt_camsend *cs)
 {
 	char	t[MQTT_TOPIC_MAX];
 
 	if (!payload_valid_uid(cs->ms_id, strlen(cs->ms_id)))
-		fatalx("%s: bad camera id", __func__);
+		return -1;
 	snprintf(t, sizeof(t), NAX_SUB "%s", cs->ms_id);
 	if (!mq->m_running || broker_publish(mq->m_cambroker, t, cs->ms_json,
 	    strlen(cs->ms_json), 0, 1) == -1)
@@ -171,4 +172,5 @@ nax_camsend(const struct mqtt_camsend *cs)
 	else
 		log_info("camera %s: sent %s on %s", cs->ms_id,
 		    cs->ms_json, t);
+	return 0;
 }

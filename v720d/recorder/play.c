@@ -228,20 +228,21 @@ end:
 	play_free(p);
 }
 
-static void
+/* 0, or -1 if peerid is playing already. */
+static int
 play_start(struct chanev *ce, uint32_t peerid, const struct rec_req *rr)
 {
 	struct play	*p;
 
 	if (play_find(ce, peerid) != NULL)
-		fatalx("%s: playback %u twice", __func__, peerid);
+		return -1;
 	if (nplays >= REC_MAX_PLAYS) {
 		fail(ce, peerid, "too many playbacks");
-		return;
+		return 0;
 	}
 	if (rcam_find(rr->rr_id) == NULL) {
 		fail(ce, peerid, "no recordings");
-		return;
+		return 0;
 	}
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		fatal("%s", __func__);
@@ -253,10 +254,14 @@ play_start(struct chanev *ce, uint32_t peerid, const struct rec_req *rr)
 	TAILQ_INSERT_TAIL(&plays, p, p_entry);
 	nplays++;
 	play_more(p);
+	return 0;
 }
 
-/* A request from v720-web or the engine (for v720ctl). */
-void
+/*
+ * A request from v720-web or the engine (for v720ctl): NULL, or what is
+ * wrong with it (the caller reports the sender).
+ */
+const char *
 play_request(struct chanev *ce, struct chan_msg *m)
 {
 	struct rec_req	 rr;
@@ -268,22 +273,22 @@ play_request(struct chanev *ce, struct chan_msg *m)
 	case IMSG_REC_PLAY_MORE:
 	case IMSG_REC_PLAY_STOP:
 		if (!web || m->len != 0)
-			fatalx("%s: bad playback message", __func__);
+			return "bad playback message";
 		if ((p = play_find(ce, id)) == NULL)
-			return;	/* it ended meanwhile */
+			return NULL;	/* it ended meanwhile */
 		if (m->hdr.ch_type == IMSG_REC_PLAY_STOP)
 			play_free(p);
 		else
 			play_more(p);
-		return;
+		return NULL;
 	}
 	if (m->len != sizeof(rr))
-		fatalx("%s: bad request %u", __func__, m->hdr.ch_type);
+		return "request of a bad size";
 	memcpy(&rr, m->data, sizeof(rr));
 	if (chan_strfield(rr.rr_id, sizeof(rr.rr_id)) ||
 	    chan_strfield(rr.rr_day, sizeof(rr.rr_day)) ||
 	    chan_strfield(rr.rr_file, sizeof(rr.rr_file)))
-		fatalx("%s: unterminated strings", __func__);
+		return "request with unterminated strings";
 	switch (m->hdr.ch_type) {
 	case IMSG_REC_LIST:
 		send_list(ce, id, rcam_find(rr.rr_id));
@@ -293,17 +298,19 @@ play_request(struct chanev *ce, struct chan_msg *m)
 		break;
 	case IMSG_REC_OPEN:
 		if (!web)
-			fatalx("%s: open from the engine", __func__);
+			return "open from the engine";
 		send_fd(ce, id, rcam_find(rr.rr_id), &rr);
 		break;
 	case IMSG_REC_PLAY:
 		if (!web)
-			fatalx("%s: playback from the engine", __func__);
-		play_start(ce, id, &rr);
+			return "playback from the engine";
+		if (play_start(ce, id, &rr) == -1)
+			return "the same playback twice";
 		break;
 	default:
-		fatalx("%s: unexpected message %u", __func__, m->hdr.ch_type);
+		return "a type it does not send";
 	}
+	return NULL;
 }
 
 void

@@ -26,6 +26,7 @@
 #include "hist.h"
 #include "proc.h"
 #include "sandbox.h"
+#include "sibling.h"
 #include "testhook.h"
 #include "mux.h"
 #include "recorder.h"
@@ -259,9 +260,10 @@ rec_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 				play_peer_gone(&rec->r_engine);
 				chanev_clear(&rec->r_engine);
 			}
-			if (chanev_init(&rec->r_engine, m->fd,
+			if (sibling_open(&rec->r_engine, m, IMSG_REC_MOTION,
 			    rec_dispatch_engine, rec_peer_closed, NULL) == -1)
 				fatal("engine channel");
+			rec->r_engine.c.nofds = 1;
 			rec->r_engine_up = 1;
 			rec_resend_motion();
 		} else if (cp.cp_proc == PROC_WEB) {
@@ -269,9 +271,10 @@ rec_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 				play_peer_gone(&rec->r_web);
 				chanev_clear(&rec->r_web);
 			}
-			if (chanev_init(&rec->r_web, m->fd, rec_dispatch_web,
-			    rec_peer_closed, NULL) == -1)
+			if (sibling_open(&rec->r_web, m, IMSG_REC_FILE,
+			    rec_dispatch_web, rec_peer_closed, NULL) == -1)
 				fatal("web channel");
+			rec->r_web.c.nofds = 1;
 			rec->r_web_up = 1;
 		} else
 			fatalx("%s: peer channel to process %u", __func__,
@@ -307,19 +310,23 @@ rec_dispatch_engine(struct chanev *ce, struct chan_msg *m, void *arg)
 {
 	struct cam_media	 cm;
 	struct rcam		*rc;
+	const char		*why;
 	size_t			 n;
 
-	if (m->fd != -1)
-		fatalx("%s: unexpected fd", __func__);
 	switch (m->hdr.ch_type) {
 	case IMSG_CAM_FRAME:
 	case IMSG_CAM_AUDIO:
 		if (m->len <= sizeof(cm) || m->len > sizeof(cm) +
-		    V720_FRAME_MAX)
-			fatalx("%s: bad media message", __func__);
+		    V720_FRAME_MAX) {
+			sibling_bad(ce, m, "media message of %zu bytes",
+			    m->len);
+			return;
+		}
 		memcpy(&cm, m->data, sizeof(cm));
-		if (chan_strfield(cm.cm_id, sizeof(cm.cm_id)))
-			fatalx("%s: bad media id", __func__);
+		if (chan_strfield(cm.cm_id, sizeof(cm.cm_id))) {
+			sibling_bad(ce, m, "media message without a camera");
+			return;
+		}
 		n = m->len - sizeof(cm);
 		/* Only configured cameras record; the engine may lag. */
 		if ((rc = rcam_find(cm.cm_id)) == NULL || rc->rc_mode == REC_OFF)
@@ -333,18 +340,22 @@ rec_dispatch_engine(struct chanev *ce, struct chan_msg *m, void *arg)
 		break;
 	case IMSG_REC_LIST:
 	case IMSG_REC_EVENTS:
-		play_request(ce, m);
+		if ((why = play_request(ce, m)) != NULL) {
+			sibling_bad(ce, m, "%s", why);
+			return;
+		}
 		break;
 	default:
-		fatalx("%s: unexpected message %u", __func__, m->hdr.ch_type);
+		sibling_bad(ce, m, "a type it does not send");
+		return;
 	}
 }
 
 static void
 rec_dispatch_web(struct chanev *ce, struct chan_msg *m, void *arg)
 {
-	if (m->fd != -1)
-		fatalx("%s: unexpected fd", __func__);
+	const char	*why;
+
 	switch (m->hdr.ch_type) {
 	case IMSG_REC_LIST:
 	case IMSG_REC_EVENTS:
@@ -352,10 +363,14 @@ rec_dispatch_web(struct chanev *ce, struct chan_msg *m, void *arg)
 	case IMSG_REC_PLAY:
 	case IMSG_REC_PLAY_MORE:
 	case IMSG_REC_PLAY_STOP:
-		play_request(ce, m);
+		if ((why = play_request(ce, m)) != NULL) {
+			sibling_bad(ce, m, "%s", why);
+			return;
+		}
 		break;
 	default:
-		fatalx("%s: unexpected message %u", __func__, m->hdr.ch_type);
+		sibling_bad(ce, m, "a type it does not send");
+		return;
 	}
 }
 
@@ -431,6 +446,7 @@ main(int argc, char *argv[])
 	if (chanev_init(&rec->r_parent, PROC_PARENT_FD, rec_dispatch_parent,
 	    rec_parent_closed, NULL) == -1)
 		fatal("parent channel");
+	sibling_init(&rec->r_parent);
 	store_scan();
 	testhook_init(&rec->r_parent, IMSG_CTL_VERBOSE);
 	sandbox_enter("recorder", rec_calls, sizeof(rec_calls) /

@@ -132,7 +132,7 @@ void		 record_pause_all(void);
 void		 record_cam_free(struct rcam *);
 
 /* play.c */
-void		 play_request(struct chanev *, struct chan_msg *);
+const char	*play_request(struct chanev *, struct chan_msg *);
 void		 play_peer_gone(struct chanev *);
 void		 play_free_all(void);
 
