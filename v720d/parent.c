@@ -39,6 +39,9 @@
 #define PING_WAIT_MS	5000	/* the PONG must be back within */
 #define START_WAIT_MS	30000	/* the first one (exec and setup) within */
 #define ACCUSE_EVERY_MS	60000	/* restarts one child gets another, at most */
+#define RELOAD_EVERY_MS	1000	/* at most one reload a second */
+#define RELOAD_WAIT_MS	10000	/* for the children to take the last one */
+#define RELOAD_WAITERS	16	/* v720ctl reloads waiting at once */
 #define NITEMS(a)	((int)(sizeof(a) / sizeof((a)[0])))
 
 struct child {
@@ -57,6 +60,7 @@ struct child {
 	int			 ping_out;	/* a PING not answered yet */
 	unsigned long long	 ping_deadline;	/* ms, for the PONG */
 	uint32_t		 gen;		/* starts: IMSG_CFG_PEER peerid */
+	int			 cfg_wait;	/* pushes not yet DONE */
 	/* When an accusation last got it restarted, ms (child_accused). */
 	unsigned long long	 accused_ms;
 	/* One against it held until ACCUSE_EVERY_MS after that. */
@@ -65,6 +69,12 @@ struct child {
 	uint32_t		 held_gen;
 	uint32_t		 held_type;
 	char			 held_why[sizeof(((struct proc_accuse *)0)->pa_why)];
+};
+
+/* A v720ctl reload waiting for its answer, through the engine. */
+struct reload_waiter {
+	uint32_t		 rw_peerid;
+	uint32_t		 rw_gen;	/* the engine's */
 };
 
 struct parent {
@@ -82,6 +92,13 @@ struct parent {
 	long long		 stop_grace_ms;
 	long long		 ping_wait_ms;
 	long long		 accuse_every_ms;
+	/* Reloads: at most one a second, after the children took the last. */
+	unsigned long long	 reload_ms;	/* the last that took, 0 none */
+	unsigned long long	 reload_since;	/* the one waiting, asked at */
+	int			 reload_due;
+	struct event		 reload_ev;
+	struct reload_waiter	 waiters[RELOAD_WAITERS];
+	size_t			 nwaiters;
 	struct event		 ev_chld, ev_hup, ev_term, ev_int, ev_stop;
 };
 
@@ -157,6 +174,7 @@ config_push(struct parent *p, struct child *c)
 
 	if (c->pid == -1 || !c->ce.active)
 		return;
+	c->cfg_wait++;
 	memset(&g, 0, sizeof(g));
 	strlcpy(g.cg_user, conf->user, sizeof(g.cg_user));
 	strlcpy(g.cg_server_addr, conf->server_addr, sizeof(g.cg_server_addr));
@@ -330,6 +348,7 @@ child_start(struct child *c)
 		fatal("chanev_init");
 	c->started = time(NULL);
 	c->gen++;
+	c->cfg_wait = 0;
 	log_debug("started %s, pid %d", c->name, c->pid);
 	config_push(p, c);
 	connect_peers(p, c);
@@ -379,6 +398,7 @@ child_stop(struct child *c, int sig)
 	if (event_initialized(&c->ping_ev))
 		evtimer_del(&c->ping_ev);
 	c->ping_out = 0;
+	c->cfg_wait = 0;
 	/* EOF too: a parent without CAP_KILL cannot signal other uids. */
 	if (c->ce.active || c->ce.c.fd != -1)
 		chanev_clear(&c->ce);
@@ -493,6 +513,7 @@ child_died(struct child *c, int status)
 	if (event_initialized(&c->ping_ev))
 		evtimer_del(&c->ping_ev);
 	c->ping_out = 0;
+	c->cfg_wait = 0;
 	if (env->stopping)
 		return;
 	if (!child_enabled(env, c)) {
@@ -678,13 +699,123 @@ parent_reload(struct parent *p, char *why, size_t whysz)
 	return 0;
 }
 
+/* The child still taking the configuration pushed last, or NULL. */
+static const struct child *
+reload_busy(const struct parent *p)
+{
+	const struct child	*c;
+	int			 i;
+
+	for (i = 0; i < PROC_MAX; i++) {
+		c = &p->children[i];
+		if (c->pid != -1 && c->ce.active && c->cfg_wait > 0)
+			return c;
+	}
+	return NULL;
+}
+
+/* Every v720ctl reload waiting gets the outcome; why NULL: it took. */
+static void
+reload_answer(struct parent *p, const char *why)
+{
+	struct child	*e = &p->children[PROC_ENGINE];
+	size_t		 i;
+
+	for (i = 0; i < p->nwaiters; i++) {
+		/* A new engine has other clients under the same ids. */
+		if (e->pid == -1 || !e->ce.active ||
+		    e->gen != p->waiters[i].rw_gen)
+			continue;
+		if (why == NULL)
+			chanev_compose(&e->ce, IMSG_CTL_OK,
+			    p->waiters[i].rw_peerid, -1, NULL, 0);
+		else
+			chanev_compose(&e->ce, IMSG_CTL_FAIL,
+			    p->waiters[i].rw_peerid, -1, why, strlen(why) + 1);
+	}
+	p->nwaiters = 0;
+}
+
+/*
+ * Reload when due: at most once per RELOAD_EVERY_MS, and not before every
+ * child took the last configuration (its IMSG_CFG_DONE).  Requests that
+ * come meanwhile (SIGHUP, v720ctl reload) are coalesced into the one
+ * waiting, which answers them all: a flood of them costs one reload a
+ * second.  A child that has not taken the last one after RELOAD_WAIT_MS
+ * makes the waiting reload fail, saying so.
+ */
+static void
+reload_run(int fd, short ev, void *arg)
+{
+	struct parent		*p = arg;
+	const struct child	*busy;
+	struct timeval		 tv;
+	unsigned long long	 now = proc_now_ms(), wait;
+	char			 why[V720_ERR_MAX];
+
+	if (!p->reload_due)
+		return;
+	busy = reload_busy(p);
+	if (busy == NULL && (p->reload_ms == 0 ||
+	    now >= p->reload_ms + RELOAD_EVERY_MS)) {
+		p->reload_due = 0;
+		if (parent_reload(p, why, sizeof(why)) == 0) {
+			p->reload_ms = proc_now_ms();
+			reload_answer(p, NULL);
+		} else
+			reload_answer(p, why);
+		return;
+	}
+	if (busy != NULL && now - p->reload_since >= RELOAD_WAIT_MS) {
+		snprintf(why, sizeof(why), "not reloaded: the %s has not "
+		    "taken the last configuration yet, try again later",
+		    busy->name);
+		log_warnx("%s", why);
+		p->reload_due = 0;
+		reload_answer(p, why);
+		return;
+	}
+	wait = busy != NULL ? 100 : p->reload_ms + RELOAD_EVERY_MS - now;
+	tv.tv_sec = wait / 1000;
+	tv.tv_usec = (wait % 1000) * 1000;
+	evtimer_add(&p->reload_ev, &tv);
+}
+
+/* SIGHUP (from NULL) or a v720ctl reload relayed by the engine. */
+static void
+reload_request(struct parent *p, struct child *from, uint32_t peerid)
+{
+	const char	*full = "too many reloads waiting, try again";
+
+	if (from != NULL) {
+		if (p->nwaiters == RELOAD_WAITERS) {
+			chanev_compose(&from->ce, IMSG_CTL_FAIL, peerid, -1,
+			    full, strlen(full) + 1);
+			return;
+		}
+		p->waiters[p->nwaiters].rw_peerid = peerid;
+		p->waiters[p->nwaiters].rw_gen = from->gen;
+		p->nwaiters++;
+	}
+	if (p->reload_due) {
+		log_info("reload requested while one waits: coalesced");
+		return;
+	}
+	p->reload_due = 1;
+	p->reload_since = proc_now_ms();
+	reload_run(-1, 0, p);
+	if (p->reload_due)
+		log_info("reload waits %s", reload_busy(p) != NULL ?
+		    "for the children to take the last one" :
+		    "(at most one a second)");
+}
+
 static void
 parent_dispatch_child(struct chanev *ce, struct chan_msg *m, void *arg)
 {
 	struct parent		*p = env;
 	struct child		*c = arg, *d;
 	struct proc_accuse	 pa;
-	char			 why[V720_ERR_MAX];
 	uint32_t		 type = m->hdr.ch_type;
 	int32_t		 level;
 	int		 i;
@@ -705,6 +836,8 @@ parent_dispatch_child(struct chanev *ce, struct chan_msg *m, void *arg)
 		if (m->len != 0)
 			goto bad;
 		log_debug("%s has the configuration", c->name);
+		if (c->cfg_wait > 0 && --c->cfg_wait == 0 && p->reload_due)
+			reload_run(-1, 0, p);
 		break;
 	case IMSG_PROC_PONG:
 		if (m->len != 0 || !c->ping_out ||
@@ -716,12 +849,7 @@ parent_dispatch_child(struct chanev *ce, struct chan_msg *m, void *arg)
 		/* Relayed by the engine from v720ctl; peerid is the client. */
 		if (m->len != 0)
 			goto bad;
-		if (parent_reload(p, why, sizeof(why)) == 0)
-			chanev_compose(ce, IMSG_CTL_OK, m->hdr.ch_peerid, -1,
-			    NULL, 0);
-		else
-			chanev_compose(ce, IMSG_CTL_FAIL, m->hdr.ch_peerid, -1,
-			    why, strlen(why) + 1);
+		reload_request(p, c, m->hdr.ch_peerid);
 		break;
 	case IMSG_PROC_ACCUSE:
 		if (m->len != sizeof(pa))
@@ -761,9 +889,7 @@ bad:
 static void
 parent_sighup(int sig, short ev, void *arg)
 {
-	char	why[V720_ERR_MAX];
-
-	(void)parent_reload(arg, why, sizeof(why));
+	reload_request(arg, NULL, 0);
 }
 
 static void
@@ -937,6 +1063,7 @@ parent_main(struct config *conf, const struct parent_opts *opts)
 		evtimer_set(&p.children[i].held_ev, child_held_cb,
 		    &p.children[i]);
 	}
+	evtimer_set(&p.reload_ev, reload_run, &p);
 
 	for (i = 0; i < PROC_MAX; i++) {
 		c = &p.children[i];
