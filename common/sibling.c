@@ -17,6 +17,7 @@ static const char *const sib_names[PROC_MAX] = {
 	[PROC_WEB] = "v720-web",
 	[PROC_MQTT] = "mqtt",
 	[PROC_RECORDER] = "recorder",
+	[PROC_RTSP] = "rtsp",
 };
 
 /* One channel per sibling process: the parent makes one per pair. */

@@ -11,8 +11,9 @@
  * wrong, and tells the parent (IMSG_PROC_ACCUSE), which kills and
  * restarts the sender alone; the receiver keeps its cameras and viewers.
  *
- * Use, in every child that has siblings (a new one such as the rtsp
- * child gets all of this by following the same three steps):
+ * Use, in every child that has siblings (the engine, v720-web, the
+ * MQTT child, the recorder and the rtsp child do; a new child gets all
+ * of this by following the same three steps):
  *
  *  1. Once, after the parent channel is up:
  *	sibling_init(&parent_ce);

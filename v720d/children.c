@@ -20,7 +20,10 @@
  *     gets it killed and restarted alone.
  *  4. ck_peers: the processes it talks to directly; listing the pair on
  *     either side is enough (list it on both, for the reader).  Each
- *     child then dispatches IMSG_CFG_PEER on cp_proc.
+ *     child then dispatches IMSG_CFG_PEER on cp_proc and opens the
+ *     channel with sibling_open() (common/sibling.h): a bad message
+ *     from a sibling costs the sender a restart, not the receiver.
+ *     Every child sends IMSG_PROC_ACCUSE for that, without listing it.
  *  5. Its configuration messages: a push function here, their types in
  *     their own block of common/msg.h.
  */

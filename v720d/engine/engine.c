@@ -548,7 +548,7 @@ engine_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 			recpeer_new(m);
 			break;
 		case PROC_RTSP:
-			rtsppeer_new(m->fd);
+			rtsppeer_new(m);
 			break;
 		default:
 			fatalx("%s: peer channel to process %u", __func__,

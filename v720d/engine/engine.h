@@ -298,7 +298,7 @@ void		 recpeer_media(struct camera *, uint32_t type,
 int		 recpeer_ctl(uint32_t type, uint32_t client, const char *id);
 
 /* rtsppeer.c: the rtsp child */
-void		 rtsppeer_new(int fd);
+void		 rtsppeer_new(struct chan_msg *);
 void		 rtsppeer_url_start(void);
 void		 rtsppeer_url_add(const struct cfg_listen *);
 void		 rtsppeer_url_commit(void);

@@ -17,6 +17,7 @@
 #include "log.h"
 #include "msg.h"
 #include "proc.h"
+#include "sibling.h"
 #include "engine.h"
 
 #define RTSP_QUEUE_MAX		(8 * 1024 * 1024)
@@ -118,15 +119,15 @@ rtsppeer_forget_demand(void)
 }
 
 void
-rtsppeer_new(int fd)
+rtsppeer_new(struct chan_msg *m)
 {
 	struct camera	*cam;
 
 	if (rtsp_up)
 		chanev_clear(&rtsp_ce);
 	rtsppeer_forget_demand();
-	if (chanev_init(&rtsp_ce, fd, rtsppeer_dispatch, rtsppeer_closed,
-	    NULL) == -1)
+	if (sibling_open(&rtsp_ce, m, IMSG_RTSP_CAMERA, rtsppeer_dispatch,
+	    rtsppeer_closed, NULL) == -1)
 		fatal("rtsp channel");
 	rtsp_ce.c.nofds = 1;		/* the rtsp child never passes fds */
 	rtsp_up = 1;
@@ -172,16 +173,16 @@ rtsppeer_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 	struct ctl_req	 req;
 	struct camera	*cam;
 
-	if (m->fd != -1)
-		fatalx("%s: descriptor from the rtsp child", __func__);
+	/* No descriptors: the channel is nofds. */
 	switch (m->hdr.ch_type) {
 	case IMSG_RTSP_DEMAND:
-		if (m->len != sizeof(req))
-			fatalx("%s: bad RTSP_DEMAND", __func__);
-		memcpy(&req, m->data, sizeof(req));
-		if (chan_strfield(req.id, sizeof(req.id)) || req.value < 0 ||
-		    req.value > RTSP_DEMAND_MAX)
-			fatalx("%s: bad RTSP_DEMAND fields", __func__);
+		if (engine_sibling_msg(ce, m, &req, sizeof(req)) == -1)
+			return;
+		if (req.value < 0 || req.value > RTSP_DEMAND_MAX) {
+			sibling_bad(ce, m, "RTSP_DEMAND of %d sessions",
+			    req.value);
+			return;
+		}
 		/* A camera forgotten meanwhile: nothing to start. */
 		if ((cam = camera_find(req.id)) == NULL)
 			break;
@@ -193,7 +194,7 @@ rtsppeer_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 		camera_changed(cam);
 		break;
 	default:
-		fatalx("%s: unexpected message %u from the rtsp child",
-		    __func__, m->hdr.ch_type);
+		sibling_bad(ce, m, "a type it does not send");
+		return;
 	}
 }

@@ -28,6 +28,7 @@
 #include "msg.h"
 #include "proc.h"
 #include "sandbox.h"
+#include "sibling.h"
 #include "testhook.h"
 #include "h264enc.h"
 #include "server.h"
@@ -216,15 +217,15 @@ cam_state(uint8_t s)
 	}
 }
 
-static void
+/* 0, or -1 if it would be one camera too many (the engine keeps fewer). */
+static int
 engine_camera(const struct rtsp_cam *k)
 {
 	struct rkcam	*rc;
 
 	if ((rc = rcam_find(k->rk_id)) == NULL) {
 		if (rt.ncams >= RTSP_MAX_CAMERAS)
-			fatalx("engine: more than %d cameras",
-			    RTSP_MAX_CAMERAS);
+			return -1;
 		if ((rc = calloc(1, sizeof(*rc))) == NULL)
 			fatal("%s", __func__);
 		strlcpy(rc->rk_id, k->rk_id, sizeof(rc->rk_id));
@@ -234,6 +235,7 @@ engine_camera(const struct rtsp_cam *k)
 	strlcpy(rc->rk_name, k->rk_name, sizeof(rc->rk_name));
 	server_camera(rc->rk_id, rc->rk_name[0] != '\0' ? rc->rk_name :
 	    rc->rk_id, cam_state(k->rk_state));
+	return 0;
 }
 
 static void
@@ -257,35 +259,51 @@ rtsp_dispatch_engine(struct chanev *ce, struct chan_msg *m, void *arg)
 	struct ctl_id		 cid;
 	size_t			 n;
 
-	if (m->fd != -1)
-		fatalx("%s: unexpected fd", __func__);
+	/* No descriptors: the channel is nofds. */
 	switch (m->hdr.ch_type) {
 	case IMSG_RTSP_CAMERA:
-		if (m->len != sizeof(k))
-			fatalx("%s: bad RTSP_CAMERA", __func__);
+		if (m->len != sizeof(k)) {
+			sibling_bad(ce, m, "RTSP_CAMERA of %zu bytes", m->len);
+			return;
+		}
 		memcpy(&k, m->data, sizeof(k));
 		if (chan_strfield(k.rk_id, sizeof(k.rk_id)) ||
 		    chan_strfield(k.rk_name, sizeof(k.rk_name)) ||
-		    k.rk_id[0] == '\0' || k.rk_state > CAM_STANDBY)
-			fatalx("%s: bad RTSP_CAMERA fields", __func__);
-		engine_camera(&k);
+		    k.rk_id[0] == '\0' || k.rk_state > CAM_STANDBY) {
+			sibling_bad(ce, m, "RTSP_CAMERA with bad fields");
+			return;
+		}
+		if (engine_camera(&k) == -1) {
+			sibling_bad(ce, m, "more than %d cameras",
+			    RTSP_MAX_CAMERAS);
+			return;
+		}
 		break;
 	case IMSG_RTSP_GONE:
-		if (m->len != sizeof(cid))
-			fatalx("%s: bad RTSP_GONE", __func__);
+		if (m->len != sizeof(cid)) {
+			sibling_bad(ce, m, "RTSP_GONE of %zu bytes", m->len);
+			return;
+		}
 		memcpy(&cid, m->data, sizeof(cid));
-		if (chan_strfield(cid.id, sizeof(cid.id)))
-			fatalx("%s: bad RTSP_GONE id", __func__);
+		if (chan_strfield(cid.id, sizeof(cid.id))) {
+			sibling_bad(ce, m, "RTSP_GONE without a camera");
+			return;
+		}
 		engine_gone(cid.id);
 		break;
 	case IMSG_CAM_FRAME:
 	case IMSG_CAM_AUDIO:
 		if (m->len <= sizeof(cm) || m->len > sizeof(cm) +
-		    V720_FRAME_MAX)
-			fatalx("%s: bad media message", __func__);
+		    V720_FRAME_MAX) {
+			sibling_bad(ce, m, "media message of %zu bytes",
+			    m->len);
+			return;
+		}
 		memcpy(&cm, m->data, sizeof(cm));
-		if (chan_strfield(cm.cm_id, sizeof(cm.cm_id)))
-			fatalx("%s: bad media id", __func__);
+		if (chan_strfield(cm.cm_id, sizeof(cm.cm_id))) {
+			sibling_bad(ce, m, "media message without a camera");
+			return;
+		}
 		n = m->len - sizeof(cm);
 		/* The engine may lag behind a camera's removal: server.c
 		 * drops media of cameras it does not know. */
@@ -300,7 +318,8 @@ rtsp_dispatch_engine(struct chanev *ce, struct chan_msg *m, void *arg)
 		}
 		break;
 	default:
-		fatalx("%s: unexpected message %u", __func__, m->hdr.ch_type);
+		sibling_bad(ce, m, "a type it does not send");
+		return;
 	}
 }
 
@@ -322,13 +341,13 @@ rtsp_engine_closed(struct chanev *ce, void *arg)
 }
 
 static void
-rtsp_engine_new(int fd)
+rtsp_engine_new(struct chan_msg *m)
 {
 	struct rkcam	*rc;
 
 	if (rt.engine_up)
 		chanev_clear(&rt.engine);
-	if (chanev_init(&rt.engine, fd, rtsp_dispatch_engine,
+	if (sibling_open(&rt.engine, m, IMSG_RTSP_DEMAND, rtsp_dispatch_engine,
 	    rtsp_engine_closed, NULL) == -1)
 		fatal("engine channel");
 	rt.engine.c.nofds = 1;		/* the engine never passes fds */
@@ -535,7 +554,7 @@ rtsp_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 		if (cp.cp_proc != PROC_ENGINE)
 			fatalx("%s: peer channel to process %u", __func__,
 			    cp.cp_proc);
-		rtsp_engine_new(m->fd);
+		rtsp_engine_new(m);
 		break;
 	case IMSG_CTL_VERBOSE:
 		if (m->len != sizeof(v))
@@ -621,6 +640,7 @@ main(int argc, char *argv[])
 	    rtsp_parent_closed, NULL) == -1)
 		fatal("parent channel");
 	server_init(base);
+	sibling_init(&rt.parent);
 	testhook_init(&rt.parent, IMSG_RTSP_CAMERA);
 	sandbox_enter("rtsp", rtsp_calls, sizeof(rtsp_calls) /
 	    sizeof(rtsp_calls[0]));
