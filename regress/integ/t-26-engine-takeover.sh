@@ -20,7 +20,7 @@ engine_conf 31000 "camera \"$U\" {
 }"
 engine_start
 start_camsim --cameras 1 --uid "$U" --bootstrap "127.0.0.1:$BOOT_PORT" \
-    --latency 100 --duration 120 --log "$OUT/camsim.log"
+    --latency 100 --duration 600 --log "$OUT/camsim.log"
 wait_for 10 cam_is "$U" online || fail "camera did not register"
 
 python3 "$TOP/regress/integ/attacker.py" 127.0.0.2 127.0.0.1 "$CAM_PORT" \

@@ -21,7 +21,7 @@ camera \"$C2\" {
 	idle timeout 1
 }"
 "$CAMSIM" --cameras 1 --uid $C2 --tcp "127.0.0.1:$CAMPORT" --fps 10 \
-    --data "$TOP/regress/data/scene3.jpg" --duration 100 --log "$OUT/camsim3.log" \
+    --data "$TOP/regress/data/scene3.jpg" --duration 600 --log "$OUT/camsim3.log" \
     >>"$OUT/camsim.out" 2>>"$OUT/camsim.err" &
 CLEANUP_PIDS="$CLEANUP_PIDS $!"
 # The two runs send different pictures (frame n of a run is otherwise the

@@ -77,14 +77,14 @@ $SRC boot 127.0.0.7 127.0.0.1:80 D54000000007 >"$OUT/boot7.json" ||
     fail "bootstrap from 127.0.0.7"
 grep -q '"tcpPort": '"$CAM" "$OUT/boot7.json" || fail "bootstrap answer: $(cat "$OUT/boot7.json")"
 $SRC tcp 127.0.0.8 127.0.0.1:$CAM || fail "tcp from 127.0.0.8"
-$SRC register 127.0.0.9 127.0.0.1:80 127.0.0.1:$CAM D54000000009 40 \
+$SRC register 127.0.0.9 127.0.0.1:80 127.0.0.1:$CAM D54000000009 500 \
     >>"$OUT/reg9.out" 2>&1 &
 CLEANUP_PIDS="$CLEANUP_PIDS $!"
 for i in 1 2 3 4 5; do
 	$SRC pppp 127.0.0.10 127.0.0.1:$CAM || fail "pppp from 127.0.0.10"
 done
 $SRC boot 127.0.0.11 127.0.0.1:80 D54000000099 >"$OUT/boot11.json" 2>&1 || true
-$SRC register 127.0.0.12 127.0.0.1:80 127.0.0.1:$CAM D54000000012 40 \
+$SRC register 127.0.0.12 127.0.0.1:80 127.0.0.1:$CAM D54000000012 500 \
     >>"$OUT/reg12.out" 2>&1 &
 CLEANUP_PIDS="$CLEANUP_PIDS $!"
 start_camsim --cameras 1 --uid D54000000001 --bootstrap 127.0.0.1:80 \

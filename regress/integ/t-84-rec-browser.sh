@@ -19,7 +19,7 @@ camera \"$C\" {
 	motion off
 }"
 start_camsim --cameras 1 --uid BTLA --bootstrap "$BOOT" --fps 10 \
-    --duration 120 --log "$OUT/camsim.log"
+    --duration 600 --log "$OUT/camsim.log"
 web_cameras 1
 # Two closed files before the page loads.
 wait_for 20 sh -c "curl -s '$WEB/api/cameras/$C/recordings' | python3 -c '
