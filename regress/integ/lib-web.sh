@@ -25,7 +25,7 @@ CONF
 
 # web_cameras N: wait until /api/cameras lists N cameras not offline.
 web_cameras() {
-	wait_for 15 sh -c "curl -s '$WEB/api/cameras' | python3 -c '
+	wait_for 60 sh -c "curl -s '$WEB/api/cameras' | python3 -c '
 import json, sys
 cams = json.load(sys.stdin)
 sys.exit(0 if sum(c[\"state\"] != \"offline\" for c in cams) >= $1 else 1)'" ||

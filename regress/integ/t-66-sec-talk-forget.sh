@@ -23,6 +23,16 @@ wait_for 15 sh -c "curl -s '$WEB/api/cameras' | grep -q '\"offline\"'" ||
     fail "camera $Z never went offline: $(curl -s "$WEB/api/cameras")"
 wpid=$(web_pid) || fail "no v720-web"
 
+# 70 made-up cameras register (and will leave): more than the engine
+# keeps offline, so once they leave it forgets the oldest, Z first.  They
+# register before the talk starts: v720-web drains a refused body for at
+# most 20 s (WEB_TALK_TIMEOUT), and on a loaded machine registering 70
+# cameras can take longer than that.
+start_camsim --cameras 70 --uid MADE --bootstrap "$BOOT" --fps 1 \
+    --duration 600 --log "$OUT/camsim-made.log"
+MADE=$CAMSIM_PID
+web_cameras 70
+
 # The talk: 100000 bytes announced, 16 of no WAV, then a byte every 2 s.
 rm -f "$OUT/stop"
 $WEBCLIENT trickle 127.0.0.1 "$WEBPORT" "/api/cameras/$Z/talk" 100000 \
@@ -32,14 +42,7 @@ CLEANUP_PIDS="$CLEANUP_PIDS $TRICKLE"
 wait_for 10 sh -c "[ \"\$(curl -s '$WEB/metrics' | awk '\$1 == \"v720_web_connections\" { print \$2 }')\" -ge 2 ]" ||
     fail "the talk connection never showed"
 # Its 16 bytes came with the head: the talk is refused (415) as soon as
-# they are read, long before the cameras below have registered.
-
-# 70 made-up cameras register and leave: more than the engine keeps
-# offline, so it forgets the oldest, Z first.
-start_camsim --cameras 70 --uid MADE --bootstrap "$BOOT" --fps 1 \
-    --duration 600 --log "$OUT/camsim-made.log"
-MADE=$CAMSIM_PID
-web_cameras 70
+# they are read, before the cameras leave.
 kill -TERM "$MADE"
 wait_for 30 sh -c "! curl -s '$WEB/api/cameras' | grep -q '$Z'" ||
     fail "the engine never forgot $Z"
