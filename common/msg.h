@@ -339,7 +339,7 @@ struct cam_info {
 	uint8_t		ci_mqtt;		/* seen on the cameras' broker */
 	uint8_t		ci_clock_known;		/* a code 55 came */
 	uint8_t		ci_recording;		/* the recorder records it */
-	uint8_t		ci_pad2[4];
+	uint32_t	ci_rtsp_viewers;	/* of ci_viewers: RTSP sessions */
 	int64_t		ci_clock_offset_ms;	/* camera clock - ours */
 	uint64_t	ci_drop_rec;		/* frames the recorder missed */
 	uint32_t	ci_features;		/* CAMF_* (caminfo.h) seen */

@@ -73,8 +73,10 @@ cam_fields(struct jsonw *w, struct cam *c)
 
 	name = ci->ci_name[0] ? ci->ci_name : c->cam_cfgname[0] ?
 	    c->cam_cfgname : c->cam_id;
+	/* Our own viewers are counted here at once; RTSP sessions come
+	 * from the engine. */
 	caminfo_json(w, ci, name, c->cam_known ? ci->ci_state : CAM_OFFLINE,
-	    c->cam_nviewers);
+	    c->cam_nviewers + ci->ci_rtsp_viewers);
 }
 
 /*

@@ -83,6 +83,11 @@ CLEANUP_PIDS="$CLEANUP_PIDS $ff"
 wait_for 20 has_fwd "$A" 3 || fail "no forward 3 (audio and video) for an RTSP client: $(forwards "$A" | tr '\n' ' ')"
 wait_for 10 sh -c "[ \"\$($V720CTL -s $CTL_SOCK show camera $A | sed -n 's/^viewers: //p')\" = 1 ]" ||
     fail "the RTSP client is not counted: $(cam_field "$A" viewers) viewers"
+# v720-web's camera object counts it too (its own viewers plus the engine's
+# RTSP sessions).
+wait_for 10 sh -c "curl -s 'http://127.0.0.1:$WEB_PORT/api/cameras/$A' |
+    grep -q '\"viewers\":1[,}]'" ||
+    fail "the web API does not count the RTSP client: $(curl -s "http://127.0.0.1:$WEB_PORT/api/cameras/$A")"
 wait_for 10 sh -c "grep -c '^0,' '$OUT/tcp.md5' | grep -qv '^[0-4]$'" ||
     fail "the client got fewer than 5 frames"
 grep -q '^1,' "$OUT/tcp.md5" || wait_for 10 grep -q '^1,' "$OUT/tcp.md5" ||

@@ -764,6 +764,7 @@ camera_fill_info(struct camera *cam)
 	const struct media_stats	*ms;
 
 	ci->ci_viewers = cam->cam_viewers + cam->cam_rtsp_viewers;
+	ci->ci_rtsp_viewers = cam->cam_rtsp_viewers;
 	if (cam->cam_media == NULL)
 		return;
 	ms = media_stats(cam->cam_media);
