@@ -45,9 +45,17 @@ cam_init(struct camsim *cs, struct cam *c, int idx)
 	if (cs->cs_o.o_ncams == 1 && plen == CAMSIM_UID_LEN)
 		strlcpy(c->cam_uid, cs->cs_o.o_uidpfx, sizeof(c->cam_uid));
 	else {
-		/* PREFIX + zero-padded index: 0800c + 0000001. */
+		/*
+		 * PREFIX + zero-padded index: 0800c + 0000001.  main()
+		 * checked that the prefix leaves room; the width is kept
+		 * within the uid anyway, so it is never negative (a
+		 * left-justified field of 2^32 - n bytes).
+		 */
+		int	width = plen < CAMSIM_UID_LEN ?
+		    (int)(CAMSIM_UID_LEN - plen) : 0;
+
 		snprintf(tmp, sizeof(tmp), "%s%0*d", cs->cs_o.o_uidpfx,
-		    (int)(CAMSIM_UID_LEN - plen), idx + 1);
+		    width, idx + 1);
 		strlcpy(c->cam_uid, tmp, sizeof(c->cam_uid));
 	}
 	rng_seed(&c->cam_rng, cs->cs_o.o_seed, (uint64_t)idx + 1);
