@@ -82,7 +82,7 @@ Test(camsim_frag, known_jpeg_gives_exact_packets_and_trailer)
 	cr_assert_eq(flen, jlen + 4 + strlen(com));
 	cr_assert_eq(frame[2], 0xff);
 	cr_assert_eq(frame[3], 0xfe);
-	cr_assert_eq(frame[4] << 8 | frame[5], 2 + strlen(com));
+	cr_assert_eq((size_t)(frame[4] << 8 | frame[5]), 2 + strlen(com));
 	cr_assert_eq(memcmp(frame + 6, com, strlen(com)), 0);
 	cr_assert_eq(memcmp(frame + 6 + strlen(com), jpeg + 2, jlen - 2), 0);
 	cr_assert_eq(frame[flen - 2], 0xff);

@@ -72,7 +72,7 @@ Test(media, confirmations)
 	cr_assert(out[0] == 0x04 && out[1] == 0x03 && out[2] == 0x02 &&
 	    out[3] == 0x01);
 	for (i = 0; i < n; i++)
-		cr_assert_eq(wire_get32(out + 4 * i), 0x01020304 + i);
+		cr_assert_eq(wire_get32(out + 4 * i), (uint32_t)(0x01020304 + i));
 	cr_assert_eq(media_confirm_take(m, out, sizeof(out), &len), 0);
 	/* A duplicate is confirmed again. */
 	feed(m, &pk[1], MS);
