@@ -1,10 +1,14 @@
 #!/bin/sh
 # Install the Debian packages v720d needs, once, quietly; nothing when all
 # are there.  "deps.sh" is what building needs, "deps.sh test" adds what
-# make check uses.  As another user than root it names what to install.
+# make check uses, "deps.sh m32 DIR" what the 32-bit build needs (below).
+# As another user than root it names what to install.
 pkgs="make gcc libc6-dev pkg-config byacc libbsd-dev libevent-dev libtls-dev libjsmn-dev
     libcrypt-dev libseccomp-dev libmosquitto-dev mosquitto-dev libavformat-dev libavcodec-dev
     libavutil-dev libjpeg62-turbo-dev"
+if [ "${1:-}" = m32 ]; then
+	exec sh "$(dirname "$0")/deps-m32.sh" "$2"
+fi
 if [ "${1:-}" = test ]; then
 	pkgs="$pkgs libcriterion-dev clang libclang-rt-14-dev valgrind mandoc
 	    curl openssl python3 chromium iproute2 procps util-linux passwd

@@ -6,7 +6,8 @@
 # Two lanes run side by side once the normal build is done:
 #   lane 1: unit tests, integration tests, unit tests under valgrind,
 #           a fuzz smoke run;
-#   lane 2: the ASan+UBSan build, its unit and integration tests.
+#   lane 2: the ASan+UBSan build, its unit and integration tests, the
+#           32-bit build (README: 32-bit size_t, long, time_t).
 # As root each lane runs in a network namespace of its own, so both can
 # bind the fixed loopback ports of the integration tests at once (and
 # nothing they do is visible outside).  Without root, or with
@@ -77,6 +78,8 @@ lane2() {
 	stage 2 "unit tests (ASan+UBSan)" in_lane 2 sh regress/run-units.sh build-asan
 	stage 2 "integration tests (ASan+UBSan)" in_lane 2 \
 	    sh regress/integ/run.sh build-asan
+	# Last in the shorter lane: it overlaps lane 1's valgrind run.
+	stage 2 "32-bit build (-m32)" $make -s B=build-m32/ M32=1 progs units
 }
 
 begin=$(date +%s)

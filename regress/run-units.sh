@@ -10,9 +10,11 @@
 # cannot, each such binary is named as skipped, with the probe's own
 # words; they run natively and under ASan+UBSan in the other stages.
 # The probe's verdict can be forced with V720D_VALGRIND_PROBE=pass|fail.
+# EMU=qemu-i386 runs them under qemu-user (the 32-bit build on a kernel
+# without IA32 emulation).
 b=${1:-.}
 bin=$b/regress/unit/bin
-wrap=
+wrap=${EMU:-}
 vgdir=
 # DT_NEEDED of an executable, one per line, libc aside.
 needed() {
@@ -91,5 +93,5 @@ if [ -n "$vgdir" ]; then
 		echo "  they still run natively (\"unit tests\") and under ASan+UBSan (\"unit tests (ASan+UBSan)\")"
 	fi
 fi
-echo "unit tests ($b${wrap:+, valgrind}): $n binaries${skipped:+, $(echo $skipped | wc -w) of them SKIPPED under valgrind (see above)}, $([ $fail = 0 ] && echo all passed || echo FAILURES)"
+echo "unit tests ($b${vgdir:+, valgrind}${EMU:+, under $EMU}): $n binaries${skipped:+, $(echo $skipped | wc -w) of them SKIPPED under valgrind (see above)}, $([ $fail = 0 ] && echo all passed || echo FAILURES)"
 exit $fail

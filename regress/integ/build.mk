@@ -6,4 +6,4 @@ $(B)regress/integ/msglayout: $(B)regress/integ/msglayout.o
 	@mkdir -p $(dir $@); echo "  LD      $@"; $(CC) $(ALL_LDFLAGS) -o $@ $^
 
 $(B)regress/integ/msglayout.json: $(B)regress/integ/msglayout
-	@echo "  GEN     $@"; $< >$@.tmp && mv $@.tmp $@
+	@echo "  GEN     $@"; $(EMU) $< >$@.tmp && mv $@.tmp $@

@@ -17,4 +17,4 @@ $(B)v720d/mosquitto/pic/%.o: %.c
 $(B)v720d/mosquitto/mosquitto-v720d.so: $(MOSQP_OBJS)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS) -shared -o $@ $^ $(shell pkg-config --libs libbsd-overlay)
+	@$(CC) $(LDFLAGS) -shared -o $@ $^ $(shell $(PKG_CONFIG) --libs libbsd-overlay)

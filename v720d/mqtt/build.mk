@@ -1,8 +1,8 @@
 # v720-mqtt: the MQTT child, its own executable so that only it maps
 # libmosquitto.  payload.c (pure parsing) is shared with the unit tests
 # and the fuzzer.
-MOSQ_CFLAGS	:= $(shell pkg-config --cflags libmosquitto 2>/dev/null)
-MOSQ_LIBS	:= $(shell pkg-config --libs libmosquitto 2>/dev/null)
+MOSQ_CFLAGS	:= $(shell $(PKG_CONFIG) --cflags libmosquitto 2>/dev/null)
+MOSQ_LIBS	:= $(shell $(PKG_CONFIG) --libs libmosquitto 2>/dev/null)
 MQTT_SRCS	:= $(wildcard v720d/mqtt/*.c)
 MQTT_OBJS	:= $(call objs,$(MQTT_SRCS))
 PROGS		+= $(B)v720d/mqtt/v720-mqtt

@@ -3,7 +3,7 @@
 # pure media modules (RTP/JPEG, RTP/H.264, the encoder), also linked by
 # their unit tests.
 RTSP_PKGS	:= libavcodec libavutil libjpeg
-RTSP_LIBS	:= $(shell pkg-config --libs $(RTSP_PKGS) 2>/dev/null)
+RTSP_LIBS	:= $(shell $(PKG_CONFIG) --libs $(RTSP_PKGS) 2>/dev/null)
 RTSP_MEDIA_SRCS	:= v720d/rtsp/rtpjpeg.c v720d/rtsp/rtph264.c \
 		   v720d/rtsp/h264enc.c
 # The RTSP server proper (rproto): parser, RTP/RTCP, fan-out, sockets.
