@@ -47,8 +47,19 @@ fi
 [ -f "$root/.done" ] && exit 0
 tmp=$(mktemp -d /tmp/v720d-m32.XXXXXX) || exit 1
 trap 'rm -rf "$tmp"' EXIT
-(cd "$tmp" && apt-get download $unpack >/dev/null 2>&1) ||
-    { echo "apt-get download $unpack failed" >&2; exit 1; }
+# apt's own cache keeps the .deb files, so a fresh clone on the same
+# machine needs no download.
+cache=/var/cache/apt/archives
+need=
+for p in $unpack; do
+	f=$(ls "$cache/${p%:i386}"_*_i386.deb 2>/dev/null | tail -n 1)
+	if [ -n "$f" ]; then cp "$f" "$tmp/"; else need="$need $p"; fi
+done
+if [ -n "$need" ]; then
+	(cd "$tmp" && apt-get download $need >/dev/null 2>&1) ||
+	    { echo "apt-get download$need failed" >&2; exit 1; }
+	[ -w "$cache" ] && cp "$tmp"/*.deb "$cache/" 2>/dev/null
+fi
 rm -rf "$root"
 mkdir -p "$root"
 root=$(cd "$root" && pwd)
