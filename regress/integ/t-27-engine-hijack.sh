@@ -32,7 +32,13 @@ engine_start
 now() { date +%s.%N; }
 # secs A B: B - A in seconds, 3 decimals.
 secs() { python3 -c 'import sys; print("%.3f" % (float(sys.argv[2]) - float(sys.argv[1])))' "$1" "$2"; }
-cam_at() { cam_is "$U" online && cam_field "$U" address | grep -q "^$1:"; }
+# cam_at ADDR: the camera is registered from ADDR (online, or still
+# streaming for the idle timeout after a viewer: how long that lasts past
+# a view depends on the machine's pace).
+cam_at() {
+	{ cam_is "$U" online || cam_is "$U" streaming || cam_is "$U" connecting; } &&
+	    cam_field "$U" address | grep -q "^$1:"
+}
 
 # view TAG LOG: 3 s of MJPEG; every frame must be one LOG's camsim sent.
 view() {
