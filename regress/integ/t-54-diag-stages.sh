@@ -56,7 +56,9 @@ start_v720d "$OUT/v720d.conf"
 wait_for 10 curl -sf -o /dev/null "$API" ||
     fail "no /api/diagnostics: $(tail -n 3 "$OUT/v720d.log" | tr '\n' ' ')"
 
-# Nothing yet: listeners only.
+# Nothing yet: listeners only (the engine's reach v720-web once it runs).
+wait_for 20 sh -c "curl -sf '$API' | grep -q '\"camera-tcp\"'" ||
+    fail "the engine's listeners never showed: $(curl -s "$API")"
 curl -sf "$API" >"$OUT/d0.json" || fail "GET $API"
 python3 - "$OUT/d0.json" "$WEB" "$CAM" <<'EOF' || fail "empty diagnostics: $(cat "$OUT/d0.json")"
 import json, sys
