@@ -151,4 +151,14 @@ sibling_send_garbage(void)
 		    sib_name(s), s->s_sends);
 		chanev_compose(s->s_ce, s->s_sends, 0, -1, "bad", 3);
 	}
+	/*
+	 * Write them all now: the first sibling to read its message gets
+	 * this process killed, maybe before the event loop would have
+	 * written to the next one (t-18 saw it under ASan).
+	 */
+	for (i = 0; i < PROC_MAX; i++) {
+		s = &sibs[i];
+		if (s->s_ce != NULL && s->s_ce->active)
+			(void)chan_flush(&s->s_ce->c);
+	}
 }
