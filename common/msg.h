@@ -81,6 +81,16 @@ enum msg_type {
 	IMSG_CAM_STATE = 300,	/* struct cam_info */
 	IMSG_CAM_FRAME,		/* struct cam_media + JPEG bytes */
 	IMSG_CAM_AUDIO,		/* struct cam_media + audio bytes */
+	/*
+	 * The frame ring (common/framering.h): engine -> a consumer
+	 * (v720-web, recorder, rtsp).  RING carries the camera's ring fd,
+	 * once per ring and channel, before the first FSLOT of that
+	 * camera; FSLOT says a frame is in the ring; RINGGONE says the
+	 * camera was forgotten and its ring freed.
+	 */
+	IMSG_CAM_RING,		/* struct ctl_id + memfd */
+	IMSG_CAM_FSLOT,		/* struct cam_fslot */
+	IMSG_CAM_RINGGONE,	/* struct ctl_id */
 	IMSG_CAM_DIAG = 360,	/* struct diag_head, its listeners, sources */
 
 	/* Camera engine -> web: table upkeep. */
@@ -360,6 +370,13 @@ struct cam_media {
 
 struct ctl_id {
 	char		id[V720_ID_MAX];
+};
+
+/* A frame in the camera's ring: slot and bytes, checked by the reader. */
+struct cam_fslot {
+	struct cam_media fs_media;	/* cm_seq is the ring's sequence */
+	uint32_t	fs_slot;
+	uint32_t	fs_len;
 };
 
 struct ctl_req {

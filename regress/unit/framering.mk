@@ -1,0 +1,2 @@
+UNIT_DEPS_framering :=
+UNIT_LIBS_framering := -lpthread
