@@ -1,6 +1,6 @@
 #!/bin/sh
 # Every man page is mandoc -Tlint clean, and documents what exists: each
-# v720ctl command of the grammar, each config keyword of parse.y.
+# v720ctl command of the grammar, each config keyword of keywords.c.
 . "$TOP/regress/integ/lib.sh"
 
 command -v mandoc >/dev/null ||
@@ -18,8 +18,8 @@ for p in v720d.8 v720d.conf.5 v720ctl.8 v720-web.8 v720-rtsp.8; do
 done
 
 # Every keyword of the configuration grammar appears in v720d.conf(5).
-kw=$(sed -n 's/^[	 ]*{ "\([a-z-]*\)",[	 ]*[A-Z]* },$/\1/p' "$TOP/v720d/parse.y")
-[ -n "$kw" ] || fail "no keywords found in v720d/parse.y"
+kw=$(sed -n 's/^[	 ]*{ "\([a-z-]*\)",[	 ]*[A-Z]* },$/\1/p' "$TOP/v720d/keywords.c")
+[ -n "$kw" ] || fail "no keywords found in v720d/keywords.c"
 for k in $kw; do
 	grep -q "Ic.*\\b$k\\b" "$M/v720d.conf.5" ||
 	    fail "v720d.conf.5 does not document keyword \"$k\""
