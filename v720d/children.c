@@ -1,11 +1,11 @@
 /*
- * The parent's children, one row per kind.  The parent (parent.c) does
- * the same for every row: start it when ck_enabled says so (at start and
- * after each reload), push it START, its listeners, the cameras, its own
- * messages (ck_push) and END, give it a socketpair with each running peer
- * (IMSG_CFG_PEER with struct cfg_peer naming the other end), restart it
- * with backoff when it dies or misbehaves, and stop it on shutdown or
- * when a reload disables it.
+ * The parent's children, one row per kind.  The parent (supervise.c,
+ * parent.c) does the same for every row: start it when ck_enabled says
+ * so (at start and after each reload), push it START, its listeners, the
+ * cameras, its own messages (ck_push) and END, give it a socketpair with
+ * each running peer (IMSG_CFG_PEER with struct cfg_peer naming the other
+ * end), restart it with backoff when it dies or misbehaves, and stop it
+ * on shutdown or when a reload disables it.
  *
  * To add a child:
  *  1. Its id in enum proc_id (common/msg.h), before PROC_MAX.

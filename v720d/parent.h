@@ -3,6 +3,10 @@
 #define V720D_PARENT_H
 
 #include <sys/queue.h>
+#include <sys/types.h>
+
+#include <limits.h>
+#include <time.h>
 
 #include "chan.h"
 #include "config.h"
@@ -75,6 +79,87 @@ void	tls_free(struct tls_material *);
 void	listeners_free(struct bound_listeners *);
 int	listeners_setup(struct bound_listeners *, struct bound_listeners *,
 	    const struct config *);
+
+/* One child process, started from a struct child_kind (supervise.c). */
+struct child {
+	const struct child_kind	*kind;		/* NULL: no such child */
+	enum proc_id		 id;
+	const char		*name;		/* kind->ck_title */
+	char			 path[PATH_MAX];	/* "": not found */
+	pid_t			 pid;		/* -1: not running */
+	struct chanev		 ce;
+	time_t			 started;
+	unsigned int		 restarts;
+	int			 backoff;
+	struct event		 restart_ev;
+	struct event		 ping_ev;
+	uint32_t		 ping_seq;
+	int			 ping_out;	/* a PING not answered yet */
+	unsigned long long	 ping_deadline;	/* ms, for the PONG */
+	uint32_t		 gen;		/* starts: IMSG_CFG_PEER peerid */
+	int			 cfg_wait;	/* pushes not yet DONE */
+	/* When an accusation last got it restarted, ms (child_accused). */
+	unsigned long long	 accused_ms;
+	/* One against it held until ACCUSE_EVERY_MS after that. */
+	struct event		 held_ev;
+	enum proc_id		 held_by;
+	uint32_t		 held_gen;
+	uint32_t		 held_type;
+	char			 held_why[sizeof(((struct proc_accuse *)0)->pa_why)];
+};
+
+/* A v720ctl reload waiting for its answer, through the engine. */
+struct reload_waiter {
+	uint32_t		 rw_peerid;
+	uint32_t		 rw_gen;	/* the engine's */
+};
+
+#define RELOAD_WAITERS	16	/* v720ctl reloads waiting at once */
+
+/* The parent process: parent.c and supervise.c. */
+struct parent {
+	struct config		*conf;
+	struct parent_opts	 opts;
+	struct bound_listeners	 listeners;
+	char			 control_path[V720_PATH_MAX];
+	uint16_t		 control_gen;	/* sockets made so far */
+	struct tls_material	 tls;
+	struct child		 children[PROC_MAX];	/* by enum proc_id */
+	char			 self_path[PATH_MAX];
+	char			 self_dir[PATH_MAX];
+	time_t			 start;
+	int			 stopping;
+	long long		 stop_grace_ms;
+	long long		 ping_wait_ms;
+	long long		 accuse_every_ms;
+	/* Reloads: at most one a second, after the children took the last. */
+	unsigned long long	 reload_ms;	/* the last that took, 0 none */
+	unsigned long long	 reload_since;	/* the one waiting, asked at */
+	int			 reload_due;
+	struct event		 reload_ev;
+	struct reload_waiter	 waiters[RELOAD_WAITERS];
+	size_t			 nwaiters;
+	struct event		 ev_chld, ev_hup, ev_term, ev_int, ev_stop;
+};
+
+/* supervise.c: start, watch, kill and restart the children. */
+void	children_init(struct parent *);
+void	children_timers(struct parent *);
+void	children_paths(struct parent *);
+int	children_found(const struct parent *, const struct config *, char *,
+	    size_t);
+int	child_enabled(const struct parent *, const struct child *);
+int	child_start(struct child *);
+void	child_stop(struct child *, int);
+void	child_misbehaved(struct child *, const char *, uint32_t);
+void	child_accused(struct parent *, struct child *, struct proc_accuse *);
+void	children_reap(struct parent *);
+int	children_running(const struct parent *);
+void	children_apply(struct parent *);
+
+/* parent.c: what a child that starts is given, and its messages. */
+void	config_push(struct parent *, struct child *);
+void	parent_dispatch_child(struct chanev *, struct chan_msg *, void *);
 
 __attribute__((noreturn)) void parent_main(struct config *,
 		    const struct parent_opts *);
