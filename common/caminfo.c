@@ -48,29 +48,35 @@ caminfo_onoff(uint8_t v)
 
 const struct caminfo_setting caminfo_settings[] = {
 	{ "ir_led", 202, "IrLed", 0, -1, { "off", "on", "auto" },
-	    { 0, 1, 2 }, 0 },
+	    { 0, 1, 2 }, 0, "IR LED", NULL },
 	{ "flip", 216, "mirrorFlip", 0, -1,
 	    { "normal", "horizontal", "vertical", "upside-down" },
-	    { 0, 2, 3, 4 }, 0 },
-	{ "status_led", 210, "instLed", 0, -1, { "off", "on" }, { 0, 1 }, 0 },
+	    { 0, 2, 3, 4 }, 0, "Flip", NULL },
+	{ "status_led", 210, "instLed", 0, -1, { "off", "on" }, { 0, 1 }, 0,
+	    "Status LED", NULL },
 	{ "motion_alert", 205, "moveAlert", 0, -1, { "off", "on" },
-	    { 0, 1 }, 0 },
-	{ "video_quality", 201, "speedGrade", CAMF_SPEEDGRADE, 0, GRADES, 0 },
+	    { 0, 1 }, 0, "Motion alert", NULL },
+	{ "video_quality", 201, "speedGrade", CAMF_SPEEDGRADE, 0, GRADES, 0,
+	    "Video quality", NULL },
 	{ "motion_sensitivity", 206, "moveGrade", CAMF_MOVEGRADE, 1, GRADES,
-	    0 },
+	    0, "Motion sensitivity", NULL },
 	{ "white_light", 220, "ledEI", CAMF_LEDEI, 2,
-	    { "off", "on", "auto" }, { 0, 1, 2 }, 0 },
+	    { "off", "on", "auto" }, { 0, 1, 2 }, 0, "White light", NULL },
 	{ "sd_recording", 209, "sdCardReco", CAMF_SDCARDRECO, 3,
-	    { "off", "on" }, { 0, 1 }, 0 },
+	    { "off", "on" }, { 0, 1 }, 0, "SD recording", NULL },
 	{ "sd_format", 207, NULL, CAMF_SDCARDRECO, -1, { "confirm" }, { 0 },
-	    0 },
-	{ "ap_mode", 208, NULL, CAMF_WIFINAME, -1, { "confirm" }, { 0 }, 0 },
-	{ "wifi_scan", 211, NULL, CAMF_WIFINAME, -1, { "confirm" }, { 0 }, 0 },
+	    0, "Format SD", "Erase the camera's SD card?" },
+	{ "ap_mode", 208, NULL, CAMF_WIFINAME, -1, { "confirm" }, { 0 }, 0,
+	    "AP mode", "Make the camera leave its Wi-Fi and open its own "
+	    "access point? It will be offline here until set up again." },
+	{ "wifi_scan", 211, NULL, CAMF_WIFINAME, -1, { "confirm" }, { 0 }, 0,
+	    "Scan Wi-Fi", NULL },
 	/* MQTT codes of the 56... family (PROTOCOL.md sections 10-11); over
 	 * TCP 212 is the PTZ motor.  The camera's raw numbers. */
 	{ "pir_mode", 212, "pirSysMode", CAMF_PIR, 4, { "0", "1", "2" },
-	    { 0, 1, 2 }, 1 },
-	{ "pir_sensitivity", 215, "pirGrade", CAMF_PIR, 5, GRADES, 1 },
+	    { 0, 1, 2 }, 1, "PIR mode", NULL },
+	{ "pir_sensitivity", 215, "pirGrade", CAMF_PIR, 5, GRADES, 1,
+	    "PIR sensitivity", NULL },
 };
 
 const size_t caminfo_nsettings =
@@ -85,6 +91,29 @@ caminfo_setting(const char *key)
 		if (strcmp(caminfo_settings[i].key, key) == 0)
 			return &caminfo_settings[i];
 	return NULL;
+}
+
+int
+caminfo_has(const struct cam_info *ci, const struct caminfo_setting *s)
+{
+	return s->feature == 0 || (ci->ci_features & s->feature) != 0;
+}
+
+const char *
+caminfo_setting_kind(const struct caminfo_setting *s)
+{
+	int	i;
+
+	if (s->field == NULL)
+		return "action";
+	if (s->names[0] != NULL && strcmp(s->names[0], "off") == 0 &&
+	    s->names[1] != NULL && strcmp(s->names[1], "on") == 0 &&
+	    s->names[2] == NULL)
+		return "switch";
+	for (i = 0; i < CAMINFO_NVAL && s->names[i] != NULL; i++)
+		if (strspn(s->names[i], "0123456789") != strlen(s->names[i]))
+			return "choice";
+	return "level";
 }
 
 int
@@ -117,6 +146,39 @@ ksetting(struct jsonw *w, const char *key, const char *v)
 		jsonw_null(w);
 	else
 		jsonw_str(w, v);
+}
+
+/*
+ * What a client needs to draw a control for each setting and action
+ * this camera has, so that a new row of the table needs no client code.
+ */
+static void
+settings_json(struct jsonw *w, const struct cam_info *ci)
+{
+	const struct caminfo_setting	*s;
+	size_t				 i;
+	int				 v;
+
+	jsonw_key(w, "settings");
+	jsonw_arr_open(w);
+	for (i = 0; i < caminfo_nsettings; i++) {
+		s = &caminfo_settings[i];
+		if (!caminfo_has(ci, s))
+			continue;
+		jsonw_obj_open(w);
+		jsonw_kstr(w, "key", s->key);
+		jsonw_kstr(w, "label", s->label);
+		jsonw_kstr(w, "kind", caminfo_setting_kind(s));
+		jsonw_key(w, "choices");
+		jsonw_arr_open(w);
+		for (v = 0; v < CAMINFO_NVAL && s->names[v] != NULL; v++)
+			jsonw_str(w, s->names[v]);
+		jsonw_arr_close(w);
+		if (s->ask != NULL)
+			jsonw_kstr(w, "ask", s->ask);
+		jsonw_obj_close(w);
+	}
+	jsonw_arr_close(w);
 }
 
 void
@@ -153,7 +215,7 @@ caminfo_json(struct jsonw *w, const struct cam_info *ci, const char *name,
 	/* The others only for a camera that has them. */
 	for (i = 0; i < caminfo_nsettings; i++) {
 		s = &caminfo_settings[i];
-		if (s->slot < 0 || (ci->ci_features & s->feature) == 0)
+		if (s->slot < 0 || !caminfo_has(ci, s))
 			continue;
 		ksetting(w, s->key, ci->ci_xset[s->slot] == CAM_SETTING_UNKNOWN ?
 		    NULL : caminfo_setting_name(s, ci->ci_xset[s->slot]));
@@ -162,10 +224,11 @@ caminfo_json(struct jsonw *w, const struct cam_info *ci, const char *name,
 	jsonw_arr_open(w);
 	for (i = 0; i < caminfo_nsettings; i++) {
 		s = &caminfo_settings[i];
-		if (s->field == NULL && (ci->ci_features & s->feature) != 0)
+		if (s->field == NULL && caminfo_has(ci, s))
 			jsonw_str(w, s->key);
 	}
 	jsonw_arr_close(w);
+	settings_json(w, ci);
 	/* The last Wi-Fi scan's networks, null before one came. */
 	jsonw_key(w, "wifi_scan");
 	if (!ci->ci_wifi_scanned)

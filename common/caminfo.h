@@ -48,12 +48,24 @@ struct caminfo_setting {
 	int		 values[CAMINFO_NVAL];
 	int		 mqtt_only;	/* sub/<uid> only: over TCP the
 					 * code means something else */
+	const char	*label;		/* the viewer's name for it */
+	const char	*ask;		/* an action's question before it
+					 * is sent (a harmful one); NULL */
 };
 
 extern const struct caminfo_setting	caminfo_settings[];
 extern const size_t			caminfo_nsettings;
 
 const struct caminfo_setting *caminfo_setting(const char *key);
+/* Whether this camera has the setting (a member of its object, or an
+ * action in "actions"). */
+int		 caminfo_has(const struct cam_info *,
+		    const struct caminfo_setting *);
+/*
+ * How a client draws it: "action" (the one value "confirm"), "switch"
+ * ("off", "on"), "level" (numbers), "choice" (named values).
+ */
+const char	*caminfo_setting_kind(const struct caminfo_setting *);
 /* The value's index in s->names, or -1. */
 int		 caminfo_setting_value(const struct caminfo_setting *,
 		    const char *);

@@ -33,6 +33,24 @@ wait_for 15 shown $A "j.get('video_quality') == '1' and
     sorted(j.get('actions', [])) == ['ap_mode', 'sd_format', 'wifi_scan']" ||
     fail "camera $A does not show its settings: $(curl -s "$WEB/api/cameras/$A")"
 
+# "settings" lists what a client needs to draw each of them: every
+# setting member and every action, in the table's order, with its kind
+# and the choices POST .../settings takes.
+req GET "$WEB/api/cameras/$A"
+jcheck "[s['key'] for s in j['settings']] == ['ir_led', 'flip', 'status_led',
+    'motion_alert', 'video_quality', 'motion_sensitivity', 'white_light',
+    'sd_recording', 'sd_format', 'ap_mode', 'wifi_scan'] and
+    all((s['kind'] == 'action') == (s['key'] in j['actions']) and
+    (s['kind'] == 'action' or s['key'] in j) for s in j['settings']) and
+    [s['kind'] for s in j['settings']][:5] == ['choice', 'choice', 'switch',
+    'switch', 'level'] and j['settings'][1]['choices'] == ['normal',
+    'horizontal', 'vertical', 'upside-down'] and
+    j['settings'][4]['choices'] == ['0', '1', '2', '3', '4', '5'] and
+    j['settings'][8]['choices'] == ['confirm'] and 'ask' in j['settings'][8] and
+    'ask' not in j['settings'][10] and
+    all(isinstance(s['label'], str) and s['label'] for s in j['settings'])" \
+    "camera $A's settings list"
+
 # Each new setting: the forward camsim got, and the echo in the state.
 setone() {	# key value field camvalue code
 	req POST "$WEB/api/cameras/$A/settings" -d "{\"$1\":\"$2\"}"
@@ -80,7 +98,8 @@ wait_for 15 shown $B "j.get('ir_led') == 'off'" ||
 req GET "$WEB/api/cameras/$B"
 jcheck "not any(k in j for k in ('video_quality', 'motion_sensitivity',
     'white_light', 'sd_recording')) and j['actions'] == ['ap_mode', 'wifi_scan'] and
-    True" "camera $B shows settings it has not reported"
+    [s['key'] for s in j['settings']] == ['ir_led', 'flip', 'status_led',
+    'motion_alert', 'ap_mode', 'wifi_scan']" "camera $B shows settings it has not reported"
 for kv in '"video_quality":"1"' '"motion_sensitivity":"1"' \
     '"white_light":"on"' '"sd_recording":"on"' '"sd_format":"confirm"'; do
 	req POST "$WEB/api/cameras/$B/settings" -d "{$kv}"

@@ -69,18 +69,17 @@ static int
 optional(const struct caminfo_setting *s, struct entity *e, char *name,
     size_t sz)
 {
-	const char	*p, *w;
+	const char	*p, *w, *kind;
 	size_t		 n = 0, k, len;
 
 	if (s->feature == 0)
 		return 0;
 	memset(e, 0, sizeof(*e));
-	if (s->field == NULL) {
+	kind = caminfo_setting_kind(s);
+	if (strcmp(kind, "action") == 0) {
 		e->kind = E_BUTTON;
 		e->component = "button";
-	} else if (s->names[0] != NULL && strcmp(s->names[0], "off") == 0 &&
-	    s->names[1] != NULL && strcmp(s->names[1], "on") == 0 &&
-	    s->names[2] == NULL) {
+	} else if (strcmp(kind, "switch") == 0) {
 		e->kind = E_SWITCH;
 		e->component = "switch";
 	} else {

@@ -7,7 +7,8 @@
 Asserts: the camera's tile shows up with its live <img> decoded at 640x480
 and changing over time, the tile's state turns "streaming" (within 1 s
 of the first frame, not at the next poll), camera strings
-are shown as text (--name), a click on "Snapshot" downloads a 640x480 JPEG,
+are shown as text (--name), every setting and action the camera object
+lists in "settings" has its row (label, a control per choice), a click on "Snapshot" downloads a 640x480 JPEG,
 a real mouse click on "IR LED On" is answered and, with --log, a new line
 in FILE then matches every key/value of --expect; with --audio, "Listen"
 gets PCM flowing into Web Audio; the page loads nothing from anywhere but
@@ -184,6 +185,53 @@ def main():
         print("tile shows: %s" % json.dumps(stats))
 
         b.screenshot(os.path.join(a.out, "screenshot.png"))
+
+        step = "a settings row for every setting the camera object lists"
+        # The rows come from the object's "settings": each setting a row
+        # with its label and a control for each choice, each action a
+        # button in the actions row, and no row for anything else.
+        rows = b.wait("""(async () => {
+            const r = await fetch("/api/cameras/" + encodeURIComponent(%s),
+                                  {cache: "no-store"});
+            const c = await r.json(), tile = document.querySelector(%s);
+            const bad = [], acts = [];
+            if (!Array.isArray(c.settings) || c.settings.length < 4)
+                return null;
+            for (const s of c.settings) {
+                if (s.kind === "action") {
+                    if (!c.actions.includes(s.key)) bad.push(s.key + " not an action");
+                    const b = [...tile.querySelectorAll(
+                        '[data-setting="actions"] button[data-action]')]
+                        .find(e => e.dataset.key === s.key);
+                    if (!b || b.textContent !== s.label || b.hidden)
+                        bad.push("action " + s.key);
+                    acts.push(s.key);
+                    continue;
+                }
+                if (!(s.key in c)) bad.push(s.key + " not a member");
+                const row = [...tile.querySelectorAll(".row[data-setting]")]
+                    .find(e => e.dataset.setting === s.key);
+                if (!row || row.querySelector(".label").textContent !== s.label) {
+                    bad.push("row " + s.key);
+                    continue;
+                }
+                const vals = [...row.querySelectorAll("button[data-key], option")]
+                    .map(e => e.dataset.val ?? e.value).filter(v => v !== "");
+                if (JSON.stringify(vals) !== JSON.stringify(s.choices))
+                    bad.push(s.key + " choices " + vals.join(","));
+            }
+            const n = c.settings.length - acts.length + (acts.length ? 1 : 0);
+            if (tile.querySelectorAll(".row[data-setting]").length !== n)
+                bad.push("rows " + tile.querySelectorAll(".row[data-setting]").length +
+                         ", want " + n);
+            if (bad.length) return {bad};
+            return c.settings.map(s => s.key);
+            })()""" % (json.dumps(a.cam), json.dumps(tile)), 10,
+            "a row for each of the camera's settings")
+        if isinstance(rows, dict):
+            raise CDPError("settings rows do not match the camera object: %s"
+                           % "; ".join(rows["bad"]))
+        print("a row for each of %d settings: %s" % (len(rows), " ".join(rows)))
 
         step = "downloading a snapshot"
         dl = os.path.join(a.out, "downloads")

@@ -29,8 +29,28 @@ CAMS = [
      "fps": 0, "frames": 0, "dropped": 0, "viewers": 0,
      "last_seen": int(time.time()) - 3600},
 ]
+# What caminfo.c's table gives every camera (the viewer draws its rows
+# of settings from it), and one model's extras.
+SETTINGS = [
+    {"key": "ir_led", "label": "IR LED", "kind": "choice",
+     "choices": ["off", "on", "auto"]},
+    {"key": "flip", "label": "Flip", "kind": "choice",
+     "choices": ["normal", "horizontal", "vertical", "upside-down"]},
+    {"key": "status_led", "label": "Status LED", "kind": "switch",
+     "choices": ["off", "on"]},
+    {"key": "motion_alert", "label": "Motion alert", "kind": "switch",
+     "choices": ["off", "on"]},
+]
+CAMS[0].update(video_quality="3", actions=["wifi_scan"],
+               settings=SETTINGS + [
+                   {"key": "video_quality", "label": "Video quality",
+                    "kind": "level", "choices": [str(i) for i in range(6)]},
+                   {"key": "wifi_scan", "label": "Scan Wi-Fi", "kind": "action",
+                    "choices": ["confirm"]}])
 for c in CAMS:
     c.setdefault("last_seen", int(time.time()))
+    c.setdefault("settings", SETTINGS)
+    c.setdefault("actions", [])
 
 
 def cam(cid):
@@ -157,7 +177,7 @@ class H(BaseHTTPRequestHandler):
                 if p[3] == "settings" and isinstance(obj, dict):
                     with LOCK:
                         cam(p[2]).update((k, v) for k, v in obj.items()
-                                         if k in ("ir_led", "status_led", "flip"))
+                                         if k in [s["key"] for s in SETTINGS])
                 if p[2] == "0800c0019AB3" and p[3] == "reboot":
                     return self.json(503, {"error": "camera busy"})
                 return self.json(202, cam(p[2]))
