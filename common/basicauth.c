@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base64.h"
 #include "basicauth.h"
 #include "proc.h"
 
@@ -48,50 +49,6 @@ basicauth_reset(void)
 }
 
 static int
-b64val(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-int
-basicauth_b64(const char *in, uint8_t *out, size_t outsz)
-{
-	size_t	 n = strlen(in), i, o = 0;
-	int	 v[4], j, pad;
-
-	if (n % 4 != 0)
-		return -1;
-	for (i = 0; i < n; i += 4) {
-		pad = 0;
-		for (j = 0; j < 4; j++) {
-			if (in[i + j] == '=' && i + 4 == n && j >= 2) {
-				v[j] = 0;
-				pad++;
-			} else if (pad || (v[j] = b64val(in[i + j])) == -1)
-				return -1;
-		}
-		if (o + 3 - pad > outsz)
-			return -1;
-		out[o++] = v[0] << 2 | v[1] >> 4;
-		if (pad < 2)
-			out[o++] = (v[1] & 0xf) << 4 | v[2] >> 2;
-		if (pad < 1)
-			out[o++] = (v[2] & 0x3) << 6 | v[3];
-	}
-	return (int)o;
-}
-
-static int
 cache_hit(const char *hdr)
 {
 	uint64_t	now = proc_now_ms();
@@ -123,13 +80,15 @@ verify(const char *hdr, basicauth_hash_fn *hash_of, void *arg,
 	uint8_t		 raw[BASICAUTH_MAX];
 	const char	*tok, *hash = NULL;
 	char		*pass, *res;
-	int		 n, ok = 0;
+	size_t		 n;
+	int		 ok = 0;
 
 	if (strncasecmp(hdr, "Basic ", 6) != 0)
 		return 0;
 	for (tok = hdr + 6; *tok == ' '; tok++)
 		;
-	if ((n = basicauth_b64(tok, raw, sizeof(raw) - 1)) <= 0)
+	if (b64_decode(tok, strlen(tok), raw, sizeof(raw) - 1, &n) == -1 ||
+	    n == 0)
 		return 0;
 	raw[n] = '\0';
 	if (memchr(raw, '\0', n) != NULL ||

@@ -36,7 +36,4 @@ int		 basicauth_eq(const char *, const char *);
 uint64_t	 basicauth_throttled(uint64_t tat, uint64_t now);
 void		 basicauth_failed(uint64_t *tat, uint64_t now);
 
-/* Base64 (RFC 4648, padding required): length or -1. */
-int		 basicauth_b64(const char *in, uint8_t *out, size_t outsz);
-
 #endif

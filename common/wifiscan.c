@@ -1,56 +1,8 @@
 #include <string.h>
 
+#include "base64.h"
 #include "json.h"
 #include "wifiscan.h"
-
-static int
-b64val(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-/* Strict RFC 4648 base64 with padding; -1 on anything else. */
-static int
-b64decode(const char *in, size_t len, unsigned char *out, size_t outsz,
-    size_t *outlen)
-{
-	size_t	i, o = 0;
-	int	v[4], k, pad;
-
-	if (len == 0 || len % 4 != 0)
-		return -1;
-	for (i = 0; i < len; i += 4) {
-		pad = 0;
-		for (k = 0; k < 4; k++) {
-			if (in[i + k] == '=' && i + 4 == len && k >= 2) {
-				v[k] = 0;
-				pad++;
-				continue;
-			}
-			if (pad != 0 || (v[k] = b64val(in[i + k])) == -1)
-				return -1;
-		}
-		if (o + 3 - pad > outsz)
-			return -1;
-		out[o++] = (unsigned char)(v[0] << 2 | v[1] >> 4);
-		if (pad < 2)
-			out[o++] = (unsigned char)((v[1] & 15) << 4 | v[2] >> 2);
-		if (pad < 1)
-			out[o++] = (unsigned char)((v[2] & 3) << 6 | v[3]);
-	}
-	*outlen = o;
-	return 0;
-}
 
 /* One SSID: 1..32 bytes, no control characters, no quotes. */
 static int
@@ -120,8 +72,8 @@ wifiscan_decode(const char *b64, size_t len, char out[][WIFISCAN_SSID_MAX],
 	const char	*p, *q, *e;
 	size_t		blen, n = 0;
 
-	if (len > WIFISCAN_B64_MAX ||
-	    b64decode(b64, len, buf, sizeof(buf), &blen) == -1)
+	if (len == 0 || len > WIFISCAN_B64_MAX ||
+	    b64_decode(b64, len, buf, sizeof(buf), &blen) == -1)
 		return -1;
 	if (memchr(buf, '\0', blen) != NULL)
 		return -1;

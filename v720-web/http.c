@@ -6,11 +6,12 @@
 #include <arpa/inet.h>
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
-#include "basicauth.h"
+#include "base64.h"
 #include "http.h"
 
 /* RFC 9110 tchar */
@@ -557,9 +558,13 @@ http_status_text(int status)
 	}
 }
 
-/* One decoder for the web and RTSP (common/basicauth.c). */
+/* One decoder for the web and RTSP (common/base64.c). */
 int
 http_b64_decode(const char *in, uint8_t *out, size_t outsz)
 {
-	return basicauth_b64(in, out, outsz);
+	size_t	n;
+
+	if (b64_decode(in, strlen(in), out, outsz, &n) == -1 || n > INT_MAX)
+		return -1;
+	return (int)n;
 }
