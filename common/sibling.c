@@ -162,3 +162,21 @@ sibling_send_garbage(void)
 			(void)chan_flush(&s->s_ce->c);
 	}
 }
+
+int
+sibling_cam_media(struct chanev *ce, const struct chan_msg *m,
+    struct cam_media *cm, size_t *lenp)
+{
+	if (m->len <= sizeof(*cm) || m->len - sizeof(*cm) > V720_FRAME_MAX) {
+		sibling_bad(ce, m, "media message of %zu bytes", m->len);
+		return -1;
+	}
+	memcpy(cm, m->data, sizeof(*cm));
+	if (chan_strfield(cm->cm_id, sizeof(cm->cm_id)) == -1 ||
+	    cm->cm_id[0] == '\0') {
+		sibling_bad(ce, m, "media message without a camera");
+		return -1;
+	}
+	*lenp = m->len - sizeof(*cm);
+	return 0;
+}

@@ -44,6 +44,16 @@ int	sibling_open(struct chanev *, const struct chan_msg *m, uint32_t sends,
 	    chanev_dispatch_cb, chanev_closed_cb, void *arg);
 void	sibling_bad(struct chanev *, const struct chan_msg *m,
 	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/*
+ * A camera's frame or audio chunk (IMSG_CAM_FRAME, IMSG_CAM_AUDIO) as
+ * the engine sends it to each consumer: struct cam_media, then 1 to
+ * V720_FRAME_MAX bytes (*lenp of them at m->data + sizeof(*cm)), for a
+ * camera named by a terminated, non-empty id.  0 with *cm filled in;
+ * otherwise the sender is accused (sibling_bad) and -1.
+ */
+struct cam_media;
+int	sibling_cam_media(struct chanev *, const struct chan_msg *m,
+	    struct cam_media *cm, size_t *lenp);
 /* The test hook: a malformed message on every open sibling channel. */
 void	sibling_send_garbage(void);
 

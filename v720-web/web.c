@@ -222,19 +222,8 @@ web_dispatch_engine(struct chanev *ce, struct chan_msg *m, void *arg)
 		break;
 	case IMSG_CAM_FRAME:
 	case IMSG_CAM_AUDIO:
-		if (m->len <= sizeof(cm) ||
-		    m->len - sizeof(cm) > V720_FRAME_MAX) {
-			sibling_bad(ce, m, "media message of %zu bytes",
-			    m->len);
+		if (sibling_cam_media(ce, m, &cm, &n) == -1)
 			return;
-		}
-		memcpy(&cm, m->data, sizeof(cm));
-		if (chan_strfield(cm.cm_id, sizeof(cm.cm_id)) == -1 ||
-		    cm.cm_id[0] == '\0') {
-			sibling_bad(ce, m, "media message without a camera");
-			return;
-		}
-		n = m->len - sizeof(cm);
 		c = cam_get(cm.cm_id);
 		if (m->hdr.ch_type == IMSG_CAM_AUDIO) {
 			audio_chunk(c, cm.cm_codec, m->data + sizeof(cm), n);

@@ -423,6 +423,7 @@ mqtt_dispatch_engine(struct chanev *ce, struct chan_msg *m, void *arg)
 	struct mqtt_camsend	cs;
 	struct ctl_id		cid;
 	struct mcam		*mc;
+	size_t			n;
 
 	switch (m->hdr.ch_type) {
 	case IMSG_CAM_STATE:
@@ -464,18 +465,10 @@ mqtt_dispatch_engine(struct chanev *ce, struct chan_msg *m, void *arg)
 			mcam_forget(mc);
 		break;
 	case IMSG_CAM_FRAME:
-		if (m->len <= sizeof(cm) || m->len > sizeof(cm) +
-		    V720_FRAME_MAX) {
-			sibling_bad(ce, m, "CAM_FRAME of %zu bytes", m->len);
+		if (sibling_cam_media(ce, m, &cm, &n) == -1)
 			return;
-		}
-		memcpy(&cm, m->data, sizeof(cm));
-		if (chan_strfield(cm.cm_id, sizeof(cm.cm_id))) {
-			sibling_bad(ce, m, "CAM_FRAME without a camera");
-			return;
-		}
 		if ((mc = mcam_find(cm.cm_id)) != NULL)
-			ha_image(mc, m->data + sizeof(cm), m->len - sizeof(cm));
+			ha_image(mc, m->data + sizeof(cm), n);
 		break;
 	case IMSG_MQTT_CAMSEND:
 		if (m->len != sizeof(cs)) {
