@@ -21,7 +21,9 @@ import subprocess
 import sys
 import time
 
+import fakechan
 import msglayout
+from fakechan import HDR, WAIT, fail, say
 
 CFG_START, CFG_LISTEN, CFG_CAMERA, CFG_WEBUSER, CFG_TLS_CERT, CFG_TLS_KEY, \
     CFG_END, CFG_DONE, CFG_PEER, PROC_STATS = range(100, 110)
@@ -35,12 +37,8 @@ WEB_AUDIO = 520		# audio listeners, after WEB_VIEWERS (stream mode)
 WEB_LISTENERS = 460
 LISTEN_WEB = 5
 PROC_ENGINE, PROC_WEB, PROC_MQTT, PROC_RECORDER, PROC_RTSP, PROC_MAX = range(6)
-HDR = struct.Struct("=IIIHH")
 CAM = "FAKE00000001"
 L = msglayout.load()	# the structs of common/msg.h
-# How long to wait for what must come.  Only a failure waits that long;
-# v720-web under valgrind on a busy machine takes seconds to start.
-WAIT = 30
 
 
 def proc_stats(parent_start, procs):
@@ -54,63 +52,14 @@ def proc_stats(parent_start, procs):
     return L.pack("proc_stats", ps_parent_start=parent_start, ps_proc=ps)
 
 
-def fail(msg):
-    print("FAIL:", msg)
-    sys.exit(1)
-
-
-def say(msg):
-    print(msg, flush=True)
-
-
-class Chan:
-    def __init__(self, sock):
-        self.s, self.buf = sock, b""
-
-    def send(self, typ, data=b"", fd=None, peer=0):
-        msg = HDR.pack(typ, len(data), peer, 1 if fd is not None else 0,
-                       0) + data
-        if fd is not None:
-            socket.send_fds(self.s, [msg], [fd])
-        else:
-            self.s.sendall(msg)
-
-    def recv(self, timeout=WAIT):
-        """Next message (type, payload) or None on timeout."""
-        end = time.time() + timeout
-        while True:
-            if len(self.buf) >= 16:
-                typ, ln, _, _, _ = HDR.unpack_from(self.buf)
-                if len(self.buf) >= 16 + ln:
-                    self.last = self.buf[:16]	# its header
-                    data = self.buf[16:16 + ln]
-                    self.buf = self.buf[16 + ln:]
-                    return typ, data
-            left = end - time.time()
-            if left <= 0:
-                return None
-            self.s.settimeout(left)
-            try:
-                d = self.s.recv(65536)
-            except socket.timeout:
-                return None
-            if not d:
-                return None
-            self.buf += d
-
-    def expect(self, typ, what, timeout=WAIT, skip=()):
-        while True:
-            m = self.recv(timeout)
-            if m is None:
-                fail("%s: no message %d" % (what, typ))
-            if m[0] == WEB_AUDIO:
-                self.audio = L.unpack("ctl_req", m[1])["value"]
-                continue
-            if m[0] in skip or m[0] == WEB_LISTENERS:
-                continue
-            if m[0] != typ:
-                fail("%s: message %d, want %d" % (what, m[0], typ))
-            return m[1]
+class Chan(fakechan.Chan):
+    """v720-web's end: it tells its audio listeners (kept in .audio) and
+    its listeners at any time."""
+    def ignored(self, typ, data):
+        if typ == WEB_AUDIO:
+            self.audio = L.unpack("ctl_req", data)["value"]
+            return True
+        return typ == WEB_LISTENERS
 
 
 def cam_info(state, battery=55, fps_milli=9500, frames=7, name="Fake cam"):

@@ -15,77 +15,22 @@ Exits 0 when everything held, 1 with a message otherwise.
 import json
 import os
 import socket
-import struct
 import subprocess
 import sys
 import time
 
 import hadisc
 import msglayout
+from fakechan import Chan, fail, say
 
 CFG_START, CFG_LISTEN, CFG_CAMERA, CFG_WEBUSER, CFG_TLS_CERT, CFG_TLS_KEY, \
     CFG_END, CFG_DONE, CFG_PEER = range(100, 109)
 CAM_STATE = 300
 CFG_MQTT, MQTT_CAMINFO, MQTT_SET, MQTT_REBOOT, MQTT_STREAM, \
     MQTT_CAMSEND = range(600, 606)
-HDR = struct.Struct("=IIIHH")
 CAM = "0800c00128F8"
 PREFIX, DISC = "v720t", "hatest"
 L = msglayout.load()	# the structs of common/msg.h
-WAIT = 30	# for what must come: only a failure waits that long
-
-def fail(msg):
-    print("FAIL:", msg, flush=True)
-    sys.exit(1)
-
-
-def say(msg):
-    print(msg, flush=True)
-
-
-class Chan:
-    def __init__(self, sock):
-        self.s, self.buf = sock, b""
-
-    def send(self, typ, data=b"", fd=None):
-        msg = HDR.pack(typ, len(data), 0, 1 if fd is not None else 0, 0) + data
-        if fd is not None:
-            socket.send_fds(self.s, [msg], [fd])
-        else:
-            self.s.sendall(msg)
-
-    def recv(self, timeout=WAIT):
-        end = time.time() + timeout
-        while True:
-            if len(self.buf) >= 16:
-                typ, ln, _, _, _ = HDR.unpack_from(self.buf)
-                if len(self.buf) >= 16 + ln:
-                    data = self.buf[16:16 + ln]
-                    self.buf = self.buf[16 + ln:]
-                    return typ, data
-            left = end - time.time()
-            if left <= 0:
-                return None
-            self.s.settimeout(left)
-            try:
-                d = self.s.recv(65536)
-            except socket.timeout:
-                return None
-            if not d:
-                return None
-            self.buf += d
-
-    def expect(self, typ, what, timeout=WAIT, skip=()):
-        while True:
-            m = self.recv(timeout)
-            if m is None:
-                fail("%s: no message %d" % (what, typ))
-            if m[0] in skip:
-                continue
-            if m[0] != typ:
-                fail("%s: got message %d, want %d" % (what, m[0], typ))
-            return m[1]
-
 
 def cfg_global():
     return L.pack("cfg_global", cg_user="_v720test",
