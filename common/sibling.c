@@ -180,3 +180,32 @@ sibling_cam_media(struct chanev *ce, const struct chan_msg *m,
 	*lenp = m->len - sizeof(*cm);
 	return 0;
 }
+
+int
+sibling_cam_info(struct chanev *ce, const struct chan_msg *m,
+    struct cam_info *ci)
+{
+	size_t	i;
+
+	if (m->len != sizeof(*ci)) {
+		sibling_bad(ce, m, "CAM_STATE of %zu bytes", m->len);
+		return -1;
+	}
+	memcpy(ci, m->data, sizeof(*ci));
+	if (chan_strfield(ci->ci_id, sizeof(ci->ci_id)) == -1 ||
+	    chan_strfield(ci->ci_name, sizeof(ci->ci_name)) == -1 ||
+	    chan_strfield(ci->ci_address, sizeof(ci->ci_address)) == -1 ||
+	    chan_strfield(ci->ci_firmware, sizeof(ci->ci_firmware)) == -1 ||
+	    chan_strfield(ci->ci_wifi, sizeof(ci->ci_wifi)) == -1 ||
+	    ci->ci_id[0] == '\0' || ci->ci_nwifi_scan >
+	    sizeof(ci->ci_wifi_scan) / sizeof(ci->ci_wifi_scan[0]))
+		goto bad;
+	for (i = 0; i < ci->ci_nwifi_scan; i++)
+		if (chan_strfield(ci->ci_wifi_scan[i],
+		    sizeof(ci->ci_wifi_scan[i])) == -1)
+			goto bad;
+	return 0;
+bad:
+	sibling_bad(ce, m, "CAM_STATE with bad strings");
+	return -1;
+}

@@ -54,6 +54,15 @@ void	sibling_bad(struct chanev *, const struct chan_msg *m,
 struct cam_media;
 int	sibling_cam_media(struct chanev *, const struct chan_msg *m,
 	    struct cam_media *cm, size_t *lenp);
+/*
+ * A camera's state (IMSG_CAM_STATE) from the engine: exactly struct
+ * cam_info, its strings (and as many Wi-Fi scan names as it counts, at
+ * most their array) terminated, a non-empty id.  0 with *ci filled in;
+ * otherwise the sender is accused and -1.
+ */
+struct cam_info;
+int	sibling_cam_info(struct chanev *, const struct chan_msg *m,
+	    struct cam_info *ci);
 /* The test hook: a malformed message on every open sibling channel. */
 void	sibling_send_garbage(void);
 

@@ -187,27 +187,12 @@ web_dispatch_engine(struct chanev *ce, struct chan_msg *m, void *arg)
 	struct ctl_id		 cid;
 	struct cam		*c;
 	struct frame		*f;
-	size_t			 n, i;
+	size_t			 n;
 
 	switch (m->hdr.ch_type) {
 	case IMSG_CAM_STATE:
-		if (m->len != sizeof(ci)) {
-			sibling_bad(ce, m, "CAM_STATE of %zu bytes", m->len);
+		if (sibling_cam_info(ce, m, &ci) == -1)
 			return;
-		}
-		memcpy(&ci, m->data, sizeof(ci));
-		if (chan_strfield(ci.ci_id, sizeof(ci.ci_id)) == -1 ||
-		    chan_strfield(ci.ci_name, sizeof(ci.ci_name)) == -1 ||
-		    chan_strfield(ci.ci_address, sizeof(ci.ci_address)) == -1 ||
-		    chan_strfield(ci.ci_firmware, sizeof(ci.ci_firmware)) == -1 ||
-		    chan_strfield(ci.ci_wifi, sizeof(ci.ci_wifi)) == -1 ||
-		    ci.ci_id[0] == '\0' || ci.ci_nwifi_scan >
-		    sizeof(ci.ci_wifi_scan) / sizeof(ci.ci_wifi_scan[0]))
-			goto badstate;
-		for (i = 0; i < ci.ci_nwifi_scan; i++)
-			if (chan_strfield(ci.ci_wifi_scan[i],
-			    sizeof(ci.ci_wifi_scan[i])) == -1)
-				goto badstate;
 		c = cam_get(ci.ci_id);
 		/* A picture from a stream that ended (the camera went
 		 * offline, reconnected or stopped streaming) is not live:
@@ -279,9 +264,6 @@ web_dispatch_engine(struct chanev *ce, struct chan_msg *m, void *arg)
 		sibling_bad(ce, m, "a type it does not send");
 		return;
 	}
-	return;
-badstate:
-	sibling_bad(ce, m, "CAM_STATE with bad strings");
 }
 
 static void

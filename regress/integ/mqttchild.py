@@ -26,6 +26,7 @@ from fakechan import Chan, fail, say
 CFG_START, CFG_LISTEN, CFG_CAMERA, CFG_WEBUSER, CFG_TLS_CERT, CFG_TLS_KEY, \
     CFG_END, CFG_DONE, CFG_PEER = range(100, 109)
 CAM_STATE = 300
+PROC_ACCUSE = 192
 CFG_MQTT, MQTT_CAMINFO, MQTT_SET, MQTT_REBOOT, MQTT_STREAM, \
     MQTT_CAMSEND = range(600, 606)
 CAM = "0800c00128F8"
@@ -233,6 +234,22 @@ def main():
     if why:
         fail("after coming back: " + why)
     say("ok: camera forgotten (device removed from Home Assistant) and back")
+
+    # A compromised engine: a camera state whose Wi-Fi scan names are not
+    # terminated.  The child must not read past them into the state it
+    # publishes: it accuses the engine (the parent restarts it) and
+    # closes that channel.
+    bad = bytearray(cam_info(1, battery=43))
+    for k, v in (("ci_wifi_scanned", 1), ("ci_nwifi_scan", 16)):
+        bad[L.field("cam_info", k)["off"]] = v
+    f = L.field("cam_info", "ci_wifi_scan")
+    bad[f["off"]:f["off"] + f["size"]] = b"S" * f["size"]
+    engine.send(CAM_STATE, bytes(bad))
+    d = L.unpack("proc_accuse", parent.expect(PROC_ACCUSE,
+                                              "accusation of the engine"))
+    if d["pa_proc"] != 0 or d["pa_type"] != CAM_STATE:
+        fail("accusation %r" % d)
+    say("ok: unterminated Wi-Fi names: engine accused (%s)" % d["pa_why"])
 
     # Parent gone: the child says offline and exits.
     ps.close()

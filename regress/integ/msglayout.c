@@ -133,6 +133,10 @@ static const struct field mqtt_caminfo[] = {
 static const struct field web_forward[] = {
 	F(web_forward, wf_id), F(web_forward, wf_json),
 };
+static const struct field proc_accuse[] = {
+	F(proc_accuse, pa_proc), F(proc_accuse, pa_gen),
+	F(proc_accuse, pa_type), F(proc_accuse, pa_why),
+};
 static const struct field mqtt_camsend[] = {
 	F(mqtt_camsend, ms_id), F(mqtt_camsend, ms_json),
 };
@@ -143,7 +147,7 @@ static const struct layout layouts[] = {
 	L(cfg_listen), L(cfg_camera), L(cfg_webuser), L(cfg_weblimits),
 	L(cfg_peer),
 	L(proc_stat), L(proc_stats), L(web_forward), L(cfg_mqtt),
-	L(mqtt_caminfo), L(mqtt_camsend),
+	L(mqtt_caminfo), L(mqtt_camsend), L(proc_accuse),
 };
 
 int

@@ -427,19 +427,8 @@ mqtt_dispatch_engine(struct chanev *ce, struct chan_msg *m, void *arg)
 
 	switch (m->hdr.ch_type) {
 	case IMSG_CAM_STATE:
-		if (m->len != sizeof(ci)) {
-			sibling_bad(ce, m, "CAM_STATE of %zu bytes", m->len);
+		if (sibling_cam_info(ce, m, &ci) == -1)
 			return;
-		}
-		memcpy(&ci, m->data, sizeof(ci));
-		if (chan_strfield(ci.ci_id, sizeof(ci.ci_id)) ||
-		    chan_strfield(ci.ci_name, sizeof(ci.ci_name)) ||
-		    chan_strfield(ci.ci_address, sizeof(ci.ci_address)) ||
-		    chan_strfield(ci.ci_firmware, sizeof(ci.ci_firmware)) ||
-		    chan_strfield(ci.ci_wifi, sizeof(ci.ci_wifi))) {
-			sibling_bad(ce, m, "CAM_STATE with bad strings");
-			return;
-		}
 		if ((mc = mcam_get(ci.ci_id)) == NULL) {
 			log_warnx("more than %d cameras", MQTT_MAX_CAMERAS);
 			break;
