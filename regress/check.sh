@@ -7,7 +7,8 @@
 #   lane 1: unit tests, integration tests, unit tests under valgrind,
 #           a fuzz smoke run;
 #   lane 2: the ASan+UBSan build, its unit and integration tests, the
-#           32-bit build (README: 32-bit size_t, long, time_t).
+#           32-bit build (README: 32-bit size_t, long, time_t) and its
+#           unit tests.
 # As root each lane runs in a network namespace of its own, so both can
 # bind the fixed loopback ports of the integration tests at once (and
 # nothing they do is visible outside).  Without root, or with
@@ -80,6 +81,8 @@ lane2() {
 	    sh regress/integ/run.sh build-asan
 	# Last in the shorter lane: it overlaps lane 1's valgrind run.
 	stage 2 "32-bit build (-m32)" $make -s B=build-m32/ M32=1 progs units
+	# Natively or under qemu-user: its last line says which.
+	stage 2 "unit tests (32-bit)" in_lane 2 sh regress/run-units.sh build-m32
 }
 
 begin=$(date +%s)

@@ -10,11 +10,35 @@
 # cannot, each such binary is named as skipped, with the probe's own
 # words; they run natively and under ASan+UBSan in the other stages.
 # The probe's verdict can be forced with V720D_VALGRIND_PROBE=pass|fail.
-# EMU=qemu-i386 runs them under qemu-user (the 32-bit build on a kernel
-# without IA32 emulation).
+#
+# The 32-bit build's (build-m32) run natively where the kernel runs
+# i386 programs, else under qemu-user (regress/i386.sh); the last line
+# says which.  Under qemu-user the probe regress/unit/qemusig.c says
+# whether qemu loses a thread's TLS after a signal; if it does, the
+# one test that needs that (test_chan's signals) says it is skipped.
 b=${1:-.}
 bin=$b/regress/unit/bin
-wrap=${EMU:-}
+wrap=
+i386=
+if [ "$(od -An -tx1 -j4 -N1 "$bin/test_chan" 2>/dev/null)" = " 01" ]; then
+	i386=natively
+	# Inside i386.sh's namespace i386 programs run: through qemu.
+	if [ -n "${V720D_I386_NS:-}" ] ||
+	    ! /bin/sh -c 'exec /lib/ld-linux.so.2 --version' >/dev/null 2>&1; then
+		qemu=$(qemu-i386 --version 2>/dev/null | sed -n '1s/ version / /p')
+		i386="under ${qemu:=qemu-i386} (this kernel cannot run i386 programs; binfmt_misc of a user namespace)"
+		if [ -z "${V720D_I386_NS:-}" ]; then
+			V720D_I386_NS=1
+			export V720D_I386_NS
+			exec sh "$(dirname "$0")/i386.sh" sh "$0" "$@"
+		fi
+		if ! why=$("$bin/qemusig"); then
+			V720D_QEMU_USER=$qemu
+			V720D_QEMU_USER_WHY="the probe $bin/qemusig: ${why:-it failed}"
+			export V720D_QEMU_USER V720D_QEMU_USER_WHY
+		fi
+	fi
+fi
 vgdir=
 # DT_NEEDED of an executable, one per line, libc aside.
 needed() {
@@ -93,5 +117,5 @@ if [ -n "$vgdir" ]; then
 		echo "  they still run natively (\"unit tests\") and under ASan+UBSan (\"unit tests (ASan+UBSan)\")"
 	fi
 fi
-echo "unit tests ($b${vgdir:+, valgrind}${EMU:+, under $EMU}): $n binaries${skipped:+, $(echo $skipped | wc -w) of them SKIPPED under valgrind (see above)}, $([ $fail = 0 ] && echo all passed || echo FAILURES)"
+echo "unit tests ($b${vgdir:+, valgrind}${i386:+, 32-bit $i386}): $n binaries${skipped:+, $(echo $skipped | wc -w) of them SKIPPED under valgrind (see above)}, $([ $fail = 0 ] && echo all passed || echo FAILURES)"
 exit $fail

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -312,6 +313,19 @@ Test(chan, flush_all_ends_at_its_deadline_under_signals, .timeout = 60)
 	struct timespec		t0, t1;
 	int			i, r;
 
+	/*
+	 * Under qemu-user (7.2, i386) a signal handled in one thread
+	 * leaves another thread on the wrong thread's TLS: criterion's
+	 * worker then hangs at exit or fails pthread_join (EDEADLK).
+	 * regress/unit/qemusig.c shows it without us; run-units.sh runs
+	 * it and sets V720D_QEMU_USER.  Natively this test runs.
+	 */
+	if (getenv("V720D_QEMU_USER") != NULL) {
+		fprintf(stderr, "SKIPPED under %s: chan::flush_all_ends_at_"
+		    "its_deadline_under_signals\n  why: %s\n",
+		    getenv("V720D_QEMU_USER"), getenv("V720D_QEMU_USER_WHY"));
+		cr_skip_test("qemu-user loses a thread's TLS after a signal");
+	}
 	cr_assert_eq(fcntl(a.fd, F_SETFL, O_NONBLOCK), 0);
 	for (i = 0; i < 64; i++)
 		if (chan_compose(&a, IMSG_CAM_FRAME, 0, -1, chunk,
