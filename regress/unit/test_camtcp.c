@@ -237,6 +237,16 @@ Test(camtcp, oversized_length_drops)
 	cr_assert_not_null(s.cs_tcp.ct_err);
 	camsess_clear(&s);
 
+	/* A length that wraps when the header's 20 bytes are added. */
+	memset(&p, 0, sizeof(p));
+	camsess_init(&s, &ops, &p);
+	wire_put32(buf, 0xfffffff0);
+	cr_assert_eq(camsess_feed(&s, buf, 3), 0);
+	cr_assert_eq(camsess_feed(&s, buf + 3, sizeof(buf) - 3), -1);
+	cr_assert_str_eq(s.cs_tcp.ct_err, "payload length over the bound");
+	cr_assert_eq(s.cs_msgs, 0);
+	camsess_clear(&s);
+
 	/* The biggest legal message is taken. */
 	memset(&p, 0, sizeof(p));
 	camsess_init(&s, &ops, &p);

@@ -70,11 +70,17 @@ camtcp_feed(struct camtcp *t, const uint8_t *data, size_t len)
 		if (t->ct_len < WIRE_HDR_LEN)
 			need = WIRE_HDR_LEN;
 		else {
-			need = WIRE_HDR_LEN + wire_get32(t->ct_buf);
-			if (need > CAMTCP_MAX_MSG) {
+			/*
+			 * Bound the length before adding: 20 + 0xfffffff0
+			 * wraps to 4 in 32-bit arithmetic (uint32_t, and
+			 * size_t on 32-bit systems).
+			 */
+			if (wire_get32(t->ct_buf) >
+			    CAMTCP_MAX_MSG - WIRE_HDR_LEN) {
 				t->ct_err = "payload length over the bound";
 				return -1;
 			}
+			need = WIRE_HDR_LEN + wire_get32(t->ct_buf);
 		}
 		take = need - t->ct_len;
 		if (take > len)
@@ -89,7 +95,7 @@ camtcp_feed(struct camtcp *t, const uint8_t *data, size_t len)
 		data += take;
 		len -= take;
 		if (t->ct_len >= WIRE_HDR_LEN &&
-		    WIRE_HDR_LEN + wire_get32(t->ct_buf) > CAMTCP_MAX_MSG) {
+		    wire_get32(t->ct_buf) > CAMTCP_MAX_MSG - WIRE_HDR_LEN) {
 			t->ct_err = "payload length over the bound";
 			return -1;
 		}
