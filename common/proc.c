@@ -2,9 +2,11 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <event.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,9 +14,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "chan.h"
 #include "log.h"
+#include "msg.h"
 #include "proc.h"
 #include "sandbox.h"
+#include "sibling.h"
 
 extern char **environ;
 
@@ -131,6 +136,76 @@ usage:
 	fprintf(stderr, "usage: %s [-dv] -u user -C %s\n", getprogname(),
 	    need_root ? "directory" : "chroot");
 	exit(1);
+}
+
+void
+proc_child_signals(void (*sig)(int, short, void *), int usr1)
+{
+	/* One child per process: the events live as long as it does. */
+	static struct event	ev_term, ev_int, ev_usr1;
+
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	signal_set(&ev_term, SIGTERM, sig, NULL);
+	signal_set(&ev_int, SIGINT, sig, NULL);
+	signal_add(&ev_term, NULL);
+	signal_add(&ev_int, NULL);
+	if (usr1) {
+		signal_set(&ev_usr1, SIGUSR1, sig, NULL);
+		signal_add(&ev_usr1, NULL);
+	}
+}
+
+void
+proc_child_channel(struct chanev *parent, int fd, chanev_dispatch_cb dispatch,
+    chanev_closed_cb closed)
+{
+	if (chanev_init(parent, fd, dispatch, closed, NULL) == -1)
+		fatal("parent channel");
+	sibling_init(parent);
+}
+
+int
+proc_child_common(struct chanev *parent, const struct chan_msg *m)
+{
+	int32_t	v;
+
+	switch (m->hdr.ch_type) {
+	case IMSG_PROC_PING:
+		/* The parent's liveness check: answer at once. */
+		chanev_compose(parent, IMSG_PROC_PONG, m->hdr.ch_peerid, -1,
+		    NULL, 0);
+		return 1;
+	case IMSG_CTL_VERBOSE:
+		if (m->len != sizeof(v))
+			fatalx("%s: bad CTL_VERBOSE", __func__);
+		memcpy(&v, m->data, sizeof(v));
+		log_setverbose(v);
+		log_info("log level %d", v);
+		return 1;
+	}
+	return 0;
+}
+
+unsigned int
+proc_child_peer(const struct chan_msg *m)
+{
+	struct cfg_peer	cp;
+
+	if (m->fd == -1 || m->len != sizeof(cp))
+		fatalx("%s: bad CFG_PEER", __func__);
+	memcpy(&cp, m->data, sizeof(cp));
+	return cp.cp_proc;
+}
+
+void
+proc_child_cfg_end(struct chanev *parent, int active, void (*apply)(void))
+{
+	if (!active)
+		fatalx("%s: CFG_END without START", __func__);
+	apply();
+	if (chanev_compose(parent, IMSG_CFG_DONE, 0, -1, NULL, 0) == -1)
+		fatalx("%s: cannot answer the parent", __func__);
 }
 
 void

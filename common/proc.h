@@ -1,8 +1,10 @@
-/* Process helpers shared by v720d's parent and its two children. */
+/* Process helpers shared by v720d's parent and its children. */
 #ifndef V720_PROC_H
 #define V720_PROC_H
 
 #include <sys/types.h>
+
+#include "chan.h"
 
 #define PROC_PARENT_FD		3	/* a child's channel to the parent */
 #define PROC_DEFAULT_CHROOT	"/var/empty"
@@ -40,6 +42,33 @@ struct proc_child_opts {
  */
 void	proc_child_init(int argc, char *argv[], const char *logname,
 	    int need_root, struct proc_child_opts *);
+
+/*
+ * The rest of every child's start-up, after proc_privdrop and event_init.
+ * proc_child_signals: SIGPIPE and SIGHUP ignored (a reload is the
+ * parent's), sig called on SIGTERM and SIGINT, and on SIGUSR1 (its stats)
+ * when usr1.  proc_child_channel: the channel to the parent on fd, with
+ * sibling_init for the peer channels to come; fatal if it cannot be.
+ */
+void	proc_child_signals(void (*sig)(int, short, void *), int usr1);
+void	proc_child_channel(struct chanev *parent, int fd, chanev_dispatch_cb,
+	    chanev_closed_cb);
+
+/*
+ * The parent's messages that mean the same to every child.  The parent is
+ * trusted: each of these fatalx when malformed.
+ * proc_child_common: IMSG_PROC_PING is answered, IMSG_CTL_VERBOSE sets
+ * the log level; 1 if m was one of them, 0 if it is the child's own.
+ * proc_child_peer: an IMSG_CFG_PEER checked (a descriptor and a struct
+ * cfg_peer): the enum proc_id of the other end, for the child to open
+ * the channel with sibling_open.
+ * proc_child_cfg_end: IMSG_CFG_END, which must follow a START (active):
+ * apply the configuration, then tell the parent it is taken.
+ */
+int	proc_child_common(struct chanev *parent, const struct chan_msg *m);
+unsigned int	proc_child_peer(const struct chan_msg *m);
+void	proc_child_cfg_end(struct chanev *parent, int active,
+	    void (*apply)(void));
 
 /* Set the title shown by ps; a leading '-' omits the program name. */
 void	proc_title_init(int argc, char *argv[]);

@@ -486,9 +486,8 @@ web_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 	struct cfg_webname	 wn;
 	struct cfg_weblimits	 wl;
 	struct cfg_camera	 cc;
-	struct cfg_peer		 cp;
 	struct listener		*l;
-	int32_t			 v;
+	unsigned int		 peer;
 	size_t			 i;
 
 	if (m->hdr.ch_type != IMSG_CFG_LISTEN && m->hdr.ch_type !=
@@ -584,16 +583,10 @@ web_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 		pend_pem(&pend.key, &pend.keylen, m);
 		break;
 	case IMSG_CFG_END:
-		apply_config();
-		if (chanev_compose(&web->w_parent, IMSG_CFG_DONE, 0, -1, NULL,
-		    0) == -1)
-			fatalx("%s: cannot answer the parent", __func__);
+		proc_child_cfg_end(ce, pend.active, apply_config);
 		break;
 	case IMSG_CFG_PEER:
-		if (m->fd == -1 || m->len != sizeof(cp))
-			fatalx("%s: bad IMSG_CFG_PEER", __func__);
-		memcpy(&cp, m->data, sizeof(cp));
-		switch (cp.cp_proc) {
+		switch (peer = proc_child_peer(m)) {
 		case PROC_ENGINE:
 			new_peer(m);
 			break;
@@ -602,7 +595,7 @@ web_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 			break;
 		default:
 			fatalx("%s: peer channel to process %u", __func__,
-			    cp.cp_proc);
+			    peer);
 		}
 		break;
 	case IMSG_PROC_STATS:
@@ -615,19 +608,10 @@ web_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 				fatalx("%s: bad IMSG_PROC_STATS name", __func__);
 		web->w_have_stats = 1;
 		break;
-	case IMSG_PROC_PING:
-		chanev_compose(&web->w_parent, IMSG_PROC_PONG,
-		    m->hdr.ch_peerid, -1, NULL, 0);
-		break;
-	case IMSG_CTL_VERBOSE:
-		if (m->len != sizeof(v))
-			fatalx("%s: bad IMSG_CTL_VERBOSE", __func__);
-		memcpy(&v, m->data, sizeof(v));
-		log_setverbose(v);
-		log_info("log level %d", v);
-		break;
 	default:
-		fatalx("%s: unexpected message %u", __func__, m->hdr.ch_type);
+		if (!proc_child_common(ce, m))
+			fatalx("%s: unexpected message %u", __func__,
+			    m->hdr.ch_type);
 	}
 }
 
@@ -666,7 +650,7 @@ raise_nofile(void)
 int
 main(int argc, char *argv[])
 {
-	struct event	 ev_term, ev_int, ev_resync;
+	struct event	 ev_resync;
 	struct proc_child_opts	 co;
 
 	proc_child_init(argc, argv, "web", 0, &co);
@@ -686,19 +670,12 @@ main(int argc, char *argv[])
 	TAILQ_INIT(&pend.listeners);
 
 	event_init();
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGHUP, SIG_IGN);
-	signal_set(&ev_term, SIGTERM, web_sig, NULL);
-	signal_set(&ev_int, SIGINT, web_sig, NULL);
-	signal_add(&ev_term, NULL);
-	signal_add(&ev_int, NULL);
+	proc_child_signals(web_sig, 0);
 	evtimer_set(&ev_resync, viewers_resync, &ev_resync);
 	viewers_resync(-1, 0, &ev_resync);
 
-	if (chanev_init(&web->w_parent, PROC_PARENT_FD, web_dispatch_parent,
-	    web_parent_closed, NULL) == -1)
-		fatal("parent channel");
-	sibling_init(&web->w_parent);
+	proc_child_channel(&web->w_parent, PROC_PARENT_FD, web_dispatch_parent,
+	    web_parent_closed);
 	testhook_init(&web->w_parent, IMSG_CTL_VERBOSE);
 	web_sandbox();
 

@@ -26,6 +26,11 @@
  *     Every child sends IMSG_PROC_ACCUSE for that, without listing it.
  *  5. Its configuration messages: a push function here, their types in
  *     their own block of common/msg.h.
+ *  6. In the child (common/proc.h): proc_child_init, proc_privdrop,
+ *     proc_child_signals and proc_child_channel at start; in its
+ *     dispatch of the parent's messages proc_child_cfg_end on END,
+ *     proc_child_peer on CFG_PEER and proc_child_common for the rest
+ *     (PING, CTL_VERBOSE).
  */
 #include <sys/queue.h>
 #include <sys/stat.h>

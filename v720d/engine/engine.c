@@ -189,10 +189,8 @@ engine_init(int fd)
 	/* Timers with microseconds (timerfd): the UDP poll interval. */
 	setenv("EVENT_PRECISE_TIMER", "1", 1);
 	event_init();
-	if (chanev_init(&env->e_parent, fd, engine_dispatch_parent,
-	    engine_parent_closed, NULL) == -1)
-		fatal("parent channel");
-	sibling_init(&env->e_parent);
+	proc_child_channel(&env->e_parent, fd, engine_dispatch_parent,
+	    engine_parent_closed);
 	event_set(&env->e_tick, -1, EV_PERSIST, engine_tick, NULL);
 	event_add(&env->e_tick, &tv);
 }
@@ -200,8 +198,6 @@ engine_init(int fd)
 void
 engine_main(int debug, int verbose, const char *user, const char *chroot)
 {
-	static struct event	 ev_term, ev_int, ev_usr1;
-
 	log_init(debug, LOG_DAEMON);
 	log_setverbose(verbose);
 	log_procinit("engine");
@@ -210,14 +206,7 @@ engine_main(int debug, int verbose, const char *user, const char *chroot)
 	    chroot ? chroot : PROC_DEFAULT_CHROOT);
 
 	engine_init(PROC_PARENT_FD);
-	signal_set(&ev_term, SIGTERM, engine_sig, NULL);
-	signal_set(&ev_int, SIGINT, engine_sig, NULL);
-	signal_set(&ev_usr1, SIGUSR1, engine_sig, NULL);
-	signal_add(&ev_term, NULL);
-	signal_add(&ev_int, NULL);
-	signal_add(&ev_usr1, NULL);
-	signal(SIGHUP, SIG_IGN);
-	signal(SIGPIPE, SIG_IGN);
+	proc_child_signals(engine_sig, 1);
 	testhook_init(&env->e_parent, IMSG_PROC_STATS);
 	engine_sandbox();
 
@@ -394,7 +383,6 @@ engine_cfg_end(void)
 	log_debug("configuration applied: %zu cameras configured, unknown "
 	    "cameras %s", env->e_ncams,
 	    env->e_cfg.cg_unknown_accept ? "accepted" : "rejected");
-	chanev_compose(&env->e_parent, IMSG_CFG_DONE, 0, -1, NULL, 0);
 }
 
 /* Same address (port aside): for per-host connection limits. */
@@ -454,8 +442,7 @@ engine_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 	struct listener		*l;
 	struct cfg_listen	 cl;
 	struct cfg_camera	*cc;
-	struct cfg_peer		 cp;
-	int32_t			 v;
+	unsigned int		 peer;
 
 	switch (m->hdr.ch_type) {
 	case IMSG_CFG_START:
@@ -529,15 +516,10 @@ engine_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 			close(m->fd);
 		break;
 	case IMSG_CFG_END:
-		if (!pend.active)
-			fatalx("%s: CFG_END without START", __func__);
-		engine_cfg_end();
+		proc_child_cfg_end(ce, pend.active, engine_cfg_end);
 		break;
 	case IMSG_CFG_PEER:
-		if (m->fd == -1 || m->len != sizeof(cp))
-			fatalx("%s: bad CFG_PEER", __func__);
-		memcpy(&cp, m->data, sizeof(cp));
-		switch (cp.cp_proc) {
+		switch (peer = proc_child_peer(m)) {
 		case PROC_WEB:
 			engine_new_peer(m);
 			break;
@@ -552,19 +534,8 @@ engine_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 			break;
 		default:
 			fatalx("%s: peer channel to process %u", __func__,
-			    cp.cp_proc);
+			    peer);
 		}
-		break;
-	case IMSG_CTL_VERBOSE:
-		if (m->len != sizeof(v))
-			fatalx("%s: bad CTL_VERBOSE", __func__);
-		memcpy(&v, m->data, sizeof(v));
-		log_setverbose(v);
-		log_info("log level %d", v);
-		break;
-	case IMSG_PROC_PING:
-		chanev_compose(&env->e_parent, IMSG_PROC_PONG,
-		    m->hdr.ch_peerid, -1, NULL, 0);
 		break;
 	case IMSG_CTL_OK:
 	case IMSG_CTL_FAIL:
@@ -572,6 +543,8 @@ engine_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 		    m->len);
 		break;
 	default:
+		if (proc_child_common(ce, m))
+			break;
 		log_debug("%s: unexpected message %u", __func__,
 		    m->hdr.ch_type);
 		if (m->fd != -1)

@@ -326,10 +326,8 @@ cfg_end(void)
 		fatalx("configuration without mqtt settings");
 	mq->m_unknown_accept = pend_accept;
 	if (mq->m_have_cfg && memcmp(&mq->m_cfg, &pend_cfg,
-	    sizeof(pend_cfg)) == 0) {
-		chanev_compose(&mq->m_parent, IMSG_CFG_DONE, 0, -1, NULL, 0);
+	    sizeof(pend_cfg)) == 0)
 		return;
-	}
 	if (mq->m_running) {
 		log_info("broker settings changed, reconnecting");
 		brokers_stop();
@@ -338,16 +336,14 @@ cfg_end(void)
 	mq->m_have_cfg = 1;
 	explicit_bzero(&pend_cfg, sizeof(pend_cfg));
 	brokers_start();
-	chanev_compose(&mq->m_parent, IMSG_CFG_DONE, 0, -1, NULL, 0);
 }
 
 static void
 mqtt_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 {
 	struct cfg_global	g;
-	struct cfg_peer		cp;
 	struct timeval		settle = { MQTT_ENGINE_SETTLE_S, 0 };
-	int32_t			v;
+	unsigned int		peer;
 
 	switch (m->hdr.ch_type) {
 	case IMSG_CFG_START:
@@ -368,9 +364,7 @@ mqtt_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 		pend_have = 1;
 		break;
 	case IMSG_CFG_END:
-		if (!pend_active)
-			fatalx("%s: CFG_END without START", __func__);
-		cfg_end();
+		proc_child_cfg_end(ce, pend_active, cfg_end);
 		break;
 	case IMSG_CFG_LISTEN:
 	case IMSG_CFG_CAMERA:
@@ -380,12 +374,9 @@ mqtt_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 		/* Not ours. */
 		break;
 	case IMSG_CFG_PEER:
-		if (m->fd == -1 || m->len != sizeof(cp))
-			fatalx("%s: bad CFG_PEER", __func__);
-		memcpy(&cp, m->data, sizeof(cp));
-		if (cp.cp_proc != PROC_ENGINE)
+		if ((peer = proc_child_peer(m)) != PROC_ENGINE)
 			fatalx("%s: peer channel to process %u", __func__,
-			    cp.cp_proc);
+			    peer);
 		if (mq->m_engine_up)
 			chanev_clear(&mq->m_engine);
 		if (sibling_open(&mq->m_engine, m, IMSG_MQTT_CAMINFO,
@@ -398,18 +389,10 @@ mqtt_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 		evtimer_add(&mq->m_settle, &settle);
 		log_debug("engine channel up");
 		break;
-	case IMSG_CTL_VERBOSE:
-		if (m->len != sizeof(v))
-			fatalx("%s: bad CTL_VERBOSE", __func__);
-		memcpy(&v, m->data, sizeof(v));
-		log_setverbose(v);
-		break;
-	case IMSG_PROC_PING:
-		chanev_compose(&mq->m_parent, IMSG_PROC_PONG,
-		    m->hdr.ch_peerid, -1, NULL, 0);
-		break;
 	default:
-		fatalx("%s: unexpected message %u", __func__, m->hdr.ch_type);
+		if (!proc_child_common(ce, m))
+			fatalx("%s: unexpected message %u", __func__,
+			    m->hdr.ch_type);
 	}
 	if (m->fd != -1)
 		close(m->fd);
@@ -484,7 +467,6 @@ mqtt_dispatch_engine(struct chanev *ce, struct chan_msg *m, void *arg)
 int
 main(int argc, char *argv[])
 {
-	struct event	 ev_term, ev_int, ev_usr1;
 	struct proc_child_opts	 co;
 
 	proc_child_init(argc, argv, "mqtt", 0, &co);
@@ -498,18 +480,9 @@ main(int argc, char *argv[])
 
 	event_init();
 	evtimer_set(&mq->m_settle, mqtt_engine_settled, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGHUP, SIG_IGN);
-	signal_set(&ev_term, SIGTERM, mqtt_sig, NULL);
-	signal_set(&ev_int, SIGINT, mqtt_sig, NULL);
-	signal_set(&ev_usr1, SIGUSR1, mqtt_sig, NULL);
-	signal_add(&ev_term, NULL);
-	signal_add(&ev_int, NULL);
-	signal_add(&ev_usr1, NULL);
-	if (chanev_init(&mq->m_parent, PROC_PARENT_FD, mqtt_dispatch_parent,
-	    mqtt_parent_closed, NULL) == -1)
-		fatal("parent channel");
-	sibling_init(&mq->m_parent);
+	proc_child_signals(mqtt_sig, 1);
+	proc_child_channel(&mq->m_parent, PROC_PARENT_FD, mqtt_dispatch_parent,
+	    mqtt_parent_closed);
 	testhook_init(&mq->m_parent, IMSG_CTL_VERBOSE);
 	sandbox_enter_rules("mqtt", mqtt_calls, sizeof(mqtt_calls) /
 	    sizeof(mqtt_calls[0]), mqtt_rules, sizeof(mqtt_rules) /

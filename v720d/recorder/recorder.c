@@ -205,15 +205,13 @@ rec_cfg_end(void)
 	    "%llu bytes", rec->r_cfg.cr_segment_s,
 	    (unsigned long long)rec->r_cfg.cr_keep_s,
 	    (unsigned long long)rec->r_cfg.cr_max_bytes);
-	chanev_compose(&rec->r_parent, IMSG_CFG_DONE, 0, -1, NULL, 0);
 }
 
 static void
 rec_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 {
 	struct cfg_camera	*cc;
-	struct cfg_peer		 cp;
-	int32_t			 v;
+	unsigned int		 peer;
 
 	switch (m->hdr.ch_type) {
 	case IMSG_CFG_START:
@@ -247,15 +245,10 @@ rec_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 		pend.ncams++;
 		break;
 	case IMSG_CFG_END:
-		if (!pend.active)
-			fatalx("%s: CFG_END without START", __func__);
-		rec_cfg_end();
+		proc_child_cfg_end(ce, pend.active, rec_cfg_end);
 		break;
 	case IMSG_CFG_PEER:
-		if (m->fd == -1 || m->len != sizeof(cp))
-			fatalx("%s: bad CFG_PEER", __func__);
-		memcpy(&cp, m->data, sizeof(cp));
-		if (cp.cp_proc == PROC_ENGINE) {
+		if ((peer = proc_child_peer(m)) == PROC_ENGINE) {
 			if (rec->r_engine_up) {
 				play_peer_gone(&rec->r_engine);
 				chanev_clear(&rec->r_engine);
@@ -266,7 +259,7 @@ rec_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 			rec->r_engine.c.nofds = 1;
 			rec->r_engine_up = 1;
 			rec_resend_motion();
-		} else if (cp.cp_proc == PROC_WEB) {
+		} else if (peer == PROC_WEB) {
 			if (rec->r_web_up) {
 				play_peer_gone(&rec->r_web);
 				chanev_clear(&rec->r_web);
@@ -278,19 +271,8 @@ rec_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 			rec->r_web_up = 1;
 		} else
 			fatalx("%s: peer channel to process %u", __func__,
-			    cp.cp_proc);
+			    peer);
 		return;
-	case IMSG_CTL_VERBOSE:
-		if (m->len != sizeof(v))
-			fatalx("%s: bad CTL_VERBOSE", __func__);
-		memcpy(&v, m->data, sizeof(v));
-		log_setverbose(v);
-		break;
-	case IMSG_PROC_PING:
-		/* The parent's liveness check: answer at once. */
-		chanev_compose(&rec->r_parent, IMSG_PROC_PONG, m->hdr.ch_peerid,
-		    -1, NULL, 0);
-		break;
 	case IMSG_CFG_LISTEN:
 	case IMSG_CFG_WEBUSER:
 	case IMSG_CFG_TLS_CERT:
@@ -299,7 +281,9 @@ rec_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 		/* Not ours. */
 		break;
 	default:
-		fatalx("%s: unexpected message %u", __func__, m->hdr.ch_type);
+		if (!proc_child_common(ce, m))
+			fatalx("%s: unexpected message %u", __func__,
+			    m->hdr.ch_type);
 	}
 	if (m->fd != -1)
 		close(m->fd);
@@ -403,7 +387,6 @@ rec_shutdown(void)
 int
 main(int argc, char *argv[])
 {
-	static struct event	 ev_term, ev_int, ev_usr1;
 	struct timeval		 tv = { 0, TICK_MS * 1000 };
 	struct tm		 tm;
 	time_t			 now;
@@ -425,18 +408,9 @@ main(int argc, char *argv[])
 	proc_privdrop(co.user, co.root);
 
 	event_init();
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGHUP, SIG_IGN);
-	signal_set(&ev_term, SIGTERM, rec_sig, NULL);
-	signal_set(&ev_int, SIGINT, rec_sig, NULL);
-	signal_set(&ev_usr1, SIGUSR1, rec_sig, NULL);
-	signal_add(&ev_term, NULL);
-	signal_add(&ev_int, NULL);
-	signal_add(&ev_usr1, NULL);
-	if (chanev_init(&rec->r_parent, PROC_PARENT_FD, rec_dispatch_parent,
-	    rec_parent_closed, NULL) == -1)
-		fatal("parent channel");
-	sibling_init(&rec->r_parent);
+	proc_child_signals(rec_sig, 1);
+	proc_child_channel(&rec->r_parent, PROC_PARENT_FD, rec_dispatch_parent,
+	    rec_parent_closed);
 	store_scan();
 	testhook_init(&rec->r_parent, IMSG_CTL_VERBOSE);
 	sandbox_enter("recorder", rec_calls, sizeof(rec_calls) /

@@ -468,16 +468,14 @@ rtsp_cfg_end(void)
 	server_configure(&rc);
 	listeners_apply();
 	pend_clear();
-	chanev_compose(&rt.parent, IMSG_CFG_DONE, 0, -1, NULL, 0);
 }
 
 static void
 rtsp_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 {
 	struct cfg_webuser	 cw;
-	struct cfg_peer		 cp;
 	struct plisten		*pl;
-	int32_t			 v;
+	unsigned int		 peer;
 
 	if (m->fd != -1 && m->hdr.ch_type != IMSG_CFG_LISTEN &&
 	    m->hdr.ch_type != IMSG_CFG_PEER)
@@ -533,31 +531,18 @@ rtsp_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 			fatalx("%s: CFG_CAMERA outside START/END", __func__);
 		break;
 	case IMSG_CFG_END:
-		if (!pend.active)
-			fatalx("%s: CFG_END without START", __func__);
-		rtsp_cfg_end();
+		proc_child_cfg_end(ce, pend.active, rtsp_cfg_end);
 		break;
 	case IMSG_CFG_PEER:
-		if (m->fd == -1 || m->len != sizeof(cp))
-			fatalx("%s: bad CFG_PEER", __func__);
-		memcpy(&cp, m->data, sizeof(cp));
-		if (cp.cp_proc != PROC_ENGINE)
+		if ((peer = proc_child_peer(m)) != PROC_ENGINE)
 			fatalx("%s: peer channel to process %u", __func__,
-			    cp.cp_proc);
+			    peer);
 		rtsp_engine_new(m);
 		break;
-	case IMSG_CTL_VERBOSE:
-		if (m->len != sizeof(v))
-			fatalx("%s: bad CTL_VERBOSE", __func__);
-		memcpy(&v, m->data, sizeof(v));
-		log_setverbose(v);
-		break;
-	case IMSG_PROC_PING:
-		chanev_compose(&rt.parent, IMSG_PROC_PONG, m->hdr.ch_peerid,
-		    -1, NULL, 0);
-		break;
 	default:
-		fatalx("%s: unexpected message %u", __func__, m->hdr.ch_type);
+		if (!proc_child_common(ce, m))
+			fatalx("%s: unexpected message %u", __func__,
+			    m->hdr.ch_type);
 	}
 }
 
@@ -606,7 +591,6 @@ rtsp_shutdown(void)
 int
 main(int argc, char *argv[])
 {
-	static struct event	 ev_term, ev_int, ev_usr1;
 	struct event_base	*base;
 	struct proc_child_opts	 co;
 
@@ -618,19 +602,10 @@ main(int argc, char *argv[])
 	proc_privdrop(co.user, co.root);
 
 	base = event_init();
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGHUP, SIG_IGN);
-	signal_set(&ev_term, SIGTERM, rtsp_sig, NULL);
-	signal_set(&ev_int, SIGINT, rtsp_sig, NULL);
-	signal_set(&ev_usr1, SIGUSR1, rtsp_sig, NULL);
-	signal_add(&ev_term, NULL);
-	signal_add(&ev_int, NULL);
-	signal_add(&ev_usr1, NULL);
-	if (chanev_init(&rt.parent, PROC_PARENT_FD, rtsp_dispatch_parent,
-	    rtsp_parent_closed, NULL) == -1)
-		fatal("parent channel");
+	proc_child_signals(rtsp_sig, 1);
+	proc_child_channel(&rt.parent, PROC_PARENT_FD, rtsp_dispatch_parent,
+	    rtsp_parent_closed);
 	server_init(base);
-	sibling_init(&rt.parent);
 	testhook_init(&rt.parent, IMSG_RTSP_CAMERA);
 	sandbox_enter("rtsp", rtsp_calls, sizeof(rtsp_calls) /
 	    sizeof(rtsp_calls[0]));
