@@ -22,25 +22,9 @@ cat >"$out/bench_h264.c" <<'C'
 #include "rtph264.h"
 #include "h264enc.h"
 #include "scene.h"
+#include "benchc.h"
 
 static size_t nalbytes, npkts;
-
-static double
-now(clockid_t c)
-{
-	struct timespec ts;
-
-	clock_gettime(c, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int
-cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 static void
 pkt(void *arg, const uint8_t *h, size_t hl, const uint8_t *d, size_t dl,
@@ -54,27 +38,6 @@ nal(void *arg, const uint8_t *n, size_t len, int last)
 {
 	nalbytes += len;
 	rtph264_packetize(n, len, 1400, last, pkt, NULL);
-}
-
-static uint8_t *
-slurp(const char *path, size_t *len)
-{
-	FILE *f;
-	uint8_t *b;
-	long n;
-
-	if ((f = fopen(path, "rb")) == NULL) {
-		perror(path);
-		exit(1);
-	}
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	if ((b = malloc(n)) == NULL || fread(b, 1, n, f) != (size_t)n)
-		exit(1);
-	fclose(f);
-	*len = n;
-	return b;
 }
 
 /* Encode nf frames (frame i is jpg[i % n]) at 10 fps. */
@@ -169,6 +132,7 @@ ffmpeg -loglevel error -y -i "$top/regress/data/scene1.jpg" -q:v 4 \
     -pix_fmt yuvj420p "$out/optimal.jpg" || exit 1
 # shellcheck disable=SC2046 # pkg-config's words wanted
 cc -std=c11 -D_GNU_SOURCE -O2 -g -I"$top/v720d/rtsp" -I"$top/regress/camsim" \
+    -I"$top/regress/bench" \
     -o "$out/bench_h264" "$out/bench_h264.c" "$top/v720d/rtsp/h264enc.c" \
     "$top/v720d/rtsp/rtph264.c" "$top/v720d/rtsp/rtpjpeg.c" \
     "$top/regress/camsim/scene.c" \

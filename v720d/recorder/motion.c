@@ -8,12 +8,14 @@
 
 #include <jpeglib.h>
 
+#include "jpegdc.h"
 #include "motion.h"
 
 struct dec {
 	struct jpeg_decompress_struct	 d;
 	struct jpeg_error_mgr		 err;
 	jmp_buf				 jb;
+	struct jpegdc			 jd;
 };
 
 static void
@@ -120,6 +122,13 @@ motion_decode(struct motion *m, const uint8_t *jpeg, size_t len)
 		m->m_w = w;
 		m->m_h = h;
 		m->m_have_bg = 0;
+	}
+	/* The DC coefficients alone when the layout allows (jpegdc.h). */
+	if (!m->m_libjpeg && jpegdc_decode(&dc->jd, &dc->d, m->m_cur, w, h) ==
+	    0) {
+		m->m_dconly++;
+		jpeg_abort_decompress(&dc->d);
+		return 0;
 	}
 	jpeg_start_decompress(&dc->d);
 	while (dc->d.output_scanline < dc->d.output_height) {

@@ -1,7 +1,8 @@
 /*
- * Motion detection on the camera's own JPEGs: each frame is decoded at
- * 1/8 scale (libjpeg-turbo DCT scaling: DC coefficients only, 80x60
- * grey for 640x480) and compared with a slowly adapting background.
+ * Motion detection on the camera's own JPEGs: each frame is reduced to
+ * its 8x8 luma block means (the DC coefficients alone, jpegdc.h; 80x60
+ * grey for 640x480, what libjpeg-turbo decodes at 1/8 scale) and
+ * compared with a slowly adapting background.
  * Changes over most of the picture (IR switching, exposure jumps) are
  * taken as global and reset the background instead of making an event.
  */
@@ -40,7 +41,9 @@ struct motion {
 	int		 m_last_global;		/* this frame was a global change */
 	/* counters */
 	uint64_t	 m_frames, m_bad, m_global;
+	uint64_t	 m_dconly;		/* frames read by jpegdc */
 	void		*m_dec;			/* libjpeg state */
+	int		 m_libjpeg;		/* tests: libjpeg's decode only */
 };
 
 int		motion_init(struct motion *, int sensitivity);
