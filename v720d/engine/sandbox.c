@@ -20,7 +20,7 @@ static const int engine_calls[] = {
 	SANDBOX_CALL(epoll_ctl), SANDBOX_CALL(timerfd_settime),
 	/* Sockets the parent passed and the connections they accept. */
 	SANDBOX_CALL(accept4), SANDBOX_CALL(read), SANDBOX_CALL(write),
-	SANDBOX_CALL(recvmmsg), SANDBOX_CALL(sendto),
+	SANDBOX_CALL(recvmmsg), SANDBOX_CALL(sendto), SANDBOX_CALL(sendmmsg),
 	SANDBOX_CALL(setsockopt), SANDBOX_CALL(getsockname),
 	/* The UDP receive buffer, logged when a listener starts. */
 	SANDBOX_CALL(getsockopt),

@@ -5,7 +5,9 @@
  * address alone, since several cameras may sit behind one NAT address.
  * A 20 or 51 counts only from the address of a camera's registered TCP
  * connection (any port).  Datagrams from anybody else are counted and
- * dropped.
+ * dropped.  What the engine sends while it reads a batch (the 605s of
+ * the frames the batch completed, answers) goes out in one sendmmsg
+ * after the batch.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -30,6 +32,21 @@
 #define UDP_RCVBUF_LOW	(1024 * 1024)	/* less: warn, bursts get lost */
 #define UDP_POLL_HIGH	16	/* datagrams in one wakeup: start polling */
 #define UDP_POLL_LOW	4	/* in one poll: stop polling */
+#define UDP_OUT_MAX	UDP_BATCH	/* datagrams held for one sendmmsg */
+
+/*
+ * Datagrams to send, held while a batch is read; a 605 needs
+ * WIRE_HDR_LEN + MEDIA_CONFIRM_MAX * 4 bytes, anything may be sent.
+ */
+static struct udp_out {
+	uint8_t			 uo_buf[WIRE_HDR_LEN + WIRE_UDP_MAX_PAYLOAD];
+	struct sockaddr_storage	 uo_sa;
+	int			 uo_fd;
+}			 udp_out[UDP_OUT_MAX];
+static struct mmsghdr	 udp_omsgs[UDP_OUT_MAX];
+static struct iovec	 udp_oiov[UDP_OUT_MAX];
+static int		 udp_nout;
+static int		 udp_holding;	/* inside a batch: hold, do not send */
 
 static int	peer_cmp(struct camera *, struct camera *);
 
@@ -113,15 +130,62 @@ udp_peer_clear(struct camera *cam)
 	cam->cam_peer_known = 0;
 }
 
+/*
+ * Send what was held, in order, a sendmmsg per run of one socket.  One
+ * that fails is lost, as a sendto's would be (the camera resends what
+ * no 605 confirmed); the rest still go.
+ */
+static void
+udp_flush(void)
+{
+	int	i = 0, j, r;
+
+	while (i < udp_nout) {
+		for (j = i + 1; j < udp_nout &&
+		    udp_out[j].uo_fd == udp_out[i].uo_fd; j++)
+			;
+		if ((r = sendmmsg(udp_out[i].uo_fd, &udp_omsgs[i], j - i,
+		    MSG_DONTWAIT)) <= 0) {
+			log_debug("udp sendmmsg: %s", strerror(errno));
+			r = 1;
+		}
+		i += r;
+	}
+	udp_nout = 0;
+}
+
 int
 udp_sendto(int fd, const struct sockaddr *sa, socklen_t salen, uint16_t cmd,
     const void *p, size_t len)
 {
-	uint8_t	buf[WIRE_HDR_LEN + WIRE_UDP_MAX_PAYLOAD];
-	int	n;
+	uint8_t		 buf[WIRE_HDR_LEN + WIRE_UDP_MAX_PAYLOAD];
+	struct udp_out	*uo;
+	struct msghdr	*mh;
+	int		 n;
 
-	if (len > WIRE_UDP_MAX_PAYLOAD ||
-	    (n = camtcp_msg(buf, sizeof(buf), cmd, p, len)) == -1)
+	if (len > WIRE_UDP_MAX_PAYLOAD || salen > sizeof(uo->uo_sa))
+		return -1;
+	if (udp_holding) {
+		if (udp_nout == UDP_OUT_MAX)
+			udp_flush();
+		uo = &udp_out[udp_nout];
+		if ((n = camtcp_msg(uo->uo_buf, sizeof(uo->uo_buf), cmd, p,
+		    len)) == -1)
+			return -1;
+		memcpy(&uo->uo_sa, sa, salen);
+		uo->uo_fd = fd;
+		udp_oiov[udp_nout].iov_base = uo->uo_buf;
+		udp_oiov[udp_nout].iov_len = n;
+		mh = &udp_omsgs[udp_nout].msg_hdr;
+		memset(mh, 0, sizeof(*mh));
+		mh->msg_name = &uo->uo_sa;
+		mh->msg_namelen = salen;
+		mh->msg_iov = &udp_oiov[udp_nout];
+		mh->msg_iovlen = 1;
+		udp_nout++;
+		return 0;
+	}
+	if ((n = camtcp_msg(buf, sizeof(buf), cmd, p, len)) == -1)
 		return -1;
 	if (sendto(fd, buf, n, MSG_DONTWAIT, sa, salen) == -1) {
 		log_debug("udp sendto: %s", strerror(errno));
@@ -339,6 +403,7 @@ udp_drain(int fd)
 		}
 		total += n;
 		env->e_rx_ns = proc_now_ns();
+		udp_holding = 1;
 		for (i = 0; i < n; i++) {
 			if (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) {
 				env->e_udp_bad++;
@@ -360,6 +425,8 @@ udp_drain(int fd)
 			    msgs[i].msg_hdr.msg_namelen, bufs[i],
 			    msgs[i].msg_len, &key, now);
 		}
+		udp_holding = 0;
+		udp_flush();
 		/* What recvmmsg changed, for the next call. */
 		for (i = 0; i < n; i++) {
 			msgs[i].msg_hdr.msg_namelen = sizeof(addrs[i]);
