@@ -209,3 +209,19 @@ bad:
 	sibling_bad(ce, m, "CAM_STATE with bad strings");
 	return -1;
 }
+
+int
+sibling_cam_gone(struct chanev *ce, const struct chan_msg *m,
+    const char *what, struct ctl_id *cid)
+{
+	if (m->len != sizeof(*cid)) {
+		sibling_bad(ce, m, "%s of %zu bytes", what, m->len);
+		return -1;
+	}
+	memcpy(cid, m->data, sizeof(*cid));
+	if (chan_strfield(cid->id, sizeof(cid->id)) == -1) {
+		sibling_bad(ce, m, "%s without a camera", what);
+		return -1;
+	}
+	return 0;
+}

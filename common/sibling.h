@@ -63,6 +63,14 @@ int	sibling_cam_media(struct chanev *, const struct chan_msg *m,
 struct cam_info;
 int	sibling_cam_info(struct chanev *, const struct chan_msg *m,
 	    struct cam_info *ci);
+/*
+ * A camera the engine forgot (IMSG_CAM_GONE, IMSG_RTSP_GONE, named what
+ * in the log): exactly struct ctl_id, its id terminated.  0 with *cid
+ * filled in; otherwise the sender is accused and -1.
+ */
+struct ctl_id;
+int	sibling_cam_gone(struct chanev *, const struct chan_msg *m,
+	    const char *what, struct ctl_id *cid);
 /* The test hook: a malformed message on every open sibling channel. */
 void	sibling_send_garbage(void);
 

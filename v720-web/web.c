@@ -247,15 +247,8 @@ web_dispatch_engine(struct chanev *ce, struct chan_msg *m, void *arg)
 		}
 		break;
 	case IMSG_CAM_GONE:
-		if (m->len != sizeof(cid)) {
-			sibling_bad(ce, m, "CAM_GONE of %zu bytes", m->len);
+		if (sibling_cam_gone(ce, m, "CAM_GONE", &cid) == -1)
 			return;
-		}
-		memcpy(&cid, m->data, sizeof(cid));
-		if (chan_strfield(cid.id, sizeof(cid.id)) == -1) {
-			sibling_bad(ce, m, "CAM_GONE without a camera");
-			return;
-		}
 		if ((c = cam_find(cid.id)) != NULL)
 			cam_forget(c);
 		break;

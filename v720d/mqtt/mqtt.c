@@ -424,15 +424,8 @@ mqtt_dispatch_engine(struct chanev *ce, struct chan_msg *m, void *arg)
 	case IMSG_CAM_GONE:
 		/* Forgotten by the engine (offline, unconfigured, for long or
 		 * crowded out): its slot here goes too. */
-		if (m->len != sizeof(cid)) {
-			sibling_bad(ce, m, "CAM_GONE of %zu bytes", m->len);
+		if (sibling_cam_gone(ce, m, "CAM_GONE", &cid) == -1)
 			return;
-		}
-		memcpy(&cid, m->data, sizeof(cid));
-		if (chan_strfield(cid.id, sizeof(cid.id))) {
-			sibling_bad(ce, m, "CAM_GONE without a camera");
-			return;
-		}
 		if ((mc = mcam_find(cid.id)) != NULL)
 			mcam_forget(mc);
 		break;

@@ -280,15 +280,8 @@ rtsp_dispatch_engine(struct chanev *ce, struct chan_msg *m, void *arg)
 		}
 		break;
 	case IMSG_RTSP_GONE:
-		if (m->len != sizeof(cid)) {
-			sibling_bad(ce, m, "RTSP_GONE of %zu bytes", m->len);
+		if (sibling_cam_gone(ce, m, "RTSP_GONE", &cid) == -1)
 			return;
-		}
-		memcpy(&cid, m->data, sizeof(cid));
-		if (chan_strfield(cid.id, sizeof(cid.id))) {
-			sibling_bad(ce, m, "RTSP_GONE without a camera");
-			return;
-		}
 		engine_gone(cid.id);
 		break;
 	case IMSG_CAM_FRAME:
