@@ -143,23 +143,27 @@ sibling_send_garbage(void)
 	struct sibling	*s;
 	size_t		 i;
 
+	/*
+	 * Say it and queue it for every sibling first, then write them all
+	 * back to back: the first sibling to read its message gets this
+	 * process killed, maybe before it got to the next one (t-18 beside a
+	 * CPU hog: the engine read its message and the parent killed the
+	 * recorder before it had even logged v720-web's).
+	 */
 	for (i = 0; i < PROC_MAX; i++) {
 		s = &sibs[i];
 		if (s->s_ce == NULL || !s->s_ce->active)
 			continue;
 		log_warnx("test hook: sending %s a malformed message %u",
 		    sib_name(s), s->s_sends);
-		chanev_compose(s->s_ce, s->s_sends, 0, -1, "bad", 3);
+		chan_compose(&s->s_ce->c, s->s_sends, 0, -1, "bad", 3);
 	}
-	/*
-	 * Write them all now: the first sibling to read its message gets
-	 * this process killed, maybe before the event loop would have
-	 * written to the next one (t-18 saw it under ASan).
-	 */
 	for (i = 0; i < PROC_MAX; i++) {
 		s = &sibs[i];
-		if (s->s_ce != NULL && s->s_ce->active)
-			(void)chan_flush(&s->s_ce->c);
+		if (s->s_ce == NULL || !s->s_ce->active)
+			continue;
+		(void)chan_flush(&s->s_ce->c);
+		chanev_update(s->s_ce);
 	}
 }
 

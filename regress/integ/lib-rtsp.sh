@@ -17,7 +17,7 @@ $*"
 # rtsp_camera ARGS: one camsim camera with audio at 10 fps; sets C.
 rtsp_camera() {
 	start_camsim --cameras 1 --uid "$1" --bootstrap "$BOOT" --fps 10 \
-	    --audio --duration 300 --log "$OUT/camsim.log"
+	    --audio --duration 3600 --log "$OUT/camsim.log"
 	C=${1}00000001
 	# through the control socket: the web API may want credentials
 	wait_for 15 sh -c "'$V720CTL' -s '$OUT/ctl.sock' show camera $C |

@@ -96,7 +96,7 @@ died_of() {
 # 1. Sandbox on.
 engine_start
 start_camsim --cameras 1 --uid 0811s --bootstrap "127.0.0.1:$BOOT_PORT" \
-    --duration 300 --heartbeat 1 --log "$OUT/camsim.log"
+    --duration 3600 --heartbeat 1 --log "$OUT/camsim.log"
 wait_for 10 cam_up || fail "camera not online"
 wait_for 10 kids || fail "not all five children: $(children_of "$V720D_PID" | tr '\n' ' ')"
 sandboxed() { grep -q '^Seccomp:[[:space:]]*2$' "/proc/$1/status"; }

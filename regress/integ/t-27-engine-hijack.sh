@@ -121,18 +121,26 @@ start_camsim $CAMSIM_ARGS --source 127.0.0.3 --log "$OUT/camsim3.log"
 wait_for 60 cam_at 127.0.0.3 || fail "the moved camera did not come back"
 T_MOVE=$(secs "$t_stop" "$(now)")
 kill -KILL "$CAM1"
-deadline=$(sed -n "s/.*camera $U: .* silent for [0-9]* ms (deadline \([0-9]*\) ms).*/\1/p" \
+# What the engine measured when it let the new address in: how long the
+# old connection had been silent, against its deadline.
+line=$(grep "camera $U: its connection from .* silent for [0-9]* ms (deadline [0-9]* ms), 127.0.0.3" \
     "$OUT/v720d.log" | tail -n 1)
-[ -n "$deadline" ] || fail "no deadline in the engine's log"
+[ -n "$line" ] || fail "the engine never let 127.0.0.3 in: $(grep "$U" "$OUT/v720d.log" | tail -n 3)"
+silent=$(echo "$line" | sed 's/.* silent for \([0-9]*\) ms.*/\1/')
+deadline=$(echo "$line" | sed 's/.*(deadline \([0-9]*\) ms).*/\1/')
 python3 -c 'import sys
-move, dl, reg = float(sys.argv[1]), int(sys.argv[2]) / 1000, float(sys.argv[3])
-# The deadline runs from the last heartbeat, the engine looks once a
-# second, then the camera registers as it did the first time.
-bound = dl + 1 + reg
-print("moved camera back in %.3f s (deadline %.3f s + 1 s + first "
-      "registration %.3f s = %.3f s)" % (move, dl, reg, bound))
-sys.exit(0 if move <= bound else 1)' "$T_MOVE" "$deadline" "$T_REG" ||
-    fail "the moved camera came back too late"
+move, silent, dl = float(sys.argv[1]), int(sys.argv[2]) / 1000, int(sys.argv[3]) / 1000
+print("moved camera back in %.3f s: the engine let it in after %.3f s of "
+      "silence (deadline %.3f s)" % (move, silent, dl))
+# Never before the deadline (that would be the takeover); and at the
+# engine'"'"'s first look past it: it looks once a second, and a busy
+# machine runs its timer late (a fresh clone beside a CPU hog at load 19
+# saw 1.8 s), so the bound is a second deadline, not a wall-clock guess.
+sys.exit(0 if dl < silent <= 2 * dl else 1)' "$T_MOVE" "$silent" "$deadline" ||
+    fail "the moved camera came back too early or too late"
+# Held, then let in: the moved camera never lost a connection on the way.
+drops=$(grep -c '"ev":"drop"' "$OUT/camsim3.log")
+[ "$drops" = 0 ] || fail "the moved camera was dropped $drops times (held, it should need one connection)"
 view moved "$OUT/camsim3.log"
 kill -0 "$ENGINE_PID" || fail "engine died"
 say "ok"

@@ -21,7 +21,7 @@ ensure_test_user
 web_start 37520
 cp "$OUT/v720d.conf" "$OUT/base.conf"
 start_camsim --cameras 1 --uid XGET --bootstrap "$BOOT" --fps 10 \
-    --duration 300 --log "$OUT/camsim.log"
+    --duration 3600 --log "$OUT/camsim.log"
 web_cameras 1
 C=XGET00000001
 IMG='-H Accept:image/avif,image/webp,*/*'
