@@ -18,6 +18,7 @@
 #include "../../v720d/engine/diag.h"
 
 struct engine	*env;
+struct model	*model;
 
 static struct diag_source	out[DIAG_SOURCES_MAX + 8];
 
@@ -27,7 +28,9 @@ setup(void)
 	env = calloc(1, sizeof(*env));
 	cr_assert_not_null(env);
 	TAILQ_INIT(&env->e_listeners);
-	env->e_cfg.cg_camera_port = 6123;
+	model = calloc(1, sizeof(*model));
+	cr_assert_not_null(model);
+	model->m_cfg.cg_camera_port = 6123;
 	diag_free_all();
 }
 
@@ -37,6 +40,8 @@ teardown(void)
 	diag_free_all();
 	free(env);
 	env = NULL;
+	free(model);
+	model = NULL;
 }
 
 static const struct diag_source *
@@ -116,7 +121,7 @@ Test(diag, hints, .init = setup, .fini = teardown)
 {
 	size_t	n;
 
-	env->e_cfg.cg_camera_port = 7000;
+	model->m_cfg.cg_camera_port = 7000;
 	diag_note_addr("10.0.0.7:1", DIAG_BOOTSTRAP, DIAG_R_NONE, "A1");
 	diag_note_addr("10.0.0.9:1", DIAG_REGISTERED, DIAG_R_NOUDP, "A2");
 	diag_note_addr("10.0.0.11:1", DIAG_REFUSED, DIAG_R_UNKNOWN, "A3");

@@ -405,7 +405,7 @@ Test(engine, data_channel)
 		}
 	}
 	cr_assert(seen_frame, "no frame on the web channel");
-	cr_assert_eq(env->e_udp_unknown, 1);
+	cr_assert_eq(model->m_udp_unknown, 1);
 
 	/* 605s: the empty one after the first frame, then our ids. */
 	cr_assert_eq(udp_wait(WIRE_CMD_CONFIRM, -1, conf, &clen, 1000), 0);
@@ -684,7 +684,7 @@ Test(engine, steps_follow_answers)
 	send_12("0123456789abcdef0123456789abcdef", j11.cj_cli_token);
 	send_12(j11.cj_cli_target, j11.cj_cli_target);
 	cr_assert_eq(udp_wait(0, 50, NULL, NULL, 300), -1, "50 before 51");
-	cr_assert_eq(env->e_ncameras, 1);
+	cr_assert_eq(model->m_ncameras, 1);
 	cr_assert_eq(camera_find(UID)->cam_info.ci_strangers, 1,
 	    "the stale 12 is not counted");
 
@@ -870,7 +870,7 @@ Test(engine, offline_unconfigured_cameras_are_forgotten)
 	}
 	pump(50);
 	gone += web_gone(last, sizeof(last));
-	cr_assert_eq(env->e_ncameras, CAM_OFFLINE_KEEP);
+	cr_assert_eq(model->m_ncameras, CAM_OFFLINE_KEEP);
 	cr_assert_eq(gone, 5);
 	/* The oldest went first. */
 	for (i = 0; i < 5; i++) {

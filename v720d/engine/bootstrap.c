@@ -24,7 +24,9 @@
 
 #include "log.h"
 #include "bootproto.h"
-#include "engine.h"
+#include "model.h"
+#include "listener.h"
+#include "bootstrap.h"
 #include "diag.h"
 
 #define BOOT_MAX_CONNS		64
@@ -283,8 +285,8 @@ bootconn_handle(struct bootconn *bc, const struct bootreq *r)
 		 * does when the cloud is unreachable), without ever reaching
 		 * the camera port.
 		 */
-		if (!env->e_cfg.cg_unknown_accept &&
-		    engine_camcfg(r->br_uid) == NULL) {
+		if (!model->m_cfg.cg_unknown_accept &&
+		    model_camcfg(r->br_uid) == NULL) {
 			log_warnx("bootstrap: unknown camera %s from %s "
 			    "rejected", r->br_uid, bc->bc_peer);
 			boot_diag(bc, DIAG_REFUSED, DIAG_R_UNKNOWN, r->br_uid);
@@ -297,14 +299,14 @@ bootconn_handle(struct bootconn *bc, const struct bootreq *r)
 		}
 		boot_set_firmware(r->br_uid, r->br_version);
 		boot_diag(bc, DIAG_BOOTSTRAP, DIAG_R_NONE, r->br_uid);
-		host = env->e_cfg.cg_server_addr[0] != '\0' ?
-		    env->e_cfg.cg_server_addr : bc->bc_local;
+		host = model->m_cfg.cg_server_addr[0] != '\0' ?
+		    model->m_cfg.cg_server_addr : bc->bc_local;
 		n = bootproto_confcheck(body, sizeof(body), r->br_uid, host,
-		    env->e_cfg.cg_camera_port, pwd, time(NULL));
+		    model->m_cfg.cg_camera_port, pwd, time(NULL));
 		log_info("bootstrap: camera %s (firmware %s) from %s sent to "
 		    "%s port %u", r->br_uid, r->br_version[0] ?
 		    r->br_version : "?", bc->bc_peer, host,
-		    env->e_cfg.cg_camera_port);
+		    model->m_cfg.cg_camera_port);
 		break;
 	case BOOT_REGISTER:
 		/* First boot: the camera asks for its uid.  Keep the one it
@@ -411,7 +413,7 @@ boot_listener_accept(int fd, short ev, void *arg)
 	char			 host[NI_MAXHOST], serv[NI_MAXSERV];
 	int			 s, same = 0;
 
-	if ((s = engine_accept(l, (struct sockaddr *)&ss, &len,
+	if ((s = listener_accept(l, (struct sockaddr *)&ss, &len,
 	    "bootstrap")) == -1)
 		return;
 	if (nconns >= BOOT_MAX_CONNS) {
@@ -422,7 +424,7 @@ boot_listener_accept(int fd, short ev, void *arg)
 		return;
 	}
 	TAILQ_FOREACH(bc, &conns, bc_entry)
-		if (engine_same_host(&bc->bc_ss, &ss) && ++same >=
+		if (same_host(&bc->bc_ss, &ss) && ++same >=
 		    BOOT_MAX_PER_HOST) {
 			log_warnx("bootstrap: %d connections from one address, "
 			    "refusing one", BOOT_MAX_PER_HOST);

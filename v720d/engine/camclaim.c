@@ -28,7 +28,7 @@
 
 #include "log.h"
 #include "proc.h"
-#include "engine.h"
+#include "model.h"
 #include "diag.h"
 #include "camconn.h"
 
@@ -65,10 +65,10 @@ claim_may_take(struct camconn *c, struct camera *cam, uint64_t now)
 	struct camconn	*old = cam->cam_conn;
 	uint64_t	 quiet, dl;
 
-	if (old == NULL || engine_same_host(&old->cc_ss, &c->cc_ss))
+	if (old == NULL || same_host(&old->cc_ss, &c->cc_ss))
 		return 1;
 	if (cam->cam_has_prior &&
-	    engine_same_host(&cam->cam_prior_ss, &c->cc_ss)) {
+	    same_host(&cam->cam_prior_ss, &c->cc_ss)) {
 		log_info("camera %s: back at %s, the address it had before "
 		    "%s took its place", cam->cam_id, c->cc_addr,
 		    old->cc_addr);
@@ -214,9 +214,9 @@ void
 claim_registered(struct camera *cam, struct camconn *c)
 {
 	if (cam->cam_has_last &&
-	    !engine_same_host(&cam->cam_last_ss, &c->cc_ss)) {
+	    !same_host(&cam->cam_last_ss, &c->cc_ss)) {
 		if (cam->cam_has_prior &&
-		    engine_same_host(&cam->cam_prior_ss, &c->cc_ss))
+		    same_host(&cam->cam_prior_ss, &c->cc_ss))
 			cam->cam_has_prior = 0;
 		else {
 			cam->cam_prior_ss = cam->cam_last_ss;

@@ -22,7 +22,9 @@
 #include "log.h"
 #include "proc.h"
 #include "media.h"
-#include "engine.h"
+#include "model.h"
+#include "listener.h"
+#include "bootstrap.h"
 #include "diag.h"
 #include "camconn.h"
 
@@ -63,6 +65,28 @@ camera_cmp(struct camera *a, struct camera *b)
 
 RB_GENERATE(camera_tree, camera, cam_entry, camera_cmp);
 
+struct model	*model;
+
+void
+model_init(void)
+{
+	if ((model = calloc(1, sizeof(*model))) == NULL)
+		fatal("%s", __func__);
+	RB_INIT(&model->m_cameras);
+	TAILQ_INIT(&model->m_active);
+}
+
+const struct cfg_camera *
+model_camcfg(const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < model->m_ncams; i++)
+		if (strcmp(model->m_cams[i].cc_id, id) == 0)
+			return &model->m_cams[i];
+	return NULL;
+}
+
 struct camera *
 camera_find(const char *id)
 {
@@ -70,16 +94,16 @@ camera_find(const char *id)
 
 	if (strlcpy(key.cam_id, id, sizeof(key.cam_id)) >= sizeof(key.cam_id))
 		return NULL;
-	return RB_FIND(camera_tree, &env->e_cameras, &key);
+	return RB_FIND(camera_tree, &model->m_cameras, &key);
 }
 
 static void
 camera_config(struct camera *cam)
 {
-	const struct cfg_camera	*cc = engine_camcfg(cam->cam_id);
+	const struct cfg_camera	*cc = model_camcfg(cam->cam_id);
 
 	cam->cam_configured = cc != NULL;
-	cam->cam_idle_timeout = env->e_cfg.cg_idle_timeout;
+	cam->cam_idle_timeout = model->m_cfg.cg_idle_timeout;
 	cam->cam_info.ci_stream_always = 0;
 	cam->cam_info.ci_name[0] = '\0';
 	cam->cam_record = REC_OFF;
@@ -118,9 +142,7 @@ camera_forget(struct camera *cam)
 
 	memset(&cid, 0, sizeof(cid));
 	strlcpy(cid.id, cam->cam_id, sizeof(cid.id));
-	engine_send_web(IMSG_CAM_GONE, &cid, sizeof(cid));
-	mqttpeer_send(IMSG_CAM_GONE, &cid, sizeof(cid));
-	rtsppeer_gone(&cid);
+	obs_gone(&cid);
 	camera_free(cam);
 }
 
@@ -193,7 +215,7 @@ camera_get(const char *id)
 
 	if ((cam = camera_find(id)) != NULL)
 		return cam;
-	if (env->e_ncameras >= ENGINE_MAX_CAMERAS) {
+	if (model->m_ncameras >= ENGINE_MAX_CAMERAS) {
 		if ((cam = gone_oldest()) == NULL) {
 			log_warnx("camera %s: too many cameras (%d)", id,
 			    ENGINE_MAX_CAMERAS);
@@ -219,8 +241,8 @@ camera_get(const char *id)
 	ci->ci_sd_total_mb = ci->ci_sd_free_mb = -1;
 	cam->cam_udpfd = -1;
 	camera_config(cam);
-	RB_INSERT(camera_tree, &env->e_cameras, cam);
-	env->e_ncameras++;
+	RB_INSERT(camera_tree, &model->m_cameras, cam);
+	model->m_ncameras++;
 	gone_update(cam);
 	return cam;
 }
@@ -232,8 +254,8 @@ camera_free(struct camera *cam)
 		TAILQ_REMOVE(&gone, cam, cam_gone_entry);
 		ngone--;
 	}
-	RB_REMOVE(camera_tree, &env->e_cameras, cam);
-	env->e_ncameras--;
+	RB_REMOVE(camera_tree, &model->m_cameras, cam);
+	model->m_ncameras--;
 	ptz_stop(cam);
 	stream_free(cam);
 	free(cam->cam_jpeg);
@@ -248,7 +270,7 @@ conn_free(struct camconn *c)
 	if (cam != NULL && cam->cam_conn == c) {
 		cam->cam_conn = NULL;
 		stream_stop(cam, 0);
-		cam->cam_info.ci_state = mqttpeer_idle_state(cam);
+		cam->cam_info.ci_state = relay_idle_state(cam);
 		/* No more frames: no rate either. */
 		cam->cam_info.ci_fps_milli = 0;
 		for (size_t i = 0; i < 4; i++)
@@ -341,14 +363,14 @@ conn_allowed(struct camconn *c, const char *uid)
 {
 	struct camera	*cam;
 
-	if (!env->e_cfg.cg_unknown_accept && engine_camcfg(uid) == NULL) {
+	if (!model->m_cfg.cg_unknown_accept && model_camcfg(uid) == NULL) {
 		log_warnx("camera %s from %s: unknown camera rejected", uid,
 		    c->cc_addr);
 		diag_note_addr(c->cc_addr, DIAG_REFUSED, DIAG_R_UNKNOWN, uid);
 		return -1;
 	}
 	cam = camera_find(uid);
-	if (c->cc_host->h_registered >= env->e_cfg.cg_cam_per_addr &&
+	if (c->cc_host->h_registered >= model->m_cfg.cg_cam_per_addr &&
 	    (cam == NULL || cam->cam_conn == NULL ||
 	    cam->cam_conn->cc_host != c->cc_host)) {
 		log_warnx("camera %s from %s: %u cameras registered from this "
@@ -522,7 +544,7 @@ camera_listener_accept(int fd, short ev, void *arg)
 	struct camhost		*h;
 	int			 s, one = 1;
 
-	if ((s = engine_accept(l, (struct sockaddr *)&ss, &len,
+	if ((s = listener_accept(l, (struct sockaddr *)&ss, &len,
 	    "camera")) == -1)
 		return;
 	h = camhost_find(&ss);
@@ -531,7 +553,7 @@ camera_listener_accept(int fd, short ev, void *arg)
 	 * the control socket): an address with no connection yet still gets
 	 * in, at the expense of the address that holds the most.
 	 */
-	if (nconns >= env->e_cam_conn_max) {
+	if (nconns >= model->m_cam_conn_max) {
 		if (h != NULL || (victim = camhost_victim()) == NULL) {
 			log_warnx("camera accept: %zu connections, no "
 			    "descriptors left, refusing one", nconns);
@@ -699,7 +721,7 @@ camera_forward(struct camera *cam, int code, const char *extra)
 
 	/* Without TCP, a camera seen on MQTT gets it on its sub/<uid>. */
 	if (cam->cam_conn == NULL)
-		return mqttpeer_forward(cam, code, extra);
+		return relay_forward(cam, code, extra);
 	if (cam->cam_client[0] == '\0')
 		camtcp_clientid(cam->cam_client);
 	if ((n = camtcp_json_forward(js, sizeof(js), cam->cam_client, code,
@@ -727,7 +749,7 @@ camera_set(struct camera *cam, const char *key, const char *val,
 		return -1;
 	/* Never over TCP: there the code means something else. */
 	if (s != NULL && s->mqtt_only) {
-		if (mqttpeer_forward(cam, code, extra) == -1) {
+		if (relay_forward(cam, code, extra) == -1) {
 			*err = "camera not on MQTT";
 			return -1;
 		}
@@ -786,10 +808,7 @@ camera_publish(struct camera *cam)
 {
 	cam->cam_dirty = 0;
 	camera_fill_info(cam);
-	engine_send_web(IMSG_CAM_STATE, &cam->cam_info,
-	    sizeof(cam->cam_info));
-	mqttpeer_send(IMSG_CAM_STATE, &cam->cam_info, sizeof(cam->cam_info));
-	rtsppeer_camera(cam);
+	obs_state(cam);
 }
 
 void
@@ -803,7 +822,7 @@ camera_publish_all(void)
 {
 	struct camera	*cam;
 
-	RB_FOREACH(cam, camera_tree, &env->e_cameras)
+	RB_FOREACH(cam, camera_tree, &model->m_cameras)
 		camera_publish(cam);
 }
 
@@ -836,7 +855,7 @@ camera_second(uint64_t now, unsigned slot)
 			conn_free(c);
 		}
 	}
-	RB_FOREACH_SAFE(cam, camera_tree, &env->e_cameras, tcam) {
+	RB_FOREACH_SAFE(cam, camera_tree, &model->m_cameras, tcam) {
 		if (cam->cam_slot != slot)
 			continue;
 		ci = &cam->cam_info;
@@ -866,12 +885,12 @@ camera_apply_config(void)
 	struct camera	*cam, *tcam;
 	size_t		 i;
 
-	for (i = 0; i < env->e_ncams; i++)
-		if (camtcp_valid_uid(env->e_cams[i].cc_id))
-			(void)camera_get(env->e_cams[i].cc_id);
-	RB_FOREACH_SAFE(cam, camera_tree, &env->e_cameras, tcam) {
+	for (i = 0; i < model->m_ncams; i++)
+		if (camtcp_valid_uid(model->m_cams[i].cc_id))
+			(void)camera_get(model->m_cams[i].cc_id);
+	RB_FOREACH_SAFE(cam, camera_tree, &model->m_cameras, tcam) {
 		camera_config(cam);
-		if (!cam->cam_configured && !env->e_cfg.cg_unknown_accept &&
+		if (!cam->cam_configured && !model->m_cfg.cg_unknown_accept &&
 		    cam->cam_conn != NULL) {
 			log_info("camera %s: no longer allowed, closing",
 			    cam->cam_id);
@@ -882,7 +901,7 @@ camera_apply_config(void)
 		/* Offline cameras stay listed for a while (see gone), unless
 		 * they are no longer allowed. */
 		if (!cam->cam_configured && cam->cam_conn == NULL &&
-		    !env->e_cfg.cg_unknown_accept) {
+		    !model->m_cfg.cg_unknown_accept) {
 			camera_forget(cam);
 			continue;
 		}
@@ -900,9 +919,17 @@ camera_free_all(void)
 
 	while ((c = TAILQ_FIRST(&pending)) != NULL)
 		conn_free(c);
-	while ((cam = RB_ROOT(&env->e_cameras)) != NULL) {
+	while ((cam = RB_ROOT(&model->m_cameras)) != NULL) {
 		if (cam->cam_conn != NULL)
 			conn_free(cam->cam_conn);
 		camera_free(cam);
 	}
+}
+
+void
+model_free(void)
+{
+	free(model->m_cams);
+	free(model);
+	model = NULL;
 }

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "log.h"
-#include "engine.h"
+#include "model.h"
 #include "camconn.h"
 
 RB_HEAD(camhost_tree, camhost);
@@ -143,4 +143,22 @@ camhost_victim(void)
 	if (max == NULL || max->h_nconns < 2)
 		return NULL;
 	return TAILQ_LAST(&max->h_conns, camconn_list);
+}
+
+/* Same address (port aside): for per-host connection limits. */
+int
+same_host(const struct sockaddr_storage *a,
+    const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return 0;
+	if (a->ss_family == AF_INET)
+		return memcmp(&((const struct sockaddr_in *)a)->sin_addr,
+		    &((const struct sockaddr_in *)b)->sin_addr,
+		    sizeof(struct in_addr)) == 0;
+	if (a->ss_family == AF_INET6)
+		return memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
+		    &((const struct sockaddr_in6 *)b)->sin6_addr,
+		    sizeof(struct in6_addr)) == 0;
+	return 0;
 }

@@ -17,7 +17,7 @@
 #include "json.h"
 #include "log.h"
 #include "proc.h"
-#include "engine.h"
+#include "model.h"
 
 #define CLOCK_PERIOD_MS	2000
 #define CLOCK_WINDOW	8

@@ -164,8 +164,8 @@ ctl_talk(struct ctlconn *c, struct chan_msg *m)
 		if ((cam = camera_find(tr.tr_id)) == NULL) {
 			code = 404;
 			err = "unknown camera";
-		} else if (talk_start(cam, c, tr.tr_session, &code,
-		    &err) == 0)
+		} else if (talk_start(cam, control_talk_status, c,
+		    tr.tr_session, &code, &err) == 0)
 			return 0;
 		memset(&ts, 0, sizeof(ts));
 		strlcpy(ts.ts_id, tr.tr_id, sizeof(ts.ts_id));
@@ -198,9 +198,9 @@ ctl_diag(struct ctlconn *c)
 	size_t				i, nl, ns;
 
 	memset(&dv, 0, sizeof(dv));
-	strlcpy(dv.dv_server_addr, env->e_cfg.cg_server_addr,
+	strlcpy(dv.dv_server_addr, model->m_cfg.cg_server_addr,
 	    sizeof(dv.dv_server_addr));
-	dv.dv_camera_port = env->e_cfg.cg_camera_port;
+	dv.dv_camera_port = model->m_cfg.cg_camera_port;
 	if (ctl_reply(c, IMSG_CTL_DIAG_SERVER, &dv, sizeof(dv)) == -1)
 		return;
 	nl = diag_listeners(ls, DIAG_LISTENERS_MAX);
@@ -238,7 +238,7 @@ ctl_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 	case IMSG_CTL_SHOW_CAMERAS:
 		if (m->len != 0)
 			goto bad;
-		RB_FOREACH(cam, camera_tree, &env->e_cameras)
+		RB_FOREACH(cam, camera_tree, &model->m_cameras)
 			if (ctl_camera(c, cam) == -1)
 				return;
 		ctl_reply(c, IMSG_CTL_END, NULL, 0);
@@ -369,7 +369,7 @@ control_listener_accept(int fd, short ev, void *arg)
 	struct ctlconn	*c;
 	int		 s;
 
-	if ((s = engine_accept(l, NULL, NULL, "control")) == -1)
+	if ((s = listener_accept(l, NULL, NULL, "control")) == -1)
 		return;
 	if (nclients >= CTL_MAX_CLIENTS) {
 		log_warnx("control: too many clients, refusing one");
@@ -490,3 +490,15 @@ control_free_all(void)
 	}
 	nclients = 0;
 }
+
+static void
+control_observe_frame(struct camera *cam, const struct cam_frame *f)
+{
+	if (f->cf_snapshot)
+		control_frame(cam, f->cf_data, f->cf_len);
+}
+
+/* Snapshot waiters hear of frames; the rest they ask for. */
+const struct cam_observer control_observer = {
+	"control", NULL, NULL, control_observe_frame, NULL
+};

@@ -55,7 +55,7 @@ static unsigned			 log_lines, log_skipped;
 static unsigned
 camera_port(void)
 {
-	return env->e_cfg.cg_camera_port ? env->e_cfg.cg_camera_port : 6123;
+	return model->m_cfg.cg_camera_port ? model->m_cfg.cg_camera_port : 6123;
 }
 
 static void
@@ -298,7 +298,7 @@ diag_listeners(struct diag_listener *out, size_t max)
 		out[n].dl_kind = l->l_kind;
 		out[n].dl_port = l->l_port;
 		strlcpy(out[n].dl_addr, l->l_kind == LISTEN_CONTROL ?
-		    env->e_cfg.cg_control_path : l->l_addr,
+		    model->m_cfg.cg_control_path : l->l_addr,
 		    sizeof(out[n].dl_addr));
 		/* Accept paused after EMFILE (the UDP timer is polling). */
 		out[n].dl_state = l->l_kind != LISTEN_CAMERA_UDP &&

@@ -59,8 +59,10 @@ static void	engine_dispatch_web(struct chanev *, struct chan_msg *, void *);
 static void	engine_parent_closed(struct chanev *, void *);
 static void	engine_web_closed(struct chanev *, void *);
 static void	engine_shutdown(void);
+static void	web_talk_report(void *, const struct talk_status *);
+static const struct cam_observer web_observer;
 
-void
+static void
 engine_latency(uint64_t kernel_ns, uint64_t user_ns)
 {
 	hist_add(lat_kernel.hist, LAT_BUCKETS, kernel_ns / 1000);
@@ -79,7 +81,7 @@ engine_log_stats(void)
 	struct camera	*cam;
 	size_t		 media = 0, jpeg = 0;
 
-	RB_FOREACH(cam, camera_tree, &env->e_cameras) {
+	RB_FOREACH(cam, camera_tree, &model->m_cameras) {
 		if (cam->cam_media != NULL)
 			media += media_memory(cam->cam_media);
 		if (cam->cam_jpeg != NULL)
@@ -90,11 +92,11 @@ engine_log_stats(void)
 	    "read p50 %llu us p99 %llu us), udp unknown %llu, udp bad %llu, "
 	    "media memory %zu KB, kept frames %zu KB, web queue %zu KB, "
 	    "longest timer run %llu us",
-	    env->e_ncameras, (unsigned long long)env->e_frames_out,
+	    model->m_ncameras, (unsigned long long)env->e_frames_out,
 	    lat_pct(&lat_kernel, 50), lat_pct(&lat_kernel, 99),
 	    lat_pct(&lat_user, 50), lat_pct(&lat_user, 99),
-	    (unsigned long long)env->e_udp_unknown,
-	    (unsigned long long)env->e_udp_bad, media / 1024, jpeg / 1024,
+	    (unsigned long long)model->m_udp_unknown,
+	    (unsigned long long)model->m_udp_bad, media / 1024, jpeg / 1024,
 	    env->e_web_up ? chan_queued(&env->e_web.c) / 1024 : 0,
 	    (unsigned long long)tick_max_us);
 	tick_max_us = 0;	/* the next line covers the time since this one */
@@ -165,7 +167,7 @@ engine_nofile(void)
 		    "connections", (unsigned long long)rl.rlim_cur,
 		    (unsigned long long)was, max);
 	}
-	env->e_cam_conn_max = max;
+	model->m_cam_conn_max = max;
 }
 
 /*
@@ -180,10 +182,16 @@ engine_init(int fd)
 
 	if ((env = calloc(1, sizeof(*env))) == NULL)
 		fatal("%s", __func__);
+	model_init();
+	/* In the order frames went out before there were observers. */
+	cam_observe(&web_observer);
+	cam_observe(&recpeer_observer);
+	cam_observe(&rtsppeer_observer);
+	cam_observe(&control_observer);
+	cam_observe(&mqttpeer_observer);
+	cam_relay_set(&mqttpeer_relay);
 	engine_nofile();
 	TAILQ_INIT(&env->e_listeners);
-	RB_INIT(&env->e_cameras);
-	TAILQ_INIT(&env->e_active);
 	TAILQ_INIT(&pend.listeners);
 
 	/* Timers with microseconds (timerfd): the UDP poll interval. */
@@ -216,18 +224,6 @@ engine_main(int debug, int verbose, const char *user, const char *chroot)
 }
 
 static void
-listener_free(struct listener *l)
-{
-	if (event_initialized(&l->l_ev))
-		event_del(&l->l_ev);
-	if (event_initialized(&l->l_pause))
-		event_del(&l->l_pause);
-	if (l->l_fd != -1)
-		close(l->l_fd);
-	free(l);
-}
-
-static void
 engine_shutdown(void)
 {
 	struct listener	*l;
@@ -246,13 +242,13 @@ engine_shutdown(void)
 		listener_free(l);
 	}
 	free(pend.cams);
-	free(env->e_cams);
 	if (env->e_web_up)
 		chanev_clear(&env->e_web);
 	mqttpeer_free();
 	recpeer_free();
 	rtsppeer_free();
 	chanev_clear(&env->e_parent);
+	model_free();
 	free(env);
 	env = NULL;
 	exit(0);
@@ -263,37 +259,6 @@ engine_parent_closed(struct chanev *ce, void *arg)
 {
 	log_debug("parent went away");
 	engine_shutdown();
-}
-
-static void
-listener_resume(int fd, short ev, void *arg)
-{
-	struct listener	*l = arg;
-
-	event_add(&l->l_ev, NULL);
-}
-
-/*
- * Accept one connection on l.  Out of descriptors: stop accepting for a
- * second, like relayd, rather than spin on a listener that stays ready.
- */
-int
-engine_accept(struct listener *l, struct sockaddr *sa, socklen_t *len,
-    const char *what)
-{
-	struct timeval	tv = { 1, 0 };
-	int		s;
-
-	if ((s = accept4(l->l_fd, sa, len, SOCK_NONBLOCK | SOCK_CLOEXEC)) !=
-	    -1)
-		return s;
-	if (errno == EMFILE || errno == ENFILE) {
-		log_warn("%s accept", what);
-		event_del(&l->l_ev);
-		evtimer_set(&l->l_pause, listener_resume, l);
-		evtimer_add(&l->l_pause, &tv);
-	}
-	return -1;
 }
 
 static void
@@ -368,50 +333,21 @@ engine_apply_listeners(void)
 static void
 engine_cfg_end(void)
 {
-	env->e_cfg = pend.cfg;
+	model->m_cfg = pend.cfg;
 	rtsppeer_url_commit();
-	free(env->e_cams);
-	env->e_cams = pend.cams;
-	env->e_ncams = pend.ncams;
+	free(model->m_cams);
+	model->m_cams = pend.cams;
+	model->m_ncams = pend.ncams;
 	pend.cams = NULL;
 	pend.ncams = 0;
 	pend.active = 0;
 	engine_apply_listeners();
 	camera_apply_config();
-	log_setverbose(env->e_cfg.cg_verbose > log_getverbose() ?
-	    env->e_cfg.cg_verbose : log_getverbose());
+	log_setverbose(model->m_cfg.cg_verbose > log_getverbose() ?
+	    model->m_cfg.cg_verbose : log_getverbose());
 	log_debug("configuration applied: %zu cameras configured, unknown "
-	    "cameras %s", env->e_ncams,
-	    env->e_cfg.cg_unknown_accept ? "accepted" : "rejected");
-}
-
-/* Same address (port aside): for per-host connection limits. */
-int
-engine_same_host(const struct sockaddr_storage *a,
-    const struct sockaddr_storage *b)
-{
-	if (a->ss_family != b->ss_family)
-		return 0;
-	if (a->ss_family == AF_INET)
-		return memcmp(&((const struct sockaddr_in *)a)->sin_addr,
-		    &((const struct sockaddr_in *)b)->sin_addr,
-		    sizeof(struct in_addr)) == 0;
-	if (a->ss_family == AF_INET6)
-		return memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
-		    &((const struct sockaddr_in6 *)b)->sin6_addr,
-		    sizeof(struct in6_addr)) == 0;
-	return 0;
-}
-
-const struct cfg_camera *
-engine_camcfg(const char *id)
-{
-	size_t	i;
-
-	for (i = 0; i < env->e_ncams; i++)
-		if (strcmp(env->e_cams[i].cc_id, id) == 0)
-			return &env->e_cams[i];
-	return NULL;
+	    "cameras %s", model->m_ncams,
+	    model->m_cfg.cg_unknown_accept ? "accepted" : "rejected");
 }
 
 static void
@@ -427,7 +363,7 @@ engine_new_peer(struct chan_msg *m)
 	env->e_web.c.nofds = 1;		/* v720-web never passes fds */
 	env->e_web_up = 1;
 	/* The new web process re-sends the viewer counts it has. */
-	RB_FOREACH(cam, camera_tree, &env->e_cameras) {
+	RB_FOREACH(cam, camera_tree, &model->m_cameras) {
 		cam->cam_viewers = 0;
 		cam->cam_audio_listeners = 0;
 		stream_update(cam, proc_now_ms());
@@ -610,8 +546,8 @@ engine_web_talk(struct chanev *ce, struct chan_msg *m)
 		if ((cam = camera_find(tr.tr_id)) == NULL) {
 			code = 404;
 			err = "unknown camera";
-		} else if (talk_start(cam, NULL, tr.tr_session, &code,
-		    &err) == 0)
+		} else if (talk_start(cam, web_talk_report, NULL,
+		    tr.tr_session, &code, &err) == 0)
 			break;
 		memset(&ts, 0, sizeof(ts));
 		strlcpy(ts.ts_id, tr.tr_id, sizeof(ts.ts_id));
@@ -754,7 +690,7 @@ engine_web_closed(struct chanev *ce, void *arg)
 	talk_owner_gone(NULL);
 	diag_web_down();
 	/* Its viewers are gone; the idle timeout starts now. */
-	RB_FOREACH(cam, camera_tree, &env->e_cameras) {
+	RB_FOREACH(cam, camera_tree, &model->m_cameras) {
 		cam->cam_viewers = 0;
 		cam->cam_audio_listeners = 0;
 		stream_update(cam, now);
@@ -787,3 +723,64 @@ engine_send_web(uint32_t type, const void *data, size_t len)
 	if (env->e_web_up)
 		chanev_compose(&env->e_web, type, 0, -1, data, len);
 }
+
+/* v720-web's share of the model's news (see model.h). */
+static void
+web_state(struct camera *cam)
+{
+	engine_send_web(IMSG_CAM_STATE, &cam->cam_info,
+	    sizeof(cam->cam_info));
+}
+
+static void
+web_gone(const struct ctl_id *cid)
+{
+	engine_send_web(IMSG_CAM_GONE, cid, sizeof(*cid));
+}
+
+/* A frame or audio chunk to v720-web: 0, or -1 if it is not up or behind. */
+static int
+web_media(uint32_t type, const struct cam_frame *f)
+{
+	struct iovec	iov[2];
+
+	if (!env->e_web_up)
+		return -1;
+	iov[0].iov_base = (void *)(uintptr_t)f->cf_cm;
+	iov[0].iov_len = sizeof(*f->cf_cm);
+	iov[1].iov_base = (void *)(uintptr_t)f->cf_data;
+	iov[1].iov_len = f->cf_len;
+	return chanev_composev(&env->e_web, type, 0, -1, iov, 2);
+}
+
+static void
+web_frame(struct camera *cam, const struct cam_frame *f)
+{
+	uint64_t	now_ns;
+
+	if (!env->e_web_up)
+		return;
+	if (web_media(IMSG_CAM_FRAME, f) == -1) {
+		cam->cam_info.ci_drop_backlog++;
+		return;
+	}
+	env->e_frames_out++;
+	now_ns = proc_now_ns();
+	engine_latency(now_ns - f->cf_cm->cm_ts_ns, now_ns - model->m_rx_ns);
+}
+
+static void
+web_audio(struct camera *cam, const struct cam_frame *f)
+{
+	(void)web_media(IMSG_CAM_AUDIO, f);
+}
+
+static void
+web_talk_report(void *owner, const struct talk_status *ts)
+{
+	engine_send_web(IMSG_TALK_STATUS, ts, sizeof(*ts));
+}
+
+static const struct cam_observer web_observer = {
+	"web", web_state, web_gone, web_frame, web_audio
+};

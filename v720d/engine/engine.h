@@ -1,8 +1,10 @@
 /*
  * The camera engine: the unprivileged child that speaks to cameras
  * (bootstrap HTTP, camera TCP and UDP, the data channel state machine)
- * and serves the control socket.  Shared by engine.c, camera.c,
- * stream.c, udp.c, bootstrap.c and control.c.
+ * and serves the control socket.  The process (engine.c) and the
+ * consumers of the camera model (model.h) it wires up: the control
+ * socket and the channels to the other children.  The model's files do
+ * not include this.
  */
 #ifndef V720_ENGINE_H
 #define V720_ENGINE_H
@@ -20,137 +22,14 @@
 #include "msg.h"
 #include "camtcp.h"
 #include "tunables.h"
-
-struct media;
-struct talk;
-
+#include "listener.h"
+#include "model.h"
+#include "bootstrap.h"
 
 void	engine_main(int debug, int verbose, const char *user,
 	    const char *chroot);
 void	engine_init(int parentfd);	/* engine_main without the process */
 void	engine_sandbox(void);		/* sandbox.c: the seccomp filter */
-
-/* Data channel (stream.c). */
-#define NAT_GOT_12	0x01	/* code 12 on TCP, echoing our 11 */
-#define NAT_GOT_51	0x02	/* code 51 on UDP: the media peer */
-enum stream_state {
-	SS_IDLE = 0,
-	SS_NAT,		/* sent 11, waiting for 12 (TCP) and 51 (UDP) */
-	SS_PROBE,	/* sent a 50, waiting for its 51 */
-	SS_BASEINFO,	/* sent 53, 298, 4: waiting for the base info */
-	SS_STREAMING,	/* sent 3 */
-};
-
-struct camconn;
-
-struct camera {
-	RB_ENTRY(camera)	 cam_entry;	/* by uid */
-	RB_ENTRY(camera)	 cam_peer_entry;	/* by UDP (addr, port) */
-	TAILQ_ENTRY(camera)	 cam_active_entry;	/* stream not idle */
-	TAILQ_ENTRY(camera)	 cam_gone_entry;	/* offline, unconfigured */
-	int			 cam_gone;	/* on that list */
-	uint64_t		 cam_offline_ms;	/* since */
-	char			 cam_id[V720_ID_MAX];
-	unsigned		 cam_slot;	/* timer slice, spreads work */
-	struct cam_info		 cam_info;	/* state + counters sent out */
-	struct camconn		*cam_conn;	/* NULL: offline */
-	/* where it registered from, last and before (camclaim.c) */
-	struct sockaddr_storage	 cam_last_ss;
-	struct sockaddr_storage	 cam_prior_ss;
-	int			 cam_has_last, cam_has_prior;
-
-	/* config */
-	int			 cam_configured;
-	uint32_t		 cam_idle_timeout;	/* seconds */
-	uint8_t			 cam_record;	/* enum rec_mode: streams always */
-
-	/* who wants the stream */
-	uint32_t		 cam_viewers;	/* from web */
-	int			 cam_manual;	/* stream start */
-	uint32_t		 cam_snapwait;	/* control snapshot waiters */
-	uint64_t		 cam_unwanted_ms;	/* since, 0 = wanted */
-
-	/* data channel */
-	enum stream_state	 cam_ss;
-	int			 cam_active;	/* on the active list */
-	int			 cam_ss_retries;
-	uint64_t		 cam_ss_deadline;	/* ms */
-	uint64_t		 cam_ss_next_try;	/* ms, after a failure */
-	int			 cam_nat_got;	/* NAT_GOT_*: answers to 11 */
-	int			 cam_probes;	/* code 50s sent */
-	uint64_t		 cam_probe_next;	/* ms: next 50 at the latest */
-	char			 cam_client[CAMTCP_CLIENTID_LEN + 1];
-	struct sockaddr_storage	 cam_peer;
-	socklen_t		 cam_peerlen;
-	int			 cam_peer_known;	/* in the peer tree */
-	int			 cam_udpfd;	/* socket its datagrams hit */
-	struct media		*cam_media;
-	uint64_t		 cam_last_frame_ms;
-	uint64_t		 cam_stream_ms;	/* forward 3 sent */
-	int			 cam_got_frame;	/* since forward 3 */
-	uint64_t		 cam_nudge_ms;	/* next empty 605, see stream.c */
-	uint64_t		 cam_nudge_pkts;
-
-	/* a recent frame (copied at most once a second), for snapshots */
-	uint8_t			*cam_jpeg;
-	size_t			 cam_jpeg_len;
-	uint64_t		 cam_jpeg_ms;
-	uint64_t		 cam_frame_seq;
-	uint64_t		 cam_audio_seq;
-
-	/* stream mode (mode.c) */
-	uint32_t		 cam_audio_listeners;	/* from web, in cam_viewers */
-	int			 cam_mode;	/* forward 1, 2 or 3 sent */
-
-	/* the camera's clock (clock.c) */
-	uint64_t		 cam_clk_next_ms;	/* next code 54 */
-	uint64_t		 cam_clk_sent_ns;	/* last 54, monotonic */
-	int64_t			 cam_clk_sent_rt;	/* ... realtime ms */
-	int			 cam_clk_waiting;	/* its 55 not yet in */
-	int64_t			 cam_clk_off[8];	/* recent offsets */
-	uint32_t		 cam_clk_rtt[8];	/* ... and round trips, us */
-	unsigned		 cam_clk_n;
-
-	/* talk-back (talk.c) */
-	struct talk		*cam_talk;	/* NULL: nobody talks */
-	uint32_t		 cam_talk_pkg;	/* next pkg_id, per stream */
-
-	/* PTZ (ptz.c) */
-	struct event		 cam_ptz_ev;
-	int			 cam_ptz_evset;
-	int			 cam_ptz_move;	/* motorState held, 0 none */
-	uint64_t		 cam_ptz_next_ms;	/* next resend */
-	uint64_t		 cam_ptz_until_ms;	/* hold deadline */
-
-	/* fps over the last seconds */
-	uint64_t		 cam_fps_frames[4];
-	unsigned		 cam_fps_pos;
-	int			 cam_dirty;	/* state changed, send */
-
-	/* RTSP (rtsppeer.c): PLAYing sessions, what the child was told */
-	uint32_t		 cam_rtsp_viewers;
-	int			 cam_rtsp_told;	/* ci_state + 1, 0: nothing */
-	char			 cam_rtsp_name[V720_NAME_MAX];
-
-	/* the cameras' MQTT channel (mqttpeer.c) */
-	int			 cam_mqtt_online;	/* Status 1 / Info seen */
-	uint64_t		 cam_mqtt_img_ms;	/* last frame to mqtt */
-};
-
-RB_HEAD(camera_tree, camera);
-RB_PROTOTYPE(camera_tree, camera, cam_entry, camera_cmp);
-TAILQ_HEAD(camera_list, camera);
-
-struct listener {
-	TAILQ_ENTRY(listener)	 l_entry;
-	uint8_t			 l_kind;
-	uint16_t		 l_port;
-	char			 l_addr[V720_ADDR_MAX];
-	int			 l_fd;
-	struct event		 l_ev;
-	struct event		 l_pause;	/* accept paused; UDP polling */
-};
-TAILQ_HEAD(listener_list, listener);
 
 struct engine {
 	struct chanev		 e_parent;
@@ -158,21 +37,10 @@ struct engine {
 	int			 e_web_up;
 	struct chanev		 e_mqtt;
 	int			 e_mqtt_up;
-	struct cfg_global	 e_cfg;
-	struct cfg_camera	*e_cams;	/* configured cameras */
-	size_t			 e_ncams;
 	struct listener_list	 e_listeners;
-	struct camera_tree	 e_cameras;
-	size_t			 e_ncameras;
-	struct camera_list	 e_active;	/* cameras with a stream */
 	struct event		 e_tick;
 	unsigned		 e_ticks;
-	size_t			 e_cam_conn_max;	/* by RLIMIT_NOFILE */
-	/* counters (bench, debug) */
-	uint64_t		 e_udp_unknown;
-	uint64_t		 e_udp_bad;
-	uint64_t		 e_frames_out;
-	uint64_t		 e_rx_ns;	/* current UDP batch read */
+	uint64_t		 e_frames_out;	/* to v720-web (bench, debug) */
 };
 
 extern struct engine	*env;
@@ -181,87 +49,8 @@ extern struct engine	*env;
 void		 engine_send_web(uint32_t, const void *, size_t);
 int		 engine_media_out(struct chanev *, size_t max, uint32_t type,
 		    const struct cam_media *, const uint8_t *, size_t);
-const struct cfg_camera *engine_camcfg(const char *id);
 int		 engine_sibling_msg(struct chanev *, struct chan_msg *, void *,
 		    size_t);
-int		 engine_same_host(const struct sockaddr_storage *,
-		    const struct sockaddr_storage *);
-void		 engine_latency(uint64_t kernel_ns, uint64_t user_ns);
-int		 engine_accept(struct listener *, struct sockaddr *,
-		    socklen_t *, const char *what);
-uint64_t	 engine_now_ms(void);
-
-/* camera.c */
-struct camera	*camera_find(const char *id);
-struct camera	*camera_get(const char *id);	/* find or create */
-void		 camera_apply_config(void);
-void		 camera_listener_accept(int, short, void *);
-int		 camera_send(struct camera *, uint16_t cmd, const void *, size_t);
-int		 camera_forward(struct camera *, int code, const char *extra);
-void		 camera_changed(struct camera *);
-void		 camera_publish(struct camera *);	/* IMSG_CAM_STATE */
-void		 camera_publish_all(void);
-void		 camera_second(uint64_t now_ms, unsigned slot);
-void		 camera_fill_info(struct camera *);
-int		 camera_same_host(const struct camera *,
-		    const struct sockaddr *, socklen_t);
-int		 camera_set(struct camera *, const char *key, const char *val,
-		    const char **err);
-int		 camera_web_forward(struct camera *, const char *json, size_t,
-		    const char **err);
-void		 camera_free_all(void);
-
-/* stream.c */
-int		 stream_wanted(const struct camera *);
-void		 stream_update(struct camera *, uint64_t now_ms);
-void		 stream_tick(uint64_t now_ms, unsigned slot);
-void		 stream_stop(struct camera *, int send_stop);
-void		 stream_camera_json(struct camera *, const struct camjson *);
-void		 stream_udp_probe(struct camera *, const struct sockaddr *,
-		    socklen_t, int fd, int from_peer);
-void		 stream_media(struct camera *, const struct wire_hdr *,
-		    const uint8_t *, size_t, uint64_t now_ns);
-void		 stream_free(struct camera *);
-
-/* udp.c */
-void		 udp_listener_read(int, short, void *);
-void		 udp_listener_setup(int);
-int		 udp_send(struct camera *, uint16_t cmd, const void *, size_t);
-int		 udp_sendto(int fd, const struct sockaddr *, socklen_t,
-		    uint16_t cmd, const void *, size_t);
-void		 udp_peer_set(struct camera *, const struct sockaddr *,
-		    socklen_t, int fd);
-void		 udp_peer_clear(struct camera *);
-void		 udp_fd_closed(int);
-
-/* mode.c */
-int		 mode_wanted(const struct camera *);
-void		 mode_update(struct camera *, uint64_t now_ms);
-
-/* clock.c */
-void		 clock_tick(struct camera *, uint64_t now_ms);
-void		 clock_answer(struct camera *, const uint8_t *, size_t);
-
-/* ptz.c */
-int		 ptz_request(struct camera *, int move, uint32_t hold_ms,
-		    const char **);
-void		 ptz_stop(struct camera *);
-
-/* talk.c: ctl is the control client, NULL for v720-web */
-int		 talk_start(struct camera *, void *ctl, uint32_t session,
-		    int *code, const char **err);
-int		 talk_data(void *ctl, const char *id, uint32_t session,
-		    const uint8_t *, size_t);
-void		 talk_end(void *ctl, const char *id, uint32_t session);
-void		 talk_abort(void *ctl, const char *id, uint32_t session);
-void		 talk_owner_gone(void *ctl);
-void		 talk_free(struct camera *);
-
-/* bootstrap.c */
-void		 boot_listener_accept(int, short, void *);
-const char	*boot_pwd(const char *uid);
-const char	*boot_firmware(const char *uid);
-void		 boot_free_all(void);
 
 /* recpeer.c: the recorder */
 int		 recpeer_up(void);
@@ -270,6 +59,7 @@ void		 recpeer_free(void);
 void		 recpeer_media(struct camera *, uint32_t type,
 		    const struct cam_media *, const uint8_t *, size_t);
 int		 recpeer_ctl(uint32_t type, uint32_t client, const char *id);
+extern const struct cam_observer recpeer_observer;
 
 /* rtsppeer.c: the rtsp child */
 void		 rtsppeer_new(struct chan_msg *);
@@ -282,6 +72,7 @@ void		 rtsppeer_camera(struct camera *);
 void		 rtsppeer_gone(const struct ctl_id *);
 void		 rtsppeer_media(struct camera *, uint32_t type,
 		    const struct cam_media *, const uint8_t *, size_t);
+extern const struct cam_observer rtsppeer_observer;
 
 /* control.c */
 void		 control_client_reply(uint32_t client, uint32_t type,
@@ -293,14 +84,13 @@ void		 control_frame(struct camera *, const uint8_t *, size_t);
 void		 control_tick(uint64_t now_ms);
 void		 control_free_all(void);
 void		 control_talk_status(void *ctl, const struct talk_status *);
+extern const struct cam_observer control_observer;
 
 /* mqttpeer.c */
 void		 mqttpeer_init(struct chan_msg *);
 void		 mqttpeer_free(void);
 void		 mqttpeer_send(uint32_t type, const void *, size_t);
-void		 mqttpeer_frame(struct camera *, const struct cam_media *,
-		    const uint8_t *, size_t);
-int		 mqttpeer_forward(struct camera *, int code, const char *extra);
-uint8_t		 mqttpeer_idle_state(const struct camera *);
+extern const struct cam_observer mqttpeer_observer;
+extern const struct cam_relay	 mqttpeer_relay;
 
 #endif

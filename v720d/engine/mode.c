@@ -10,7 +10,7 @@
 #include <sys/types.h>
 
 #include "log.h"
-#include "engine.h"
+#include "model.h"
 
 int
 mode_wanted(const struct camera *cam)

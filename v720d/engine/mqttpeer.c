@@ -53,22 +53,26 @@ mqttpeer_send(uint32_t type, const void *p, size_t len)
 		chanev_compose(&env->e_mqtt, type, 0, -1, p, len);
 }
 
-/* A frame for the Home Assistant camera entity, at most every MQTT_IMAGE_MS. */
-void
-mqttpeer_frame(struct camera *cam, const struct cam_media *cm,
-    const uint8_t *jpeg, size_t len)
+/*
+ * A frame for the Home Assistant camera entity, at most every
+ * MQTT_IMAGE_MS; a snapshot goes to it too.
+ */
+static void
+mqttpeer_frame(struct camera *cam, const struct cam_frame *f)
 {
 	struct iovec	iov[2];
 	uint64_t	now = proc_now_ms();
 
+	if (f->cf_snapshot)
+		cam->cam_mqtt_img_ms = 0;
 	if (!env->e_mqtt_up || (cam->cam_mqtt_img_ms != 0 &&
 	    now - cam->cam_mqtt_img_ms < MQTT_IMAGE_MS))
 		return;
 	cam->cam_mqtt_img_ms = now;
-	iov[0].iov_base = (void *)(uintptr_t)cm;
-	iov[0].iov_len = sizeof(*cm);
-	iov[1].iov_base = (void *)(uintptr_t)jpeg;
-	iov[1].iov_len = len;
+	iov[0].iov_base = (void *)(uintptr_t)f->cf_cm;
+	iov[0].iov_len = sizeof(*f->cf_cm);
+	iov[1].iov_base = (void *)(uintptr_t)f->cf_data;
+	iov[1].iov_len = f->cf_len;
 	(void)chanev_composev(&env->e_mqtt, IMSG_CAM_FRAME, 0, -1, iov, 2);
 }
 
@@ -76,7 +80,7 @@ mqttpeer_frame(struct camera *cam, const struct cam_media *cm,
  * A forward for a camera without TCP: its sub/<uid> topic, with the
  * forward's content (PROTOCOL.md section 9).  0, or -1 if it cannot go.
  */
-int
+static int
 mqttpeer_forward(struct camera *cam, int code, const char *extra)
 {
 	struct mqtt_camsend	cs;
@@ -94,7 +98,7 @@ mqttpeer_forward(struct camera *cam, int code, const char *extra)
 }
 
 /* What a camera without TCP is: standby while its MQTT says online. */
-uint8_t
+static uint8_t
 mqttpeer_idle_state(const struct camera *cam)
 {
 	return cam->cam_mqtt_online ? CAM_STANDBY : CAM_OFFLINE;
@@ -128,8 +132,8 @@ caminfo(struct chanev *ce, struct chan_msg *m, const struct mqtt_caminfo *mi)
 		return -1;
 	}
 	if ((cam = camera_find(mi->mi_id)) == NULL) {
-		if (!env->e_cfg.cg_unknown_accept &&
-		    engine_camcfg(mi->mi_id) == NULL) {
+		if (!model->m_cfg.cg_unknown_accept &&
+		    model_camcfg(mi->mi_id) == NULL) {
 			log_debug("camera %s: unknown camera on mqtt ignored",
 			    mi->mi_id);
 			return 0;
@@ -277,3 +281,24 @@ mqttpeer_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 		return;
 	}
 }
+
+static void
+mqttpeer_state(struct camera *cam)
+{
+	mqttpeer_send(IMSG_CAM_STATE, &cam->cam_info, sizeof(cam->cam_info));
+}
+
+static void
+mqttpeer_gone(const struct ctl_id *cid)
+{
+	mqttpeer_send(IMSG_CAM_GONE, cid, sizeof(*cid));
+}
+
+const struct cam_observer mqttpeer_observer = {
+	"mqtt", mqttpeer_state, mqttpeer_gone, mqttpeer_frame, NULL
+};
+
+/* Cameras without TCP are reached on their MQTT topic (PROTOCOL.md 9). */
+const struct cam_relay mqttpeer_relay = {
+	mqttpeer_forward, mqttpeer_idle_state
+};

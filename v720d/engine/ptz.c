@@ -14,7 +14,7 @@
 
 #include "log.h"
 #include "proc.h"
-#include "engine.h"
+#include "model.h"
 
 #define PTZ_PERIOD_MS	80
 

@@ -46,7 +46,7 @@ recpeer_new(struct chan_msg *m)
 	rec_up = 1;
 	log_debug("recorder channel up");
 	/* Motion state is the new recorder's to tell. */
-	RB_FOREACH(cam, camera_tree, &env->e_cameras)
+	RB_FOREACH(cam, camera_tree, &model->m_cameras)
 		if (cam->cam_info.ci_motion) {
 			cam->cam_info.ci_motion = 0;
 			camera_changed(cam);
@@ -61,7 +61,7 @@ recpeer_closed(struct chanev *ce, void *arg)
 	log_debug("recorder channel closed");
 	chanev_clear(&rec_ce);
 	rec_up = 0;
-	RB_FOREACH(cam, camera_tree, &env->e_cameras)
+	RB_FOREACH(cam, camera_tree, &model->m_cameras)
 		if (cam->cam_info.ci_motion || cam->cam_info.ci_recording) {
 			cam->cam_info.ci_motion = 0;
 			cam->cam_info.ci_recording = 0;
@@ -151,3 +151,19 @@ recpeer_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 		return;
 	}
 }
+
+static void
+recpeer_frame(struct camera *cam, const struct cam_frame *f)
+{
+	recpeer_media(cam, IMSG_CAM_FRAME, f->cf_cm, f->cf_data, f->cf_len);
+}
+
+static void
+recpeer_audio(struct camera *cam, const struct cam_frame *f)
+{
+	recpeer_media(cam, IMSG_CAM_AUDIO, f->cf_cm, f->cf_data, f->cf_len);
+}
+
+const struct cam_observer recpeer_observer = {
+	"recorder", NULL, NULL, recpeer_frame, recpeer_audio
+};

@@ -56,8 +56,8 @@ rtsppeer_url_commit(void)
 	for (i = 0; i < npurls; i++)
 		if ((strcmp(purls[i].cl_addr, "0.0.0.0") == 0 ||
 		    strcmp(purls[i].cl_addr, "::") == 0) &&
-		    env->e_cfg.cg_server_addr[0] != '\0')
-			strlcpy(purls[i].cl_addr, env->e_cfg.cg_server_addr,
+		    model->m_cfg.cg_server_addr[0] != '\0')
+			strlcpy(purls[i].cl_addr, model->m_cfg.cg_server_addr,
 			    sizeof(purls[i].cl_addr));
 	memcpy(urls, purls, npurls * sizeof(urls[0]));
 	nurls = npurls;
@@ -108,7 +108,7 @@ rtsppeer_forget_demand(void)
 	struct camera	*cam;
 	uint64_t	 now = proc_now_ms();
 
-	RB_FOREACH(cam, camera_tree, &env->e_cameras) {
+	RB_FOREACH(cam, camera_tree, &model->m_cameras) {
 		cam->cam_rtsp_told = 0;
 		if (cam->cam_rtsp_viewers == 0)
 			continue;
@@ -132,7 +132,7 @@ rtsppeer_new(struct chan_msg *m)
 	rtsp_ce.c.nofds = 1;		/* the rtsp child never passes fds */
 	rtsp_up = 1;
 	log_debug("rtsp channel up");
-	RB_FOREACH(cam, camera_tree, &env->e_cameras)
+	RB_FOREACH(cam, camera_tree, &model->m_cameras)
 		rtsppeer_camera(cam);
 }
 
@@ -198,3 +198,19 @@ rtsppeer_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 		return;
 	}
 }
+
+static void
+rtsppeer_frame(struct camera *cam, const struct cam_frame *f)
+{
+	rtsppeer_media(cam, IMSG_CAM_FRAME, f->cf_cm, f->cf_data, f->cf_len);
+}
+
+static void
+rtsppeer_audio(struct camera *cam, const struct cam_frame *f)
+{
+	rtsppeer_media(cam, IMSG_CAM_AUDIO, f->cf_cm, f->cf_data, f->cf_len);
+}
+
+const struct cam_observer rtsppeer_observer = {
+	"rtsp", rtsppeer_camera, rtsppeer_gone, rtsppeer_frame, rtsppeer_audio
+};

@@ -21,7 +21,7 @@
 #include "log.h"
 #include "proc.h"
 #include "media.h"
-#include "engine.h"
+#include "model.h"
 #include "diag.h"
 
 static void	stream_frame(void *, const uint8_t *, size_t, uint64_t);
@@ -50,7 +50,7 @@ stream_set_state(struct camera *cam, enum stream_state ss)
 
 	cam->cam_ss = ss;
 	if (cam->cam_conn == NULL)
-		state = mqttpeer_idle_state(cam);
+		state = relay_idle_state(cam);
 	else if (ss == SS_IDLE)
 		state = CAM_ONLINE;
 	else if (ss == SS_STREAMING)
@@ -58,10 +58,10 @@ stream_set_state(struct camera *cam, enum stream_state ss)
 	else
 		state = CAM_CONNECTING;
 	if (ss != SS_IDLE && !cam->cam_active) {
-		TAILQ_INSERT_TAIL(&env->e_active, cam, cam_active_entry);
+		TAILQ_INSERT_TAIL(&model->m_active, cam, cam_active_entry);
 		cam->cam_active = 1;
 	} else if (ss == SS_IDLE && cam->cam_active) {
-		TAILQ_REMOVE(&env->e_active, cam, cam_active_entry);
+		TAILQ_REMOVE(&model->m_active, cam, cam_active_entry);
 		cam->cam_active = 0;
 	}
 	if (state != cam->cam_info.ci_state) {
@@ -257,7 +257,7 @@ stream_tick(uint64_t now, unsigned slot)
 	struct camera	*cam, *tmp;
 	uint64_t	 limit;
 
-	TAILQ_FOREACH_SAFE(cam, &env->e_active, cam_active_entry, tmp) {
+	TAILQ_FOREACH_SAFE(cam, &model->m_active, cam_active_entry, tmp) {
 		if (cam->cam_slot != slot)
 			continue;
 		if (cam->cam_conn == NULL) {
@@ -332,7 +332,7 @@ stream_tick(uint64_t now, unsigned slot)
 	/* Cameras waiting out a failed setup. */
 	if (slot != 0)
 		return;
-	RB_FOREACH(cam, camera_tree, &env->e_cameras) {
+	RB_FOREACH(cam, camera_tree, &model->m_cameras) {
 		if (cam->cam_ss == SS_IDLE && cam->cam_ss_next_try != 0 &&
 		    now >= cam->cam_ss_next_try) {
 			cam->cam_ss_next_try = 0;
@@ -499,9 +499,8 @@ stream_frame(void *arg, const uint8_t *jpeg, size_t len, uint64_t ts_ns)
 	struct camera		*cam = arg;
 	struct cam_info		*ci = &cam->cam_info;
 	struct cam_media	 cm;
-	struct iovec		 iov[2];
+	struct cam_frame	 f;
 	uint8_t			*nb;
-	uint64_t		 now_ns;
 
 	ci->ci_frames++;
 	ci->ci_bytes += len;
@@ -516,35 +515,17 @@ stream_frame(void *arg, const uint8_t *jpeg, size_t len, uint64_t ts_ns)
 	cm.cm_seq = ++cam->cam_frame_seq;
 	cm.cm_ts_ns = ts_ns;
 	cm.cm_codec = WIRE_CMD_JPEG;
-	if (env->e_web_up) {
-		iov[0].iov_base = &cm;
-		iov[0].iov_len = sizeof(cm);
-		iov[1].iov_base = (void *)(uintptr_t)jpeg;
-		iov[1].iov_len = len;
-		if (chanev_composev(&env->e_web, IMSG_CAM_FRAME, 0, -1, iov,
-		    2) == -1)
-			ci->ci_drop_backlog++;
-		else {
-			env->e_frames_out++;
-			now_ns = proc_now_ns();
-			engine_latency(now_ns - ts_ns, now_ns - env->e_rx_ns);
-		}
-	}
-
-	recpeer_media(cam, IMSG_CAM_FRAME, &cm, jpeg, len);
-	rtsppeer_media(cam, IMSG_CAM_FRAME, &cm, jpeg, len);
+	f.cf_cm = &cm;
+	f.cf_data = jpeg;
+	f.cf_len = len;
+	f.cf_snapshot = cam->cam_snapwait > 0;
+	obs_frame(cam, &f);
 
 	/*
-	 * Snapshots: waiters get this frame now; a copy at most once a
-	 * second serves one whose camera stalls (copying every frame of
-	 * every camera would cost more than the rest of this path).
+	 * Snapshots: waiters got this frame from obs_frame(); a copy at
+	 * most once a second serves one whose camera stalls (copying every
+	 * frame of every camera would cost more than the rest of this path).
 	 */
-	if (cam->cam_snapwait > 0) {
-		control_frame(cam, jpeg, len);
-		/* A snapshot goes to Home Assistant's camera entity too. */
-		cam->cam_mqtt_img_ms = 0;
-	}
-	mqttpeer_frame(cam, &cm, jpeg, len);
 	if (cam->cam_jpeg != NULL &&
 	    cam->cam_last_frame_ms - cam->cam_jpeg_ms < SNAPSHOT_KEEP_MS)
 		return;
@@ -566,7 +547,7 @@ stream_audio(void *arg, uint8_t codec, const uint8_t *data, size_t len,
 {
 	struct camera		*cam = arg;
 	struct cam_media	 cm;
-	struct iovec		 iov[2];
+	struct cam_frame	 f;
 
 	/* Audio only: audio is what the watchdog waits for. */
 	if (cam->cam_mode == 1) {
@@ -578,15 +559,11 @@ stream_audio(void *arg, uint8_t codec, const uint8_t *data, size_t len,
 	cm.cm_seq = ++cam->cam_audio_seq;
 	cm.cm_ts_ns = ts_ns;
 	cm.cm_codec = codec;
-	recpeer_media(cam, IMSG_CAM_AUDIO, &cm, data, len);
-	rtsppeer_media(cam, IMSG_CAM_AUDIO, &cm, data, len);
-	if (!env->e_web_up)
-		return;
-	iov[0].iov_base = &cm;
-	iov[0].iov_len = sizeof(cm);
-	iov[1].iov_base = (void *)(uintptr_t)data;
-	iov[1].iov_len = len;
-	chanev_composev(&env->e_web, IMSG_CAM_AUDIO, 0, -1, iov, 2);
+	memset(&f, 0, sizeof(f));
+	f.cf_cm = &cm;
+	f.cf_data = data;
+	f.cf_len = len;
+	obs_audio(cam, &f);
 }
 
 void
@@ -595,7 +572,7 @@ stream_free(struct camera *cam)
 	talk_free(cam);
 	udp_peer_clear(cam);
 	if (cam->cam_active) {
-		TAILQ_REMOVE(&env->e_active, cam, cam_active_entry);
+		TAILQ_REMOVE(&model->m_active, cam, cam_active_entry);
 		cam->cam_active = 0;
 	}
 	cam->cam_ss = SS_IDLE;

@@ -29,7 +29,7 @@
 #include "proc.h"
 #include "wire.h"
 #include "alaw.h"
-#include "engine.h"
+#include "model.h"
 
 #define TALK_PKT_SAMPLES	320	/* 40 ms a datagram */
 #define TALK_QUEUE		(TALK_WINDOW / 2)	/* A-law bytes */
@@ -44,6 +44,7 @@
 struct talk {
 	struct camera	*tk_cam;
 	void		*tk_ctl;	/* control client, NULL: v720-web */
+	talk_report	*tk_report;	/* how it goes, to tk_ctl */
 	uint32_t	 tk_session;
 	uint8_t		 tk_q[TALK_QUEUE];
 	size_t		 tk_head, tk_len;
@@ -77,10 +78,7 @@ talk_status(struct talk *t, int ev, int code, const char *msg)
 	if (msg != NULL)
 		strlcpy(ts.ts_msg, msg, sizeof(ts.ts_msg));
 	t->tk_reported = ts.ts_consumed;
-	if (t->tk_ctl == NULL)
-		engine_send_web(IMSG_TALK_STATUS, &ts, sizeof(ts));
-	else
-		control_talk_status(t->tk_ctl, &ts);
+	t->tk_report(t->tk_ctl, &ts);
 }
 
 void
@@ -120,8 +118,8 @@ talk_finish(struct talk *t, int code, const char *msg)
 }
 
 int
-talk_start(struct camera *cam, void *ctl, uint32_t session, int *code,
-    const char **err)
+talk_start(struct camera *cam, talk_report *report, void *ctl,
+    uint32_t session, int *code, const char **err)
 {
 	struct talk	*t;
 
@@ -142,6 +140,7 @@ talk_start(struct camera *cam, void *ctl, uint32_t session, int *code,
 	}
 	t->tk_cam = cam;
 	t->tk_ctl = ctl;
+	t->tk_report = report;
 	t->tk_session = session;
 	t->tk_wait_ms = t->tk_input_ms = proc_now_ms();
 	evtimer_set(&t->tk_ev, talk_run, t);
@@ -226,7 +225,7 @@ talk_owner_gone(void *ctl)
 {
 	struct camera	*cam;
 
-	RB_FOREACH(cam, camera_tree, &env->e_cameras)
+	RB_FOREACH(cam, camera_tree, &model->m_cameras)
 		if (cam->cam_talk != NULL && cam->cam_talk->tk_ctl == ctl)
 			talk_drop(cam);
 }

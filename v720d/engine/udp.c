@@ -22,7 +22,8 @@
 
 #include "log.h"
 #include "proc.h"
-#include "engine.h"
+#include "model.h"
+#include "listener.h"
 #include "diag.h"
 
 #define UDP_BATCH	64
@@ -111,7 +112,7 @@ udp_fd_closed(int fd)
 {
 	struct camera	*cam;
 
-	RB_FOREACH(cam, camera_tree, &env->e_cameras) {
+	RB_FOREACH(cam, camera_tree, &model->m_cameras) {
 		if (cam->cam_udpfd != fd)
 			continue;
 		cam->cam_udpfd = -1;
@@ -211,7 +212,7 @@ udp_unknown(const struct sockaddr *sa, socklen_t salen, const char *what)
 	char		host[NI_MAXHOST], serv[NI_MAXSERV];
 	time_t		now = time(NULL);
 
-	env->e_udp_unknown++;
+	model->m_udp_unknown++;
 	since++;
 	if (now - last < 10)
 		return;
@@ -232,7 +233,7 @@ udp_setup_host(const struct sockaddr *sa, socklen_t salen)
 {
 	struct camera	*cam;
 
-	TAILQ_FOREACH(cam, &env->e_active, cam_active_entry)
+	TAILQ_FOREACH(cam, &model->m_active, cam_active_entry)
 		if (cam->cam_ss == SS_NAT && camera_same_host(cam, sa, salen))
 			return 1;
 	return 0;
@@ -248,7 +249,7 @@ udp_json(int fd, struct camera *cam, const struct sockaddr *sa,
 	int		n;
 
 	if (camjson_parse(p, len, &j) == -1) {
-		env->e_udp_bad++;
+		model->m_udp_bad++;
 		return;
 	}
 	switch (j.cj_code) {
@@ -318,7 +319,7 @@ udp_input(int fd, const struct sockaddr *sa, socklen_t salen,
 	size_t		 plen;
 
 	if (wire_hdr_decode(buf, len, WIRE_UDP_MAX_PAYLOAD, &h) == -1) {
-		env->e_udp_bad++;
+		model->m_udp_bad++;
 		if (udp_pppp(buf, len))
 			diag_note(sa, salen, DIAG_REFUSED, DIAG_R_PPPP, NULL);
 		return;
@@ -402,11 +403,11 @@ udp_drain(int fd)
 			return total;
 		}
 		total += n;
-		env->e_rx_ns = proc_now_ns();
+		model->m_rx_ns = proc_now_ns();
 		udp_holding = 1;
 		for (i = 0; i < n; i++) {
 			if (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) {
-				env->e_udp_bad++;
+				model->m_udp_bad++;
 				continue;
 			}
 			now = 0;
@@ -419,8 +420,8 @@ udp_drain(int fd)
 				now = ts.tv_sec * 1000000000ULL + ts.tv_nsec -
 				    off;
 			}
-			if (now == 0 || now > env->e_rx_ns)
-				now = env->e_rx_ns;
+			if (now == 0 || now > model->m_rx_ns)
+				now = model->m_rx_ns;
 			udp_input(fd, (struct sockaddr *)&addrs[i],
 			    msgs[i].msg_hdr.msg_namelen, bufs[i],
 			    msgs[i].msg_len, &key, now);

@@ -1,0 +1,90 @@
+/*
+ * The model's one way out: the consumers registered at start-up (the
+ * web channel, the recorder, RTSP and MQTT children, the control
+ * socket) and the relay to cameras without TCP.  camera.c and stream.c
+ * call these and know no consumer by name; a new consumer is a file of
+ * its own and one cam_observe() in engine.c.
+ */
+#include <sys/types.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "log.h"
+#include "model.h"
+
+static const struct cam_observer	*obs[CAM_OBSERVERS_MAX];
+static size_t				 nobs;
+static const struct cam_relay		*relay;
+
+void
+cam_observe(const struct cam_observer *o)
+{
+	if (nobs == CAM_OBSERVERS_MAX)
+		fatalx("%s: %s: too many observers", __func__, o->co_name);
+	obs[nobs++] = o;
+}
+
+void
+cam_relay_set(const struct cam_relay *r)
+{
+	relay = r;
+}
+
+void
+obs_state(struct camera *cam)
+{
+	size_t	i;
+
+	for (i = 0; i < nobs; i++)
+		if (obs[i]->co_state != NULL)
+			obs[i]->co_state(cam);
+}
+
+void
+obs_gone(const struct ctl_id *cid)
+{
+	size_t	i;
+
+	for (i = 0; i < nobs; i++)
+		if (obs[i]->co_gone != NULL)
+			obs[i]->co_gone(cid);
+}
+
+/* Every frame of every camera passes here, once. */
+void
+obs_frame(struct camera *cam, const struct cam_frame *f)
+{
+	size_t	i;
+
+	for (i = 0; i < nobs; i++)
+		if (obs[i]->co_frame != NULL)
+			obs[i]->co_frame(cam, f);
+}
+
+void
+obs_audio(struct camera *cam, const struct cam_frame *f)
+{
+	size_t	i;
+
+	for (i = 0; i < nobs; i++)
+		if (obs[i]->co_audio != NULL)
+			obs[i]->co_audio(cam, f);
+}
+
+/* Without a relay a camera without TCP is offline and out of reach. */
+int
+relay_forward(struct camera *cam, int code, const char *extra)
+{
+	if (relay == NULL)
+		return -1;
+	return relay->cr_forward(cam, code, extra);
+}
+
+uint8_t
+relay_idle_state(const struct camera *cam)
+{
+	if (relay == NULL)
+		return CAM_OFFLINE;
+	return relay->cr_idle_state(cam);
+}
