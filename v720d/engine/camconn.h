@@ -1,6 +1,6 @@
 /*
  * A camera's TCP connection and the per-address accounting of them
- * (camera.c, camhost.c).
+ * (camconn.c, camhost.c, camclaim.c).
  */
 #ifndef V720_CAMCONN_H
 #define V720_CAMCONN_H
@@ -60,9 +60,16 @@ void		 camhost_del(struct camconn *);	/* frees an empty host */
 void		 camhost_count(struct camconn *, int registered);
 struct camconn	*camhost_victim(void);
 
-/* camera.c */
+/* camconn.c */
 void		 camconn_close_soon(struct camconn *);
 int		 camconn_register(struct camconn *, const char *uid);
+void		 camconn_free(struct camconn *);
+void		 camconn_second(uint64_t now_ms);
+void		 camconn_free_pending(void);
+
+/* camera.c: a camera's life as its connection comes and goes */
+void		 camera_offline(struct camera *);	/* cam_conn gone */
+void		 camera_gone_update(struct camera *);
 
 /* camclaim.c: who may hold a camera's registration */
 enum claim { CLAIM_TAKE, CLAIM_HOLD };

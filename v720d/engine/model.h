@@ -1,7 +1,7 @@
 /*
  * The camera model: cameras, their TCP connections and their data
- * channels' states (camera.c, stream.c, udp.c, mode.c, clock.c, ptz.c,
- * talk.c, camclaim.c, camhost.c).  It knows nothing of who listens:
+ * channels' states (camera.c, camconn.c, stream.c, udp.c, mode.c,
+ * clock.c, ptz.c, talk.c, camclaim.c, camhost.c).  It knows nothing of who listens:
  * consumers (v720-web's channel, the MQTT, recorder and RTSP children,
  * the control socket) register a struct cam_observer once at start-up
  * and hear of state changes, forgotten cameras, frames and audio
@@ -208,21 +208,23 @@ const struct cfg_camera *model_camcfg(const char *id);
 struct camera	*camera_find(const char *id);
 struct camera	*camera_get(const char *id);	/* find or create */
 void		 camera_apply_config(void);
-void		 camera_listener_accept(int, short, void *);
-int		 camera_send(struct camera *, uint16_t cmd, const void *, size_t);
 int		 camera_forward(struct camera *, int code, const char *extra);
 void		 camera_changed(struct camera *);
 void		 camera_publish(struct camera *);	/* IMSG_CAM_STATE */
 void		 camera_publish_all(void);
 void		 camera_second(uint64_t now_ms, unsigned slot);
 void		 camera_fill_info(struct camera *);
-int		 camera_same_host(const struct camera *,
-		    const struct sockaddr *, socklen_t);
 int		 camera_set(struct camera *, const char *key, const char *val,
 		    const char **err);
 int		 camera_web_forward(struct camera *, const char *json, size_t,
 		    const char **err);
 void		 camera_free_all(void);
+
+/* camconn.c: cameras' TCP connections */
+void		 camera_listener_accept(int, short, void *);
+int		 camera_send(struct camera *, uint16_t cmd, const void *, size_t);
+int		 camera_same_host(const struct camera *,
+		    const struct sockaddr *, socklen_t);
 
 /* camhost.c */
 int		 same_host(const struct sockaddr_storage *,
