@@ -14,20 +14,19 @@
 
 #include <criterion/criterion.h>
 
-#include "../../v720d/engine/engine.h"
+#include "../../v720d/engine/model.h"
+#include "../../v720d/engine/listener.h"
 #include "../../v720d/engine/diag.h"
 
-struct engine	*env;
 struct model	*model;
+static struct listener_list	listeners = TAILQ_HEAD_INITIALIZER(listeners);
 
 static struct diag_source	out[DIAG_SOURCES_MAX + 8];
 
 static void
 setup(void)
 {
-	env = calloc(1, sizeof(*env));
-	cr_assert_not_null(env);
-	TAILQ_INIT(&env->e_listeners);
+	diag_init(&listeners);
 	model = calloc(1, sizeof(*model));
 	cr_assert_not_null(model);
 	model->m_cfg.cg_camera_port = 6123;
@@ -38,8 +37,6 @@ static void
 teardown(void)
 {
 	diag_free_all();
-	free(env);
-	env = NULL;
 	free(model);
 	model = NULL;
 }

@@ -18,7 +18,8 @@
 #include "chan.h"
 #include "log.h"
 #include "proc.h"
-#include "engine.h"
+#include "listener.h"
+#include "peer.h"
 #include "diag.h"
 
 #define CTL_MAX_CLIENTS		32
@@ -36,6 +37,8 @@ TAILQ_HEAD(ctlconn_list, ctlconn);
 static struct ctlconn_list	clients = TAILQ_HEAD_INITIALIZER(clients);
 static size_t			nclients;
 static uint32_t			next_id = 1;
+/* engine.c's, given once: requests a client makes of the parent go there. */
+static struct chanev		*parent;
 
 static void
 ctl_freelater(int fd, short ev, void *arg)
@@ -342,7 +345,7 @@ ctl_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 		if (m->len != (m->hdr.ch_type == IMSG_CTL_RELOAD ? 0 :
 		    sizeof(int32_t)))
 			goto bad;
-		if (chanev_compose(&env->e_parent, m->hdr.ch_type, c->c_id, -1,
+		if (chanev_compose(parent, m->hdr.ch_type, c->c_id, -1,
 		    m->data, m->len) == -1)
 			ctl_fail(c, "cannot reach the parent");
 		break;
@@ -502,3 +505,9 @@ control_observe_frame(struct camera *cam, const struct cam_frame *f)
 const struct cam_observer control_observer = {
 	"control", NULL, NULL, control_observe_frame, NULL
 };
+
+void
+control_init(struct chanev *ce)
+{
+	parent = ce;
+}

@@ -24,7 +24,8 @@
 #include "diaginfo.h"
 #include "log.h"
 #include "proc.h"
-#include "engine.h"
+#include "model.h"
+#include "listener.h"
 #include "diag.h"
 
 #define DIAG_PUSH_MS		500	/* table to web at most this often */
@@ -49,6 +50,9 @@ static uint64_t			 last_push_ms;
 static struct diag_listener	 weblis[DIAG_WEB_LISTENERS_MAX];
 static size_t			 nweblis;
 static int			 web_down;
+/* engine.c's, given once (diag_init) and while v720-web is up. */
+static const struct listener_list *listeners;
+static struct chanev		*web;
 static time_t			 log_window;
 static unsigned			 log_lines, log_skipped;
 
@@ -291,7 +295,7 @@ diag_listeners(struct diag_listener *out, size_t max)
 	struct listener	*l;
 	size_t		 n = 0, i;
 
-	TAILQ_FOREACH(l, &env->e_listeners, l_entry) {
+	TAILQ_FOREACH(l, listeners, l_entry) {
 		if (n == max)
 			return n;
 		memset(&out[n], 0, sizeof(out[n]));
@@ -341,6 +345,21 @@ void
 diag_web_down(void)
 {
 	web_down = 1;
+	web = NULL;
+}
+
+/* A new v720-web on ce: the table goes to it now. */
+void
+diag_web_up(struct chanev *ce)
+{
+	web = ce;
+	diag_push();
+}
+
+void
+diag_init(const struct listener_list *ls)
+{
+	listeners = ls;
 }
 
 void
@@ -351,7 +370,7 @@ diag_push(void)
 	struct diag_head		h;
 	struct iovec			iov[3];
 
-	if (!env->e_web_up)
+	if (web == NULL)
 		return;
 	h.dh_nlisteners = diag_listeners(ls, DIAG_LISTENERS_MAX);
 	h.dh_nsources = diag_sources(ss, DIAG_SOURCES_MAX);
@@ -361,7 +380,7 @@ diag_push(void)
 	iov[1].iov_len = h.dh_nlisteners * sizeof(ls[0]);
 	iov[2].iov_base = ss;
 	iov[2].iov_len = h.dh_nsources * sizeof(ss[0]);
-	if (chanev_composev(&env->e_web, IMSG_CAM_DIAG, 0, -1, iov, 3) == 0) {
+	if (chanev_composev(web, IMSG_CAM_DIAG, 0, -1, iov, 3) == 0) {
 		dirty = 0;
 		last_push_ms = proc_now_ms();
 	}

@@ -17,6 +17,10 @@
 #include "msg.h"
 
 struct chanev;
+struct listener_list;
+
+/* The engine's listeners, for diag_listeners(). */
+void	diag_init(const struct listener_list *);
 
 /* sa: the source (its port is ignored); uid: NULL or "" if not known. */
 void	diag_note(const struct sockaddr *sa, socklen_t salen,
@@ -36,7 +40,8 @@ int	diag_web_listeners(const void *, size_t);
 void	diag_web_down(void);
 /* From the engine's timer: the table to web when it changed. */
 void	diag_tick(uint64_t now_ms);
-void	diag_push(void);	/* now, to a new web process */
+void	diag_web_up(struct chanev *);	/* a new web process: to it now */
+void	diag_push(void);
 void	diag_free_all(void);
 
 #endif

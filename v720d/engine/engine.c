@@ -59,6 +59,7 @@ static void	engine_dispatch_web(struct chanev *, struct chan_msg *, void *);
 static void	engine_parent_closed(struct chanev *, void *);
 static void	engine_web_closed(struct chanev *, void *);
 static void	engine_shutdown(void);
+static void	engine_send_web(uint32_t, const void *, size_t);
 static void	web_talk_report(void *, const struct talk_status *);
 static const struct cam_observer web_observer;
 
@@ -190,6 +191,8 @@ engine_init(int fd)
 	cam_observe(&control_observer);
 	cam_observe(&mqttpeer_observer);
 	cam_relay_set(&mqttpeer_relay);
+	control_init(&env->e_parent);
+	diag_init(&env->e_listeners);
 	engine_nofile();
 	TAILQ_INIT(&env->e_listeners);
 	TAILQ_INIT(&pend.listeners);
@@ -369,7 +372,7 @@ engine_new_peer(struct chan_msg *m)
 		stream_update(cam, proc_now_ms());
 	}
 	camera_publish_all();
-	diag_push();
+	diag_web_up(&env->e_web);
 }
 
 static void
@@ -489,27 +492,6 @@ engine_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 	}
 }
 
-/*
- * A fixed-size message from a sibling that starts with a camera id (char
- * [V720_ID_MAX], as every such struct in msg.h), copied into buf: 0, or
- * -1 if it is malformed (the sender is reported and the channel closed:
- * return at once).
- */
-int
-engine_sibling_msg(struct chanev *ce, struct chan_msg *m, void *buf,
-    size_t need)
-{
-	if (m->len != need) {
-		sibling_bad(ce, m, "%zu bytes, not %zu", m->len, need);
-		return -1;
-	}
-	memcpy(buf, m->data, need);
-	if (chan_strfield(buf, V720_ID_MAX)) {
-		sibling_bad(ce, m, "unterminated camera id");
-		return -1;
-	}
-	return 0;
-}
 
 static struct camera *
 web_camera(struct chan_msg *m, const char *id)
@@ -588,7 +570,7 @@ engine_dispatch_web(struct chanev *ce, struct chan_msg *m, void *arg)
 
 	switch (m->hdr.ch_type) {
 	case IMSG_WEB_AUDIO:
-		if (engine_sibling_msg(ce, m, &req, sizeof(req)) == -1)
+		if (peer_msg(ce, m, &req, sizeof(req)) == -1)
 			return;
 		if ((cam = web_camera(m, req.id)) == NULL)
 			break;
@@ -597,7 +579,7 @@ engine_dispatch_web(struct chanev *ce, struct chan_msg *m, void *arg)
 		break;
 	case IMSG_WEB_VIEWERS:
 	case IMSG_WEB_STREAM:
-		if (engine_sibling_msg(ce, m, &req, sizeof(req)) == -1)
+		if (peer_msg(ce, m, &req, sizeof(req)) == -1)
 			return;
 		if ((cam = web_camera(m, req.id)) == NULL)
 			break;
@@ -614,7 +596,7 @@ engine_dispatch_web(struct chanev *ce, struct chan_msg *m, void *arg)
 		camera_changed(cam);
 		break;
 	case IMSG_WEB_SET:
-		if (engine_sibling_msg(ce, m, &set, sizeof(set)) == -1)
+		if (peer_msg(ce, m, &set, sizeof(set)) == -1)
 			return;
 		if (chan_strfield(set.key, sizeof(set.key)) ||
 		    chan_strfield(set.value, sizeof(set.value))) {
@@ -628,7 +610,7 @@ engine_dispatch_web(struct chanev *ce, struct chan_msg *m, void *arg)
 			    set.key, set.value, err);
 		break;
 	case IMSG_WEB_REBOOT:
-		if (engine_sibling_msg(ce, m, &cid, sizeof(cid)) == -1)
+		if (peer_msg(ce, m, &cid, sizeof(cid)) == -1)
 			return;
 		if ((cam = web_camera(m, cid.id)) == NULL)
 			break;
@@ -643,7 +625,7 @@ engine_dispatch_web(struct chanev *ce, struct chan_msg *m, void *arg)
 			return;
 		break;
 	case IMSG_WEB_PTZ:
-		if (engine_sibling_msg(ce, m, &pr, sizeof(pr)) == -1)
+		if (peer_msg(ce, m, &pr, sizeof(pr)) == -1)
 			return;
 		if ((cam = web_camera(m, pr.id)) == NULL)
 			break;
@@ -651,7 +633,7 @@ engine_dispatch_web(struct chanev *ce, struct chan_msg *m, void *arg)
 			log_warnx("%s: ptz: %s", cam->cam_id, err);
 		break;
 	case IMSG_WEB_FORWARD:
-		if (engine_sibling_msg(ce, m, &wf, sizeof(wf)) == -1)
+		if (peer_msg(ce, m, &wf, sizeof(wf)) == -1)
 			return;
 		if (chan_strfield(wf.wf_json, sizeof(wf.wf_json))) {
 			sibling_bad(ce, m, "unterminated forward");
@@ -697,27 +679,8 @@ engine_web_closed(struct chanev *ce, void *arg)
 	}
 }
 
-/*
- * A frame or audio chunk to a consumer child (recorder, rtsp): queued,
- * or -1 when more than max bytes wait for it already (the caller counts
- * the drop: a consumer never slows the engine).
- */
-int
-engine_media_out(struct chanev *ce, size_t max, uint32_t type,
-    const struct cam_media *cm, const uint8_t *data, size_t len)
-{
-	struct iovec	iov[2];
 
-	if (chan_queued(&ce->c) > max)
-		return -1;
-	iov[0].iov_base = (void *)(uintptr_t)cm;
-	iov[0].iov_len = sizeof(*cm);
-	iov[1].iov_base = (void *)(uintptr_t)data;
-	iov[1].iov_len = len;
-	return chanev_composev(ce, type, 0, -1, iov, 2);
-}
-
-void
+static void
 engine_send_web(uint32_t type, const void *data, size_t len)
 {
 	if (env->e_web_up)

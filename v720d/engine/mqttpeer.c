@@ -13,7 +13,10 @@
 #include "log.h"
 #include "proc.h"
 #include "sibling.h"
-#include "engine.h"
+#include "peer.h"
+
+static struct chanev	mqtt_ce;
+static int		mqtt_up;
 
 static void	mqttpeer_dispatch(struct chanev *, struct chan_msg *, void *);
 
@@ -21,36 +24,36 @@ static void
 mqttpeer_closed(struct chanev *ce, void *arg)
 {
 	log_debug("mqtt channel closed");
-	chanev_clear(&env->e_mqtt);
-	env->e_mqtt_up = 0;
+	chanev_clear(&mqtt_ce);
+	mqtt_up = 0;
 }
 
 void
 mqttpeer_init(struct chan_msg *m)
 {
-	if (env->e_mqtt_up)
-		chanev_clear(&env->e_mqtt);
-	if (sibling_open(&env->e_mqtt, m, IMSG_CAM_STATE, mqttpeer_dispatch,
+	if (mqtt_up)
+		chanev_clear(&mqtt_ce);
+	if (sibling_open(&mqtt_ce, m, IMSG_CAM_STATE, mqttpeer_dispatch,
 	    mqttpeer_closed, NULL) == -1)
 		fatal("mqtt channel");
-	env->e_mqtt.c.nofds = 1;	/* the MQTT child never passes fds */
-	env->e_mqtt_up = 1;
+	mqtt_ce.c.nofds = 1;	/* the MQTT child never passes fds */
+	mqtt_up = 1;
 	camera_publish_all();
 }
 
 void
 mqttpeer_free(void)
 {
-	if (env->e_mqtt_up)
-		chanev_clear(&env->e_mqtt);
-	env->e_mqtt_up = 0;
+	if (mqtt_up)
+		chanev_clear(&mqtt_ce);
+	mqtt_up = 0;
 }
 
 void
 mqttpeer_send(uint32_t type, const void *p, size_t len)
 {
-	if (env->e_mqtt_up)
-		chanev_compose(&env->e_mqtt, type, 0, -1, p, len);
+	if (mqtt_up)
+		chanev_compose(&mqtt_ce, type, 0, -1, p, len);
 }
 
 /*
@@ -65,7 +68,7 @@ mqttpeer_frame(struct camera *cam, const struct cam_frame *f)
 
 	if (f->cf_snapshot)
 		cam->cam_mqtt_img_ms = 0;
-	if (!env->e_mqtt_up || (cam->cam_mqtt_img_ms != 0 &&
+	if (!mqtt_up || (cam->cam_mqtt_img_ms != 0 &&
 	    now - cam->cam_mqtt_img_ms < MQTT_IMAGE_MS))
 		return;
 	cam->cam_mqtt_img_ms = now;
@@ -73,7 +76,7 @@ mqttpeer_frame(struct camera *cam, const struct cam_frame *f)
 	iov[0].iov_len = sizeof(*f->cf_cm);
 	iov[1].iov_base = (void *)(uintptr_t)f->cf_data;
 	iov[1].iov_len = f->cf_len;
-	(void)chanev_composev(&env->e_mqtt, IMSG_CAM_FRAME, 0, -1, iov, 2);
+	(void)chanev_composev(&mqtt_ce, IMSG_CAM_FRAME, 0, -1, iov, 2);
 }
 
 /*
@@ -85,7 +88,7 @@ mqttpeer_forward(struct camera *cam, int code, const char *extra)
 {
 	struct mqtt_camsend	cs;
 
-	if (!env->e_mqtt_up || !cam->cam_info.ci_mqtt)
+	if (!mqtt_up || !cam->cam_info.ci_mqtt)
 		return -1;
 	memset(&cs, 0, sizeof(cs));
 	strlcpy(cs.ms_id, cam->cam_id, sizeof(cs.ms_id));
@@ -93,7 +96,7 @@ mqttpeer_forward(struct camera *cam, int code, const char *extra)
 	    extra ? extra : "") >= (int)sizeof(cs.ms_json))
 		return -1;
 	log_debug("camera %s: forward %d over mqtt", cam->cam_id, code);
-	return chanev_compose(&env->e_mqtt, IMSG_MQTT_CAMSEND, 0, -1, &cs,
+	return chanev_compose(&mqtt_ce, IMSG_MQTT_CAMSEND, 0, -1, &cs,
 	    sizeof(cs));
 }
 
@@ -235,12 +238,12 @@ mqttpeer_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 
 	switch (m->hdr.ch_type) {
 	case IMSG_MQTT_CAMINFO:
-		if (engine_sibling_msg(ce, m, &mi, sizeof(mi)) == -1 ||
+		if (peer_msg(ce, m, &mi, sizeof(mi)) == -1 ||
 		    caminfo(ce, m, &mi) == -1)
 			return;
 		break;
 	case IMSG_MQTT_SET:
-		if (engine_sibling_msg(ce, m, &set, sizeof(set)) == -1)
+		if (peer_msg(ce, m, &set, sizeof(set)) == -1)
 			return;
 		if (chan_strfield(set.key, sizeof(set.key)) ||
 		    chan_strfield(set.value, sizeof(set.value))) {
@@ -254,7 +257,7 @@ mqttpeer_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 			    set.key, set.value, err);
 		break;
 	case IMSG_MQTT_REBOOT:
-		if (engine_sibling_msg(ce, m, &cid, sizeof(cid)) == -1)
+		if (peer_msg(ce, m, &cid, sizeof(cid)) == -1)
 			return;
 		if ((cam = mqtt_camera(cid.id)) == NULL)
 			break;
@@ -262,7 +265,7 @@ mqttpeer_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 			log_warnx("%s: reboot: camera offline", cam->cam_id);
 		break;
 	case IMSG_MQTT_STREAM:
-		if (engine_sibling_msg(ce, m, &req, sizeof(req)) == -1)
+		if (peer_msg(ce, m, &req, sizeof(req)) == -1)
 			return;
 		if ((cam = mqtt_camera(req.id)) == NULL)
 			break;

@@ -16,7 +16,7 @@
 #include "log.h"
 #include "msg.h"
 #include "sibling.h"
-#include "engine.h"
+#include "peer.h"
 
 #define REC_ENGINE_QUEUE_MAX	(8 * 1024 * 1024)
 
@@ -84,7 +84,7 @@ recpeer_media(struct camera *cam, uint32_t type, const struct cam_media *cm,
 {
 	if (!rec_up || cam->cam_record == REC_OFF)
 		return;
-	if (engine_media_out(&rec_ce, REC_ENGINE_QUEUE_MAX, type, cm, data,
+	if (peer_media_out(&rec_ce, REC_ENGINE_QUEUE_MAX, type, cm, data,
 	    len) == -1 && type == IMSG_CAM_FRAME &&
 	    cam->cam_info.ci_drop_rec++ % 100 == 0)
 		log_warnx("%s: recorder behind, %llu frames not recorded",
@@ -113,7 +113,7 @@ recpeer_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 
 	switch (m->hdr.ch_type) {
 	case IMSG_REC_MOTION:
-		if (engine_sibling_msg(ce, m, &rm, sizeof(rm)) == -1)
+		if (peer_msg(ce, m, &rm, sizeof(rm)) == -1)
 			return;
 		if ((cam = camera_find(rm.rm_id)) == NULL)
 			break;

@@ -18,7 +18,7 @@
 #include "msg.h"
 #include "proc.h"
 #include "sibling.h"
-#include "engine.h"
+#include "peer.h"
 
 #define RTSP_QUEUE_MAX		(8 * 1024 * 1024)
 #define RTSP_DEMAND_MAX		100000	/* sessions on one camera */
@@ -160,7 +160,7 @@ rtsppeer_media(struct camera *cam, uint32_t type, const struct cam_media *cm,
 {
 	if (!rtsp_up || cam->cam_rtsp_viewers == 0)
 		return;
-	if (engine_media_out(&rtsp_ce, RTSP_QUEUE_MAX, type, cm, data,
+	if (peer_media_out(&rtsp_ce, RTSP_QUEUE_MAX, type, cm, data,
 	    len) == -1 && type == IMSG_CAM_FRAME &&
 	    cam->cam_info.ci_drop_rtsp++ % 100 == 0)
 		log_warnx("%s: rtsp child behind, %u frames not sent to it",
@@ -176,7 +176,7 @@ rtsppeer_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 	/* No descriptors: the channel is nofds. */
 	switch (m->hdr.ch_type) {
 	case IMSG_RTSP_DEMAND:
-		if (engine_sibling_msg(ce, m, &req, sizeof(req)) == -1)
+		if (peer_msg(ce, m, &req, sizeof(req)) == -1)
 			return;
 		if (req.value < 0 || req.value > RTSP_DEMAND_MAX) {
 			sibling_bad(ce, m, "RTSP_DEMAND of %d sessions",
