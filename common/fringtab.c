@@ -168,3 +168,27 @@ fringtab_copy(struct fringtab *ft, const struct fring *fr,
 	ft->ft_frames++;
 	return 0;
 }
+
+int
+fringtab_dispatch(struct fringtab *ft, struct chan_msg *m, const char **why)
+{
+	*why = NULL;
+	switch (m->hdr.ch_type) {
+	case IMSG_CAM_RING:
+		/* A ring the engine sent that could not be mapped here
+		 * (memory short) was logged: not the engine's fault. */
+		if (fringtab_ring(ft, m, why) == -1 && *why != NULL)
+			return -1;
+		return 1;
+	case IMSG_CAM_RINGGONE:
+		return fringtab_gone(ft, m, why) == -1 ? -1 : 1;
+	default:
+		if (m->fd != -1) {
+			close(m->fd);
+			m->fd = -1;
+			*why = "a descriptor with a message that takes none";
+			return -1;
+		}
+		return 0;
+	}
+}

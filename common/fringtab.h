@@ -36,6 +36,12 @@ void	fringtab_clear(struct fringtab *);	/* the engine went away */
 int	fringtab_ring(struct fringtab *, struct chan_msg *, const char **);
 int	fringtab_gone(struct fringtab *, struct chan_msg *, const char **);
 /*
+ * RING and RINGGONE, and a descriptor with anything else (the channel
+ * from the engine carries them for RING only): 1 handled, 0 not one of
+ * those, -1 malformed with *why set.
+ */
+int	fringtab_dispatch(struct fringtab *, struct chan_msg *, const char **);
+/*
  * An FSLOT notice: its ring and the checked notice in *fs, or NULL with
  * *why set.  The caller copies the frame out with fringtab_copy().
  */

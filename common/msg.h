@@ -136,7 +136,8 @@ enum msg_type {
 	 * The recorder (v720d/recorder/).  The parent sends its config
 	 * part between CFG_START and CFG_END, and (IMSG_CFG_PEER) one end
 	 * of the engine<->recorder and web<->recorder pairs.  The engine sends it
-	 * IMSG_CAM_FRAME and IMSG_CAM_AUDIO of the cameras that record.
+	 * IMSG_CAM_FSLOT (common/framering.h) and IMSG_CAM_AUDIO of the
+	 * cameras that record.
 	 * Requests carry a request id in ch_peerid; replies repeat it.
 	 */
 	IMSG_REC_CFG = 700,	/* parent -> recorder: struct cfg_record */
@@ -160,7 +161,7 @@ enum msg_type {
 	 * authentication and IMSG_CFG_LISTEN: LISTEN_RTSP and the four
 	 * LISTEN_RTSP_UDP of each `rtsp listen`), and one end of the
 	 * engine<->rtsp pair.  The engine sends it camera states, and
-	 * IMSG_CAM_FRAME and IMSG_CAM_AUDIO of the cameras with RTSP
+	 * IMSG_CAM_FSLOT and IMSG_CAM_AUDIO of the cameras with RTSP
 	 * demand only; the rtsp child tells the engine that demand.
 	 */
 	IMSG_RTSP_CFG = 800,	/* parent -> rtsp: struct cfg_rtsp */

@@ -185,10 +185,20 @@ web_dispatch_engine(struct chanev *ce, struct chan_msg *m, void *arg)
 	struct cam_media	 cm;
 	struct talk_status	 ts;
 	struct ctl_id		 cid;
+	struct cam_fslot	 fs;
 	struct cam		*c;
 	struct frame		*f;
+	struct fring		*fr;
+	const char		*why;
 	size_t			 n;
 
+	switch (fringtab_dispatch(&web->w_rings, m, &why)) {
+	case -1:
+		sibling_bad(ce, m, "%s", why);
+		return;
+	case 1:
+		return;
+	}
 	switch (m->hdr.ch_type) {
 	case IMSG_CAM_STATE:
 		if (sibling_cam_info(ce, m, &ci) == -1)
@@ -205,22 +215,34 @@ web_dispatch_engine(struct chanev *ce, struct chan_msg *m, void *arg)
 		c->cam_info = ci;
 		c->cam_known = 1;
 		break;
-	case IMSG_CAM_FRAME:
+	case IMSG_CAM_FSLOT:
+		if ((fr = fringtab_notice(&web->w_rings, m, &fs, &why)) ==
+		    NULL) {
+			sibling_bad(ce, m, "%s", why);
+			return;
+		}
+		/*
+		 * Copied out of the ring once, into the reference-counted
+		 * frame every viewer's output buffer points at: a slot is
+		 * overwritten FRING_SLOTS frames later, while a slow
+		 * viewer's socket may still hold the frame (and the held
+		 * frame for new viewers and snapshots outlives it too), so
+		 * references into the mapping itself would send torn bytes.
+		 */
+		if ((f = frame_new(NULL, fs.fs_len, fs.fs_media.cm_seq,
+		    fs.fs_media.cm_ts_ns)) == NULL) {
+			log_warn("%s: frame", __func__);
+			break;
+		}
+		if (fringtab_copy(&web->w_rings, fr, &fs, f->f_data) == 0)
+			mjpeg_frame(cam_get(fs.fs_media.cm_id), f);
+		frame_unref(f);
+		break;
 	case IMSG_CAM_AUDIO:
 		if (sibling_cam_media(ce, m, &cm, &n) == -1)
 			return;
 		c = cam_get(cm.cm_id);
-		if (m->hdr.ch_type == IMSG_CAM_AUDIO) {
-			audio_chunk(c, cm.cm_codec, m->data + sizeof(cm), n);
-			break;
-		}
-		if ((f = frame_new(m->data + sizeof(cm), n, cm.cm_seq,
-		    cm.cm_ts_ns)) == NULL) {
-			log_warn("%s: frame", __func__);
-			break;
-		}
-		mjpeg_frame(c, f);
-		frame_unref(f);
+		audio_chunk(c, cm.cm_codec, m->data + sizeof(cm), n);
 		break;
 	case IMSG_TALK_STATUS:
 		if (m->len != sizeof(ts)) {
@@ -253,7 +275,6 @@ web_dispatch_engine(struct chanev *ce, struct chan_msg *m, void *arg)
 			cam_forget(c);
 		break;
 	default:
-		/* The engine never passes descriptors (nofds): not here. */
 		sibling_bad(ce, m, "a type it does not send");
 		return;
 	}
@@ -267,6 +288,8 @@ web_engine_closed(struct chanev *ce, void *arg)
 	log_warnx("camera engine channel closed; waiting for a new one");
 	chanev_clear(&web->w_engine);
 	web->w_engine_up = 0;
+	/* Its rings with it: a new engine sends its own. */
+	fringtab_clear(&web->w_rings);
 	talk_engine_gone();
 	/* Every stream ended with the engine. */
 	RB_FOREACH(c, camtree, &web->w_cams) {
@@ -286,7 +309,8 @@ new_peer(struct chan_msg *m)
 	if (sibling_open(&web->w_engine, m, IMSG_WEB_VIEWERS,
 	    web_dispatch_engine, web_engine_closed, NULL) == -1)
 		fatal("%s: engine channel", __func__);
-	web->w_engine.c.nofds = 1;	/* the engine never passes fds */
+	/* The engine passes one descriptor: a camera's frame ring. */
+	fringtab_clear(&web->w_rings);
 	web->w_engine_up = 1;
 	log_debug("new camera engine channel");
 	diag_send_listeners();
@@ -658,6 +682,7 @@ main(int argc, char *argv[])
 
 	web->w_start = time(NULL);
 	RB_INIT(&web->w_cams);
+	fringtab_init(&web->w_rings);
 	TAILQ_INIT(&web->w_listeners);
 	TAILQ_INIT(&web->w_conns);
 	TAILQ_INIT(&pend.listeners);

@@ -16,6 +16,7 @@
 
 #include "chan.h"
 #include "codec.h"
+#include "fringtab.h"
 #include "http.h"
 #include "msg.h"
 
@@ -189,6 +190,7 @@ struct web {
 	struct chanev		 w_parent;
 	struct chanev		 w_engine;
 	int			 w_engine_up;
+	struct fringtab		 w_rings;	/* the engine's, mapped */
 	struct camtree		 w_cams;
 	struct listenerlist	 w_listeners;
 	struct connlist		 w_conns;

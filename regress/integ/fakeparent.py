@@ -12,8 +12,10 @@ move the listener, a recorder that sends more playback frames than
 asked (dropped and counted), and a clean exit when the parent goes away.
 Exits 0 when everything held, 1 with a message otherwise.
 """
+import fcntl
 import json
 import os
+import mmap
 import random
 import socket
 import struct
@@ -28,7 +30,13 @@ from fakechan import HDR, WAIT, fail, say
 CFG_START, CFG_LISTEN, CFG_CAMERA, CFG_WEBUSER, CFG_TLS_CERT, CFG_TLS_KEY, \
     CFG_END, CFG_DONE, CFG_PEER, PROC_STATS = range(100, 110)
 CTL_VERBOSE = 209
-CAM_STATE, CAM_FRAME, CAM_AUDIO = 300, 301, 302
+CAM_STATE, CAM_FRAME, CAM_AUDIO, CAM_RING, CAM_FSLOT = range(300, 305)
+# The frame ring (common/framering.h): a page of head, then 8 slots of a
+# page of slot header (begin seq, end seq, length) and V720_FRAME_MAX bytes.
+FRING_PAGE, FRING_SLOTS, FRAME_MAX = 4096, 8, 256 * 1024
+FRING_STRIDE = FRING_PAGE + FRAME_MAX
+FRING_SIZE = FRING_PAGE + FRING_SLOTS * FRING_STRIDE
+F_SEAL_FUTURE_WRITE = 0x10
 WEB_VIEWERS, WEB_STREAM, WEB_SET, WEB_REBOOT, WEB_FORWARD = range(400, 405)
 CFG_WEB_LIMITS = 151	# struct cfg_weblimits
 REC_PLAY, REC_PLAY_MORE, REC_PLAY_STOP, REC_PFRAME, REC_END = range(708, 713)
@@ -60,6 +68,30 @@ class Chan(fakechan.Chan):
             self.audio = L.unpack("ctl_req", data)["value"]
             return True
         return typ == WEB_LISTENERS
+
+    def frame(self, seq, data):
+        """A frame as the engine sends one: into this engine's ring
+        (made and passed on its first frame), then the notice."""
+        seq += 1			# the ring's sequences start at 1
+        if not hasattr(self, "ring"):
+            fd = os.memfd_create("fake-frames", os.MFD_ALLOW_SEALING)
+            os.ftruncate(fd, FRING_SIZE)
+            self.ring = mmap.mmap(fd, FRING_SIZE)
+            fcntl.fcntl(fd, fcntl.F_ADD_SEALS, fcntl.F_SEAL_SHRINK |
+                        fcntl.F_SEAL_GROW | F_SEAL_FUTURE_WRITE |
+                        fcntl.F_SEAL_SEAL)
+            self.send(CAM_RING, L.pack("ctl_id", id=CAM), fd=fd)
+            os.close(fd)
+        slot = seq % FRING_SLOTS
+        off = FRING_PAGE + slot * FRING_STRIDE
+        struct.pack_into("=Q", self.ring, off, seq)
+        self.ring[off + FRING_PAGE:off + FRING_PAGE + len(data)] = data
+        struct.pack_into("=I", self.ring, off + 16, len(data))
+        struct.pack_into("=Q", self.ring, off + 8, seq)
+        self.send(CAM_FSLOT, L.pack("cam_media", cm_id=CAM, cm_seq=seq,
+                                    cm_ts_ns=time.monotonic_ns(),
+                                    cm_codec=1) +
+                  struct.pack("=II", slot, len(data)))
 
 
 def cam_info(state, battery=55, fps_milli=9500, frames=7, name="Fake cam"):
@@ -304,7 +336,7 @@ def main():
         n = rnd.choice([2, 100, 5000, 30000, 250000])
         f = b"\xff\xd8" + bytes(rnd.getrandbits(8) for _ in range(n)) + b"\xff\xd9"
         frames.append(f)
-        engine.send(CAM_FRAME, media(i, 1, f))
+        engine.frame(i, f)
         if v.part() != f:
             fail("frame %d (%d bytes) not byte-identical" % (i, len(f)))
     say("20 frames (4 B .. 250 kB) byte-identical to what the engine sent")
@@ -374,7 +406,7 @@ def main():
     e_theirs.close()
     engine = Chan(e_ours)
     viewers(engine, 2, "viewers re-sent to the new engine")
-    engine.send(CAM_FRAME, media(99, 1, frames[3]))
+    engine.frame(99, frames[3])
     if v.part() != frames[3]:
         fail("frame after engine replacement")
     say("engine replaced: viewers re-sent, the old viewer gets new frames")
@@ -383,7 +415,7 @@ def main():
     dup = socket.socket(fileno=os.dup(lsock.fileno()))
     cfg_push(parent, dup, port)
     dup.close()
-    engine.send(CAM_FRAME, media(100, 1, frames[4]))
+    engine.frame(100, frames[4])
     if v.part() != frames[4]:
         fail("stream across reload")
     if not get(port, "/api/cameras")[0].startswith("HTTP/1.1 200"):
@@ -403,7 +435,7 @@ def main():
     until("old port closed after moving the listener", old_closed)
     if not get(port + 1, "/api/cameras")[0].startswith("HTTP/1.1 200"):
         fail("new port after reload")
-    engine.send(CAM_FRAME, media(101, 1, frames[5]))
+    engine.frame(101, frames[5])
     if v.part() != frames[5]:
         fail("stream across a listener move")
     say("reloads: listener kept, then moved; streams stay up")

@@ -426,3 +426,28 @@ Test(framering, malformed_from_the_engine)
 	fringtab_clear(&ft);
 	fring_free(w);
 }
+
+Test(framering, descriptor_only_with_a_ring)
+{
+	struct fringtab		 ft;
+	struct ctl_id		 cid = { .id = "cam-c" };
+	struct chan_msg		 m;
+	const char		*why;
+	int			 p[2];
+
+	fringtab_init(&ft);
+	cr_assert_eq(pipe(p), 0);
+	close(p[1]);
+	/* Any other message with a descriptor: malformed, fd closed. */
+	m = msg(&cid, sizeof(cid), p[0]);
+	m.hdr.ch_type = IMSG_CAM_STATE;
+	cr_assert_eq(fringtab_dispatch(&ft, &m, &why), -1);
+	cr_assert_eq(m.fd, -1);
+	cr_assert_eq(fcntl(p[0], F_GETFD), -1, "the descriptor is closed");
+	m = msg(&cid, sizeof(cid), -1);
+	m.hdr.ch_type = IMSG_CAM_STATE;
+	cr_assert_eq(fringtab_dispatch(&ft, &m, &why), 0);
+	m.hdr.ch_type = IMSG_CAM_RINGGONE;
+	cr_assert_eq(fringtab_dispatch(&ft, &m, &why), -1, "no such ring");
+	fringtab_clear(&ft);
+}

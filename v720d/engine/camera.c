@@ -237,6 +237,7 @@ camera_free(struct camera *cam)
 	model->m_ncameras--;
 	ptz_stop(cam);
 	stream_free(cam);
+	ringout_free(cam);
 	free(cam->cam_jpeg);
 	free(cam);
 }

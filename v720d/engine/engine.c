@@ -365,6 +365,7 @@ engine_new_peer(struct chan_msg *m)
 		fatal("web channel");
 	env->e_web.c.nofds = 1;		/* v720-web never passes fds */
 	env->e_web_up = 1;
+	ringout_consumer(RINGOUT_WEB, &env->e_web);
 	/* The new web process re-sends the viewer counts it has. */
 	RB_FOREACH(cam, camera_tree, &model->m_cameras) {
 		cam->cam_viewers = 0;
@@ -669,6 +670,7 @@ engine_web_closed(struct chanev *ce, void *arg)
 	log_debug("web channel closed");
 	chanev_clear(&env->e_web);
 	env->e_web_up = 0;
+	ringout_consumer(RINGOUT_WEB, NULL);
 	talk_owner_gone(NULL);
 	diag_web_down();
 	/* Its viewers are gone; the idle timeout starts now. */
@@ -723,7 +725,8 @@ web_frame(struct camera *cam, const struct cam_frame *f)
 
 	if (!env->e_web_up)
 		return;
-	if (web_media(IMSG_CAM_FRAME, f) == -1) {
+	if (f->cf_fslot == NULL ||
+	    ringout_notice(RINGOUT_WEB, cam, f->cf_fslot, 0) == -1) {
 		cam->cam_info.ci_drop_backlog++;
 		return;
 	}

@@ -93,6 +93,8 @@ struct camera {
 	size_t			 cam_jpeg_len;
 	uint64_t		 cam_jpeg_ms;
 	uint64_t		 cam_frame_seq;
+	struct fring		*cam_ring;	/* ringout.c: its frames */
+	uint8_t			 cam_ring_sent;	/* consumers that have it */
 	uint64_t		 cam_audio_seq;
 
 	/* stream mode (mode.c) */
@@ -170,6 +172,8 @@ struct cam_frame {
 	const uint8_t		*cf_data;
 	size_t			 cf_len;
 	int			 cf_snapshot;	/* a snapshot waiter wants it */
+	/* a frame in the camera's ring (ringout.c), or NULL */
+	const struct cam_fslot	*cf_fslot;
 };
 struct cam_observer {
 	const char	*co_name;
@@ -189,6 +193,20 @@ struct cam_relay {
 			    const char *extra);
 	uint8_t		(*cr_idle_state)(const struct camera *);
 };
+
+/* ringout.c: the frame rings, and the consumers that map them */
+struct fring;
+struct chanev;
+#define RINGOUT_WEB		0
+#define RINGOUT_REC		1
+#define RINGOUT_RTSP		2
+#define RINGOUT_NCONSUMERS	3
+void		 ringout_consumer(int, struct chanev *);
+int		 ringout_put(struct camera *, const struct cam_media *,
+		    const uint8_t *, size_t, struct cam_fslot *);
+int		 ringout_notice(int, struct camera *, const struct cam_fslot *,
+		    size_t max);
+void		 ringout_free(struct camera *);
 
 /* observer.c */
 #define CAM_OBSERVERS_MAX	8

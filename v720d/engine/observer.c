@@ -51,15 +51,24 @@ obs_gone(const struct ctl_id *cid)
 			obs[i]->co_gone(cid);
 }
 
-/* Every frame of every camera passes here, once. */
+/*
+ * Every frame of every camera passes here, once: it is written into the
+ * camera's ring (ringout.c), the one copy v720-web, the recorder and the
+ * rtsp child read; each observer gets the bytes and the ring's notice.
+ */
 void
 obs_frame(struct camera *cam, const struct cam_frame *f)
 {
-	size_t	i;
+	struct cam_frame	g = *f;
+	struct cam_fslot	fs;
+	size_t			i;
 
+	g.cf_fslot = NULL;
+	if (ringout_put(cam, f->cf_cm, f->cf_data, f->cf_len, &fs) == 0)
+		g.cf_fslot = &fs;
 	for (i = 0; i < nobs; i++)
 		if (obs[i]->co_frame != NULL)
-			obs[i]->co_frame(cam, f);
+			obs[i]->co_frame(cam, &g);
 }
 
 void

@@ -39,11 +39,12 @@ recpeer_new(struct chan_msg *m)
 
 	if (rec_up)
 		chanev_clear(&rec_ce);
-	if (sibling_open(&rec_ce, m, IMSG_CAM_FRAME, recpeer_dispatch,
+	if (sibling_open(&rec_ce, m, IMSG_CAM_FSLOT, recpeer_dispatch,
 	    recpeer_closed, NULL) == -1)
 		fatal("recorder channel");
 	rec_ce.c.nofds = 1;	/* descriptors go to v720-web only */
 	rec_up = 1;
+	ringout_consumer(RINGOUT_REC, &rec_ce);
 	log_debug("recorder channel up");
 	/* Motion state is the new recorder's to tell. */
 	RB_FOREACH(cam, camera_tree, &model->m_cameras)
@@ -61,6 +62,7 @@ recpeer_closed(struct chanev *ce, void *arg)
 	log_debug("recorder channel closed");
 	chanev_clear(&rec_ce);
 	rec_up = 0;
+	ringout_consumer(RINGOUT_REC, NULL);
 	RB_FOREACH(cam, camera_tree, &model->m_cameras)
 		if (cam->cam_info.ci_motion || cam->cam_info.ci_recording) {
 			cam->cam_info.ci_motion = 0;
@@ -75,6 +77,7 @@ recpeer_free(void)
 	if (rec_up)
 		chanev_clear(&rec_ce);
 	rec_up = 0;
+	ringout_consumer(RINGOUT_REC, NULL);
 }
 
 /* A frame or audio chunk of a recording camera: queue it or count a drop. */
@@ -152,10 +155,17 @@ recpeer_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 	}
 }
 
+/* A frame of a recording camera, in its ring: announce it or count a drop. */
 static void
 recpeer_frame(struct camera *cam, const struct cam_frame *f)
 {
-	recpeer_media(cam, IMSG_CAM_FRAME, f->cf_cm, f->cf_data, f->cf_len);
+	if (!rec_up || cam->cam_record == REC_OFF)
+		return;
+	if ((f->cf_fslot == NULL || ringout_notice(RINGOUT_REC, cam,
+	    f->cf_fslot, REC_ENGINE_QUEUE_MAX) == -1) &&
+	    cam->cam_info.ci_drop_rec++ % 100 == 0)
+		log_warnx("%s: recorder behind, %llu frames not recorded",
+		    cam->cam_id, (unsigned long long)cam->cam_info.ci_drop_rec);
 }
 
 static void

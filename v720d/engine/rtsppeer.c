@@ -131,6 +131,7 @@ rtsppeer_new(struct chan_msg *m)
 		fatal("rtsp channel");
 	rtsp_ce.c.nofds = 1;		/* the rtsp child never passes fds */
 	rtsp_up = 1;
+	ringout_consumer(RINGOUT_RTSP, &rtsp_ce);
 	log_debug("rtsp channel up");
 	RB_FOREACH(cam, camera_tree, &model->m_cameras)
 		rtsppeer_camera(cam);
@@ -142,6 +143,7 @@ rtsppeer_closed(struct chanev *ce, void *arg)
 	log_debug("rtsp channel closed");
 	chanev_clear(&rtsp_ce);
 	rtsp_up = 0;
+	ringout_consumer(RINGOUT_RTSP, NULL);
 	rtsppeer_forget_demand();
 }
 
@@ -151,6 +153,7 @@ rtsppeer_free(void)
 	if (rtsp_up)
 		chanev_clear(&rtsp_ce);
 	rtsp_up = 0;
+	ringout_consumer(RINGOUT_RTSP, NULL);
 }
 
 /* A frame or audio chunk of a camera someone PLAYs: queue it or drop it. */
@@ -199,10 +202,17 @@ rtsppeer_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 	}
 }
 
+/* A frame of a camera someone PLAYs, in its ring: announce it or drop it. */
 static void
 rtsppeer_frame(struct camera *cam, const struct cam_frame *f)
 {
-	rtsppeer_media(cam, IMSG_CAM_FRAME, f->cf_cm, f->cf_data, f->cf_len);
+	if (!rtsp_up || cam->cam_rtsp_viewers == 0)
+		return;
+	if ((f->cf_fslot == NULL || ringout_notice(RINGOUT_RTSP, cam,
+	    f->cf_fslot, RTSP_QUEUE_MAX) == -1) &&
+	    cam->cam_info.ci_drop_rtsp++ % 100 == 0)
+		log_warnx("%s: rtsp child behind, %u frames not sent to it",
+		    cam->cam_id, cam->cam_info.ci_drop_rtsp);
 }
 
 static void

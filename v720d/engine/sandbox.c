@@ -3,7 +3,8 @@
  * privileges and set up its event loop (engine_main).  What it does from
  * then on: accept and talk TCP to cameras, bootstrap clients and v720ctl
  * on the sockets the parent passed, UDP media in batches, its channels
- * to the parent and v720-web (descriptors arrive with recvmsg), timers.
+ * to the parent and v720-web (descriptors arrive with recvmsg), timers,
+ * and a memfd per streaming camera for its frame ring.
  * It never opens a file, makes a socket or starts a program.  The list
  * comes from strace -f over the whole integration suite; a call missing
  * here kills the engine with SIGSYS and fails a test.
@@ -27,6 +28,8 @@ static const int engine_calls[] = {
 	SANDBOX_CALL(shutdown), SANDBOX_CALL(fcntl),
 	/* Channels: messages with descriptors. */
 	SANDBOX_CALL(recvmsg), SANDBOX_CALL(sendmsg),
+	/* A camera's frame ring (common/framering.c), on its first frame. */
+	SANDBOX_CALL(memfd_create), SANDBOX_CALL(ftruncate),
 };
 
 void

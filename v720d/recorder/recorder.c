@@ -256,7 +256,8 @@ rec_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 			if (sibling_open(&rec->r_engine, m, IMSG_REC_MOTION,
 			    rec_dispatch_engine, rec_peer_closed, NULL) == -1)
 				fatal("engine channel");
-			rec->r_engine.c.nofds = 1;
+			/* It passes one kind of descriptor: frame rings. */
+			fringtab_clear(&rec->r_rings);
 			rec->r_engine_up = 1;
 			rec_resend_motion();
 		} else if (peer == PROC_WEB) {
@@ -292,23 +293,49 @@ rec_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 static void
 rec_dispatch_engine(struct chanev *ce, struct chan_msg *m, void *arg)
 {
+	/* A frame copied out of the ring: the ring slot is not ours. */
+	static uint8_t		 frame[V720_FRAME_MAX];
 	struct cam_media	 cm;
+	struct cam_fslot	 fs;
+	struct fring		*fr;
 	struct rcam		*rc;
 	const char		*why;
 	size_t			 n;
 
+	switch (fringtab_dispatch(&rec->r_rings, m, &why)) {
+	case -1:
+		sibling_bad(ce, m, "%s", why);
+		return;
+	case 1:
+		return;
+	}
 	switch (m->hdr.ch_type) {
-	case IMSG_CAM_FRAME:
+	case IMSG_CAM_FSLOT:
+		if ((fr = fringtab_notice(&rec->r_rings, m, &fs, &why)) ==
+		    NULL) {
+			sibling_bad(ce, m, "%s", why);
+			return;
+		}
+		/* Only configured cameras record; the engine may lag. */
+		if ((rc = rcam_find(fs.fs_media.cm_id)) == NULL ||
+		    rc->rc_mode == REC_OFF)
+			break;
+		/*
+		 * Decoded and written from this copy; what the recorder
+		 * keeps (the pre-roll) it copies again (record.c), since
+		 * this buffer is the next frame's.
+		 */
+		if (fringtab_copy(&rec->r_rings, fr, &fs, frame) == 0)
+			record_frame(rc, frame, fs.fs_len,
+			    mono_to_wall(fs.fs_media.cm_ts_ns));
+		break;
 	case IMSG_CAM_AUDIO:
 		if (sibling_cam_media(ce, m, &cm, &n) == -1)
 			return;
 		/* Only configured cameras record; the engine may lag. */
 		if ((rc = rcam_find(cm.cm_id)) == NULL || rc->rc_mode == REC_OFF)
 			break;
-		if (m->hdr.ch_type == IMSG_CAM_FRAME)
-			record_frame(rc, m->data + sizeof(cm), n,
-			    mono_to_wall(cm.cm_ts_ns));
-		else if (cm.cm_codec == 4)	/* WIRE_CMD_ALAW */
+		if (cm.cm_codec == 4)	/* WIRE_CMD_ALAW */
 			record_audio(rc, m->data + sizeof(cm), n,
 			    mono_to_wall(cm.cm_ts_ns));
 		break;
@@ -356,6 +383,7 @@ rec_peer_closed(struct chanev *ce, void *arg)
 	if (ce == &rec->r_engine) {
 		log_debug("engine channel closed");
 		rec->r_engine_up = 0;
+		fringtab_clear(&rec->r_rings);
 	} else {
 		log_debug("web channel closed");
 		rec->r_web_up = 0;
@@ -402,6 +430,7 @@ main(int argc, char *argv[])
 	if ((rec = calloc(1, sizeof(*rec))) == NULL)
 		fatal("calloc");
 	RB_INIT(&rec->r_cams);
+	fringtab_init(&rec->r_rings);
 	/* Without root there is no chroot: work inside the directory. */
 	if (geteuid() != 0 && chdir(co.root) == -1)
 		fatal("chdir %s", co.root);

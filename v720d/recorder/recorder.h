@@ -17,6 +17,7 @@
 #include <event.h>
 
 #include "chan.h"
+#include "fringtab.h"
 #include "msg.h"
 #include "motion.h"
 #include "recindex.h"
@@ -91,6 +92,7 @@ struct recorder {
 	struct chanev		 r_parent;
 	struct chanev		 r_engine, r_web;
 	int			 r_engine_up, r_web_up;
+	struct fringtab		 r_rings;	/* the engine's, mapped */
 	struct cfg_record	 r_cfg;
 	int			 r_configured;
 	struct rcamtree		 r_cams;

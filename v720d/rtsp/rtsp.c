@@ -24,6 +24,7 @@
 #include <event.h>
 
 #include "chan.h"
+#include "fringtab.h"
 #include "log.h"
 #include "msg.h"
 #include "proc.h"
@@ -63,6 +64,8 @@ static const int rtsp_calls[] = {
 	SANDBOX_CALL(futex), SANDBOX_CALL(sched_getaffinity),
 	SANDBOX_CALL(sched_yield), SANDBOX_CALL(sysinfo),
 	SANDBOX_CALL(rt_sigaction),
+	/* A frame ring's size, checked before it is mapped (framering.c). */
+	SANDBOX_CALL(fstat), SANDBOX_CALL(newfstatat), SANDBOX_CALL(statx),
 };
 
 /* A camera the engine told us of, with the RTSP demand we sent for it. */
@@ -100,6 +103,7 @@ static struct {
 	char			 encoder[RTSP_ENCODER_MAX];	/* usable, "" none */
 	int			 checked;
 	uint64_t		 frames, audio;
+	struct fringtab		 rings;		/* the engine's, mapped */
 } rt;
 
 /* Config being received, between IMSG_CFG_START and IMSG_CFG_END. */
@@ -254,12 +258,23 @@ engine_gone(const char *id)
 static void
 rtsp_dispatch_engine(struct chanev *ce, struct chan_msg *m, void *arg)
 {
+	/* A frame copied out of the ring: the ring slot is not ours. */
+	static uint8_t		 frame[V720_FRAME_MAX];
 	struct cam_media	 cm;
+	struct cam_fslot	 fs;
+	struct fring		*fr;
 	struct rtsp_cam		 k;
 	struct ctl_id		 cid;
+	const char		*why;
 	size_t			 n;
 
-	/* No descriptors: the channel is nofds. */
+	switch (fringtab_dispatch(&rt.rings, m, &why)) {
+	case -1:
+		sibling_bad(ce, m, "%s", why);
+		return;
+	case 1:
+		return;
+	}
 	switch (m->hdr.ch_type) {
 	case IMSG_RTSP_CAMERA:
 		if (m->len != sizeof(k)) {
@@ -284,17 +299,25 @@ rtsp_dispatch_engine(struct chanev *ce, struct chan_msg *m, void *arg)
 			return;
 		engine_gone(cid.id);
 		break;
-	case IMSG_CAM_FRAME:
+	case IMSG_CAM_FSLOT:
+		if ((fr = fringtab_notice(&rt.rings, m, &fs, &why)) == NULL) {
+			sibling_bad(ce, m, "%s", why);
+			return;
+		}
+		/* Packetized or encoded from this copy (server.c keeps
+		 * what it needs, this buffer is the next frame's); the
+		 * engine may lag behind a camera's removal: server.c drops
+		 * media of cameras it does not know. */
+		if (fringtab_copy(&rt.rings, fr, &fs, frame) == 0) {
+			rt.frames++;
+			server_frame(fs.fs_media.cm_id, frame, fs.fs_len,
+			    fs.fs_media.cm_ts_ns / 1000);
+		}
+		break;
 	case IMSG_CAM_AUDIO:
 		if (sibling_cam_media(ce, m, &cm, &n) == -1)
 			return;
-		/* The engine may lag behind a camera's removal: server.c
-		 * drops media of cameras it does not know. */
-		if (m->hdr.ch_type == IMSG_CAM_FRAME) {
-			rt.frames++;
-			server_frame(cm.cm_id, m->data + sizeof(cm), n,
-			    cm.cm_ts_ns / 1000);
-		} else if (cm.cm_codec == WIRE_CMD_ALAW) {
+		if (cm.cm_codec == WIRE_CMD_ALAW) {
 			rt.audio++;
 			server_audio(cm.cm_id, m->data + sizeof(cm), n,
 			    cm.cm_ts_ns / 1000);
@@ -318,6 +341,7 @@ rtsp_engine_closed(struct chanev *ce, void *arg)
 	log_debug("engine channel closed");
 	chanev_clear(&rt.engine);
 	rt.engine_up = 0;
+	fringtab_clear(&rt.rings);
 	RB_FOREACH(rc, rtspcams, &rt.cams)
 		server_camera(rc->rk_id, rc->rk_name[0] != '\0' ?
 		    rc->rk_name : rc->rk_id, RTSP_CAM_OFFLINE);
@@ -333,7 +357,8 @@ rtsp_engine_new(struct chan_msg *m)
 	if (sibling_open(&rt.engine, m, IMSG_RTSP_DEMAND, rtsp_dispatch_engine,
 	    rtsp_engine_closed, NULL) == -1)
 		fatal("engine channel");
-	rt.engine.c.nofds = 1;		/* the engine never passes fds */
+	/* It passes one kind of descriptor: frame rings. */
+	fringtab_clear(&rt.rings);
 	rt.engine_up = 1;
 	log_debug("engine channel up");
 	/* A new engine starts with no demand: tell it who watches. */
@@ -592,6 +617,7 @@ main(int argc, char *argv[])
 	proc_child_init(argc, argv, "rtsp", 0, &co);
 	proc_title("-v720d: rtsp");
 	RB_INIT(&rt.cams);
+	fringtab_init(&rt.rings);
 	proc_privdrop(co.user, co.root);
 
 	base = event_init();
