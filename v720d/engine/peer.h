@@ -25,8 +25,6 @@ int		 peer_media_out(struct chanev *, size_t max, uint32_t type,
 int		 recpeer_up(void);
 void		 recpeer_new(struct chan_msg *);
 void		 recpeer_free(void);
-void		 recpeer_media(struct camera *, uint32_t type,
-		    const struct cam_media *, const uint8_t *, size_t);
 int		 recpeer_ctl(uint32_t type, uint32_t client, const char *id);
 extern const struct cam_observer recpeer_observer;
 
@@ -39,8 +37,6 @@ size_t		 rtsppeer_urls(const struct cfg_listen **);
 void		 rtsppeer_free(void);
 void		 rtsppeer_camera(struct camera *);
 void		 rtsppeer_gone(const struct ctl_id *);
-void		 rtsppeer_media(struct camera *, uint32_t type,
-		    const struct cam_media *, const uint8_t *, size_t);
 extern const struct cam_observer rtsppeer_observer;
 
 /* control.c; parent: the channel to pass requests for the parent on */

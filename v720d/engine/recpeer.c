@@ -80,20 +80,6 @@ recpeer_free(void)
 	ringout_consumer(RINGOUT_REC, NULL);
 }
 
-/* A frame or audio chunk of a recording camera: queue it or count a drop. */
-void
-recpeer_media(struct camera *cam, uint32_t type, const struct cam_media *cm,
-    const uint8_t *data, size_t len)
-{
-	if (!rec_up || cam->cam_record == REC_OFF)
-		return;
-	if (peer_media_out(&rec_ce, REC_ENGINE_QUEUE_MAX, type, cm, data,
-	    len) == -1 && type == IMSG_CAM_FRAME &&
-	    cam->cam_info.ci_drop_rec++ % 100 == 0)
-		log_warnx("%s: recorder behind, %llu frames not recorded",
-		    cam->cam_id, (unsigned long long)cam->cam_info.ci_drop_rec);
-}
-
 /* v720ctl show recordings|events: 0, or -1 without a recorder. */
 int
 recpeer_ctl(uint32_t type, uint32_t client, const char *id)
@@ -168,10 +154,15 @@ recpeer_frame(struct camera *cam, const struct cam_frame *f)
 		    cam->cam_id, (unsigned long long)cam->cam_info.ci_drop_rec);
 }
 
+/* Audio goes on the channel (small, and the ring holds frames only); a
+ * chunk the full queue cannot take is lost, as a camera's late one is. */
 static void
 recpeer_audio(struct camera *cam, const struct cam_frame *f)
 {
-	recpeer_media(cam, IMSG_CAM_AUDIO, f->cf_cm, f->cf_data, f->cf_len);
+	if (!rec_up || cam->cam_record == REC_OFF)
+		return;
+	(void)peer_media_out(&rec_ce, REC_ENGINE_QUEUE_MAX, IMSG_CAM_AUDIO,
+	    f->cf_cm, f->cf_data, f->cf_len);
 }
 
 const struct cam_observer recpeer_observer = {

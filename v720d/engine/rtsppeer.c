@@ -156,20 +156,6 @@ rtsppeer_free(void)
 	ringout_consumer(RINGOUT_RTSP, NULL);
 }
 
-/* A frame or audio chunk of a camera someone PLAYs: queue it or drop it. */
-void
-rtsppeer_media(struct camera *cam, uint32_t type, const struct cam_media *cm,
-    const uint8_t *data, size_t len)
-{
-	if (!rtsp_up || cam->cam_rtsp_viewers == 0)
-		return;
-	if (peer_media_out(&rtsp_ce, RTSP_QUEUE_MAX, type, cm, data,
-	    len) == -1 && type == IMSG_CAM_FRAME &&
-	    cam->cam_info.ci_drop_rtsp++ % 100 == 0)
-		log_warnx("%s: rtsp child behind, %u frames not sent to it",
-		    cam->cam_id, cam->cam_info.ci_drop_rtsp);
-}
-
 static void
 rtsppeer_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 {
@@ -215,10 +201,15 @@ rtsppeer_frame(struct camera *cam, const struct cam_frame *f)
 		    cam->cam_id, cam->cam_info.ci_drop_rtsp);
 }
 
+/* Audio goes on the channel (small, and the ring holds frames only); a
+ * chunk the full queue cannot take is lost, as a camera's late one is. */
 static void
 rtsppeer_audio(struct camera *cam, const struct cam_frame *f)
 {
-	rtsppeer_media(cam, IMSG_CAM_AUDIO, f->cf_cm, f->cf_data, f->cf_len);
+	if (!rtsp_up || cam->cam_rtsp_viewers == 0)
+		return;
+	(void)peer_media_out(&rtsp_ce, RTSP_QUEUE_MAX, IMSG_CAM_AUDIO,
+	    f->cf_cm, f->cf_data, f->cf_len);
 }
 
 const struct cam_observer rtsppeer_observer = {
