@@ -98,8 +98,7 @@ camera_config(struct camera *cam)
 static int
 camera_pinned(const struct camera *cam)
 {
-	return cam->cam_viewers > 0 || cam->cam_snapwait > 0 ||
-	    cam->cam_rtsp_viewers > 0;
+	return cam->cam_want.cd_viewers > 0 || cam->cam_snapwait > 0;
 }
 
 /* The oldest camera that may be forgotten, or NULL. */
@@ -238,6 +237,7 @@ camera_free(struct camera *cam)
 	ptz_stop(cam);
 	stream_free(cam);
 	ringout_free(cam);
+	cam_private_free(cam);
 	free(cam->cam_jpeg);
 	free(cam);
 }
@@ -329,8 +329,8 @@ camera_fill_info(struct camera *cam)
 	struct cam_info			*ci = &cam->cam_info;
 	const struct media_stats	*ms;
 
-	ci->ci_viewers = cam->cam_viewers + cam->cam_rtsp_viewers;
-	ci->ci_rtsp_viewers = cam->cam_rtsp_viewers;
+	/* ci_rtsp_viewers, of these, is rtsppeer.c's to fill. */
+	ci->ci_viewers = cam->cam_want.cd_viewers;
 	if (cam->cam_media == NULL)
 		return;
 	ms = media_stats(cam->cam_media);

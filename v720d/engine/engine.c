@@ -356,7 +356,8 @@ engine_cfg_end(void)
 static void
 engine_new_peer(struct chan_msg *m)
 {
-	struct camera	*cam;
+	static const struct cam_demand	 nodemand;
+	struct camera			*cam;
 
 	if (env->e_web_up)
 		chanev_clear(&env->e_web);
@@ -367,11 +368,8 @@ engine_new_peer(struct chan_msg *m)
 	env->e_web_up = 1;
 	ringout_consumer(RINGOUT_WEB, &env->e_web);
 	/* The new web process re-sends the viewer counts it has. */
-	RB_FOREACH(cam, camera_tree, &model->m_cameras) {
-		cam->cam_viewers = 0;
-		cam->cam_audio_listeners = 0;
-		stream_update(cam, proc_now_ms());
-	}
+	RB_FOREACH(cam, camera_tree, &model->m_cameras)
+		cam_demand_set(cam, &web_observer, &nodemand, proc_now_ms());
 	camera_publish_all();
 	diag_web_up(&env->e_web);
 }
@@ -561,6 +559,7 @@ static void
 engine_dispatch_web(struct chanev *ce, struct chan_msg *m, void *arg)
 {
 	struct camera		*cam;
+	struct cam_demand	 d;
 	struct ctl_req		 req;
 	struct ctl_id		 cid;
 	struct ctl_set		 set;
@@ -575,8 +574,9 @@ engine_dispatch_web(struct chanev *ce, struct chan_msg *m, void *arg)
 			return;
 		if ((cam = web_camera(m, req.id)) == NULL)
 			break;
-		cam->cam_audio_listeners = req.value > 0 ? req.value : 0;
-		stream_update(cam, now);
+		d = *cam_demand(cam, &web_observer);
+		d.cd_audio = req.value > 0 ? req.value : 0;
+		cam_demand_set(cam, &web_observer, &d, now);
 		break;
 	case IMSG_WEB_VIEWERS:
 	case IMSG_WEB_STREAM:
@@ -585,15 +585,17 @@ engine_dispatch_web(struct chanev *ce, struct chan_msg *m, void *arg)
 		if ((cam = web_camera(m, req.id)) == NULL)
 			break;
 		if (m->hdr.ch_type == IMSG_WEB_VIEWERS) {
-			cam->cam_viewers = req.value > 0 ? req.value : 0;
+			d = *cam_demand(cam, &web_observer);
+			d.cd_viewers = req.value > 0 ? req.value : 0;
 			log_debug("%s: %u viewers", cam->cam_id,
-			    cam->cam_viewers);
+			    d.cd_viewers);
+			cam_demand_set(cam, &web_observer, &d, now);
 		} else {
 			cam->cam_manual = req.value != 0;
 			if (!cam->cam_manual && !stream_wanted(cam))
 				stream_stop(cam, 1);
+			stream_update(cam, now);
 		}
-		stream_update(cam, now);
 		camera_changed(cam);
 		break;
 	case IMSG_WEB_SET:
@@ -664,8 +666,9 @@ engine_dispatch_web(struct chanev *ce, struct chan_msg *m, void *arg)
 static void
 engine_web_closed(struct chanev *ce, void *arg)
 {
-	struct camera	*cam;
-	uint64_t	 now = proc_now_ms();
+	static const struct cam_demand	 nodemand;
+	struct camera			*cam;
+	uint64_t			 now = proc_now_ms();
 
 	log_debug("web channel closed");
 	chanev_clear(&env->e_web);
@@ -674,11 +677,8 @@ engine_web_closed(struct chanev *ce, void *arg)
 	talk_owner_gone(NULL);
 	diag_web_down();
 	/* Its viewers are gone; the idle timeout starts now. */
-	RB_FOREACH(cam, camera_tree, &model->m_cameras) {
-		cam->cam_viewers = 0;
-		cam->cam_audio_listeners = 0;
-		stream_update(cam, now);
-	}
+	RB_FOREACH(cam, camera_tree, &model->m_cameras)
+		cam_demand_set(cam, &web_observer, &nodemand, now);
 }
 
 

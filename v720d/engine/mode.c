@@ -3,7 +3,8 @@
  * only, 2 for video only, 3 for both.  Only audio listeners: 1; audio
  * listeners and anyone who wants video (MJPEG viewers, snapshots, a
  * started stream, "stream always"): 3; nobody listening to audio: 2.
- * A camera that records, or that RTSP clients PLAY, always gets 3.
+ * A camera that records, or that a consumer wants with sound and picture
+ * (cd_full: RTSP clients PLAY it), always gets 3.
  * The mode follows the listeners on the running stream, without a new
  * data channel, so no viewer notices the switch.
  */
@@ -17,11 +18,11 @@ mode_wanted(const struct camera *cam)
 {
 	int	audio, video;
 
-	/* Recordings and RTSP keep the camera's sound with the picture. */
-	if (cam->cam_record != REC_OFF || cam->cam_rtsp_viewers > 0)
+	/* Recordings and RTSP (cd_full) keep the sound with the picture. */
+	if (cam->cam_record != REC_OFF || cam->cam_want.cd_full)
 		return 3;
-	audio = cam->cam_audio_listeners > 0;
-	video = cam->cam_viewers > cam->cam_audio_listeners ||
+	audio = cam->cam_want.cd_audio > 0;
+	video = cam->cam_want.cd_viewers > cam->cam_want.cd_audio ||
 	    cam->cam_manual || cam->cam_snapwait > 0 ||
 	    cam->cam_info.ci_stream_always;
 	if (audio && !video)

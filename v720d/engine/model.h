@@ -5,7 +5,11 @@
  * consumers (v720-web's channel, the MQTT, recorder and RTSP children,
  * the control socket) register a struct cam_observer once at start-up
  * and hear of state changes, forgotten cameras, frames and audio
- * through it (observer.c).  Nothing here includes engine.h.
+ * through it (observer.c).  What they ask of a camera comes back the
+ * same way, without a name: each observer's demand (struct cam_demand,
+ * cam_demand_set), which the model sums, and memory of its own on each
+ * camera (cam_private), which the model frees with the camera.  Nothing
+ * here includes engine.h.
  */
 #ifndef V720_ENGINE_MODEL_H
 #define V720_ENGINE_MODEL_H
@@ -40,6 +44,21 @@ enum stream_state {
 
 struct camconn;
 
+/*
+ * What one consumer asks of a camera (stream.c, cam_demand_set): the
+ * model sums every consumer's and never asks who asked.  cd_viewers are
+ * its clients (ci_viewers; a camera with any has its stream and is not
+ * forgotten), cd_audio those of them that want the sound alone (stream
+ * mode 1 while nobody wants the picture), cd_full asks for sound and
+ * picture whatever the others want (mode 3, as a recording does).
+ */
+struct cam_demand {
+	uint32_t	cd_viewers;
+	uint32_t	cd_audio;	/* of cd_viewers: audio only */
+	int		cd_full;
+};
+#define CAM_OBSERVERS_MAX	8	/* observer.c: consumers registered */
+
 struct camera {
 	RB_ENTRY(camera)	 cam_entry;	/* by uid */
 	RB_ENTRY(camera)	 cam_peer_entry;	/* by UDP (addr, port) */
@@ -61,8 +80,9 @@ struct camera {
 	uint32_t		 cam_idle_timeout;	/* seconds */
 	uint8_t			 cam_record;	/* enum rec_mode: streams always */
 
-	/* who wants the stream */
-	uint32_t		 cam_viewers;	/* from web */
+	/* who wants the stream: each consumer, by its observer's slot */
+	struct cam_demand	 cam_demand[CAM_OBSERVERS_MAX];
+	struct cam_demand	 cam_want;	/* their sum */
 	int			 cam_manual;	/* stream start */
 	uint32_t		 cam_snapwait;	/* control snapshot waiters */
 	uint64_t		 cam_unwanted_ms;	/* since, 0 = wanted */
@@ -98,7 +118,6 @@ struct camera {
 	uint64_t		 cam_audio_seq;
 
 	/* stream mode (mode.c) */
-	uint32_t		 cam_audio_listeners;	/* from web, in cam_viewers */
 	int			 cam_mode;	/* forward 1, 2 or 3 sent */
 
 	/* the camera's clock (clock.c) */
@@ -126,14 +145,15 @@ struct camera {
 	unsigned		 cam_fps_pos;
 	int			 cam_dirty;	/* state changed, send */
 
-	/* RTSP (rtsppeer.c): PLAYing sessions, what the child was told */
-	uint32_t		 cam_rtsp_viewers;
-	int			 cam_rtsp_told;	/* ci_state + 1, 0: nothing */
-	char			 cam_rtsp_name[V720_NAME_MAX];
+	/*
+	 * Alive by the relay's news (the cameras' MQTT channel: Status 1
+	 * or an Info) while it has no TCP: the camera's own state, which
+	 * the relay reports as ci_state (cr_idle_state), not a consumer's.
+	 */
+	int			 cam_relay_online;
 
-	/* the cameras' MQTT channel (mqttpeer.c) */
-	int			 cam_mqtt_online;	/* Status 1 / Info seen */
-	uint64_t		 cam_mqtt_img_ms;	/* last frame to mqtt */
+	/* each consumer's own, by its observer's slot (cam_private) */
+	void			*cam_private[CAM_OBSERVERS_MAX];
 };
 
 RB_HEAD(camera_tree, camera);
@@ -209,8 +229,13 @@ int		 ringout_notice(int, struct camera *, const struct cam_fslot *,
 void		 ringout_free(struct camera *);
 
 /* observer.c */
-#define CAM_OBSERVERS_MAX	8
 void		 cam_observe(const struct cam_observer *);
+size_t		 obs_slot(const struct cam_observer *);
+void		*cam_private(struct camera *, const struct cam_observer *,
+		    size_t);
+void		*cam_private_get(const struct camera *,
+		    const struct cam_observer *);
+void		 cam_private_free(struct camera *);
 void		 cam_relay_set(const struct cam_relay *);
 void		 obs_state(struct camera *);
 void		 obs_gone(const struct ctl_id *);
@@ -249,6 +274,10 @@ int		 same_host(const struct sockaddr_storage *,
 		    const struct sockaddr_storage *);
 
 /* stream.c */
+const struct cam_demand *cam_demand(const struct camera *,
+		    const struct cam_observer *);
+void		 cam_demand_set(struct camera *, const struct cam_observer *,
+		    const struct cam_demand *, uint64_t now_ms);
 int		 stream_wanted(const struct camera *);
 void		 stream_update(struct camera *, uint64_t now_ms);
 void		 stream_tick(uint64_t now_ms, unsigned slot);

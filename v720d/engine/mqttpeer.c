@@ -63,15 +63,17 @@ mqttpeer_send(uint32_t type, const void *p, size_t len)
 static void
 mqttpeer_frame(struct camera *cam, const struct cam_frame *f)
 {
-	struct iovec	iov[2];
-	uint64_t	now = proc_now_ms();
+	struct iovec	 iov[2];
+	uint64_t	*last, now = proc_now_ms();	/* last: ms, 0 none */
 
-	if (f->cf_snapshot)
-		cam->cam_mqtt_img_ms = 0;
-	if (!mqtt_up || (cam->cam_mqtt_img_ms != 0 &&
-	    now - cam->cam_mqtt_img_ms < MQTT_IMAGE_MS))
+	if (f->cf_snapshot &&
+	    (last = cam_private_get(cam, &mqttpeer_observer)) != NULL)
+		*last = 0;
+	if (!mqtt_up || (last = cam_private(cam, &mqttpeer_observer,
+	    sizeof(*last))) == NULL || (*last != 0 &&
+	    now - *last < MQTT_IMAGE_MS))
 		return;
-	cam->cam_mqtt_img_ms = now;
+	*last = now;
 	iov[0].iov_base = (void *)(uintptr_t)f->cf_cm;
 	iov[0].iov_len = sizeof(*f->cf_cm);
 	iov[1].iov_base = (void *)(uintptr_t)f->cf_data;
@@ -104,7 +106,7 @@ mqttpeer_forward(struct camera *cam, int code, const char *extra)
 static uint8_t
 mqttpeer_idle_state(const struct camera *cam)
 {
-	return cam->cam_mqtt_online ? CAM_STANDBY : CAM_OFFLINE;
+	return cam->cam_relay_online ? CAM_STANDBY : CAM_OFFLINE;
 }
 
 static int
@@ -151,14 +153,14 @@ caminfo(struct chanev *ce, struct chan_msg *m, const struct mqtt_caminfo *mi)
 		ci->ci_mqtt = 1;
 		changed = 1;
 	}
-	if (mi->mi_online != -1 && cam->cam_mqtt_online != mi->mi_online) {
-		cam->cam_mqtt_online = mi->mi_online;
+	if (mi->mi_online != -1 && cam->cam_relay_online != mi->mi_online) {
+		cam->cam_relay_online = mi->mi_online;
 		log_info("camera %s: mqtt status %s", cam->cam_id,
 		    mi->mi_online ? "online" : "offline");
 		changed = 1;
-	} else if (mi->mi_online == -1 && !cam->cam_mqtt_online) {
+	} else if (mi->mi_online == -1 && !cam->cam_relay_online) {
 		/* An Info is a sign of life too. */
-		cam->cam_mqtt_online = 1;
+		cam->cam_relay_online = 1;
 		changed = 1;
 	}
 	if (mi->mi_battery >= 0 && mi->mi_battery <= 100 &&

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "log.h"
 #include "model.h"
@@ -23,6 +24,56 @@ cam_observe(const struct cam_observer *o)
 	if (nobs == CAM_OBSERVERS_MAX)
 		fatalx("%s: %s: too many observers", __func__, o->co_name);
 	obs[nobs++] = o;
+}
+
+/* An observer's slot: its demand and its own state on each camera. */
+size_t
+obs_slot(const struct cam_observer *o)
+{
+	size_t	i;
+
+	for (i = 0; i < nobs; i++)
+		if (obs[i] == o)
+			return i;
+	fatalx("%s: %s: not registered", __func__, o->co_name);
+}
+
+/*
+ * A consumer's own state on a camera (what it told its process, when
+ * it last sent it a frame): size zeroed bytes made on the first call,
+ * freed with the camera (cam_private_free), so a consumer keeps no
+ * table of cameras of its own.  NULL if there is no memory for it.
+ */
+void *
+cam_private(struct camera *cam, const struct cam_observer *o, size_t size)
+{
+	size_t	i = obs_slot(o);
+
+	if (cam->cam_private[i] == NULL &&
+	    (cam->cam_private[i] = calloc(1, size)) == NULL)
+		log_warn("%s: %s", __func__, o->co_name);
+	return cam->cam_private[i];
+}
+
+/*
+ * The same without making it: NULL if the consumer has none yet.  Not
+ * const, as strchr's is not: the memory is the consumer's own.
+ */
+void *
+cam_private_get(const struct camera *cam, const struct cam_observer *o)
+{
+	return cam->cam_private[obs_slot(o)];
+}
+
+void
+cam_private_free(struct camera *cam)
+{
+	size_t	i;
+
+	for (i = 0; i < CAM_OBSERVERS_MAX; i++) {
+		free(cam->cam_private[i]);
+		cam->cam_private[i] = NULL;
+	}
 }
 
 void

@@ -31,6 +31,12 @@ static int		rtsp_up;
 static struct cfg_listen	urls[RTSP_URLS_MAX], purls[RTSP_URLS_MAX];
 static size_t			nurls, npurls;
 
+/* What the child was told of a camera (cam_private). */
+struct rtsp_told {
+	int	rt_state;	/* ci_state + 1, 0: nothing */
+	char	rt_name[V720_NAME_MAX];
+};
+
 static void	rtsppeer_dispatch(struct chanev *, struct chan_msg *, void *);
 static void	rtsppeer_closed(struct chanev *, void *);
 
@@ -74,12 +80,14 @@ rtsppeer_urls(const struct cfg_listen **out)
 void
 rtsppeer_camera(struct camera *cam)
 {
-	struct rtsp_cam	k;
+	struct rtsp_cam		 k;
+	struct rtsp_told	*t;
 
-	if (!rtsp_up)
+	if (!rtsp_up || (t = cam_private(cam, &rtsppeer_observer,
+	    sizeof(*t))) == NULL)
 		return;
-	if (cam->cam_rtsp_told == cam->cam_info.ci_state + 1 &&
-	    strcmp(cam->cam_rtsp_name, cam->cam_info.ci_name) == 0)
+	if (t->rt_state == cam->cam_info.ci_state + 1 &&
+	    strcmp(t->rt_name, cam->cam_info.ci_name) == 0)
 		return;
 	memset(&k, 0, sizeof(k));
 	strlcpy(k.rk_id, cam->cam_id, sizeof(k.rk_id));
@@ -88,9 +96,8 @@ rtsppeer_camera(struct camera *cam)
 	if (chanev_compose(&rtsp_ce, IMSG_RTSP_CAMERA, 0, -1, &k,
 	    sizeof(k)) == -1)
 		return;
-	cam->cam_rtsp_told = cam->cam_info.ci_state + 1;
-	strlcpy(cam->cam_rtsp_name, cam->cam_info.ci_name,
-	    sizeof(cam->cam_rtsp_name));
+	t->rt_state = cam->cam_info.ci_state + 1;
+	strlcpy(t->rt_name, cam->cam_info.ci_name, sizeof(t->rt_name));
 }
 
 void
@@ -101,20 +108,37 @@ rtsppeer_gone(const struct ctl_id *cid)
 		    sizeof(*cid));
 }
 
+/*
+ * n sessions PLAY cam: they count as viewers, and RTSP wants the sound
+ * with the picture.  ci_rtsp_viewers is ours to fill: the model counts
+ * viewers without asking whose.
+ */
+static void
+rtsppeer_demand(struct camera *cam, uint32_t n, uint64_t now)
+{
+	struct cam_demand	d;
+
+	memset(&d, 0, sizeof(d));
+	d.cd_viewers = n;
+	d.cd_full = n > 0;
+	cam->cam_info.ci_rtsp_viewers = n;
+	cam_demand_set(cam, &rtsppeer_observer, &d, now);
+	camera_changed(cam);
+}
+
 /* Its sessions are gone with it: the idle timeout starts now. */
 static void
 rtsppeer_forget_demand(void)
 {
-	struct camera	*cam;
-	uint64_t	 now = proc_now_ms();
+	struct camera		*cam;
+	struct rtsp_told	*t;
+	uint64_t		 now = proc_now_ms();
 
 	RB_FOREACH(cam, camera_tree, &model->m_cameras) {
-		cam->cam_rtsp_told = 0;
-		if (cam->cam_rtsp_viewers == 0)
-			continue;
-		cam->cam_rtsp_viewers = 0;
-		stream_update(cam, now);
-		camera_changed(cam);
+		if ((t = cam_private_get(cam, &rtsppeer_observer)) != NULL)
+			t->rt_state = 0;
+		if (cam_demand(cam, &rtsppeer_observer)->cd_viewers != 0)
+			rtsppeer_demand(cam, 0, now);
 	}
 }
 
@@ -175,12 +199,11 @@ rtsppeer_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 		/* A camera forgotten meanwhile: nothing to start. */
 		if ((cam = camera_find(req.id)) == NULL)
 			break;
-		if (cam->cam_rtsp_viewers == (uint32_t)req.value)
+		if (cam_demand(cam, &rtsppeer_observer)->cd_viewers ==
+		    (uint32_t)req.value)
 			break;
 		log_debug("%s: %d rtsp sessions", cam->cam_id, req.value);
-		cam->cam_rtsp_viewers = req.value;
-		stream_update(cam, proc_now_ms());
-		camera_changed(cam);
+		rtsppeer_demand(cam, req.value, proc_now_ms());
 		break;
 	default:
 		sibling_bad(ce, m, "a type it does not send");
@@ -192,7 +215,7 @@ rtsppeer_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 static void
 rtsppeer_frame(struct camera *cam, const struct cam_frame *f)
 {
-	if (!rtsp_up || cam->cam_rtsp_viewers == 0)
+	if (!rtsp_up || cam_demand(cam, &rtsppeer_observer)->cd_viewers == 0)
 		return;
 	if ((f->cf_fslot == NULL || ringout_notice(RINGOUT_RTSP, cam,
 	    f->cf_fslot, RTSP_QUEUE_MAX) == -1) &&
@@ -206,7 +229,7 @@ rtsppeer_frame(struct camera *cam, const struct cam_frame *f)
 static void
 rtsppeer_audio(struct camera *cam, const struct cam_frame *f)
 {
-	if (!rtsp_up || cam->cam_rtsp_viewers == 0)
+	if (!rtsp_up || cam_demand(cam, &rtsppeer_observer)->cd_viewers == 0)
 		return;
 	(void)peer_media_out(&rtsp_ce, RTSP_QUEUE_MAX, IMSG_CAM_AUDIO,
 	    f->cf_cm, f->cf_data, f->cf_len);

@@ -33,11 +33,43 @@ static void	stream_nat_reply(struct camera *, const struct camjson *);
 
 static const struct media_cb	stream_cb = { stream_frame, stream_audio };
 
+/* What consumer o asks of cam: zero until it asks. */
+const struct cam_demand *
+cam_demand(const struct camera *cam, const struct cam_observer *o)
+{
+	return &cam->cam_demand[obs_slot(o)];
+}
+
+/*
+ * Consumer o asks d of cam: the sum of all they ask (cam_want) decides
+ * the stream, its mode (mode.c) and ci_viewers; the stream follows now.
+ * Each count is bounded by its consumer (a channel's message, checked),
+ * the sum by UINT32_MAX.
+ */
+void
+cam_demand_set(struct camera *cam, const struct cam_observer *o,
+    const struct cam_demand *d, uint64_t now)
+{
+	uint64_t	viewers = 0, audio = 0;
+	size_t		i;
+	int		full = 0;
+
+	cam->cam_demand[obs_slot(o)] = *d;
+	for (i = 0; i < CAM_OBSERVERS_MAX; i++) {
+		viewers += cam->cam_demand[i].cd_viewers;
+		audio += cam->cam_demand[i].cd_audio;
+		full |= cam->cam_demand[i].cd_full;
+	}
+	cam->cam_want.cd_viewers = viewers > UINT32_MAX ? UINT32_MAX : viewers;
+	cam->cam_want.cd_audio = audio > UINT32_MAX ? UINT32_MAX : audio;
+	cam->cam_want.cd_full = full;
+	stream_update(cam, now);
+}
+
 int
 stream_wanted(const struct camera *cam)
 {
-	return cam->cam_conn != NULL && (cam->cam_viewers > 0 ||
-	    cam->cam_rtsp_viewers > 0 ||
+	return cam->cam_conn != NULL && (cam->cam_want.cd_viewers > 0 ||
 	    cam->cam_manual || cam->cam_snapwait > 0 ||
 	    cam->cam_talk != NULL || cam->cam_info.ci_stream_always ||
 	    cam->cam_record != REC_OFF);
