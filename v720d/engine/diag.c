@@ -50,7 +50,10 @@ static uint64_t			 last_push_ms;
 static struct diag_listener	 weblis[DIAG_WEB_LISTENERS_MAX];
 static size_t			 nweblis;
 static int			 web_down;
-/* engine.c's, given once (diag_init) and while v720-web is up. */
+/*
+ * engine.c's listeners, given once (diag_init), and webpeer.c's channel
+ * while v720-web is up (diag_web_up).
+ */
 static const struct listener_list *listeners;
 static struct chanev		*web;
 static time_t			 log_window;

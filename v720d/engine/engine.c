@@ -1,6 +1,7 @@
 /*
- * The camera engine process: setup, the parent and web channels, the
- * config push and the listeners it hands us, the stream timer.
+ * The camera engine process: setup, the parent channel, the config
+ * push and the listeners it hands us, the stream timer; the channels to
+ * the other children are their consumers' (peer.h).
  */
 #include <sys/types.h>
 #include <sys/resource.h>
@@ -26,10 +27,7 @@
 #include "testhook.h"
 #include "media.h"
 #include "engine.h"
-#include "hist.h"
 #include "diag.h"
-
-#define LAT_BUCKETS	20001	/* 1 us each; the last one is "more" */
 
 struct engine		*env;
 
@@ -42,45 +40,19 @@ static struct {
 	size_t			 ncams;
 } pend;
 
-/*
- * Latency from the last fragment to the frame queued on the web channel,
- * two ways: from the kernel's receive timestamp (includes the time the
- * datagram waited in the socket) and from when the engine read it.
- */
-struct lat {
-	uint32_t	hist[LAT_BUCKETS];
-};
-static struct lat	lat_kernel, lat_user;
 static uint64_t		tick_max_us;	/* longest timer run, for the stats */
 
 static void	engine_dispatch_parent(struct chanev *, struct chan_msg *,
 		    void *);
-static void	engine_dispatch_web(struct chanev *, struct chan_msg *, void *);
 static void	engine_parent_closed(struct chanev *, void *);
-static void	engine_web_closed(struct chanev *, void *);
 static void	engine_shutdown(void);
-static void	engine_send_web(uint32_t, const void *, size_t);
-static void	web_talk_report(void *, const struct talk_status *);
-static const struct cam_observer web_observer;
-
-static void
-engine_latency(uint64_t kernel_ns, uint64_t user_ns)
-{
-	hist_add(lat_kernel.hist, LAT_BUCKETS, kernel_ns / 1000);
-	hist_add(lat_user.hist, LAT_BUCKETS, user_ns / 1000);
-}
-
-static unsigned long long
-lat_pct(const struct lat *l, unsigned pct)
-{
-	return hist_percentile(l->hist, LAT_BUCKETS, pct);
-}
 
 static void
 engine_log_stats(void)
 {
-	struct camera	*cam;
-	size_t		 media = 0, jpeg = 0;
+	struct webpeer_stats	 ws;
+	struct camera		*cam;
+	size_t			 media = 0, jpeg = 0;
 
 	RB_FOREACH(cam, camera_tree, &model->m_cameras) {
 		if (cam->cam_media != NULL)
@@ -88,17 +60,17 @@ engine_log_stats(void)
 		if (cam->cam_jpeg != NULL)
 			jpeg += cam->cam_jpeg_len;
 	}
+	webpeer_stats(&ws);
 	log_info("stats: cameras %zu, frames out %llu, latency p50 %llu us "
 	    "p99 %llu us (from the kernel's receive time; from the engine's "
 	    "read p50 %llu us p99 %llu us), udp unknown %llu, udp bad %llu, "
 	    "media memory %zu KB, kept frames %zu KB, web queue %zu KB, "
 	    "longest timer run %llu us",
-	    model->m_ncameras, (unsigned long long)env->e_frames_out,
-	    lat_pct(&lat_kernel, 50), lat_pct(&lat_kernel, 99),
-	    lat_pct(&lat_user, 50), lat_pct(&lat_user, 99),
+	    model->m_ncameras, (unsigned long long)ws.ws_frames_out,
+	    ws.ws_kernel_p50, ws.ws_kernel_p99, ws.ws_user_p50, ws.ws_user_p99,
 	    (unsigned long long)model->m_udp_unknown,
 	    (unsigned long long)model->m_udp_bad, media / 1024, jpeg / 1024,
-	    env->e_web_up ? chan_queued(&env->e_web.c) / 1024 : 0,
+	    ws.ws_queued / 1024,
 	    (unsigned long long)tick_max_us);
 	tick_max_us = 0;	/* the next line covers the time since this one */
 }
@@ -185,7 +157,7 @@ engine_init(int fd)
 		fatal("%s", __func__);
 	model_init();
 	/* In the order frames went out before there were observers. */
-	cam_observe(&web_observer);
+	cam_observe(&webpeer_observer);
 	cam_observe(&recpeer_observer);
 	cam_observe(&rtsppeer_observer);
 	cam_observe(&control_observer);
@@ -245,8 +217,7 @@ engine_shutdown(void)
 		listener_free(l);
 	}
 	free(pend.cams);
-	if (env->e_web_up)
-		chanev_clear(&env->e_web);
+	webpeer_free();
 	mqttpeer_free();
 	recpeer_free();
 	rtsppeer_free();
@@ -354,27 +325,6 @@ engine_cfg_end(void)
 }
 
 static void
-engine_new_peer(struct chan_msg *m)
-{
-	static const struct cam_demand	 nodemand;
-	struct camera			*cam;
-
-	if (env->e_web_up)
-		chanev_clear(&env->e_web);
-	if (sibling_open(&env->e_web, m, IMSG_CAM_STATE, engine_dispatch_web,
-	    engine_web_closed, NULL) == -1)
-		fatal("web channel");
-	env->e_web.c.nofds = 1;		/* v720-web never passes fds */
-	env->e_web_up = 1;
-	ringout_consumer(RINGOUT_WEB, &env->e_web);
-	/* The new web process re-sends the viewer counts it has. */
-	RB_FOREACH(cam, camera_tree, &model->m_cameras)
-		cam_demand_set(cam, &web_observer, &nodemand, proc_now_ms());
-	camera_publish_all();
-	diag_web_up(&env->e_web);
-}
-
-static void
 engine_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 {
 	struct listener		*l;
@@ -459,7 +409,7 @@ engine_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 	case IMSG_CFG_PEER:
 		switch (peer = proc_child_peer(m)) {
 		case PROC_WEB:
-			engine_new_peer(m);
+			webpeer_new(m);
 			break;
 		case PROC_MQTT:
 			mqttpeer_init(m);
@@ -490,263 +440,3 @@ engine_dispatch_parent(struct chanev *ce, struct chan_msg *m, void *arg)
 		break;
 	}
 }
-
-
-static struct camera *
-web_camera(struct chan_msg *m, const char *id)
-{
-	struct camera	*cam;
-
-	if ((cam = camera_find(id)) == NULL)
-		log_debug("web: message %u for unknown camera", m->hdr.ch_type);
-	return cam;
-}
-
-/* Talk-back from v720-web: 0, or -1 if malformed (channel closed). */
-static int
-engine_web_talk(struct chanev *ce, struct chan_msg *m)
-{
-	struct talk_status	 ts;
-	struct talk_req		 tr;
-	struct camera		*cam;
-	const char		*err;
-	int			 code;
-
-	if (m->len < sizeof(tr) || (m->hdr.ch_type != IMSG_TALK_DATA &&
-	    m->len != sizeof(tr))) {
-		sibling_bad(ce, m, "talk message of %zu bytes", m->len);
-		return -1;
-	}
-	memcpy(&tr, m->data, sizeof(tr));
-	if (chan_strfield(tr.tr_id, sizeof(tr.tr_id))) {
-		sibling_bad(ce, m, "unterminated camera id");
-		return -1;
-	}
-	switch (m->hdr.ch_type) {
-	case IMSG_TALK_START:
-		if ((cam = camera_find(tr.tr_id)) == NULL) {
-			code = 404;
-			err = "unknown camera";
-		} else if (talk_start(cam, web_talk_report, NULL,
-		    tr.tr_session, &code, &err) == 0)
-			break;
-		memset(&ts, 0, sizeof(ts));
-		strlcpy(ts.ts_id, tr.tr_id, sizeof(ts.ts_id));
-		ts.ts_session = tr.tr_session;
-		ts.ts_event = TALK_EV_FAIL;
-		ts.ts_code = code;
-		strlcpy(ts.ts_msg, err, sizeof(ts.ts_msg));
-		engine_send_web(IMSG_TALK_STATUS, &ts, sizeof(ts));
-		break;
-	case IMSG_TALK_DATA:
-		if (talk_data(NULL, tr.tr_id, tr.tr_session,
-		    m->data + sizeof(tr), m->len - sizeof(tr)) == -1) {
-			sibling_bad(ce, m, "talk data beyond its window");
-			return -1;
-		}
-		break;
-	case IMSG_TALK_END:
-		talk_end(NULL, tr.tr_id, tr.tr_session);
-		break;
-	case IMSG_TALK_ABORT:
-		talk_abort(NULL, tr.tr_id, tr.tr_session);
-		break;
-	}
-	return 0;
-}
-
-static void
-engine_dispatch_web(struct chanev *ce, struct chan_msg *m, void *arg)
-{
-	struct camera		*cam;
-	struct cam_demand	 d;
-	struct ctl_req		 req;
-	struct ctl_id		 cid;
-	struct ctl_set		 set;
-	struct ptz_req		 pr;
-	struct web_forward	 wf;
-	const char		*err;
-	uint64_t		 now = proc_now_ms();
-
-	switch (m->hdr.ch_type) {
-	case IMSG_WEB_AUDIO:
-		if (peer_msg(ce, m, &req, sizeof(req)) == -1)
-			return;
-		if ((cam = web_camera(m, req.id)) == NULL)
-			break;
-		d = *cam_demand(cam, &web_observer);
-		d.cd_audio = req.value > 0 ? req.value : 0;
-		cam_demand_set(cam, &web_observer, &d, now);
-		break;
-	case IMSG_WEB_VIEWERS:
-	case IMSG_WEB_STREAM:
-		if (peer_msg(ce, m, &req, sizeof(req)) == -1)
-			return;
-		if ((cam = web_camera(m, req.id)) == NULL)
-			break;
-		if (m->hdr.ch_type == IMSG_WEB_VIEWERS) {
-			d = *cam_demand(cam, &web_observer);
-			d.cd_viewers = req.value > 0 ? req.value : 0;
-			log_debug("%s: %u viewers", cam->cam_id,
-			    d.cd_viewers);
-			cam_demand_set(cam, &web_observer, &d, now);
-		} else {
-			cam->cam_manual = req.value != 0;
-			if (!cam->cam_manual && !stream_wanted(cam))
-				stream_stop(cam, 1);
-			stream_update(cam, now);
-		}
-		camera_changed(cam);
-		break;
-	case IMSG_WEB_SET:
-		if (peer_msg(ce, m, &set, sizeof(set)) == -1)
-			return;
-		if (chan_strfield(set.key, sizeof(set.key)) ||
-		    chan_strfield(set.value, sizeof(set.value))) {
-			sibling_bad(ce, m, "unterminated setting");
-			return;
-		}
-		if ((cam = web_camera(m, set.id)) == NULL)
-			break;
-		if (camera_set(cam, set.key, set.value, &err) == -1)
-			log_warnx("%s: web set %s %s: %s", cam->cam_id,
-			    set.key, set.value, err);
-		break;
-	case IMSG_WEB_REBOOT:
-		if (peer_msg(ce, m, &cid, sizeof(cid)) == -1)
-			return;
-		if ((cam = web_camera(m, cid.id)) == NULL)
-			break;
-		if (camera_forward(cam, 299, ",\"reboot\":1") == -1)
-			log_warnx("%s: reboot: camera offline", cam->cam_id);
-		break;
-	case IMSG_TALK_START:
-	case IMSG_TALK_DATA:
-	case IMSG_TALK_END:
-	case IMSG_TALK_ABORT:
-		if (engine_web_talk(ce, m) == -1)
-			return;
-		break;
-	case IMSG_WEB_PTZ:
-		if (peer_msg(ce, m, &pr, sizeof(pr)) == -1)
-			return;
-		if ((cam = web_camera(m, pr.id)) == NULL)
-			break;
-		if (ptz_request(cam, pr.move, pr.hold_ms, &err) == -1)
-			log_warnx("%s: ptz: %s", cam->cam_id, err);
-		break;
-	case IMSG_WEB_FORWARD:
-		if (peer_msg(ce, m, &wf, sizeof(wf)) == -1)
-			return;
-		if (chan_strfield(wf.wf_json, sizeof(wf.wf_json))) {
-			sibling_bad(ce, m, "unterminated forward");
-			return;
-		}
-		if ((cam = web_camera(m, wf.wf_id)) == NULL)
-			break;
-		if (camera_web_forward(cam, wf.wf_json, strlen(wf.wf_json),
-		    &err) == -1)
-			log_warnx("%s: web forward refused: %s", cam->cam_id,
-			    err);
-		break;
-	case IMSG_WEB_LISTENERS:
-		if (diag_web_listeners(m->data, m->len) == -1) {
-			sibling_bad(ce, m, "bad listener list of %zu bytes",
-			    m->len);
-			return;
-		}
-		break;
-	default:
-		/* v720-web never passes descriptors (nofds): not here. */
-		sibling_bad(ce, m, "a type it does not send");
-		return;
-	}
-}
-
-static void
-engine_web_closed(struct chanev *ce, void *arg)
-{
-	static const struct cam_demand	 nodemand;
-	struct camera			*cam;
-	uint64_t			 now = proc_now_ms();
-
-	log_debug("web channel closed");
-	chanev_clear(&env->e_web);
-	env->e_web_up = 0;
-	ringout_consumer(RINGOUT_WEB, NULL);
-	talk_owner_gone(NULL);
-	diag_web_down();
-	/* Its viewers are gone; the idle timeout starts now. */
-	RB_FOREACH(cam, camera_tree, &model->m_cameras)
-		cam_demand_set(cam, &web_observer, &nodemand, now);
-}
-
-
-static void
-engine_send_web(uint32_t type, const void *data, size_t len)
-{
-	if (env->e_web_up)
-		chanev_compose(&env->e_web, type, 0, -1, data, len);
-}
-
-/* v720-web's share of the model's news (see model.h). */
-static void
-web_state(struct camera *cam)
-{
-	engine_send_web(IMSG_CAM_STATE, &cam->cam_info,
-	    sizeof(cam->cam_info));
-}
-
-static void
-web_gone(const struct ctl_id *cid)
-{
-	engine_send_web(IMSG_CAM_GONE, cid, sizeof(*cid));
-}
-
-/* A frame or audio chunk to v720-web: 0, or -1 if it is not up or behind. */
-static int
-web_media(uint32_t type, const struct cam_frame *f)
-{
-	struct iovec	iov[2];
-
-	if (!env->e_web_up)
-		return -1;
-	iov[0].iov_base = (void *)(uintptr_t)f->cf_cm;
-	iov[0].iov_len = sizeof(*f->cf_cm);
-	iov[1].iov_base = (void *)(uintptr_t)f->cf_data;
-	iov[1].iov_len = f->cf_len;
-	return chanev_composev(&env->e_web, type, 0, -1, iov, 2);
-}
-
-static void
-web_frame(struct camera *cam, const struct cam_frame *f)
-{
-	uint64_t	now_ns;
-
-	if (!env->e_web_up)
-		return;
-	if (f->cf_fslot == NULL ||
-	    ringout_notice(RINGOUT_WEB, cam, f->cf_fslot, 0) == -1) {
-		cam->cam_info.ci_drop_backlog++;
-		return;
-	}
-	env->e_frames_out++;
-	now_ns = proc_now_ns();
-	engine_latency(now_ns - f->cf_cm->cm_ts_ns, now_ns - model->m_rx_ns);
-}
-
-static void
-web_audio(struct camera *cam, const struct cam_frame *f)
-{
-	(void)web_media(IMSG_CAM_AUDIO, f);
-}
-
-static void
-web_talk_report(void *owner, const struct talk_status *ts)
-{
-	engine_send_web(IMSG_TALK_STATUS, ts, sizeof(*ts));
-}
-
-static const struct cam_observer web_observer = {
-	"web", web_state, web_gone, web_frame, web_audio
-};

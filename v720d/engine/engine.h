@@ -5,7 +5,7 @@
  * process (engine.c, and sandbox.c its seccomp list), which sets up
  * the camera model (model.h) and registers its consumers (peer.h) with
  * it.  Nothing below includes this; the arrows run one way:
- *   engine.c -> peer.h (control, recpeer, rtsppeer, mqttpeer)
+ *   engine.c -> peer.h (webpeer, control, recpeer, rtsppeer, mqttpeer)
  *            -> model.h (camera, camconn, stream, udp, talk, ...)
  *            -> camtcp.h, media.h, bootproto.h, alaw.h, tunables.h
  * and beside them diag.h, the table of camera sources the model notes
@@ -39,12 +39,9 @@ void	engine_sandbox(void);		/* sandbox.c: the seccomp filter */
 
 struct engine {
 	struct chanev		 e_parent;
-	struct chanev		 e_web;
-	int			 e_web_up;
 	struct listener_list	 e_listeners;
 	struct event		 e_tick;
 	unsigned		 e_ticks;
-	uint64_t		 e_frames_out;	/* to v720-web (bench, debug) */
 };
 
 /*

@@ -1,8 +1,8 @@
 /*
- * The engine's consumers of the camera model (model.h): the recorder,
- * RTSP and MQTT children's channels and the control socket.  Each
- * offers engine.c an observer to register and its channel's set-up;
- * none includes engine.h.  v720-web's channel is engine.c's own.
+ * The engine's consumers of the camera model (model.h): v720-web's,
+ * the recorder's, the RTSP and MQTT children's channels and the control
+ * socket.  Each offers engine.c an observer to register and its
+ * channel's set-up; none includes engine.h.
  */
 #ifndef V720_ENGINE_PEER_H
 #define V720_ENGINE_PEER_H
@@ -20,6 +20,19 @@ int		 peer_msg(struct chanev *, struct chan_msg *, void *,
 		    size_t);
 int		 peer_media_out(struct chanev *, size_t max, uint32_t type,
 		    const struct cam_media *, const uint8_t *, size_t);
+
+/* webpeer.c: v720-web; its figures for the engine's stats line */
+struct webpeer_stats {
+	uint64_t		ws_frames_out;
+	size_t			ws_queued;	/* bytes on the channel */
+	/* us from a frame's last datagram, by the kernel's and our clock */
+	unsigned long long	ws_kernel_p50, ws_kernel_p99;
+	unsigned long long	ws_user_p50, ws_user_p99;
+};
+void		 webpeer_new(struct chan_msg *);
+void		 webpeer_free(void);
+void		 webpeer_stats(struct webpeer_stats *);
+extern const struct cam_observer webpeer_observer;
 
 /* recpeer.c: the recorder */
 int		 recpeer_up(void);
