@@ -151,43 +151,17 @@ static int
 ctl_talk(struct ctlconn *c, struct chan_msg *m)
 {
 	struct talk_status	 ts;
-	struct talk_req		 tr;
-	struct camera		*cam;
-	const char		*err;
-	int			 code;
+	const char		*why;
 
-	if (m->len < sizeof(tr) || (m->hdr.ch_type != IMSG_TALK_DATA &&
-	    m->len != sizeof(tr)))
+	switch (talk_msg(c, control_talk_status, m->hdr.ch_type, m->data,
+	    m->len, &ts, &why)) {
+	case -1:
 		return -1;
-	memcpy(&tr, m->data, sizeof(tr));
-	if (chan_strfield(tr.tr_id, sizeof(tr.tr_id)))
-		return -1;
-	switch (m->hdr.ch_type) {
-	case IMSG_TALK_START:
-		if ((cam = camera_find(tr.tr_id)) == NULL) {
-			code = 404;
-			err = "unknown camera";
-		} else if (talk_start(cam, control_talk_status, c,
-		    tr.tr_session, &code, &err) == 0)
-			return 0;
-		memset(&ts, 0, sizeof(ts));
-		strlcpy(ts.ts_id, tr.tr_id, sizeof(ts.ts_id));
-		ts.ts_session = tr.tr_session;
-		ts.ts_event = TALK_EV_FAIL;
-		ts.ts_code = code;
-		strlcpy(ts.ts_msg, err, sizeof(ts.ts_msg));
+	case 1:
 		ctl_reply(c, IMSG_TALK_STATUS, &ts, sizeof(ts));
-		return 0;
-	case IMSG_TALK_DATA:
-		return talk_data(c, tr.tr_id, tr.tr_session,
-		    m->data + sizeof(tr), m->len - sizeof(tr));
-	case IMSG_TALK_END:
-		talk_end(c, tr.tr_id, tr.tr_session);
-		return 0;
-	default:
-		talk_abort(c, tr.tr_id, tr.tr_session);
-		return 0;
+		break;
 	}
+	return 0;
 }
 
 /* v720ctl doctor: the settings it checks, the listeners, the recent

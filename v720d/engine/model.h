@@ -325,6 +325,9 @@ int		 talk_data(void *ctl, const char *id, uint32_t session,
 void		 talk_end(void *ctl, const char *id, uint32_t session);
 void		 talk_abort(void *ctl, const char *id, uint32_t session);
 void		 talk_owner_gone(void *ctl);
+int		 talk_msg(void *ctl, talk_report *, uint32_t type,
+		    const uint8_t *, size_t, struct talk_status *,
+		    const char **why);
 void		 talk_free(struct camera *);
 
 #endif

@@ -219,6 +219,61 @@ talk_abort(void *ctl, const char *id, uint32_t session)
 	talk_drop(t->tk_cam);
 }
 
+/*
+ * A talk message (IMSG_TALK_*: a struct talk_req, and for DATA its PCM)
+ * from ctl, v720-web's (NULL) or a control client's, whose talk reports
+ * to report: 0; 1 if a start is refused, *ts the refusal to send it; -1
+ * with *why if the sender is at fault (its caller makes it pay).
+ */
+int
+talk_msg(void *ctl, talk_report *report, uint32_t type, const uint8_t *p,
+    size_t len, struct talk_status *ts, const char **why)
+{
+	struct talk_req	 tr;
+	struct camera	*cam;
+	const char	*err;
+	int		 code;
+
+	if (len < sizeof(tr) || (type != IMSG_TALK_DATA && len != sizeof(tr))) {
+		*why = "talk message of a wrong size";
+		return -1;
+	}
+	memcpy(&tr, p, sizeof(tr));
+	if (chan_strfield(tr.tr_id, sizeof(tr.tr_id))) {
+		*why = "unterminated camera id";
+		return -1;
+	}
+	switch (type) {
+	case IMSG_TALK_START:
+		if ((cam = camera_find(tr.tr_id)) == NULL) {
+			code = 404;
+			err = "unknown camera";
+		} else if (talk_start(cam, report, ctl, tr.tr_session, &code,
+		    &err) == 0)
+			return 0;
+		memset(ts, 0, sizeof(*ts));
+		strlcpy(ts->ts_id, tr.tr_id, sizeof(ts->ts_id));
+		ts->ts_session = tr.tr_session;
+		ts->ts_event = TALK_EV_FAIL;
+		ts->ts_code = code;
+		strlcpy(ts->ts_msg, err, sizeof(ts->ts_msg));
+		return 1;
+	case IMSG_TALK_DATA:
+		if (talk_data(ctl, tr.tr_id, tr.tr_session, p + sizeof(tr),
+		    len - sizeof(tr)) == -1) {
+			*why = "talk data beyond its window";
+			return -1;
+		}
+		return 0;
+	case IMSG_TALK_END:
+		talk_end(ctl, tr.tr_id, tr.tr_session);
+		return 0;
+	default:
+		talk_abort(ctl, tr.tr_id, tr.tr_session);
+		return 0;
+	}
+}
+
 /* The web channel (ctl NULL) or a control client went away. */
 void
 talk_owner_gone(void *ctl)

@@ -126,49 +126,15 @@ static int
 webpeer_talk(struct chanev *ce, struct chan_msg *m)
 {
 	struct talk_status	 ts;
-	struct talk_req		 tr;
-	struct camera		*cam;
-	const char		*err;
-	int			 code;
+	const char		*why;
 
-	if (m->len < sizeof(tr) || (m->hdr.ch_type != IMSG_TALK_DATA &&
-	    m->len != sizeof(tr))) {
-		sibling_bad(ce, m, "talk message of %zu bytes", m->len);
+	switch (talk_msg(NULL, webpeer_talk_report, m->hdr.ch_type, m->data,
+	    m->len, &ts, &why)) {
+	case -1:
+		sibling_bad(ce, m, "%s, %zu bytes", why, m->len);
 		return -1;
-	}
-	memcpy(&tr, m->data, sizeof(tr));
-	if (chan_strfield(tr.tr_id, sizeof(tr.tr_id))) {
-		sibling_bad(ce, m, "unterminated camera id");
-		return -1;
-	}
-	switch (m->hdr.ch_type) {
-	case IMSG_TALK_START:
-		if ((cam = camera_find(tr.tr_id)) == NULL) {
-			code = 404;
-			err = "unknown camera";
-		} else if (talk_start(cam, webpeer_talk_report, NULL,
-		    tr.tr_session, &code, &err) == 0)
-			break;
-		memset(&ts, 0, sizeof(ts));
-		strlcpy(ts.ts_id, tr.tr_id, sizeof(ts.ts_id));
-		ts.ts_session = tr.tr_session;
-		ts.ts_event = TALK_EV_FAIL;
-		ts.ts_code = code;
-		strlcpy(ts.ts_msg, err, sizeof(ts.ts_msg));
+	case 1:
 		webpeer_send(IMSG_TALK_STATUS, &ts, sizeof(ts));
-		break;
-	case IMSG_TALK_DATA:
-		if (talk_data(NULL, tr.tr_id, tr.tr_session,
-		    m->data + sizeof(tr), m->len - sizeof(tr)) == -1) {
-			sibling_bad(ce, m, "talk data beyond its window");
-			return -1;
-		}
-		break;
-	case IMSG_TALK_END:
-		talk_end(NULL, tr.tr_id, tr.tr_session);
-		break;
-	case IMSG_TALK_ABORT:
-		talk_abort(NULL, tr.tr_id, tr.tr_session);
 		break;
 	}
 	return 0;
