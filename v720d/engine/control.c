@@ -254,11 +254,7 @@ ctl_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 			goto bad;
 		if ((cam = ctl_lookup(c, req.id, req.value != 0)) == NULL)
 			break;
-		cam->cam_manual = req.value != 0;
-		if (!cam->cam_manual && !stream_wanted(cam))
-			stream_stop(cam, 1);
-		stream_update(cam, proc_now_ms());
-		camera_changed(cam);
+		stream_manual(cam, req.value != 0, proc_now_ms());
 		ctl_reply(c, IMSG_CTL_OK, NULL, 0);
 		break;
 	case IMSG_CTL_PTZ:

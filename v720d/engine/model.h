@@ -278,6 +278,7 @@ const struct cam_demand *cam_demand(const struct camera *,
 		    const struct cam_observer *);
 void		 cam_demand_set(struct camera *, const struct cam_observer *,
 		    const struct cam_demand *, uint64_t now_ms);
+void		 stream_manual(struct camera *, int on, uint64_t now_ms);
 int		 stream_wanted(const struct camera *);
 void		 stream_update(struct camera *, uint64_t now_ms);
 void		 stream_tick(uint64_t now_ms, unsigned slot);

@@ -275,11 +275,7 @@ mqttpeer_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 			log_warnx("%s: stream %s: the camera is known only "
 			    "over mqtt, live view is not possible for it yet",
 			    cam->cam_id, req.value ? "start" : "stop");
-		cam->cam_manual = req.value != 0;
-		if (!cam->cam_manual && !stream_wanted(cam))
-			stream_stop(cam, 1);
-		stream_update(cam, proc_now_ms());
-		camera_changed(cam);
+		stream_manual(cam, req.value != 0, proc_now_ms());
 		break;
 	default:
 		sibling_bad(ce, m, "a type it does not send");

@@ -66,6 +66,20 @@ cam_demand_set(struct camera *cam, const struct cam_observer *o,
 	stream_update(cam, now);
 }
 
+/*
+ * A user starts (on) or stops the stream by hand (v720-web, the MQTT
+ * child, v720ctl); stopped, it ends now unless someone else wants it.
+ */
+void
+stream_manual(struct camera *cam, int on, uint64_t now)
+{
+	cam->cam_manual = on;
+	if (!on && !stream_wanted(cam))
+		stream_stop(cam, 1);
+	stream_update(cam, now);
+	camera_changed(cam);
+}
+
 int
 stream_wanted(const struct camera *cam)
 {

@@ -175,13 +175,9 @@ webpeer_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 			log_debug("%s: %u viewers", cam->cam_id,
 			    d.cd_viewers);
 			cam_demand_set(cam, &webpeer_observer, &d, now);
-		} else {
-			cam->cam_manual = req.value != 0;
-			if (!cam->cam_manual && !stream_wanted(cam))
-				stream_stop(cam, 1);
-			stream_update(cam, now);
-		}
-		camera_changed(cam);
+			camera_changed(cam);
+		} else
+			stream_manual(cam, req.value != 0, now);
 		break;
 	case IMSG_WEB_SET:
 		if (peer_msg(ce, m, &set, sizeof(set)) == -1)
