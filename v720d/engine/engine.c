@@ -164,6 +164,7 @@ engine_init(int fd)
 	cam_observe(&mqttpeer_observer);
 	cam_relay_set(&mqttpeer_relay);
 	control_init(&env->e_parent);
+	recpeer_replies(control_client_reply);
 	diag_init(&env->e_listeners);
 	engine_nofile();
 	TAILQ_INIT(&env->e_listeners);

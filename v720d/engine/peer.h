@@ -39,6 +39,10 @@ int		 recpeer_up(void);
 void		 recpeer_new(struct chan_msg *);
 void		 recpeer_free(void);
 int		 recpeer_ctl(uint32_t type, uint32_t client, const char *id);
+/* answers to recpeer_ctl's requests, for the client that asked */
+typedef void	(*recpeer_reply_fn)(uint32_t client, uint32_t type,
+		    const void *, size_t);
+void		 recpeer_replies(recpeer_reply_fn);
 extern const struct cam_observer recpeer_observer;
 
 /* rtsppeer.c: the rtsp child */

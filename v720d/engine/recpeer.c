@@ -80,6 +80,26 @@ recpeer_free(void)
 	ringout_consumer(RINGOUT_REC, NULL);
 }
 
+/*
+ * Where the recorder's answers go: the control socket's client, set by
+ * engine.c (recpeer_replies), so that control.c calls down into this
+ * file and nothing here calls back up into control.c.
+ */
+static recpeer_reply_fn	 reply_fn;
+
+void
+recpeer_replies(recpeer_reply_fn fn)
+{
+	reply_fn = fn;
+}
+
+static void
+reply_to(uint32_t client, uint32_t type, const void *p, size_t len)
+{
+	if (reply_fn != NULL)
+		reply_fn(client, type, p, len);
+}
+
 /* v720ctl show recordings|events: 0, or -1 without a recorder. */
 int
 recpeer_ctl(uint32_t type, uint32_t client, const char *id)
@@ -121,18 +141,18 @@ recpeer_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 			sibling_bad(ce, m, "%zu bytes, not %zu", m->len, need);
 			return;
 		}
-		control_client_reply(m->hdr.ch_peerid, m->hdr.ch_type, m->data,
+		reply_to(m->hdr.ch_peerid, m->hdr.ch_type, m->data,
 		    m->len);
 		break;
 	case IMSG_REC_END:
-		control_client_reply(m->hdr.ch_peerid, IMSG_CTL_END, NULL, 0);
+		reply_to(m->hdr.ch_peerid, IMSG_CTL_END, NULL, 0);
 		break;
 	case IMSG_REC_FAIL:
 		if (m->len == 0 || memchr(m->data, '\0', m->len) == NULL) {
 			sibling_bad(ce, m, "unterminated REC_FAIL");
 			return;
 		}
-		control_client_reply(m->hdr.ch_peerid, IMSG_CTL_FAIL, m->data,
+		reply_to(m->hdr.ch_peerid, IMSG_CTL_FAIL, m->data,
 		    m->len);
 		break;
 	default:
