@@ -319,7 +319,8 @@ def main():
         c = Rtsp(a[1])
         c.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
         c.setup_play()
-        print("stalled", flush=True)
+        # its port: the test watches the server's side of this connection
+        print("stalled %d" % c.sock.getsockname()[1], flush=True)
         # Alive (a keep-alive every second) but never reading again.
         end = time.time() + float(a[2])
         c.sock.setblocking(False)
