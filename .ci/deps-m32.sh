@@ -50,10 +50,15 @@ fi
 [ -f "$root/.done" ] && exit 0
 tmp=$(mktemp -d /tmp/v720d-m32.XXXXXX) || exit 1
 trap 'rm -rf "$tmp"' EXIT
-# The i386 packages the roots need, recursively (alternatives too).
-list=$(apt-cache depends --recurse --no-recommends --no-suggests \
-    --no-conflicts --no-breaks --no-replaces --no-enhances $roots |
-    grep '^[a-z0-9].*:i386$' | sort -u)
+# The i386 packages the roots need, recursively (alternatives too); no
+# i386 package list yet (an architecture added by hand): update once.
+closure() {
+	apt-cache depends --recurse --no-recommends --no-suggests \
+	    --no-conflicts --no-breaks --no-replaces --no-enhances $roots \
+	    2>/dev/null | grep '^[a-z0-9].*:i386$' | sort -u
+}
+list=$(closure)
+[ -n "$list" ] || { apt-get update -qq >/dev/null 2>&1; list=$(closure); }
 [ -n "$list" ] || { echo "apt-cache depends$roots: nothing" >&2; exit 1; }
 # apt's own cache keeps the .deb files, so a fresh clone on the same
 # machine needs no download.
