@@ -103,6 +103,11 @@ for t in "$bin"/test_*; do
 		fail=1
 	fi
 done
+# No binaries is a build that failed, never a pass.
+if [ $n = 0 ]; then
+	echo "FAIL: no unit test binaries in $bin (make units builds them)" >&2
+	fail=1
+fi
 if [ -n "$vgdir" ]; then
 	if grep -l -E 'definitely lost|indirectly lost|Invalid (read|write)|uninitialised|Conditional jump' "$vgdir"/vg.* 2>/dev/null; then
 		echo "valgrind found errors or leaks:" >&2
