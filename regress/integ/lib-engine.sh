@@ -41,6 +41,18 @@ cam_field() { ctl show camera "$1" 2>/dev/null | sed -n "s/^$2: //p"; }
 
 cam_is() { [ "$(cam_field "$1" state)" = "$2" ]; }
 
+# cam_in UID STATE...: the camera is in one of the states, read once:
+# "cam_is U a || cam_is U b" reads twice, and a camera going from b to a
+# between the reads is in neither.
+cam_in() {
+	_st=$(cam_field "$1" state)
+	shift
+	for _s in "$@"; do
+		[ "$_st" = "$_s" ] && return 0
+	done
+	return 1
+}
+
 # uids PREFIX N: the uids camsim gives N cameras with --uid PREFIX.
 uids() {
 	_i=1

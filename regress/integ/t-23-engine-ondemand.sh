@@ -93,6 +93,7 @@ try:
 except OSError:
     pass' "$CTL_SOCK" || fail "garbage client"
 ctl show cameras >/dev/null || fail "control socket dead after garbage"
-cam_is "$A" online || cam_is "$A" streaming || fail "camera lost on reload"
+cam_in "$A" online streaming ||
+    fail "camera lost on reload (it is $(cam_field "$A" state))"
 kill -0 "$ENGINE_PID" || fail "engine died"
 say "ok"

@@ -34,10 +34,17 @@ now() { date +%s.%N; }
 secs() { python3 -c 'import sys; print("%.3f" % (float(sys.argv[2]) - float(sys.argv[1])))' "$1" "$2"; }
 # cam_at ADDR: the camera is registered from ADDR (online, or still
 # streaming for the idle timeout after a viewer: how long that lasts past
-# a view depends on the machine's pace).
+# a view depends on the machine's pace), state and address read at once:
+# read apart, a camera going from streaming to online between the reads
+# was in neither (a fresh clone's ASan run beside a CPU hog saw it).
 cam_at() {
-	{ cam_is "$U" online || cam_is "$U" streaming || cam_is "$U" connecting; } &&
-	    cam_field "$U" address | grep -q "^$1:"
+	ctl show camera "$U" 2>/dev/null >"$OUT/cam_at"
+	grep -qx 'state: \(online\|streaming\|connecting\)' "$OUT/cam_at" &&
+	    grep -q "^address: $1:" "$OUT/cam_at"
+}
+# where: the camera's state and address, for a failure.
+where() {
+	echo "$(cam_field "$U" state) at $(cam_field "$U" address)"
 }
 
 # view TAG LOG: 3 s of MJPEG; every frame must be one LOG's camsim sent.
@@ -89,12 +96,12 @@ sleep 1
 round=1
 while [ $round -le 3 ]; do
 	cam_at 127.0.0.1 ||
-	    fail "round $round: the camera is at $(cam_field "$U" address)"
+	    fail "round $round: the camera is $(where)"
 	view "round$round" "$OUT/camsim1.log"
 	round=$((round + 1))
 done
 attack_end live 0
-cam_at 127.0.0.1 || fail "the camera is at $(cam_field "$U" address)"
+cam_at 127.0.0.1 || fail "the camera is $(where)"
 
 # Reboot: same address, new connection, while the attacker keeps at it.
 # In the moment the camera is away the attacker may get its uid (the
@@ -108,9 +115,9 @@ CAM1=$CAMSIM_PID
 wait_for 20 grep -q '"ev":"registered"' "$OUT/camsim1b.log" ||
     fail "the rebooted camera was locked out"
 wait_for 10 cam_at 127.0.0.1 ||
-    fail "after the reboot the camera is at $(cam_field "$U" address)"
+    fail "after the reboot the camera is $(where)"
 view reboot "$OUT/camsim1b.log"
-cam_at 127.0.0.1 || fail "the camera is at $(cam_field "$U" address)"
+cam_at 127.0.0.1 || fail "the camera is $(where)"
 attack_end reboot 1000
 
 # The camera moves: its old connection dies silently (frozen process, no
