@@ -61,14 +61,23 @@ list=$(closure)
 [ -n "$list" ] || { apt-get update -qq >/dev/null 2>&1; list=$(closure); }
 [ -n "$list" ] || { echo "apt-cache depends$roots: nothing" >&2; exit 1; }
 # apt's own cache keeps the .deb files, so a fresh clone on the same
-# machine needs no download.
+# machine needs no download.  apt names the file of each candidate
+# version, so a cached older or newer build is never taken instead.
 cache=/var/cache/apt/archives
-need=
+want=
 for p in $list; do
-	case " $skip " in *" $p "*) continue ;; esac
-	f=$(ls "$cache/${p%:i386}"_*_i386.deb 2>/dev/null | tail -n 1)
-	if [ -n "$f" ]; then cp "$f" "$tmp/"; else need="$need $p"; fi
+	case " $skip " in *" $p "*) ;; *) want="$want $p" ;; esac
 done
+apt-get download --print-uris $want >"$tmp/uris" 2>/dev/null ||
+    { echo "apt-get download --print-uris: failed" >&2; exit 1; }
+need=
+while read -r uri file rest; do
+	if [ -f "$cache/$file" ]; then
+		cp "$cache/$file" "$tmp/"
+	else
+		need="$need ${file%%_*}:i386"
+	fi
+done <"$tmp/uris"
 if [ -n "$need" ]; then
 	echo "downloading $(echo $need | wc -w) i386 packages into $root" >&2
 	(cd "$tmp" && apt-get download $need >/dev/null 2>&1) ||
