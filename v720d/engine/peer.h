@@ -25,7 +25,10 @@ int		 peer_media_out(struct chanev *, size_t max, uint32_t type,
 struct webpeer_stats {
 	uint64_t		ws_frames_out;
 	size_t			ws_queued;	/* bytes on the channel */
-	/* us from a frame's last datagram, by the kernel's and our clock */
+	/*
+	 * us from a frame's last datagram, by the kernel's and our clock,
+	 * since the last call
+	 */
 	unsigned long long	ws_kernel_p50, ws_kernel_p99;
 	unsigned long long	ws_user_p50, ws_user_p99;
 };

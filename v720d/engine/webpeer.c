@@ -53,6 +53,13 @@ webpeer_stats(struct webpeer_stats *ws)
 	ws->ws_kernel_p99 = hist_percentile(lat_kernel, LAT_BUCKETS, 99);
 	ws->ws_user_p50 = hist_percentile(lat_user, LAT_BUCKETS, 50);
 	ws->ws_user_p99 = hist_percentile(lat_user, LAT_BUCKETS, 99);
+	/*
+	 * Each stats line covers the time since the last one, so a
+	 * steady state is not mixed with the burst of 500 streams
+	 * starting at once (their rings made, their pages first touched).
+	 */
+	memset(lat_kernel, 0, sizeof(lat_kernel));
+	memset(lat_user, 0, sizeof(lat_user));
 }
 
 /* Its viewers are gone, or the new one re-sends them: demand 0 now. */
