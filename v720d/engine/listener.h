@@ -24,6 +24,9 @@ struct listener {
 	int			 l_fd;
 	struct event		 l_ev;
 	struct event		 l_pause;	/* accept paused; UDP polling */
+	/* UDP: wakeups since l_since (ms); polls, and those that read */
+	unsigned long long	 l_since;
+	unsigned int		 l_wakes, l_polls, l_busy;
 };
 TAILQ_HEAD(listener_list, listener);
 int	listener_accept(struct listener *, struct sockaddr *, socklen_t *,

@@ -31,8 +31,7 @@
 #define UDP_ROUNDS	16	/* batches per wakeup, then yield */
 #define UDP_POLL_US	1000	/* polling interval under load */
 #define UDP_RCVBUF_LOW	(1024 * 1024)	/* less: warn, bursts get lost */
-#define UDP_POLL_HIGH	16	/* datagrams in one wakeup: start polling */
-#define UDP_POLL_LOW	4	/* in one poll: stop polling */
+#define UDP_POLL_WINDOW	10	/* polls (ms) judged together */
 #define UDP_OUT_MAX	UDP_BATCH	/* datagrams held for one sendmmsg */
 
 /*
@@ -440,29 +439,55 @@ udp_drain(int fd)
 	return total;
 }
 
+/*
+ * When to poll.  A wakeup per arrival reads what came since the last
+ * one, a burst of fragments at once; a poll reads what came in 1 ms,
+ * found or not.  So polling saves only when wakeups come oftener than
+ * polls would: it starts once UDP_POLL_WINDOW wakeups came within
+ * UDP_POLL_WINDOW ms, and stops once fewer than half the polls of a
+ * window found anything (a wakeup per arrival would then wake less).
+ * The gap between the two is the hysteresis: judged one poll or one
+ * wakeup at a time (16 datagrams in a wakeup started it, fewer than 4 in
+ * a poll stopped it), the switch flipped for most frames at 50 cameras,
+ * each flip two epoll_ctl; judged per window it flips at most once per
+ * window, and not while traffic is steady on either side.
+ */
 static void
 udp_poll(int fd, short ev, void *arg)
 {
 	struct listener	*l = arg;
 	struct timeval	 tv = { 0, UDP_POLL_US };
 
-	if (udp_drain(l->l_fd) >= UDP_POLL_LOW) {
-		evtimer_add(&l->l_pause, &tv);
-		return;
+	if (udp_drain(l->l_fd) > 0)
+		l->l_busy++;
+	if (++l->l_polls == UDP_POLL_WINDOW) {
+		if (l->l_busy < UDP_POLL_WINDOW / 2) {
+			/* Sparse again: back to one wakeup per arrival. */
+			l->l_wakes = 0;
+			event_add(&l->l_ev, NULL);
+			return;
+		}
+		l->l_polls = l->l_busy = 0;
 	}
-	/* Quiet again: back to one wakeup per arrival. */
-	event_add(&l->l_ev, NULL);
+	evtimer_add(&l->l_pause, &tv);
 }
 
 void
 udp_listener_read(int fd, short ev, void *arg)
 {
-	struct listener	*l = arg;
-	struct timeval	 tv = { 0, UDP_POLL_US };
+	struct listener		*l = arg;
+	struct timeval		 tv = { 0, UDP_POLL_US };
+	unsigned long long	 now = proc_now_ms();
 
-	if (udp_drain(fd) < UDP_POLL_HIGH)
+	udp_drain(fd);
+	if (now - l->l_since >= UDP_POLL_WINDOW) {
+		l->l_since = now;
+		l->l_wakes = 0;
+	}
+	if (++l->l_wakes < UDP_POLL_WINDOW)
 		return;
 	event_del(&l->l_ev);
+	l->l_polls = l->l_busy = 0;
 	evtimer_set(&l->l_pause, udp_poll, l);
 	evtimer_add(&l->l_pause, &tv);
 }
