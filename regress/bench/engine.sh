@@ -65,11 +65,15 @@ stats_out() {
 	    sed -n 's/.*frames out \([0-9]*\).*/\1/p'
 }
 out0=$(stats_out)
+held0=$(grep -a 'engine: stats:' "$OUT/v720d.log" | tail -n 1 |
+    sed -n 's/.*frames held for an older one \([0-9]*\).*/\1/p')
 t0=$(cpu_ticks "$eng")
 sleep "$secs"
 t1=$(cpu_ticks "$eng")
 rss2=$(rss_kb "$eng")
 out1=$(($(stats_out) - out0))
+held1=$(grep -a 'engine: stats:' "$OUT/v720d.log" | tail -n 1 |
+    sed -n 's/.*frames held for an older one \([0-9]*\).*/\1/p')
 # Latency is counted per stats line: this one covers the window alone,
 # not the start of 500 streams at once (the last line's, below).
 window=$(grep -a 'engine: stats:' "$OUT/v720d.log" | tail -n 1)
@@ -88,6 +92,8 @@ p50=$(echo "$window" | sed -n 's/.*latency p50 \([0-9]*\) us.*/\1/p')
 p99=$(echo "$window" | sed -n 's/.*latency p50 [0-9]* us p99 \([0-9]*\) us.*/\1/p')
 u50=$(echo "$window" | sed -n "s/.*engine's read p50 \([0-9]*\) us.*/\1/p")
 u99=$(echo "$window" | sed -n "s/.*engine's read p50 [0-9]* us p99 \([0-9]*\) us.*/\1/p")
+w50=$(echo "$window" | sed -n 's/.*waited in the socket p50 \([0-9]*\) us.*/\1/p')
+w99=$(echo "$window" | sed -n 's/.*waited in the socket p50 [0-9]* us p99 \([0-9]*\) us.*/\1/p')
 s99=$(echo "$startup" | sed -n 's/.*latency p50 [0-9]* us p99 \([0-9]*\) us.*/\1/p')
 sent=$(grep -a '"ev":"summary"' "$OUT/camsim.out" | tail -n 1 |
     sed -n 's/.*"frames":\([0-9]*\).*/\1/p')
@@ -95,7 +101,8 @@ sent=$(grep -a '"ev":"summary"' "$OUT/camsim.out" | tail -n 1 |
 awk -v c="$cams" -v s="$secs" -v sent="${sent:-0}" -v out="${out:-0}" \
     -v out1="${out1:-0}" -v t0="$t0" -v t1="$t1" -v hz="$hz" \
     -v r0="$rss0" -v r1="$rss1" -v r2="$rss2" -v p50="$p50" -v p99="$p99" \
-    -v u50="$u50" -v u99="$u99" -v s99="$s99" \
+    -v u50="$u50" -v u99="$u99" -v s99="$s99" -v w50="$w50" -v w99="$w99" \
+    -v held=$((${held1:-0} - ${held0:-0})) \
     -v ncpu="$(nproc)" 'BEGIN {
 	cpu = (t1 - t0) / hz
 	printf "engine: %d cameras at 10 fps for %d s, loopback, %d CPUs\n", c, s, ncpu
@@ -104,6 +111,7 @@ awk -v c="$cams" -v s="$secs" -v sent="${sent:-0}" -v out="${out:-0}" \
 	printf "  latency last fragment -> web channel: p50 %d us, p99 %d us (from the kernel receive timestamp)\n", p50, p99
 	printf "  the same from the engine reading the datagram: p50 %d us, p99 %d us\n", u50, u99
 	printf "  (both over the window; from the kernel while the %d streams started: p99 %d us)\n", c, s99
+	printf "  where the difference is: datagrams waited in the socket p50 %d us, p99 %d us; %d frames (%.2f%%) complete but held for an older one\n", w50, w99, held, out1 ? 100 * held / out1 : 0
 	printf "  engine RSS: %d KB empty, %d KB with %d idle cameras (%.1f KB per idle camera), %d KB streaming\n", r0, r1, c, (r1 - r0) / c, r2
 }' | tee "$OUT/figures"
 echo "  while streaming: $mem" | tee -a "$OUT/figures"

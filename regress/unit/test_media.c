@@ -158,6 +158,8 @@ Test(media, two_frames_every_order)
 		split(pk, j2, sizeof(j2), 498, lens, 2);
 		feed(m, &pk[0], 0);
 		feed(m, &pk[1], 0);
+		cr_assert_eq(media_stats(m)->frames_held, 0,
+		    "a frame delivered as it completed was not held");
 		f1seen = f2done = unseen = 0;
 		for (i = 0; i < 4; i++) {
 			f1seen |= ord[i] < 2;
@@ -207,6 +209,8 @@ Test(media, order_hold_and_late)
 	assert_frame(&k, 0, j2, sizeof(j2));
 	cr_assert_eq(k.ts[0], 10 * MS);
 	cr_assert_eq(media_stats(m)->drop_incomplete, 1);
+	cr_assert_eq(media_stats(m)->frames_held, 1,
+	    "the newer frame waited for the older: held");
 	/* The older frame's missing piece: late, never delivered. */
 	feed(m, &f1[2], 400 * MS);
 	cr_assert_eq(k.nframes, 1);

@@ -53,21 +53,29 @@ engine_log_stats(void)
 	struct webpeer_stats	 ws;
 	struct camera		*cam;
 	size_t			 media = 0, jpeg = 0;
+	unsigned long long	 held = 0;
+	unsigned		 w50, w99;
 
 	RB_FOREACH(cam, camera_tree, &model->m_cameras) {
-		if (cam->cam_media != NULL)
+		if (cam->cam_media != NULL) {
 			media += media_memory(cam->cam_media);
+			held += media_stats(cam->cam_media)->frames_held;
+		}
 		if (cam->cam_jpeg != NULL)
 			jpeg += cam->cam_jpeg_len;
 	}
 	webpeer_stats(&ws);
+	udp_wait_stats(&w50, &w99);
 	log_info("stats: cameras %zu, frames out %llu, latency p50 %llu us "
 	    "p99 %llu us (from the kernel's receive time; from the engine's "
-	    "read p50 %llu us p99 %llu us), udp unknown %llu, udp bad %llu, "
+	    "read p50 %llu us p99 %llu us), datagrams waited in the socket "
+	    "p50 %u us p99 %u us, frames held for an older one %llu, "
+	    "udp unknown %llu, udp bad %llu, "
 	    "media memory %zu KB, kept frames %zu KB, web queue %zu KB, "
 	    "longest timer run %llu us",
 	    model->m_ncameras, (unsigned long long)ws.ws_frames_out,
 	    ws.ws_kernel_p50, ws.ws_kernel_p99, ws.ws_user_p50, ws.ws_user_p99,
+	    w50, w99, held,
 	    (unsigned long long)model->m_udp_unknown,
 	    (unsigned long long)model->m_udp_bad, media / 1024, jpeg / 1024,
 	    ws.ws_queued / 1024,

@@ -439,6 +439,9 @@ pump(struct media *m, uint64_t now, int stale, uint32_t force)
 				continue;
 			break;
 		}
+		/* Not completed by this packet: it waited for an older one. */
+		if (s->sl_cts != now)
+			m->m_st.frames_held++;
 		drop_range(m, f);
 		deliver(m);
 		done = 1;

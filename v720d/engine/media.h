@@ -57,6 +57,8 @@ struct media_stats {
 	uint64_t frames, bytes;		/* frames passed on, their bytes */
 	uint64_t drop_incomplete, drop_size, drop_jpeg, drop_toobig;
 	uint64_t packets, packets_dup, packets_late, confirms, audio_chunks;
+	/* frames that completed, then waited behind an older one (m_hold) */
+	uint64_t frames_held;
 };
 
 struct media_cb {

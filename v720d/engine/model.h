@@ -300,6 +300,8 @@ void		 udp_peer_set(struct camera *, const struct sockaddr *,
 		    socklen_t, int fd);
 void		 udp_peer_clear(struct camera *);
 void		 udp_fd_closed(int);
+/* us a datagram waited in the socket, since the last call: p50, p99 */
+void		 udp_wait_stats(unsigned *, unsigned *);
 
 /* mode.c */
 int		 mode_wanted(const struct camera *);

@@ -25,6 +25,7 @@
 #include "model.h"
 #include "listener.h"
 #include "diag.h"
+#include "hist.h"
 
 #define UDP_BATCH	64
 #define UDP_BUFSZ	2048
@@ -33,6 +34,7 @@
 #define UDP_RCVBUF_LOW	(1024 * 1024)	/* less: warn, bursts get lost */
 #define UDP_POLL_WINDOW	10	/* polls (ms) judged together */
 #define UDP_OUT_MAX	UDP_BATCH	/* datagrams held for one sendmmsg */
+#define UDP_WAIT_BUCKETS 20001	/* 1 us each; the last one is "more" */
 
 /*
  * Datagrams to send, held while a batch is read; a 605 needs
@@ -47,6 +49,8 @@ static struct mmsghdr	 udp_omsgs[UDP_OUT_MAX];
 static struct iovec	 udp_oiov[UDP_OUT_MAX];
 static int		 udp_nout;
 static int		 udp_holding;	/* inside a batch: hold, do not send */
+/* From the kernel's receive time to our read: the socket and the poll. */
+static uint32_t		 udp_wait[UDP_WAIT_BUCKETS];
 
 static int	peer_cmp(struct camera *, struct camera *);
 
@@ -120,6 +124,14 @@ udp_fd_closed(int fd)
 			stream_update(cam, proc_now_ms());
 		}
 	}
+}
+
+void
+udp_wait_stats(unsigned *p50, unsigned *p99)
+{
+	*p50 = hist_percentile(udp_wait, UDP_WAIT_BUCKETS, 50);
+	*p99 = hist_percentile(udp_wait, UDP_WAIT_BUCKETS, 99);
+	memset(udp_wait, 0, sizeof(udp_wait));
 }
 
 void
@@ -421,6 +433,8 @@ udp_drain(int fd)
 			}
 			if (now == 0 || now > model->m_rx_ns)
 				now = model->m_rx_ns;
+			hist_add(udp_wait, UDP_WAIT_BUCKETS,
+			    (model->m_rx_ns - now) / 1000);
 			udp_input(fd, (struct sockaddr *)&addrs[i],
 			    msgs[i].msg_hdr.msg_namelen, bufs[i],
 			    msgs[i].msg_len, &key, now);
