@@ -414,9 +414,32 @@ closed:
 	chanev_shut(ce);
 }
 
+/*
+ * Channels written while held, flushed at chanev_release.  A full list
+ * flushes the channel at once, as without the hold.
+ */
+#define CHANEV_HELD_MAX	16
+static struct chanev	*chanev_held[CHANEV_HELD_MAX];
+static int		 chanev_nheld;
+static int		 chanev_holding;
+
+static void
+chanev_unhold(struct chanev *ce)
+{
+	int	i;
+
+	if (!ce->held)
+		return;
+	for (i = 0; i < chanev_nheld; i++)
+		if (chanev_held[i] == ce)
+			chanev_held[i] = NULL;
+	ce->held = 0;
+}
+
 void
 chanev_shut(struct chanev *ce)
 {
+	chanev_unhold(ce);
 	if (!ce->active)
 		return;
 	event_del(&ce->ev);
@@ -450,6 +473,7 @@ chanev_init(struct chanev *ce, int fd, chanev_dispatch_cb dispatch,
 void
 chanev_clear(struct chanev *ce)
 {
+	chanev_unhold(ce);
 	if (event_initialized(&ce->ev))
 		event_del(&ce->ev);
 	ce->active = 0;
@@ -481,6 +505,12 @@ chanev_update(struct chanev *ce)
 static void
 chanev_flush_now(struct chanev *ce)
 {
+	if (chanev_holding && (ce->held || chanev_nheld < CHANEV_HELD_MAX)) {
+		if (!ce->held)
+			chanev_held[chanev_nheld++] = ce;
+		ce->held = 1;
+		return;
+	}
 	if (chan_queued(&ce->c) > 0)
 		(void)chan_flush(&ce->c);
 	chanev_update(ce);
@@ -516,4 +546,27 @@ chanev_composev(struct chanev *ce, uint32_t type, uint32_t peerid, int fd,
 	r = chan_composev(&ce->c, type, peerid, fd, iov, iovcnt);
 	chanev_flush_now(ce);
 	return r;
+}
+
+void
+chanev_hold(void)
+{
+	chanev_holding = 1;
+}
+
+void
+chanev_release(void)
+{
+	struct chanev	*ce;
+	int		 i;
+
+	chanev_holding = 0;
+	for (i = 0; i < chanev_nheld; i++) {
+		if ((ce = chanev_held[i]) == NULL)
+			continue;
+		ce->held = 0;
+		if (ce->active)
+			chanev_flush_now(ce);
+	}
+	chanev_nheld = 0;
 }

@@ -108,6 +108,7 @@ struct chanev {
 	short			 events;
 	int			 active;
 	int			 broken;	/* closed on a malformed frame */
+	int			 held;		/* on the held list, see below */
 	chanev_dispatch_cb	 dispatch;
 	chanev_closed_cb	 closed;
 	void			*arg;
@@ -123,6 +124,14 @@ int	 chanev_composev(struct chanev *, uint32_t type, uint32_t peerid,
 void	 chanev_update(struct chanev *);
 /* Stop reading and call closed, as when the peer goes away. */
 void	 chanev_shut(struct chanev *);
+/*
+ * Hold every channel's writes from chanev_hold to chanev_release: the
+ * messages one burst of work makes for a peer (the frames of a batch of
+ * datagrams) then go in one write and one wakeup of the peer, not one
+ * each.  Messages are queued in order meanwhile; nothing is lost.
+ */
+void	 chanev_hold(void);
+void	 chanev_release(void);
 
 /* Copy a NUL-terminated string field out of a fixed wire struct: -1 if
  * it is not terminated inside its field. */

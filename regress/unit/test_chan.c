@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <event.h>
+
 #include <criterion/criterion.h>
 
 #include "chan.h"
@@ -343,4 +345,83 @@ Test(chan, flush_all_ends_at_its_deadline_under_signals, .timeout = 60)
 	cr_assert_eq(r, -1);
 	cr_assert_eq(errno, ETIMEDOUT);
 	cr_assert_lt(t1.tv_sec - t0.tv_sec, CHAN_FLUSH_WAIT_MS / 1000 + 15);
+}
+
+static void
+ev_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
+{
+}
+
+static void
+ev_closed(struct chanev *ce, void *arg)
+{
+}
+
+/* Messages waiting to be read on fd, each IMSG_CTL_END with peerid i. */
+static int
+held_count(struct chan *rd, uint32_t *next)
+{
+	struct chan_msg	m;
+	int		n = 0, r;
+
+	for (;;) {
+		while ((r = chan_get(rd, &m)) == 1) {
+			cr_assert_eq(m.hdr.ch_peerid, *next, "out of order");
+			(*next)++;
+			n++;
+		}
+		cr_assert_eq(r, 0);
+		if (chan_read(rd) <= 0)
+			return n;
+	}
+}
+
+/*
+ * Held channels write nothing until released, then all they queued in
+ * order; one cleared (and freed) while held is left alone.
+ */
+Test(chan, held_writes_go_out_together_at_release)
+{
+	struct chanev	 x, *gone;
+	struct chan	 rx, rgone;
+	int		 sp[2], sq[2], i;
+	uint32_t	 next = 0, nextgone = 0;
+
+	event_init();
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sp), 0);
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sq), 0);
+	cr_assert_eq(chanev_init(&x, sp[0], ev_dispatch, ev_closed, NULL), 0);
+	cr_assert_neq(gone = calloc(1, sizeof(*gone)), NULL);
+	cr_assert_eq(chanev_init(gone, sq[0], ev_dispatch, ev_closed,
+	    NULL), 0);
+	cr_assert_eq(fcntl(sp[1], F_SETFL, O_NONBLOCK), 0);
+	cr_assert_eq(fcntl(sq[1], F_SETFL, O_NONBLOCK), 0);
+	cr_assert_eq(chan_init(&rx, sp[1]), 0);
+	cr_assert_eq(chan_init(&rgone, sq[1]), 0);
+
+	/* Not held: out at once. */
+	cr_assert_eq(chanev_compose(&x, IMSG_CTL_END, 0, -1, NULL, 0), 0);
+	cr_assert_eq(held_count(&rx, &next), 1);
+
+	chanev_hold();
+	for (i = 1; i <= 5; i++)
+		cr_assert_eq(chanev_compose(&x, IMSG_CTL_END, i, -1, NULL,
+		    0), 0);
+	cr_assert_eq(chanev_compose(gone, IMSG_CTL_END, 0, -1, NULL, 0), 0);
+	cr_assert_eq(held_count(&rx, &next), 0, "sent while held");
+	cr_assert_eq(held_count(&rgone, &nextgone), 0);
+	chanev_clear(gone);
+	free(gone);
+	chanev_release();
+	cr_assert_eq(held_count(&rx, &next), 5,
+	    "released: all five, in order");
+	cr_assert_eq(held_count(&rgone, &nextgone), 0,
+	    "a channel cleared while held was written at release");
+
+	/* Released: out at once again. */
+	cr_assert_eq(chanev_compose(&x, IMSG_CTL_END, 6, -1, NULL, 0), 0);
+	cr_assert_eq(held_count(&rx, &next), 1);
+	chanev_clear(&x);
+	chan_clear(&rx);
+	chan_clear(&rgone);
 }

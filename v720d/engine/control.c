@@ -473,7 +473,7 @@ control_observe_frame(struct camera *cam, const struct cam_frame *f)
 
 /* Snapshot waiters hear of frames; the rest they ask for. */
 const struct cam_observer control_observer = {
-	"control", NULL, NULL, control_observe_frame, NULL
+	"control", NULL, NULL, control_observe_frame, NULL, NULL
 };
 
 void

@@ -203,6 +203,8 @@ struct cam_observer {
 	void		(*co_gone)(const struct ctl_id *);
 	void		(*co_frame)(struct camera *, const struct cam_frame *);
 	void		(*co_audio)(struct camera *, const struct cam_frame *);
+	/* what the last batch of datagrams made is on the channels */
+	void		(*co_flushed)(void);
 };
 /*
  * Another way to a camera without TCP (the cameras' MQTT channel):
@@ -241,6 +243,10 @@ void		 obs_state(struct camera *);
 void		 obs_gone(const struct ctl_id *);
 void		 obs_frame(struct camera *, const struct cam_frame *);
 void		 obs_audio(struct camera *, const struct cam_frame *);
+/* A batch of datagrams: consumers' messages go out together at its end. */
+void		 obs_batch_begin(void);
+void		 obs_batch_end(void);
+int		 obs_batching(void);
 int		 relay_forward(struct camera *, int code, const char *extra);
 uint8_t		 relay_idle_state(const struct camera *);
 

@@ -296,7 +296,7 @@ mqttpeer_gone(const struct ctl_id *cid)
 }
 
 const struct cam_observer mqttpeer_observer = {
-	"mqtt", mqttpeer_state, mqttpeer_gone, mqttpeer_frame, NULL
+	"mqtt", mqttpeer_state, mqttpeer_gone, mqttpeer_frame, NULL, NULL
 };
 
 /* Cameras without TCP are reached on their MQTT topic (PROTOCOL.md 9). */

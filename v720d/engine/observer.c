@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "chan.h"
 #include "log.h"
 #include "model.h"
 
@@ -130,6 +131,37 @@ obs_audio(struct camera *cam, const struct cam_frame *f)
 	for (i = 0; i < nobs; i++)
 		if (obs[i]->co_audio != NULL)
 			obs[i]->co_audio(cam, f);
+}
+
+/*
+ * At 500 cameras a batch of datagrams completes several frames: one
+ * write and one wakeup of each consumer for all of them, not one each.
+ */
+static int	batching;
+
+void
+obs_batch_begin(void)
+{
+	batching = 1;
+	chanev_hold();
+}
+
+int
+obs_batching(void)
+{
+	return batching;
+}
+
+void
+obs_batch_end(void)
+{
+	size_t	i;
+
+	batching = 0;
+	chanev_release();
+	for (i = 0; i < nobs; i++)
+		if (obs[i]->co_flushed != NULL)
+			obs[i]->co_flushed();
 }
 
 /* Without a relay a camera without TCP is offline and out of reach. */

@@ -186,5 +186,5 @@ recpeer_audio(struct camera *cam, const struct cam_frame *f)
 }
 
 const struct cam_observer recpeer_observer = {
-	"recorder", NULL, NULL, recpeer_frame, recpeer_audio
+	"recorder", NULL, NULL, recpeer_frame, recpeer_audio, NULL
 };

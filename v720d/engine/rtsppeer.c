@@ -236,5 +236,5 @@ rtsppeer_audio(struct camera *cam, const struct cam_frame *f)
 }
 
 const struct cam_observer rtsppeer_observer = {
-	"rtsp", rtsppeer_camera, rtsppeer_gone, rtsppeer_frame, rtsppeer_audio
+	"rtsp", rtsppeer_camera, rtsppeer_gone, rtsppeer_frame, rtsppeer_audio, NULL
 };

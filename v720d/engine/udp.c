@@ -416,6 +416,7 @@ udp_drain(int fd)
 		total += n;
 		model->m_rx_ns = proc_now_ns();
 		udp_holding = 1;
+		obs_batch_begin();
 		for (i = 0; i < n; i++) {
 			if (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) {
 				model->m_udp_bad++;
@@ -440,6 +441,7 @@ udp_drain(int fd)
 			    msgs[i].msg_len, &key, now);
 		}
 		udp_holding = 0;
+		obs_batch_end();
 		udp_flush();
 		/* What recvmmsg changed, for the next call. */
 		for (i = 0; i < n; i++) {

@@ -28,11 +28,14 @@ static int		web_up;
 static uint64_t		frames_out;	/* bench, debug */
 
 /*
- * Latency from the last fragment to the frame queued on the web channel,
+ * Latency from the last fragment to the frame written to the web channel,
  * two ways: from the kernel's receive timestamp (includes the time the
  * datagram waited in the socket) and from when the engine read it.
  */
 static uint32_t		lat_kernel[LAT_BUCKETS], lat_user[LAT_BUCKETS];
+/* Frames of this batch of datagrams, timed once they are on the channel. */
+static uint64_t		lat_pend[64];
+static size_t		lat_npend;
 
 static void	webpeer_dispatch(struct chanev *, struct chan_msg *, void *);
 static void	webpeer_closed(struct chanev *, void *);
@@ -281,10 +284,15 @@ web_media(uint32_t type, const struct cam_frame *f)
 }
 
 static void
+web_latency(uint64_t ts_ns, uint64_t now_ns)
+{
+	hist_add(lat_kernel, LAT_BUCKETS, (now_ns - ts_ns) / 1000);
+	hist_add(lat_user, LAT_BUCKETS, (now_ns - model->m_rx_ns) / 1000);
+}
+
+static void
 web_frame(struct camera *cam, const struct cam_frame *f)
 {
-	uint64_t	now_ns;
-
 	if (!web_up)
 		return;
 	if (f->cf_fslot == NULL ||
@@ -293,10 +301,22 @@ web_frame(struct camera *cam, const struct cam_frame *f)
 		return;
 	}
 	frames_out++;
-	now_ns = proc_now_ns();
-	hist_add(lat_kernel, LAT_BUCKETS,
-	    (now_ns - f->cf_cm->cm_ts_ns) / 1000);
-	hist_add(lat_user, LAT_BUCKETS, (now_ns - model->m_rx_ns) / 1000);
+	if (obs_batching() && lat_npend < sizeof(lat_pend) / sizeof(lat_pend[0])) {
+		lat_pend[lat_npend++] = f->cf_cm->cm_ts_ns;
+		return;
+	}
+	web_latency(f->cf_cm->cm_ts_ns, proc_now_ns());
+}
+
+static void
+web_flushed(void)
+{
+	uint64_t	now_ns = proc_now_ns();
+	size_t		i;
+
+	for (i = 0; i < lat_npend; i++)
+		web_latency(lat_pend[i], now_ns);
+	lat_npend = 0;
 }
 
 static void
@@ -306,5 +326,5 @@ web_audio(struct camera *cam, const struct cam_frame *f)
 }
 
 const struct cam_observer webpeer_observer = {
-	"web", web_state, web_gone, web_frame, web_audio
+	"web", web_state, web_gone, web_frame, web_audio, web_flushed
 };
