@@ -236,5 +236,6 @@ rtsppeer_audio(struct camera *cam, const struct cam_frame *f)
 }
 
 const struct cam_observer rtsppeer_observer = {
-	"rtsp", rtsppeer_camera, rtsppeer_gone, rtsppeer_frame, rtsppeer_audio, NULL
+	"rtsp", rtsppeer_camera, rtsppeer_gone, rtsppeer_frame, rtsppeer_audio,
+	NULL
 };

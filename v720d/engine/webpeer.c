@@ -33,8 +33,12 @@ static uint64_t		frames_out;	/* bench, debug */
  * datagram waited in the socket) and from when the engine read it.
  */
 static uint32_t		lat_kernel[LAT_BUCKETS], lat_user[LAT_BUCKETS];
-/* Frames of this batch of datagrams, timed once they are on the channel. */
-static uint64_t		lat_pend[64];
+/*
+ * Frames of this batch of datagrams, timed once they are on the channel:
+ * a batch is at most 64 datagrams (udp.c), so at most 64 frames.
+ */
+#define LAT_PEND_MAX	64
+static uint64_t		lat_pend[LAT_PEND_MAX];
 static size_t		lat_npend;
 
 static void	webpeer_dispatch(struct chanev *, struct chan_msg *, void *);
@@ -301,7 +305,7 @@ web_frame(struct camera *cam, const struct cam_frame *f)
 		return;
 	}
 	frames_out++;
-	if (obs_batching() && lat_npend < sizeof(lat_pend) / sizeof(lat_pend[0])) {
+	if (obs_batching() && lat_npend < LAT_PEND_MAX) {
 		lat_pend[lat_npend++] = f->cf_cm->cm_ts_ns;
 		return;
 	}
