@@ -3,6 +3,7 @@
  *   camsim [options] --bootstrap host:port | --tcp host:port
  *   camsim --sink host:port      a minimal server, for benchmarks
  *   camsim --ap host:port        one camera in AP mode
+ *   camsim --webfloor host:port  a minimal MJPEG server, for benchmarks
  */
 #include <sys/stat.h>
 #include <arpa/inet.h>
@@ -51,7 +52,8 @@ usage(void)
 "              [--mqtt host:port [--firmware] [--info-every S]] [-v]\n"
 "       camsim --firmware --mqtt host:port [--bootstrap host:port] [...]\n"
 "       camsim --sink host:port [--sink-no-confirm] [--duration S] [-v]\n"
-"       camsim --ap host:port [--uid UID] [--log FILE] [-v]\n");
+"       camsim --ap host:port [--uid UID] [--log FILE] [-v]\n"
+"       camsim --webfloor host:port [--fps F] [--data DIR] [--duration S]\n");
 	exit(2);
 }
 
@@ -252,7 +254,7 @@ enum {
 	OPT_SILENCE_MS, OPT_BACKOFF_MS, OPT_BATTERY, OPT_FEATURES, OPT_WIFI_SCAN, OPT_CLOCK_OFFSET, OPT_SINK, OPT_SINK_NOCONF,
 	OPT_AP, OPT_STATS, OPT_LATENCY, OPT_SOURCE, OPT_MQTT, OPT_FIRMWARE,
 	OPT_INFO_EVERY, OPT_SCENE, OPT_MOTION_AT, OPT_MOTION_FOR, OPT_IR_AT,
-	OPT_PTZ
+	OPT_PTZ, OPT_WEBFLOOR
 };
 
 static const struct option longopts[] = {
@@ -291,6 +293,7 @@ static const struct option longopts[] = {
 	{ "sink",		required_argument, NULL, OPT_SINK },
 	{ "sink-no-confirm",	no_argument,	   NULL, OPT_SINK_NOCONF },
 	{ "ap",			required_argument, NULL, OPT_AP },
+	{ "webfloor",		required_argument, NULL, OPT_WEBFLOOR },
 	{ "stats",		no_argument,	   NULL, OPT_STATS },
 	{ "latency",		required_argument, NULL, OPT_LATENCY },
 	{ "source",		required_argument, NULL, OPT_SOURCE },
@@ -344,11 +347,13 @@ parse_opts(struct camsim_opts *o, int argc, char *argv[])
 		case OPT_TCP:
 		case OPT_SINK:
 		case OPT_AP:
+		case OPT_WEBFLOOR:
 			parse_addr(optarg, &o->o_addr);
 			have_addr++;
 			o->o_bootstrap = ch == OPT_BOOTSTRAP;
 			o->o_mode = ch == OPT_SINK ? MODE_SINK :
-			    ch == OPT_AP ? MODE_AP : MODE_CAMERA;
+			    ch == OPT_AP ? MODE_AP : ch == OPT_WEBFLOOR ?
+			    MODE_WEBFLOOR : MODE_CAMERA;
 			break;
 		case OPT_TOKEN:
 			strlcpy(o->o_token, optarg, sizeof(o->o_token));
@@ -594,6 +599,8 @@ main(int argc, char *argv[])
 	/* Scene frames are encoded as they go: room for the largest. */
 	if (cs.cs_o.o_scene.sc_on && cs.cs_maxjpeg < frag_bufsize(200 * 1024))
 		cs.cs_maxjpeg = frag_bufsize(200 * 1024);
+	if (cs.cs_o.o_mode == MODE_WEBFLOOR)
+		return webfloor_main(&cs);
 	if (cs.cs_o.o_mode == MODE_AP) {
 		cs.cs_o.o_ncams = 1;
 		if ((cs.cs_cams = calloc(1, sizeof(*cs.cs_cams))) == NULL)

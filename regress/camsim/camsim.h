@@ -28,7 +28,7 @@
 #define CAMSIM_AUDIO_MS		64
 #define CAMSIM_TALK_GAP_MS	1000
 
-enum camsim_mode { MODE_CAMERA, MODE_SINK, MODE_AP };
+enum camsim_mode { MODE_CAMERA, MODE_SINK, MODE_AP, MODE_WEBFLOOR };
 enum die_how { DIE_EXIT, DIE_RST, DIE_SILENT };
 
 /* --features: the optional fields of the base info (forward 4). */
@@ -302,6 +302,7 @@ void	audio_chunk(uint32_t pos, uint8_t *out, size_t n);
 
 /* sink.c and ap.c: the other two modes */
 int	sink_main(struct camsim *);
+int	webfloor_main(struct camsim *);
 int	ap_main(struct camsim *);
 
 #endif
