@@ -66,9 +66,9 @@ engine_log_stats(void)
 	}
 	webpeer_stats(&ws);
 	udp_wait_stats(&w50, &w99);
-	log_info("stats: cameras %zu, frames out %llu, latency p50 %llu us "
-	    "p99 %llu us (from the kernel's receive time; from the engine's "
-	    "read p50 %llu us p99 %llu us), datagrams waited in the socket "
+	log_info("stats: cameras %zu, frames out %llu, latency p50 %u us "
+	    "p99 %u us (from the kernel's receive time; from the engine's "
+	    "read p50 %u us p99 %u us), datagrams waited in the socket "
 	    "p50 %u us p99 %u us, frames held for an older one %llu, "
 	    "udp unknown %llu, udp bad %llu, "
 	    "media memory %zu KB, kept frames %zu KB, web queue %zu KB, "

@@ -29,8 +29,8 @@ struct webpeer_stats {
 	 * us from a frame's last datagram, by the kernel's and our clock,
 	 * since the last call
 	 */
-	unsigned long long	ws_kernel_p50, ws_kernel_p99;
-	unsigned long long	ws_user_p50, ws_user_p99;
+	unsigned		ws_kernel_p50, ws_kernel_p99;
+	unsigned		ws_user_p50, ws_user_p99;
 };
 void		 webpeer_new(struct chan_msg *);
 void		 webpeer_free(void);

@@ -34,7 +34,6 @@
 #define UDP_RCVBUF_LOW	(1024 * 1024)	/* less: warn, bursts get lost */
 #define UDP_POLL_WINDOW	10	/* polls (ms) judged together */
 #define UDP_OUT_MAX	UDP_BATCH	/* datagrams held for one sendmmsg */
-#define UDP_WAIT_BUCKETS 20001	/* 1 us each; the last one is "more" */
 
 /*
  * Datagrams to send, held while a batch is read; a 605 needs
@@ -50,7 +49,7 @@ static struct iovec	 udp_oiov[UDP_OUT_MAX];
 static int		 udp_nout;
 static int		 udp_holding;	/* inside a batch: hold, do not send */
 /* From the kernel's receive time to our read: the socket and the poll. */
-static uint32_t		 udp_wait[UDP_WAIT_BUCKETS];
+static struct hist_us	 udp_wait;
 
 static int	peer_cmp(struct camera *, struct camera *);
 
@@ -129,9 +128,7 @@ udp_fd_closed(int fd)
 void
 udp_wait_stats(unsigned *p50, unsigned *p99)
 {
-	*p50 = hist_percentile(udp_wait, UDP_WAIT_BUCKETS, 50);
-	*p99 = hist_percentile(udp_wait, UDP_WAIT_BUCKETS, 99);
-	memset(udp_wait, 0, sizeof(udp_wait));
+	hist_us_take(&udp_wait, p50, p99);
 }
 
 void
@@ -434,8 +431,7 @@ udp_drain(int fd)
 			}
 			if (now == 0 || now > model->m_rx_ns)
 				now = model->m_rx_ns;
-			hist_add(udp_wait, UDP_WAIT_BUCKETS,
-			    (model->m_rx_ns - now) / 1000);
+			hist_us_add(&udp_wait, (model->m_rx_ns - now) / 1000);
 			udp_input(fd, (struct sockaddr *)&addrs[i],
 			    msgs[i].msg_hdr.msg_namelen, bufs[i],
 			    msgs[i].msg_len, &key, now);

@@ -21,8 +21,6 @@
 #include "diag.h"
 #include "peer.h"
 
-#define LAT_BUCKETS	20001	/* 1 us each; the last one is "more" */
-
 static struct chanev	web_ce;
 static int		web_up;
 static uint64_t		frames_out;	/* bench, debug */
@@ -32,7 +30,7 @@ static uint64_t		frames_out;	/* bench, debug */
  * two ways: from the kernel's receive timestamp (includes the time the
  * datagram waited in the socket) and from when the engine read it.
  */
-static uint32_t		lat_kernel[LAT_BUCKETS], lat_user[LAT_BUCKETS];
+static struct hist_us	lat_kernel, lat_user;
 /*
  * Frames of this batch of datagrams, timed once they are on the channel:
  * a batch is at most 64 datagrams (udp.c), so at most 64 frames.
@@ -56,17 +54,9 @@ webpeer_stats(struct webpeer_stats *ws)
 {
 	ws->ws_frames_out = frames_out;
 	ws->ws_queued = web_up ? chan_queued(&web_ce.c) : 0;
-	ws->ws_kernel_p50 = hist_percentile(lat_kernel, LAT_BUCKETS, 50);
-	ws->ws_kernel_p99 = hist_percentile(lat_kernel, LAT_BUCKETS, 99);
-	ws->ws_user_p50 = hist_percentile(lat_user, LAT_BUCKETS, 50);
-	ws->ws_user_p99 = hist_percentile(lat_user, LAT_BUCKETS, 99);
-	/*
-	 * Each stats line covers the time since the last one, so a
-	 * steady state is not mixed with the burst of 500 streams
-	 * starting at once (their rings made, their pages first touched).
-	 */
-	memset(lat_kernel, 0, sizeof(lat_kernel));
-	memset(lat_user, 0, sizeof(lat_user));
+	/* Since the last line: not the burst of 500 streams starting. */
+	hist_us_take(&lat_kernel, &ws->ws_kernel_p50, &ws->ws_kernel_p99);
+	hist_us_take(&lat_user, &ws->ws_user_p50, &ws->ws_user_p99);
 }
 
 /* Its viewers are gone, or the new one re-sends them: demand 0 now. */
@@ -290,8 +280,8 @@ web_media(uint32_t type, const struct cam_frame *f)
 static void
 web_latency(uint64_t ts_ns, uint64_t now_ns)
 {
-	hist_add(lat_kernel, LAT_BUCKETS, (now_ns - ts_ns) / 1000);
-	hist_add(lat_user, LAT_BUCKETS, (now_ns - model->m_rx_ns) / 1000);
+	hist_us_add(&lat_kernel, (now_ns - ts_ns) / 1000);
+	hist_us_add(&lat_user, (now_ns - model->m_rx_ns) / 1000);
 }
 
 static void
