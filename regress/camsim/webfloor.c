@@ -239,7 +239,8 @@ wview_request(struct wview *v)
 	if (strncmp(v->wv_req, pfx, sizeof(pfx) - 1) != 0 ||
 	    (end = strstr(id, "/mjpeg ")) == NULL ||
 	    (c = wcam_get(id, (size_t)(end - id))) == NULL) {
-		(void)write(v->wv_fd, e404, sizeof(e404) - 1);
+		if (write(v->wv_fd, e404, sizeof(e404) - 1) == -1)
+			log_debug("webfloor: 404: %s", strerror(errno));
 		wview_free(v);
 		return;
 	}
