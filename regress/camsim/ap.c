@@ -182,13 +182,9 @@ int
 ap_main(struct camsim *cs)
 {
 	struct event	 lev;
-	int		 lfd, one = 1;
+	int		 lfd;
 
-	if ((lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-	    0)) == -1 ||
-	    setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == -1 ||
-	    bind(lfd, (struct sockaddr *)&cs->cs_o.o_addr,
-	    sizeof(cs->cs_o.o_addr)) == -1 || listen(lfd, 16) == -1)
+	if ((lfd = camsim_listen(&cs->cs_o.o_addr, 16)) == -1)
 		fatal("ap: listen");
 	event_set(&lev, lfd, EV_READ | EV_PERSIST, ap_accept, &cs->cs_cams[0]);
 	event_add(&lev, NULL);

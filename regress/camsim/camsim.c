@@ -226,6 +226,23 @@ camsim_nextmsg(struct evbuffer *b, size_t max, struct wire_hdr *h, uint8_t **p)
 	return 1;
 }
 
+int
+camsim_listen(const struct sockaddr_in *sin, int backlog)
+{
+	int	fd, one = 1;
+
+	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0)) == -1)
+		return -1;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == -1 ||
+	    bind(fd, (const struct sockaddr *)sin, sizeof(*sin)) == -1 ||
+	    listen(fd, backlog) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 void
 camsim_exit(struct camsim *cs, int how)
 {

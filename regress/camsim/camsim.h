@@ -239,6 +239,8 @@ void	camsim_timer(struct event *, long ms);
 int	camsim_nextmsg(struct evbuffer *, size_t max, struct wire_hdr *,
 	    uint8_t **p);
 void	camsim_exit(struct camsim *, int);
+/* A non-blocking TCP listener on sin (address reuse on): fd, or -1. */
+int	camsim_listen(const struct sockaddr_in *sin, int backlog);
 
 /* cam.c: bootstrap, registration, heartbeat, TCP messages, reconnects */
 void	cam_init(struct camsim *, struct cam *, int idx);

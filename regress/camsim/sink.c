@@ -302,13 +302,9 @@ sink_tick(int fd, short what, void *arg)
 static int
 sink_bind(struct sink *sk, const struct sockaddr_in *sin)
 {
-	int	one = 1, sz = 32 << 20;
+	int	sz = 32 << 20;
 
-	if ((sk->sk_lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0)) == -1 ||
-	    setsockopt(sk->sk_lfd, SOL_SOCKET, SO_REUSEADDR, &one,
-	    sizeof(one)) == -1 ||
-	    bind(sk->sk_lfd, (const struct sockaddr *)sin, sizeof(*sin)) == -1 ||
-	    listen(sk->sk_lfd, 1024) == -1)
+	if ((sk->sk_lfd = camsim_listen(sin, 1024)) == -1)
 		return -1;
 	if ((sk->sk_ufd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0)) == -1 ||
 	    bind(sk->sk_ufd, (const struct sockaddr *)sin, sizeof(*sin)) == -1)

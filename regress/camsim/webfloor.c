@@ -226,7 +226,8 @@ wview_request(struct wview *v)
 	    "Connection: close\r\n\r\n";
 	static const char e404[] = "HTTP/1.1 404 Not Found\r\n"
 	    "Content-Length: 0\r\nConnection: close\r\n\r\n";
-	const char	*id, *end;
+	const char	*id;
+	size_t		 idlen;
 	struct wcam	*c;
 	int		 sz = WF_SNDBUF;
 
@@ -235,10 +236,12 @@ wview_request(struct wview *v)
 		wview_free(v);
 		return;
 	}
+	/* The id is one path segment of the request line. */
 	id = v->wv_req + sizeof(pfx) - 1;
+	idlen = strcspn(id, "/ \r\n");
 	if (strncmp(v->wv_req, pfx, sizeof(pfx) - 1) != 0 ||
-	    (end = strstr(id, "/mjpeg ")) == NULL ||
-	    (c = wcam_get(id, (size_t)(end - id))) == NULL) {
+	    strncmp(id + idlen, "/mjpeg ", 7) != 0 ||
+	    (c = wcam_get(id, idlen)) == NULL) {
 		if (write(v->wv_fd, e404, sizeof(e404) - 1) == -1)
 			log_debug("webfloor: 404: %s", strerror(errno));
 		wview_free(v);
@@ -306,17 +309,11 @@ webfloor_main(struct camsim *cs)
 	struct sockaddr_in	*sin = &cs->cs_o.o_addr;
 	struct wcam		*c;
 	struct wview		*v;
-	int			 one = 1;
 
 	wf.cs = cs;
 	TAILQ_INIT(&wf.cams);
 	TAILQ_INIT(&wf.views);
-	if ((wf.lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, 0)) == -1 ||
-	    setsockopt(wf.lfd, SOL_SOCKET, SO_REUSEADDR, &one,
-	    sizeof(one)) == -1 ||
-	    bind(wf.lfd, (struct sockaddr *)sin, sizeof(*sin)) == -1 ||
-	    listen(wf.lfd, 1024) == -1)
+	if ((wf.lfd = camsim_listen(sin, 1024)) == -1)
 		fatal("webfloor: listen");
 	event_set(&wf.lev, wf.lfd, EV_READ | EV_PERSIST, wf_accept, NULL);
 	event_add(&wf.lev, NULL);
