@@ -7,7 +7,8 @@
  * byte, the 605s, datagrams from strangers, and forward 0 after the idle
  * timeout; the bootstrap answer and the token check over real sockets;
  * the control socket (lists, errors, settings as forwards, the relay to
- * the parent, a garbage client).
+ * the parent, a garbage client); how long a datagram batch may hold a
+ * finished frame back from the consumers.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -915,4 +916,60 @@ Test(engine, offline_unconfigured_cameras_are_forgotten)
 	}
 	snprintf(uid, sizeof(uid), "0800cFAKE%04d", CAM_OFFLINE_KEEP + 4);
 	cr_assert_not_null(camera_find(uid));
+}
+
+/*
+ * A batch of datagrams holds the consumers' writes, one write each for
+ * all the frames it completes; a frame waits at most OBS_HOLD_US for
+ * the rest of its batch, then it is due (udp.c ends the batch and
+ * begins another).  Nothing held is never due.
+ */
+Test(engine, batch_hold_is_bounded)
+{
+	static uint8_t		 fbuf[V720_FRAME_MAX];
+	struct cam_media	 cm;
+	struct cam_frame	 f;
+	struct cam_fslot	 fs;
+	struct chan_msg		 m;
+	struct pollfd		 pfd;
+	struct camera		*cam;
+	uint8_t			 jpeg[2000];
+	size_t			 i;
+
+	/* What the web channel had since the start, read and dropped. */
+	pump(50);
+	while (chan_read(&web) > 0)
+		while (chan_get(&web, &m) == 1)
+			if (m.fd != -1)
+				close(m.fd);
+	for (i = 0; i < sizeof(jpeg); i++)
+		jpeg[i] = (uint8_t)(i * 13);
+	cam = camera_get(UID);
+	cr_assert_not_null(cam);
+	memset(&cm, 0, sizeof(cm));
+	strlcpy(cm.cm_id, UID, sizeof(cm.cm_id));
+	cm.cm_seq = 1;
+	cm.cm_ts_ns = proc_now_ns();
+	cm.cm_codec = WIRE_CMD_JPEG;
+	memset(&f, 0, sizeof(f));
+	f.cf_cm = &cm;
+	f.cf_data = jpeg;
+	f.cf_len = sizeof(jpeg);
+
+	obs_batch_begin();
+	usleep(4 * OBS_HOLD_US);
+	cr_assert(!obs_batch_due(), "due with no frame held");
+	obs_frame(cam, &f);
+	pfd.fd = web.fd;
+	pfd.events = POLLIN;
+	cr_assert_eq(poll(&pfd, 1, 0), 0, "the frame was written in the batch");
+	usleep(4 * OBS_HOLD_US);
+	cr_assert(obs_batch_due(), "a frame held past OBS_HOLD_US is not due");
+	obs_batch_end();
+	cr_assert(!obs_batch_due(), "due after the batch ended");
+	cr_assert_eq(poll(&pfd, 1, 1000), 1, "nothing written at the end");
+	cr_assert_eq(web_frame(&fs, fbuf, 1000), 0,
+	    "no frame on the web channel");
+	cr_assert_eq(fs.fs_len, sizeof(jpeg));
+	cr_assert(memcmp(fbuf, jpeg, sizeof(jpeg)) == 0, "frame differs");
 }

@@ -243,10 +243,15 @@ void		 obs_state(struct camera *);
 void		 obs_gone(const struct ctl_id *);
 void		 obs_frame(struct camera *, const struct cam_frame *);
 void		 obs_audio(struct camera *, const struct cam_frame *);
-/* A batch of datagrams: consumers' messages go out together at its end. */
+/*
+ * A batch of datagrams: consumers' messages go out together at its end,
+ * or once the first frame held waited OBS_HOLD_US (obs_batch_due).
+ */
+#define OBS_HOLD_US	50
 void		 obs_batch_begin(void);
 void		 obs_batch_end(void);
 int		 obs_batching(void);
+int		 obs_batch_due(void);	/* held too long: end, begin again */
 int		 relay_forward(struct camera *, int code, const char *extra);
 uint8_t		 relay_idle_state(const struct camera *);
 

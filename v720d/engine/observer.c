@@ -14,6 +14,7 @@
 #include "chan.h"
 #include "log.h"
 #include "model.h"
+#include "proc.h"
 
 static const struct cam_observer	*obs[CAM_OBSERVERS_MAX];
 static size_t				 nobs;
@@ -104,6 +105,17 @@ obs_gone(const struct ctl_id *cid)
 }
 
 /*
+ * At 500 cameras a batch of datagrams completes several frames: one
+ * write and one wakeup of each consumer for all of them, not one each.
+ * A frame waits for the rest of its batch at most OBS_HOLD_US (model.h):
+ * a batch of 64 datagrams can take a few hundred microseconds (more when
+ * the engine is preempted), and the frame done first should not pay for
+ * all of it.
+ */
+static int		batching;
+static uint64_t		batch_frame_ns;	/* first frame held, or 0 */
+
+/*
  * Every frame of every camera passes here, once: it is written into the
  * camera's ring (ringout.c), the one copy v720-web, the recorder and the
  * rtsp child read; each observer gets the bytes and the ring's notice.
@@ -121,6 +133,8 @@ obs_frame(struct camera *cam, const struct cam_frame *f)
 	for (i = 0; i < nobs; i++)
 		if (obs[i]->co_frame != NULL)
 			obs[i]->co_frame(cam, &g);
+	if (batching && batch_frame_ns == 0)
+		batch_frame_ns = proc_now_ns();
 }
 
 void
@@ -132,12 +146,6 @@ obs_audio(struct camera *cam, const struct cam_frame *f)
 		if (obs[i]->co_audio != NULL)
 			obs[i]->co_audio(cam, f);
 }
-
-/*
- * At 500 cameras a batch of datagrams completes several frames: one
- * write and one wakeup of each consumer for all of them, not one each.
- */
-static int	batching;
 
 void
 obs_batch_begin(void)
@@ -158,10 +166,19 @@ obs_batch_end(void)
 	size_t	i;
 
 	batching = 0;
+	batch_frame_ns = 0;
 	chanev_release();
 	for (i = 0; i < nobs; i++)
 		if (obs[i]->co_flushed != NULL)
 			obs[i]->co_flushed();
+}
+
+/* The batch's first frame waited long enough: send what is held. */
+int
+obs_batch_due(void)
+{
+	return batch_frame_ns != 0 &&
+	    proc_now_ns() - batch_frame_ns >= OBS_HOLD_US * 1000ULL;
 }
 
 /* Without a relay a camera without TCP is offline and out of reach. */

@@ -435,6 +435,11 @@ udp_drain(int fd)
 			udp_input(fd, (struct sockaddr *)&addrs[i],
 			    msgs[i].msg_hdr.msg_namelen, bufs[i],
 			    msgs[i].msg_len, &key, now);
+			/* A frame done early does not wait for all 64. */
+			if (obs_batch_due()) {
+				obs_batch_end();
+				obs_batch_begin();
+			}
 		}
 		udp_holding = 0;
 		obs_batch_end();
