@@ -322,7 +322,6 @@ new_peer(struct chan_msg *m)
 	RB_FOREACH_SAFE(c, camtree, &web->w_cams, tc) {
 		c->cam_sent_viewers = -1;
 		c->cam_sent_audio = -1;
-	c->cam_sent_audio = -1;
 		if (c->cam_nviewers > 0)
 			send_viewers(c);
 		else if (c->cam_known)
