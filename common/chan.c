@@ -277,6 +277,15 @@ chan_compose(struct chan *c, uint32_t type, uint32_t peerid, int fd,
 	return chan_composev(c, type, peerid, fd, &iov, data ? 1 : 0);
 }
 
+static uint64_t
+chan_now_ns(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
 int
 chan_flush(struct chan *c)
 {
@@ -289,6 +298,7 @@ chan_flush(struct chan *c)
 	struct iovec	 iov;
 	ssize_t		 n;
 	size_t		 end;
+	uint64_t	 t0;
 	int		 sendfd;
 
 	while (c->wpos < c->wlen) {
@@ -319,7 +329,11 @@ chan_flush(struct chan *c)
 			cmsg->cmsg_type = SCM_RIGHTS;
 			memcpy(CMSG_DATA(cmsg), &sendfd, sizeof(int));
 		}
-		if ((n = sendmsg(c->fd, &msg, MSG_NOSIGNAL)) == -1) {
+		t0 = chan_now_ns();
+		n = sendmsg(c->fd, &msg, MSG_NOSIGNAL);
+		c->write_ns += chan_now_ns() - t0;
+		c->nwrites++;
+		if (n == -1) {
 			if (errno == EINTR)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK)

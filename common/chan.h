@@ -69,6 +69,11 @@ struct chan {
 	size_t		 wcap, wlen, wpos;
 	struct chan_fdq	*wfds;
 	size_t		 nwfds, wfdcap;
+	/*
+	 * For the stats: sendmsg calls and the time spent in them (wall
+	 * clock: a write that wakes the peer may let it run first).
+	 */
+	uint64_t	 nwrites, write_ns;
 };
 
 int	 chan_init(struct chan *, int fd);

@@ -64,7 +64,13 @@ stats_out() {
 	grep -a 'engine: stats:' "$OUT/v720d.log" | tail -n 1 |
 	    sed -n 's/.*frames out \([0-9]*\).*/\1/p'
 }
+# web_writes: the engine's writes to the web channel so far, and their us.
+web_writes() {
+	grep -a 'engine: stats:' "$OUT/v720d.log" | tail -n 1 |
+	    sed -n 's/.*channel writes: web \([0-9]*\) in \([0-9]*\) us.*/\1 \2/p'
+}
 out0=$(stats_out)
+wr0=$(web_writes)
 held0=$(grep -a 'engine: stats:' "$OUT/v720d.log" | tail -n 1 |
     sed -n 's/.*frames held for an older one \([0-9]*\).*/\1/p')
 t0=$(cpu_ticks "$eng")
@@ -72,6 +78,7 @@ sleep "$secs"
 t1=$(cpu_ticks "$eng")
 rss2=$(rss_kb "$eng")
 out1=$(($(stats_out) - out0))
+wr1=$(web_writes)
 held1=$(grep -a 'engine: stats:' "$OUT/v720d.log" | tail -n 1 |
     sed -n 's/.*frames held for an older one \([0-9]*\).*/\1/p')
 # Latency is counted per stats line: this one covers the window alone,
@@ -79,7 +86,7 @@ held1=$(grep -a 'engine: stats:' "$OUT/v720d.log" | tail -n 1 |
 window=$(grep -a 'engine: stats:' "$OUT/v720d.log" | tail -n 1)
 startup=$(grep -a 'engine: stats:' "$OUT/v720d.log" | tail -n 2 | head -n 1)
 mem=$(grep -a 'engine: stats:' "$OUT/v720d.log" | tail -n 1 |
-    sed -n 's/.*\(media memory .*\)/\1/p')
+    sed -n 's/.*\(media memory .*\), channel writes.*/\1/p')
 
 # Let camsim finish; its summary counts every frame it sent.
 wait "$CAMSIM_PID" 2>/dev/null
@@ -115,6 +122,9 @@ awk -v c="$cams" -v s="$secs" -v sent="${sent:-0}" -v out="${out:-0}" \
 	printf "  engine RSS: %d KB empty, %d KB with %d idle cameras (%.1f KB per idle camera), %d KB streaming\n", r0, r1, c, (r1 - r0) / c, r2
 }' | tee "$OUT/figures"
 echo "  while streaming: $mem" | tee -a "$OUT/figures"
+echo "${wr0:-0 0} ${wr1:-0 0}" | awk -v f="${out1:-0}" '{ if (f > 0)
+	printf "  engine writes to the web channel: %.1f per 1000 frames, %.4f s in them per 1000 frames\n",
+	    ($3 - $1) * 1000 / f, ($4 - $2) / 1e6 * 1000 / f }' | tee -a "$OUT/figures"
 kill -TERM "$V720D_PID"; wait "$V720D_PID" 2>/dev/null
 
 # The floor, same cameras (count, fps, seed), same length.  Its CPU and

@@ -8,6 +8,11 @@
 #     delivered to clients, and the engine's figure with a second copy;
 #  3. + recorder (record always, motion off): the engine with three
 #     consumer copies of every frame (web, rtsp, recorder).
+# Each phase also counts the engine's writes to its consumers' channels
+# (its stats line): what a consumer costs the engine in a figure the load
+# on the shared cores does not move, unlike the engine's CPU (README,
+# "Tried, not kept"); and the wall-clock time in them, which it does move
+# (a write that wakes a consumer may let it run first).
 # Then cold start, STARTS_ (10) each: an idle camera's first MJPEG frame
 # against its first RTSP frame (same engine, same camera).  CPU from
 # /proc (utime+stime).  Never fails on speed.
@@ -55,12 +60,25 @@ conf() {
 	} >"$OUT/v720d.conf"
 }
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# frames_out: "FRAMES WRITES US": frames out, and the engine's writes to
+# its consumers' channels (web, recorder, rtsp) and the time in them.
 frames_out() {
 	_n=$(grep -ac 'engine: stats:' "$OUT/v720d.log")
 	kill -USR1 "$eng"
 	wait_for 10 sh -c "[ \$(grep -ac 'engine: stats:' '$OUT/v720d.log') -gt $_n ]"
-	grep -a 'engine: stats:' "$OUT/v720d.log" | tail -n 1 |
-	    sed -n 's/.*frames out \([0-9]*\).*/\1/p'
+	grep -a 'engine: stats:' "$OUT/v720d.log" | tail -n 1 | awk '{
+	    f = $0; sub(/.*frames out /, "", f); sub(/,.*/, "", f)
+	    w = $0; sub(/.*channel writes: /, "", w); gsub(/[^0-9]+/, " ", w)
+	    split(w, v, " ")
+	    print f, v[1] + v[3] + v[5], v[2] + v[4] + v[6] }'
+}
+# window_figures ENGINE_TICKS "F0 W0 US0" "F1 W1 US1": per 1000 frames,
+# the engine's CPU-s, its writes to consumers and the seconds in them.
+window_figures() {
+	echo "$2 $3" | awk -v t="$1" -v hz="$hz" '{ f = $4 - $1
+	    if (f <= 0) { print "0 0 0"; exit }
+	    printf "%.4f %.1f %.4f\n", t / hz * 1000 / f,
+	    ($5 - $2) * 1000 / f, ($6 - $3) / 1e6 * 1000 / f }'
 }
 streaming() {
 	[ "$("$V720CTL" -s "$OUT/ctl.sock" show cameras 2>/dev/null |
@@ -83,12 +101,12 @@ engine_window() {
 	_f0=$(frames_out); _t0=$(ticks "$eng")
 	sleep "$secs"
 	_t1=$(ticks "$eng"); _f1=$(frames_out)
-	awk -v t=$((_t1 - _t0)) -v f=$((_f1 - _f0)) -v hz="$hz" \
-	    'BEGIN { printf "%.4f\n", f ? t / hz * 1000 / f : 0 }'
+	window_figures $((_t1 - _t0)) "$_f0" "$_f1"
 }
 : >"$OUT/p1"
 i=0; while [ $i -lt "$wins" ]; do engine_window >>"$OUT/p1"; i=$((i + 1)); done
 e1=$(median <"$OUT/p1")
+w1=$(cut -d' ' -f2 "$OUT/p1" | median); t1w=$(cut -d' ' -f3 "$OUT/p1" | median)
 
 # Phase 2: rtsp, CLIENTS_ sessions per camera; windows paced by the client.
 rtsp_phase() {
@@ -109,8 +127,7 @@ rtsp_phase() {
 		read -r l <&7 || { echo "rtsp clients failed: $(cat "$OUT/load$1.err")" >&2; exit 1; }
 		t1=$(ticks "$eng"); r1=$(ticks "$rt"); f1=$(frames_out)
 		d=${l#frames }
-		awk -v t=$((t1 - t0)) -v f=$((f1 - f0)) -v hz="$hz" \
-		    'BEGIN { printf "%.4f\n", f ? t / hz * 1000 / f : 0 }' >>"$OUT/e$1"
+		window_figures $((t1 - t0)) "$f0" "$f1" >>"$OUT/e$1"
 		awk -v t=$((r1 - r0)) -v d="$d" -v hz="$hz" -v s="$secs" \
 		    'BEGIN { printf "%.4f %d %.1f\n", d ? t / hz * 1000 / d : 0, d, 100 * t / hz / s }' >>"$OUT/r$1"
 		i=$((i + 1))
@@ -124,6 +141,7 @@ wait_for 20 child_pid "$V720D_PID" "v720d: rtsp" || { echo "no rtsp child" >&2; 
 sleep 2
 rtsp_phase 2
 e2=$(median <"$OUT/e2")
+w2=$(cut -d' ' -f2 "$OUT/e2" | median); t2w=$(cut -d' ' -f3 "$OUT/e2" | median)
 r2=$(cut -d' ' -f1 "$OUT/r2" | median)
 d2=$(cut -d' ' -f2 "$OUT/r2" | median)
 c2=$(cut -d' ' -f3 "$OUT/r2" | median)
@@ -134,6 +152,7 @@ wait_for 20 child_pid "$V720D_PID" "v720d: recorder" || { echo "no recorder" >&2
 sleep 3
 rtsp_phase 3
 e3=$(median <"$OUT/e3")
+w3=$(cut -d' ' -f2 "$OUT/e3" | median); t3w=$(cut -d' ' -f3 "$OUT/e3" | median)
 drops=$("$V720CTL" -s "$OUT/ctl.sock" -j show camera 0800c0000001 |
     sed -n 's/.*"dropped_rtsp":\([0-9]*\).*/\1/p')
 
@@ -142,6 +161,8 @@ drops=$("$V720CTL" -s "$OUT/ctl.sock" -j show camera 0800c0000001 |
 	echo "  rtsp child, $clients RTP/JPEG sessions per camera (TCP): $r2 CPU-s per 1000 frames delivered ($d2 frames per window, $c2 % of a core)"
 	echo "  engine CPU-s per 1000 frames: web alone $e1; web + rtsp $e2; web + rtsp + recorder $e3"
 	awk -v a="$e1" -v b="$e2" -v c="$e3" 'BEGIN { if (a > 0) printf "  engine cost vs web alone: x%.2f with rtsp, x%.2f with rtsp and recorder\n", b / a, c / a }'
+	echo "  engine writes to consumer channels per 1000 frames: web alone $w1; web + rtsp $w2; web + rtsp + recorder $w3"
+	echo "  seconds in those writes per 1000 frames (wall clock, the wakees running meanwhile included): web alone $t1w; web + rtsp $t2w; web + rtsp + recorder $t3w"
 	echo "  frames the rtsp child missed (camera 1, dropped_rtsp): ${drops:-?}"
 } | tee "$OUT/figures"
 

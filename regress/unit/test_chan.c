@@ -425,3 +425,30 @@ Test(chan, held_writes_go_out_together_at_release)
 	chan_clear(&rx);
 	chan_clear(&rgone);
 }
+
+/*
+ * The stats count writes, not messages: queued messages go in one
+ * sendmsg, a message carrying a descriptor starts a write of its own.
+ */
+Test(chan, counts_its_writes_for_the_stats)
+{
+	struct chan_msg	m;
+	int		fd, i;
+
+	cr_assert_eq(a.nwrites, 0);
+	for (i = 0; i < 3; i++)
+		cr_assert_eq(chan_compose(&a, IMSG_CTL_END, i, -1, NULL, 0), 0);
+	cr_assert_eq(chan_flush_all(&a), 0);
+	cr_assert_eq(a.nwrites, 1, "%llu writes for 3 queued messages",
+	    (unsigned long long)a.nwrites);
+	cr_assert((fd = dup(0)) != -1);
+	cr_assert_eq(chan_compose(&a, IMSG_CTL_END, 3, -1, NULL, 0), 0);
+	cr_assert_eq(chan_compose(&a, IMSG_CFG_LISTEN, 4, fd, "x", 1), 0);
+	cr_assert_eq(chan_flush_all(&a), 0);
+	cr_assert_eq(a.nwrites, 3, "%llu writes", (unsigned long long)a.nwrites);
+	for (i = 0; i < 5; i++) {
+		cr_assert_eq(get_one(&m), 1);
+		if (m.fd != -1)
+			close(m.fd);
+	}
+}

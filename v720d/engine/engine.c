@@ -54,7 +54,9 @@ engine_log_stats(void)
 	struct camera		*cam;
 	size_t			 media = 0, jpeg = 0;
 	unsigned long long	 held = 0;
+	unsigned long long	 wn[RINGOUT_NCONSUMERS], wus[RINGOUT_NCONSUMERS];
 	unsigned		 w50, w99;
+	int			 i;
 
 	RB_FOREACH(cam, camera_tree, &model->m_cameras) {
 		if (cam->cam_media != NULL) {
@@ -66,20 +68,25 @@ engine_log_stats(void)
 	}
 	webpeer_stats(&ws);
 	udp_wait_stats(&w50, &w99);
+	for (i = 0; i < RINGOUT_NCONSUMERS; i++)
+		ringout_writes(i, &wn[i], &wus[i]);
 	log_info("stats: cameras %zu, frames out %llu, latency p50 %u us "
 	    "p99 %u us (from the kernel's receive time; from the engine's "
 	    "read p50 %u us p99 %u us), datagrams waited in the socket "
 	    "p50 %u us p99 %u us, frames held for an older one %llu, "
 	    "udp unknown %llu, udp bad %llu, "
 	    "media memory %zu KB, kept frames %zu KB, web queue %zu KB, "
-	    "longest timer run %llu us",
+	    "longest timer run %llu us, channel writes: web %llu in %llu us, "
+	    "recorder %llu in %llu us, rtsp %llu in %llu us",
 	    model->m_ncameras, (unsigned long long)ws.ws_frames_out,
 	    ws.ws_kernel_p50, ws.ws_kernel_p99, ws.ws_user_p50, ws.ws_user_p99,
 	    w50, w99, held,
 	    (unsigned long long)model->m_udp_unknown,
 	    (unsigned long long)model->m_udp_bad, media / 1024, jpeg / 1024,
 	    ws.ws_queued / 1024,
-	    (unsigned long long)tick_max_us);
+	    (unsigned long long)tick_max_us,
+	    wn[RINGOUT_WEB], wus[RINGOUT_WEB], wn[RINGOUT_REC], wus[RINGOUT_REC],
+	    wn[RINGOUT_RTSP], wus[RINGOUT_RTSP]);
 	tick_max_us = 0;	/* the next line covers the time since this one */
 }
 

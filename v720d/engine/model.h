@@ -228,6 +228,8 @@ int		 ringout_put(struct camera *, const struct cam_media *,
 		    const uint8_t *, size_t, struct cam_fslot *);
 int		 ringout_notice(int, struct camera *, const struct cam_fslot *,
 		    size_t max);
+void		 ringout_writes(int who, unsigned long long *n,
+		    unsigned long long *us);
 void		 ringout_free(struct camera *);
 
 /* observer.c */

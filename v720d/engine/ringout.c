@@ -31,6 +31,16 @@ ringout_consumer(int who, struct chanev *ce)
 		cam->cam_ring_sent &= ~(1U << who);
 }
 
+/* What a consumer's channel cost so far, for the stats: 0 when not up. */
+void
+ringout_writes(int who, unsigned long long *n, unsigned long long *us)
+{
+	const struct chanev	*ce = ringout_ce[who];
+
+	*n = ce != NULL ? ce->c.nwrites : 0;
+	*us = ce != NULL ? ce->c.write_ns / 1000 : 0;
+}
+
 /*
  * Write the frame into the camera's ring and fill the notice for it:
  * 0, or -1 when the camera has no ring and none can be made (memory or
