@@ -71,6 +71,7 @@ web_writes() {
 }
 out0=$(stats_out)
 wr0=$(web_writes)
+wk0="$(ctx_switches "$eng") $(udp_counts)"
 held0=$(grep -a 'engine: stats:' "$OUT/v720d.log" | tail -n 1 |
     sed -n 's/.*frames held for an older one \([0-9]*\).*/\1/p')
 t0=$(cpu_ticks "$eng")
@@ -79,6 +80,7 @@ t1=$(cpu_ticks "$eng")
 rss2=$(rss_kb "$eng")
 out1=$(($(stats_out) - out0))
 wr1=$(web_writes)
+wk1="$(ctx_switches "$eng") $(udp_counts)"
 held1=$(grep -a 'engine: stats:' "$OUT/v720d.log" | tail -n 1 |
     sed -n 's/.*frames held for an older one \([0-9]*\).*/\1/p')
 # Latency is counted per stats line: this one covers the window alone,
@@ -125,6 +127,7 @@ echo "  while streaming: $mem" | tee -a "$OUT/figures"
 echo "${wr0:-0 0} ${wr1:-0 0}" | awk -v f="${out1:-0}" '{ if (f > 0)
 	printf "  engine writes to the web channel: %.1f per 1000 frames, %.4f s in them per 1000 frames\n",
 	    ($3 - $1) * 1000 / f, ($4 - $2) / 1e6 * 1000 / f }' | tee -a "$OUT/figures"
+wake_figures "$wk0" "$wk1" "${out1:-0}" | awk '{ printf "  engine per 1000 frames: sleeps %d, preempted %d; woken by the UDP socket %d, polls %d; recvmmsg %d (%.1f datagrams each), sendmmsg %d\n", $1, $2, $3, $4, $5, $6, $7 }' | tee -a "$OUT/figures"
 kill -TERM "$V720D_PID"; wait "$V720D_PID" 2>/dev/null
 
 # The floor, same cameras (count, fps, seed), same length.  Its CPU and

@@ -13,6 +13,33 @@ fi
 hz=$(getconf CLK_TCK)
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 rss_kb() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$1/status"; }
+# ctx_switches PID: "VOLUNTARY INVOLUNTARY" context switches so far, all
+# threads: a voluntary one is a sleep (so a wakeup follows), an
+# involuntary one a preemption by another task on the core.
+ctx_switches() {
+	cat /proc/"$1"/task/*/status 2>/dev/null | awk '
+	    /^voluntary_ctxt_switches:/ { v += $2 }
+	    /^nonvoluntary_ctxt_switches:/ { n += $2 }
+	    END { print v + 0, n + 0 }'
+}
+# udp_counts: from the engine's last stats line in $OUT/v720d.log, its
+# UDP socket so far: "WAKEUPS POLLS READS DATAGRAMS SENDS" (woken by an
+# arrival, by the poll timer; recvmmsg calls, datagrams, sendmmsg calls).
+udp_counts() {
+	grep -a 'engine: stats:' "$OUT/v720d.log" | tail -n 1 | sed -n \
+	    's/.*; udp wakeups \([0-9]*\), polls \([0-9]*\), reads \([0-9]*\), datagrams \([0-9]*\), sends \([0-9]*\).*/\1 \2 \3 \4 \5/p'
+}
+# wake_figures "C0" "C1" FRAMES: from two "VOL INVOL WAKEUPS POLLS READS
+# DATAGRAMS SENDS" snapshots, per 1000 frames: the engine's sleeps,
+# preemptions, UDP wakeups, polls, recvmmsg calls, datagrams per
+# recvmmsg, sendmmsg calls.
+wake_figures() {
+	echo "$1 $2" | awk -v f="$3" '{ if (f <= 0) { print "0 0 0 0 0 0 0"; exit }
+	    k = 1000 / f; r = $12 - $5
+	    printf "%.0f %.0f %.0f %.0f %.0f %.1f %.0f\n", ($8 - $1) * k,
+	    ($9 - $2) * k, ($10 - $3) * k, ($11 - $4) * k, r * k,
+	    r ? ($13 - $6) / r : 0, ($14 - $7) * k }'
+}
 
 # bench_conf PORT: camera, bootstrap and web listeners on PORT, PORT+1
 # and PORT+2, the control socket in $OUT.  Every simulated camera comes

@@ -12,7 +12,9 @@
 # (its stats line): what a consumer costs the engine in a figure the load
 # on the shared cores does not move, unlike the engine's CPU (README,
 # "Tried, not kept"); and the wall-clock time in them, which it does move
-# (a write that wakes a consumer may let it run first).
+# (a write that wakes a consumer may let it run first).  And the engine's
+# own wakeups: its sleeps and preemptions (/proc), what woke it for the
+# UDP socket, its recvmmsg and sendmmsg calls (its stats line).
 # Then cold start, STARTS_ (10) each: an idle camera's first MJPEG frame
 # against its first RTSP frame (same engine, same camera).  CPU from
 # /proc (utime+stime).  Never fails on speed.
@@ -29,15 +31,8 @@ clients=${CLIENTS_:-2}
 starts=${STARTS_:-10}
 port=25400
 rport=25410
-[ -x "$V720D" ] && [ -x "$CAMSIM" ] && [ -x "$BUILD/v720d/rtsp/v720-rtsp" ] ||
-    { echo "run make first" >&2; exit 1; }
-ulimit -n 8192 2>/dev/null || ulimit -n 4096 2>/dev/null
-if [ "$(id -u)" -eq 0 ]; then
-	ensure_test_user
-	userline="user \"$TEST_USER\""
-else
-	userline=
-fi
+[ -x "$BUILD/v720d/rtsp/v720-rtsp" ] || { echo "run make first" >&2; exit 1; }
+. "$TOP/regress/bench/lib-bench.sh"
 ids=$(i=1; while [ $i -le "$cams" ]; do printf '0800c%07d\n' $i; i=$((i + 1)); done)
 
 # conf PHASE: 1 web, 2 + rtsp, 3 + recorder
@@ -59,7 +54,6 @@ conf() {
 		done
 	} >"$OUT/v720d.conf"
 }
-ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 # frames_out: "FRAMES WRITES US": frames out, and the engine's writes to
 # its consumers' channels (web, recorder, rtsp) and the time in them.
 frames_out() {
@@ -68,24 +62,35 @@ frames_out() {
 	wait_for 10 sh -c "[ \$(grep -ac 'engine: stats:' '$OUT/v720d.log') -gt $_n ]"
 	grep -a 'engine: stats:' "$OUT/v720d.log" | tail -n 1 | awk '{
 	    f = $0; sub(/.*frames out /, "", f); sub(/,.*/, "", f)
-	    w = $0; sub(/.*channel writes: /, "", w); gsub(/[^0-9]+/, " ", w)
+	    w = $0; sub(/.*channel writes: /, "", w); sub(/;.*/, "", w)
+	    gsub(/[^0-9]+/, " ", w)
 	    split(w, v, " ")
 	    print f, v[1] + v[3] + v[5], v[2] + v[4] + v[6] }'
 }
-# window_figures ENGINE_TICKS "F0 W0 US0" "F1 W1 US1": per 1000 frames,
-# the engine's CPU-s, its writes to consumers and the seconds in them.
+# snap: frames_out, then the engine's ctx_switches and udp_counts.
+snap() {
+	_f=$(frames_out)
+	echo "$_f $(ctx_switches "$eng") $(udp_counts)"
+}
+# window_figures ENGINE_TICKS SNAP0 SNAP1: per 1000 frames, the engine's
+# CPU-s, its writes to consumers and the seconds in them, then
+# wake_figures' seven (lib-bench.sh).
 window_figures() {
-	echo "$2 $3" | awk -v t="$1" -v hz="$hz" '{ f = $4 - $1
+	_f=$(($(echo "$3" | cut -d' ' -f1) - $(echo "$2" | cut -d' ' -f1)))
+	_w=$(echo "$2 $3" | awk -v t="$1" -v hz="$hz" -v f="$_f" '{
 	    if (f <= 0) { print "0 0 0"; exit }
 	    printf "%.4f %.1f %.4f\n", t / hz * 1000 / f,
-	    ($5 - $2) * 1000 / f, ($6 - $3) / 1e6 * 1000 / f }'
+	    ($12 - $2) * 1000 / f, ($13 - $3) / 1e6 * 1000 / f }')
+	echo "$_w $(wake_figures "$(echo "$2" | cut -d' ' -f4-)" \
+	    "$(echo "$3" | cut -d' ' -f4-)" "$_f")"
 }
 streaming() {
 	[ "$("$V720CTL" -s "$OUT/ctl.sock" show cameras 2>/dev/null |
 	    grep -c ' streaming ')" -ge "$cams" ]
 }
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-hz=$(getconf CLK_TCK)
+# col FILE N: the median of column N of a phase's windows.
+col() { cut -d' ' -f"$2" "$1" | median; }
 
 conf 1
 start_v720d "$OUT/v720d.conf"
@@ -96,12 +101,12 @@ start_camsim --cameras "$cams" --bootstrap "127.0.0.1:$((port + 1))" \
 wait_for 60 streaming || { echo "cameras not streaming" >&2; exit 1; }
 sleep 2
 
-# phase_window: one window; engine ticks and frames out, rtsp ticks.
+# engine_window: one window of phase 1, window_figures' line.
 engine_window() {
-	_f0=$(frames_out); _t0=$(ticks "$eng")
+	_s0=$(snap); _t0=$(cpu_ticks "$eng")
 	sleep "$secs"
-	_t1=$(ticks "$eng"); _f1=$(frames_out)
-	window_figures $((_t1 - _t0)) "$_f0" "$_f1"
+	_t1=$(cpu_ticks "$eng"); _s1=$(snap)
+	window_figures $((_t1 - _t0)) "$_s0" "$_s1"
 }
 : >"$OUT/p1"
 i=0; while [ $i -lt "$wins" ]; do engine_window >>"$OUT/p1"; i=$((i + 1)); done
@@ -123,11 +128,11 @@ rtsp_phase() {
 	rt=$(child_pid "$V720D_PID" "v720d: rtsp")
 	i=0
 	while [ $i -lt "$wins" ]; do
-		f0=$(frames_out); t0=$(ticks "$eng"); r0=$(ticks "$rt")
+		s0=$(snap); t0=$(cpu_ticks "$eng"); r0=$(cpu_ticks "$rt")
 		read -r l <&7 || { echo "rtsp clients failed: $(cat "$OUT/load$1.err")" >&2; exit 1; }
-		t1=$(ticks "$eng"); r1=$(ticks "$rt"); f1=$(frames_out)
+		t1=$(cpu_ticks "$eng"); r1=$(cpu_ticks "$rt"); s1=$(snap)
 		d=${l#frames }
-		window_figures $((t1 - t0)) "$f0" "$f1" >>"$OUT/e$1"
+		window_figures $((t1 - t0)) "$s0" "$s1" >>"$OUT/e$1"
 		awk -v t=$((r1 - r0)) -v d="$d" -v hz="$hz" -v s="$secs" \
 		    'BEGIN { printf "%.4f %d %.1f\n", d ? t / hz * 1000 / d : 0, d, 100 * t / hz / s }' >>"$OUT/r$1"
 		i=$((i + 1))
@@ -163,6 +168,10 @@ drops=$("$V720CTL" -s "$OUT/ctl.sock" -j show camera 0800c0000001 |
 	awk -v a="$e1" -v b="$e2" -v c="$e3" 'BEGIN { if (a > 0) printf "  engine cost vs web alone: x%.2f with rtsp, x%.2f with rtsp and recorder\n", b / a, c / a }'
 	echo "  engine writes to consumer channels per 1000 frames: web alone $w1; web + rtsp $w2; web + rtsp + recorder $w3"
 	echo "  seconds in those writes per 1000 frames (wall clock, the wakees running meanwhile included): web alone $t1w; web + rtsp $t2w; web + rtsp + recorder $t3w"
+	for p in 1 2 3; do
+		case $p in 1) f="$OUT/p1" n="web alone";; 2) f="$OUT/e2" n="web + rtsp";; 3) f="$OUT/e3" n="+ recorder";; esac
+		echo "  engine per 1000 frames, $n: sleeps $(col "$f" 4), preempted $(col "$f" 5); woken by the UDP socket $(col "$f" 6), polls $(col "$f" 7); recvmmsg $(col "$f" 8) ($(col "$f" 9) datagrams each), sendmmsg $(col "$f" 10)"
+	done
 	echo "  frames the rtsp child missed (camera 1, dropped_rtsp): ${drops:-?}"
 } | tee "$OUT/figures"
 

@@ -708,6 +708,8 @@ send_baseinfo(void)
 
 Test(engine, steps_follow_answers)
 {
+	struct udp_counts uc0, uc1;
+	uint64_t	 woken;
 	struct camjson	 j11, j;
 	uint8_t		 jpeg[600], pkt[700];
 	struct cam_fslot fs;
@@ -750,11 +752,26 @@ Test(engine, steps_follow_answers)
 	jpeg[sizeof(jpeg) - 2] = 0xff; jpeg[sizeof(jpeg) - 1] = 0xd9;
 	memcpy(pkt, jpeg, sizeof(jpeg));
 	wire_put32(pkt + sizeof(jpeg), sizeof(jpeg));
+	udp_counts(&uc0);
 	udp_send_msg(udp, 1, 255, 1, pkt, sizeof(jpeg) + 4);
 	cr_assert_eq(web_frame(&fs, fbuf, 1000), 0,
 	    "no frame on the web channel");
 	cr_assert_eq(fs.fs_len, sizeof(jpeg));
 	cr_assert(memcmp(fbuf, jpeg, sizeof(jpeg)) == 0);
+
+	/*
+	 * The stats count what it took: one datagram, read by at least one
+	 * recvmmsg after a wakeup (or a poll), its 605 in one sendmmsg.
+	 */
+	cr_assert_eq(udp_wait(WIRE_CMD_CONFIRM, -1, NULL, NULL, 1000), 0,
+	    "no 605 for the frame");
+	udp_counts(&uc1);
+	cr_assert_eq(uc1.uc_datagrams - uc0.uc_datagrams, 1);
+	woken = (uc1.uc_wakeups + uc1.uc_polls) - (uc0.uc_wakeups + uc0.uc_polls);
+	cr_assert_geq(woken, 1);
+	cr_assert_geq(uc1.uc_reads - uc0.uc_reads, woken,
+	    "every wakeup or poll reads");
+	cr_assert_eq(uc1.uc_sends - uc0.uc_sends, 1, "one sendmmsg, the 605");
 }
 
 Test(engine, deadline_nat)

@@ -51,6 +51,7 @@ static void
 engine_log_stats(void)
 {
 	struct webpeer_stats	 ws;
+	struct udp_counts	 uc;
 	struct camera		*cam;
 	size_t			 media = 0, jpeg = 0;
 	unsigned long long	 held = 0;
@@ -68,6 +69,7 @@ engine_log_stats(void)
 	}
 	webpeer_stats(&ws);
 	udp_wait_stats(&w50, &w99);
+	udp_counts(&uc);
 	for (i = 0; i < RINGOUT_NCONSUMERS; i++)
 		ringout_writes(i, &wn[i], &wus[i]);
 	log_info("stats: cameras %zu, frames out %llu, latency p50 %u us "
@@ -77,7 +79,8 @@ engine_log_stats(void)
 	    "udp unknown %llu, udp bad %llu, "
 	    "media memory %zu KB, kept frames %zu KB, web queue %zu KB, "
 	    "longest timer run %llu us, channel writes: web %llu in %llu us, "
-	    "recorder %llu in %llu us, rtsp %llu in %llu us",
+	    "recorder %llu in %llu us, rtsp %llu in %llu us; udp wakeups %llu, "
+	    "polls %llu, reads %llu, datagrams %llu, sends %llu",
 	    model->m_ncameras, (unsigned long long)ws.ws_frames_out,
 	    ws.ws_kernel_p50, ws.ws_kernel_p99, ws.ws_user_p50, ws.ws_user_p99,
 	    w50, w99, held,
@@ -86,7 +89,11 @@ engine_log_stats(void)
 	    ws.ws_queued / 1024,
 	    (unsigned long long)tick_max_us,
 	    wn[RINGOUT_WEB], wus[RINGOUT_WEB], wn[RINGOUT_REC], wus[RINGOUT_REC],
-	    wn[RINGOUT_RTSP], wus[RINGOUT_RTSP]);
+	    wn[RINGOUT_RTSP], wus[RINGOUT_RTSP],
+	    (unsigned long long)uc.uc_wakeups, (unsigned long long)uc.uc_polls,
+	    (unsigned long long)uc.uc_reads,
+	    (unsigned long long)uc.uc_datagrams,
+	    (unsigned long long)uc.uc_sends);
 	tick_max_us = 0;	/* the next line covers the time since this one */
 }
 

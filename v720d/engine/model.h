@@ -315,6 +315,15 @@ void		 udp_peer_clear(struct camera *);
 void		 udp_fd_closed(int);
 /* us a datagram waited in the socket, since the last call: p50, p99 */
 void		 udp_wait_stats(unsigned *, unsigned *);
+/*
+ * Since the start: wakeups by an arrival and polls by the timer (each
+ * drains the socket), recvmmsg calls, datagrams they brought, sendmmsg
+ * calls.  What the engine's own wakeups cost is these, next to its writes.
+ */
+struct udp_counts {
+	uint64_t	uc_wakeups, uc_polls, uc_reads, uc_datagrams, uc_sends;
+};
+void		 udp_counts(struct udp_counts *);
 
 /* mode.c */
 int		 mode_wanted(const struct camera *);

@@ -50,6 +50,8 @@ static int		 udp_nout;
 static int		 udp_holding;	/* inside a batch: hold, do not send */
 /* From the kernel's receive time to our read: the socket and the poll. */
 static struct hist_us	 udp_wait;
+/* How the engine came to read, and what each read brought, for the stats. */
+static struct udp_counts udp_counts_now;
 
 static int	peer_cmp(struct camera *, struct camera *);
 
@@ -132,6 +134,12 @@ udp_wait_stats(unsigned *p50, unsigned *p99)
 }
 
 void
+udp_counts(struct udp_counts *uc)
+{
+	*uc = udp_counts_now;
+}
+
+void
 udp_peer_clear(struct camera *cam)
 {
 	if (cam->cam_peer_known)
@@ -153,6 +161,7 @@ udp_flush(void)
 		for (j = i + 1; j < udp_nout &&
 		    udp_out[j].uo_fd == udp_out[i].uo_fd; j++)
 			;
+		udp_counts_now.uc_sends++;
 		if ((r = sendmmsg(udp_out[i].uo_fd, &udp_omsgs[i], j - i,
 		    MSG_DONTWAIT)) <= 0) {
 			log_debug("udp sendmmsg: %s", strerror(errno));
@@ -404,6 +413,7 @@ udp_drain(int fd)
 		ready = 1;
 	}
 	for (round = 0; round < UDP_ROUNDS; round++) {
+		udp_counts_now.uc_reads++;
 		if ((n = recvmmsg(fd, msgs, UDP_BATCH, MSG_DONTWAIT,
 		    NULL)) == -1) {
 			if (errno != EAGAIN && errno != EINTR)
@@ -411,6 +421,7 @@ udp_drain(int fd)
 			return total;
 		}
 		total += n;
+		udp_counts_now.uc_datagrams += n;
 		model->m_rx_ns = proc_now_ns();
 		udp_holding = 1;
 		obs_batch_begin();
@@ -475,6 +486,7 @@ udp_poll(int fd, short ev, void *arg)
 	struct listener	*l = arg;
 	struct timeval	 tv = { 0, UDP_POLL_US };
 
+	udp_counts_now.uc_polls++;
 	if (udp_drain(l->l_fd) > 0)
 		l->l_busy++;
 	if (++l->l_polls == UDP_POLL_WINDOW) {
@@ -496,6 +508,7 @@ udp_listener_read(int fd, short ev, void *arg)
 	struct timeval		 tv = { 0, UDP_POLL_US };
 	unsigned long long	 now = proc_now_ms();
 
+	udp_counts_now.uc_wakeups++;
 	udp_drain(fd);
 	if (now - l->l_since >= UDP_POLL_WINDOW) {
 		l->l_since = now;
