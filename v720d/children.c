@@ -13,6 +13,8 @@
  *     at ../libexec/<ck_exe> when installed, <v720d's dir>/<ck_tree> in
  *     the build tree), or ck_argv = { "-X" } for a mode of v720d itself;
  *     ck_enabled if only some configurations need it.
+ *     ck_batch if the engine wakes it for every frame (v720-web, the
+ *     recorder, the rtsp child): see child_batch() in supervise.c.
  *  3. ck_accept: the message types it may send the parent besides
  *     IMSG_CFG_DONE (after each END) and IMSG_PROC_PONG (the answer to
  *     each IMSG_PROC_PING, at once: a child that does not answer within
@@ -274,6 +276,7 @@ const struct child_kind child_kinds[PROC_MAX] = {
 		.ck_push = web_push,
 		.ck_peers = PROC_BIT(PROC_ENGINE) | PROC_BIT(PROC_RECORDER),
 		.ck_stats = 1,
+		.ck_batch = 1,
 	},
 	/* Only with "mqtt broker": the only process that maps libmosquitto. */
 	[PROC_MQTT] = {
@@ -299,6 +302,7 @@ const struct child_kind child_kinds[PROC_MAX] = {
 		.ck_peers = PROC_BIT(PROC_ENGINE) | PROC_BIT(PROC_WEB),
 		.ck_root = recorder_root,
 		.ck_prepare = recorder_prepare,
+		.ck_batch = 1,
 	},
 	/*
 	 * Only with "rtsp listen": the RTSP/RTP server, the only process
@@ -314,6 +318,7 @@ const struct child_kind child_kinds[PROC_MAX] = {
 		    LISTEN_BIT(LISTEN_RTSP_UDP),
 		.ck_push = rtsp_push,
 		.ck_peers = PROC_BIT(PROC_ENGINE),
+		.ck_batch = 1,
 	},
 };
 

@@ -46,6 +46,11 @@ struct child_kind {
 	const uint32_t	*ck_accept;	/* types it may send us, 0-ended */
 	unsigned int	 ck_peers;	/* PROC_BIT()s: a channel with each */
 	int		 ck_stats;	/* gets IMSG_PROC_STATS */
+	/*
+	 * Woken by the engine for every frame: SCHED_BATCH, so that the
+	 * wakeup does not preempt the engine in the middle of its batch.
+	 */
+	int		 ck_batch;
 	/* Its chroot when not conf->chroot; made ready (as root) first. */
 	const char	*(*ck_root)(const struct config *);
 	int		(*ck_prepare)(const struct config *);

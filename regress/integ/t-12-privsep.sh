@@ -1,7 +1,8 @@
 #!/bin/sh
 # Privilege separation as root, proven from /proc: three processes, the
 # children run as the configured user inside the chroot and cannot get
-# root back; dead children come back while the other keeps running;
+# root back; v720-web runs under SCHED_BATCH, the engine does not; dead
+# children come back while the other keeps running;
 # SIGHUP with a broken file keeps running; SIGTERM stops all within 2 s.
 . "$TOP/regress/integ/lib.sh"
 need_root
@@ -63,6 +64,10 @@ dropped() {
 for p in $engine $web; do
 	dropped "$p"
 done
+# v720-web, woken by the engine for every frame, never preempts it on
+# waking (SCHED_BATCH, supervise.c); the engine itself is a normal task.
+[ "$(sched_policy "$web")" = 3 ] || fail "v720-web: scheduling policy $(sched_policy "$web"), not SCHED_BATCH (3)"
+[ "$(sched_policy "$engine")" = 0 ] || fail "engine: scheduling policy $(sched_policy "$engine"), not SCHED_OTHER (0)"
 # The chroot is root's and read-only for the user, so nothing can be written
 # anywhere the children can see.
 [ "$(stat -c '%u %a' "$chroot_dir")" = "0 755" ] || fail "$chroot_dir is $(stat -c '%u %a' "$chroot_dir")"
@@ -91,6 +96,7 @@ for p in $nengine $nweb; do
 	[ "$(readlink "/proc/$p/root")" = "$chroot_dir" ] || fail "restarted child $p not chrooted"
 	awk -v u="$uid" '/^Uid:/ { exit !($2 == u) }' "/proc/$p/status" || fail "restarted child $p uid"
 done
+[ "$(sched_policy "$nweb")" = 3 ] || fail "restarted v720-web: scheduling policy $(sched_policy "$nweb")"
 
 # SIGHUP with a broken file: logged, old configuration kept, nobody restarted.
 cp "$conf" "$conf.good"

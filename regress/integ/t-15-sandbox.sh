@@ -82,5 +82,8 @@ probe() {
 	    grep -qx mjpeg "$OUT/probe"
 }
 wait_for 30 probe || fail "new rtsp child does not serve: $(cat "$OUT/probe")"
+# Restarted after its SIGSYS, the rtsp child is a frame consumer under
+# SCHED_BATCH again (supervise.c), every thread of it.
+[ "$(sched_policy "$nrtsp")" = 3 ] || fail "new rtsp child: scheduling policy $(sched_policy "$nrtsp"), not SCHED_BATCH (3)"
 say "rtsp $rtsp died of SIGSYS, rtsp $nrtsp sandboxed and serving, engine and web kept"
 say "ok"

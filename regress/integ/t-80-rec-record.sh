@@ -35,6 +35,7 @@ case $title in *"v720d: recorder"*) ;; *) fail "recorder title: $title" ;; esac
 [ "$(stat -c '%U %a' "$R")" = "$TEST_USER 750" ] || fail "recordings dir: $(stat -c '%U %a' "$R")"
 grep -q '^Seccomp:[[:space:]]*2' "/proc/$RP/status" || fail "recorder has no seccomp filter"
 grep -q libavformat "/proc/$RP/maps" || fail "recorder does not map libavformat"
+[ "$(sched_policy "$RP")" = 3 ] || fail "recorder: scheduling policy $(sched_policy "$RP"), not SCHED_BATCH (3)"
 if grep -q libavformat "/proc/$V720D_PID/maps" ||
     grep -q libavformat "/proc/$(child_pid "$V720D_PID" "camera engine")/maps"; then
 	fail "the parent or the engine maps libavformat"
