@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,9 +25,10 @@
 extern char **environ;
 
 pid_t
-proc_spawn(const char *path, char *const argv[], int chanfd)
+proc_spawn(const char *path, char *const argv[], int chanfd, int flags)
 {
-	pid_t	pid;
+	struct sched_param	sp;
+	pid_t			pid;
 
 	switch (pid = fork()) {
 	case -1:
@@ -39,6 +41,11 @@ proc_spawn(const char *path, char *const argv[], int chanfd)
 		} else if (fcntl(chanfd, F_SETFD, 0) == -1)
 			_exit(127);
 		closefrom(PROC_PARENT_FD + 1);
+		/* Not fatal: a child under SCHED_OTHER works, a bit slower. */
+		memset(&sp, 0, sizeof(sp));
+		if ((flags & PROC_SPAWN_BATCH) &&
+		    sched_setscheduler(0, SCHED_BATCH, &sp) == -1)
+			log_warn("%s: SCHED_BATCH", path);
 		if (sandbox_spawn() == -1) {
 			log_warn("%s: seccomp filter", path);
 			_exit(127);

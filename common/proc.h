@@ -13,9 +13,13 @@
 /*
  * fork+exec path with argv; chanfd becomes fd 3 in the child, every other
  * descriptor above 2 is closed, and the child gets sandbox_spawn()'s
- * filter before it executes.  Returns the pid or -1.
+ * filter before it executes; with PROC_SPAWN_BATCH it runs under
+ * SCHED_BATCH from its first instruction, every thread it starts too.
+ * Returns the pid or -1.
  */
-pid_t	proc_spawn(const char *path, char *const argv[], int chanfd);
+#define PROC_SPAWN_BATCH	0x1
+pid_t	proc_spawn(const char *path, char *const argv[], int chanfd,
+	    int flags);
 
 /*
  * Makes the process not dumpable; then, as root: chroot to root,

@@ -14,7 +14,7 @@
  *     the build tree), or ck_argv = { "-X" } for a mode of v720d itself;
  *     ck_enabled if only some configurations need it.
  *     ck_batch if the engine wakes it for every frame (v720-web, the
- *     recorder, the rtsp child): see child_batch() in supervise.c.
+ *     recorder, the rtsp child): see child_start() in supervise.c.
  *  3. ck_accept: the message types it may send the parent besides
  *     IMSG_CFG_DONE (after each END) and IMSG_PROC_PONG (the answer to
  *     each IMSG_PROC_PING, at once: a child that does not answer within

@@ -14,7 +14,6 @@
 
 #include <event.h>
 #include <limits.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -222,25 +221,6 @@ child_ping_cb(int fd, short ev, void *arg)
 	child_stop(c, SIGKILL);
 }
 
-/*
- * A frame consumer goes under SCHED_BATCH, at the same nice: same share
- * of the CPU, but its wakeup never preempts the running task.  The
- * engine writes to each consumer after a batch of datagrams (and during
- * one, at most every OBS_HOLD_US); a normal consumer woken on the
- * engine's core ran at once, before the engine's next frame, and the
- * engine was preempted once per write.  Now it runs on an idle core or
- * when the engine sleeps.  Its threads started later inherit it.
- */
-static void
-child_batch(struct child *c)
-{
-	struct sched_param	sp;
-
-	memset(&sp, 0, sizeof(sp));
-	if (sched_setscheduler(c->pid, SCHED_BATCH, &sp) == -1)
-		log_warn("%s: SCHED_BATCH", c->name);
-}
-
 int
 child_start(struct child *c)
 {
@@ -284,15 +264,23 @@ child_start(struct child *c)
 		return -1;
 	}
 
-	if ((c->pid = proc_spawn(c->path, argv, sp[1])) == -1) {
+	/*
+	 * A frame consumer goes under SCHED_BATCH, at the same nice: the
+	 * same share of the CPU, but its wakeup never preempts the running
+	 * task.  The engine writes to each consumer after a batch of
+	 * datagrams (and during one, at most every OBS_HOLD_US); a normal
+	 * consumer woken on the engine's core ran at once, and the engine
+	 * was preempted once per write and finished its batch late.  Now
+	 * the consumer runs on the idle core or when the engine sleeps.
+	 */
+	if ((c->pid = proc_spawn(c->path, argv, sp[1],
+	    c->kind->ck_batch ? PROC_SPAWN_BATCH : 0)) == -1) {
 		log_warn("cannot start %s", c->name);
 		close(sp[0]);
 		close(sp[1]);
 		return -1;
 	}
 	close(sp[1]);
-	if (c->kind->ck_batch)
-		child_batch(c);
 	if (chanev_init(&c->ce, sp[0], parent_dispatch_child,
 	    child_closed, c) == -1)
 		fatal("chanev_init");
