@@ -42,10 +42,11 @@ proc_spawn(const char *path, char *const argv[], int chanfd, int flags)
 			_exit(127);
 		closefrom(PROC_PARENT_FD + 1);
 		/* Not fatal: a child under SCHED_OTHER works, a bit slower. */
-		memset(&sp, 0, sizeof(sp));
-		if ((flags & PROC_SPAWN_BATCH) &&
-		    sched_setscheduler(0, SCHED_BATCH, &sp) == -1)
-			log_warn("%s: SCHED_BATCH", path);
+		if (flags & PROC_SPAWN_BATCH) {
+			memset(&sp, 0, sizeof(sp));
+			if (sched_setscheduler(0, SCHED_BATCH, &sp) == -1)
+				log_warn("%s: SCHED_BATCH", path);
+		}
 		if (sandbox_spawn() == -1) {
 			log_warn("%s: seccomp filter", path);
 			_exit(127);

@@ -9,6 +9,7 @@
 #include <event.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -38,13 +39,14 @@ testhook_said(const char *what, int rc)
  * What a compromised child would do to the others, each logged with its
  * result: a TCP connection to V720D_TEST_CONNECT (not the broker), then
  * SIGSTOP to every process it may signal, the parent's process group,
- * ptrace and memory of the parent.  Its own filter kills it at the first
- * that it forbids; with V720D_SANDBOX=log each comes back EPERM from
- * sandbox_spawn()'s filter.
+ * ptrace, memory and scheduling of the parent.  Its own filter kills it
+ * at the first that it forbids; with V720D_SANDBOX=log each comes back
+ * EPERM from sandbox_spawn()'s filter.
  */
 static void
 testhook_reach(void)
 {
+	struct sched_param sp;
 	struct iovec	 l, r;
 	char		 buf[16];
 	pid_t		 pp;
@@ -73,6 +75,10 @@ testhook_reach(void)
 	    process_vm_readv(pp, &l, 1, &r, 1, 0) == -1 ? -1 : 0);
 	testhook_said("setpriority(PRIO_USER, 0, 19)",
 	    setpriority(PRIO_USER, 0, 19));
+	/* The engine's time: a frame consumer is SCHED_BATCH, it is not. */
+	memset(&sp, 0, sizeof(sp));
+	testhook_said("sched_setscheduler(parent, SCHED_IDLE)",
+	    sched_setscheduler(pp, SCHED_IDLE, &sp));
 	log_warnx("test hook: still alive after reaching out");
 }
 

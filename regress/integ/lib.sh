@@ -42,7 +42,6 @@ alive() { [ -e "/proc/$1" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status
 
 # Children of a pid (direct), one per line.
 children_of() { ps -o pid= --ppid "$1" | tr -d ' '; }
-# pid of the v720d child whose cmdline contains a word (engine | v720-web).
 # sched_policy PID: the scheduling policies of all the process's threads,
 # sorted, one of each (/proc/PID/task/*/stat field 41: 0 SCHED_OTHER,
 # 3 SCHED_BATCH).
@@ -52,6 +51,7 @@ sched_policy() {
 	done | sort -u | tr '\n' ' ' | sed 's/ $//'
 }
 
+# pid of the v720d child whose cmdline contains a word (engine | v720-web).
 child_pid() {
 	for _c in $(children_of "$1"); do
 		tr '\0' ' ' <"/proc/$_c/cmdline" 2>/dev/null | grep -q -- "$2" &&

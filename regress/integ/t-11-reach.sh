@@ -7,7 +7,8 @@
 # from the parent between fork and execve, and not being dumpable.
 # Proven with the test hook (V720D_TEST_HOOKS=1, SIGWINCH: the child
 # tries SIGSTOP to every process it may signal, ptrace and memory of the
-# parent, a TCP connection to a trap port, each logged):
+# parent, the parent's scheduling, a TCP connection to a trap port, each
+# logged):
 #  1. sandbox on: each child dies of SIGSYS at its first try; the others
 #     keep their pids, are never stopped, the camera keeps streaming;
 #     the MQTT child cannot connect to the trap (not its broker's port);
@@ -167,7 +168,8 @@ for p in $ENGINE $WEB $MQTT $REC $RTSP; do
 	alive "$p" || fail "pid $p died in log mode"
 done
 for w in "kill(parent, SIGSTOP)" "ptrace(PTRACE_ATTACH, parent)" \
-    "process_vm_readv(parent)" "setpriority(PRIO_USER, 0, 19)"; do
+    "process_vm_readv(parent)" "setpriority(PRIO_USER, 0, 19)" \
+    "sched_setscheduler(parent, SCHED_IDLE)"; do
 	[ "$(grep -cF "test hook: $w: Operation not permitted" "$OUT/v720d.log")" -eq 5 ] ||
 	    fail "$w not refused in each child: $(grep -F "test hook: $w" "$OUT/v720d.log")"
 done
