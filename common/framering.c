@@ -79,20 +79,32 @@ fring_create(const char *name)
 	return NULL;
 }
 
+uint8_t *
+fring_claim(struct fring *fr, uint64_t seq)
+{
+	uint32_t		 slot = seq % FRING_SLOTS;
+	struct fring_slot	*s = fring_slot(fr, slot);
+
+	atomic_store_explicit(&s->fs_begin, seq, memory_order_relaxed);
+	/* The begin mark is visible before any byte of the new frame. */
+	atomic_thread_fence(memory_order_release);
+	return fring_data(fr, slot);
+}
+
 uint32_t
 fring_put(struct fring *fr, uint64_t seq, const void *data, size_t len)
 {
 	uint32_t		 slot = seq % FRING_SLOTS;
 	struct fring_slot	*s = fring_slot(fr, slot);
+	uint8_t			*dst;
 
 	if (len > V720_FRAME_MAX)
 		len = V720_FRAME_MAX;	/* callers never pass more */
-	atomic_store_explicit(&s->fs_begin, seq, memory_order_relaxed);
-	/* The begin mark is visible before any byte of the new frame. */
-	atomic_thread_fence(memory_order_release);
+	dst = fring_claim(fr, seq);
 	atomic_store_explicit(&s->fs_len, (uint32_t)len,
 	    memory_order_relaxed);
-	memcpy(fring_data(fr, slot), data, len);
+	if (data != dst)
+		memcpy(dst, data, len);
 	atomic_store_explicit(&s->fs_end, seq, memory_order_release);
 	return slot;
 }

@@ -73,10 +73,14 @@ struct fring {
 /*
  * Writer (the engine).  fring_put stores frame seq (never 0) in slot
  * seq % FRING_SLOTS and returns that slot; len is at most V720_FRAME_MAX.
- * fring_dupfd gives a descriptor to pass to a consumer (the channel
- * closes it once sent).
+ * fring_claim marks that slot as being written (a reader of the frame it
+ * held drops it from now on) and returns its V720_FRAME_MAX bytes, to
+ * assemble frame seq in place; fring_put with that pointer then only
+ * publishes it, nothing is copied.  fring_dupfd gives a descriptor to
+ * pass to a consumer (the channel closes it once sent).
  */
 struct fring	*fring_create(const char *name);
+uint8_t		*fring_claim(struct fring *, uint64_t seq);
 uint32_t	 fring_put(struct fring *, uint64_t seq, const void *, size_t);
 int		 fring_dupfd(const struct fring *);
 void		 fring_free(struct fring *);

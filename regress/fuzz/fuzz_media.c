@@ -8,6 +8,7 @@
  * media_confirm_take() as the engine's 100 ms timer would; L == 1 also
  * resets the stream.  Each datagram advances the clock by 1 ms.
  *
+ * Frames are assembled as the engine's are, in a buffer frame_dst gives.
  * Checked besides ASan/UBSan: every frame passed on is a bounded JPEG,
  * every 605 fits its buffer, media_memory() stays under MEDIA_MEMORY_MAX.
  */
@@ -41,7 +42,23 @@ on_audio(void *arg, uint8_t codec, const uint8_t *data, size_t len,
 	(void)sink;
 }
 
-static const struct media_cb cbs = { on_frame, on_audio };
+/*
+ * The engine's path: frames of several fragments assembled in a buffer of
+ * exactly V720_FRAME_MAX bytes (a ring slot), so ASan sees any overrun.
+ */
+static uint8_t *
+on_frame_dst(void *arg, size_t len)
+{
+	static uint8_t	*slot;
+
+	if (len < 4 || len > V720_FRAME_MAX)
+		abort();
+	if (slot == NULL && (slot = malloc(V720_FRAME_MAX)) == NULL)
+		abort();
+	return slot;
+}
+
+static const struct media_cb cbs = { on_frame, on_audio, on_frame_dst };
 
 static void
 confirm(struct media *m)

@@ -172,6 +172,41 @@ Test(framering, overwritten_before_read_is_dropped)
 }
 
 /*
+ * Assembled in place (the engine's path for a frame of several
+ * fragments): from fring_claim the slot's old frame is gone for readers,
+ * even if the new one is never finished (a frame that fails its checks
+ * later); fring_put of the claimed bytes publishes them as they are.
+ */
+Test(framering, assembled_in_place)
+{
+	struct fring	*w, *r;
+	static uint8_t	 b[V720_FRAME_MAX], o[V720_FRAME_MAX];
+	uint8_t		*dst;
+	uint64_t	 seq = 5 + FRING_SLOTS;
+	size_t		 len;
+
+	cr_assert_not_null(w = fring_create("fr-claim"));
+	r = consumer(w);
+	len = mkframe(b, 5);
+	cr_assert_eq(fring_put(w, 5, b, len), 5);
+	cr_assert_not_null(dst = fring_claim(w, seq));
+	/* Half assembled: neither the old frame nor the new one reads. */
+	mkframe(b, seq);
+	memcpy(dst, b, frame_len(seq) / 2);
+	cr_assert_eq(fring_copy(r, 5, 5, len, o), -1);
+	cr_assert_eq(fring_copy(r, 5, seq, frame_len(seq), o), -1);
+	memcpy(dst, b, frame_len(seq));
+	cr_assert_eq(fring_put(w, seq, dst, frame_len(seq)), 5);
+	cr_assert_eq(fring_copy(r, 5, seq, frame_len(seq), o), 0);
+	cr_assert(isframe(o, frame_len(seq), seq));
+	/* A later frame claims the slot: the one published is gone. */
+	cr_assert_eq(fring_claim(w, seq + FRING_SLOTS), dst);
+	cr_assert_eq(fring_copy(r, 5, seq, frame_len(seq), o), -1);
+	fring_free(r);
+	fring_free(w);
+}
+
+/*
  * Overwritten during the copy: the writer has marked the slot's start
  * for a newer frame after the reader saw the old frame's end mark.  The
  * ring is plain memory here so the test can stop the writer half way.

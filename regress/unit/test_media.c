@@ -258,6 +258,8 @@ expect_drop(const uint8_t *jpeg, size_t n, int bad, const char *what)
 		cr_assert_eq(st->drop_toobig, 1, "%s", what);
 	cr_assert_eq(st->drop_size + st->drop_jpeg + st->drop_toobig +
 	    st->drop_incomplete, 1);
+	/* Checked on the fragments: a bad frame takes no ring slot. */
+	cr_assert_eq(k.ndst, 0, "%s: asked for a buffer", what);
 	cr_assert_eq(media_memory(m) <= MEDIA_MEMORY_MAX, 1);
 	media_free(m);
 }
@@ -288,6 +290,52 @@ Test(media, largest_frame)
 	cr_assert_eq(k.nframes, 1);
 	assert_frame(&k, 0, j, sizeof(j));
 	cr_assert(media_memory(m) <= MEDIA_MEMORY_MAX);
+	media_free(m);
+	sink_clear(&k);
+}
+
+/*
+ * The engine's path: a frame of several fragments is assembled in the
+ * buffer frame_dst gives (the camera's ring slot), byte-identical, and
+ * media keeps no assembly buffer of its own; refused, it uses its own.
+ */
+Test(media, assembled_in_the_callers_buffer)
+{
+	static uint8_t j[3][40000];
+	struct sink k = { 0 }, o = { 0 };
+	struct media *m = media_new(&cbs, &k), *mo = media_new(&cbs_own, &o);
+	uint32_t id = 100;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		make_jpeg(j[i], sizeof(j[i]) - 1000 * (size_t)i, 20 + i);
+		send_frame(m, j[i], sizeof(j[i]) - 1000 * (size_t)i, id, 0, i);
+		id += (uint32_t)send_frame(mo, j[i],
+		    sizeof(j[i]) - 1000 * (size_t)i, id, 0, i);
+	}
+	cr_assert_eq(k.nframes, 3);
+	cr_assert_eq(k.ndst, 3);
+	cr_assert_eq(k.in_place, 3, "%d of 3 frames in place", k.in_place);
+	cr_assert_eq(o.nframes, 3);
+	cr_assert_eq(o.in_place, 0);
+	for (i = 0; i < 3; i++) {
+		assert_frame(&k, i, j[i], sizeof(j[i]) - 1000 * (size_t)i);
+		assert_frame(&o, i, j[i], sizeof(j[i]) - 1000 * (size_t)i);
+	}
+	/* media's own assembly buffer (at least 32 KB) was never made */
+	cr_assert(media_memory(m) + 32 * 1024 <= media_memory(mo),
+	    "%zu bytes against %zu", media_memory(m), media_memory(mo));
+	media_free(m);
+	media_free(mo);
+	sink_clear(&k);
+	sink_clear(&o);
+
+	k.refuse = 1;
+	m = media_new(&cbs, &k);
+	send_frame(m, j[0], sizeof(j[0]), 7, 0, 0);
+	cr_assert_eq(k.nframes, 1);
+	cr_assert_eq(k.ndst, 1);
+	assert_frame(&k, 0, j[0], sizeof(j[0]));
 	media_free(m);
 	sink_clear(&k);
 }

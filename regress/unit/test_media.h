@@ -38,6 +38,9 @@ struct sink {
 	uint8_t		codec;
 	size_t		alen;
 	uint8_t		audio[MEDIA_BLOCK];
+	/* frame_dst: the buffer it gives, asked, refused, frames in it */
+	uint8_t		*dst;
+	int		ndst, refuse, in_place;
 };
 
 static inline void
@@ -49,6 +52,8 @@ on_frame(void *arg, const uint8_t *jpeg, size_t len, uint64_t ts)
 	cr_assert(len >= 4 && len <= V720_FRAME_MAX);
 	cr_assert(jpeg[0] == 0xff && jpeg[1] == 0xd8);
 	cr_assert(jpeg[len - 2] == 0xff && jpeg[len - 1] == 0xd9);
+	if (k->dst != NULL && jpeg == k->dst)
+		k->in_place++;
 	if (k->nframes < MAXOUT) {
 		k->frame[k->nframes] = malloc(len);
 		memcpy(k->frame[k->nframes], jpeg, len);
@@ -70,7 +75,30 @@ on_audio(void *arg, uint8_t codec, const uint8_t *data, size_t len,
 	memcpy(k->audio, data, len);
 }
 
-static const struct media_cb cbs = { on_frame, on_audio };
+/*
+ * As the engine's ring slot: V720_FRAME_MAX bytes, unless refused.  The
+ * previous frame's bytes stay in it (as in a slot), so a frame that is
+ * not completely assembled there shows.
+ */
+static inline uint8_t *
+on_frame_dst(void *arg, size_t len)
+{
+	struct sink *k = arg;
+
+	cr_assert(len >= 4 && len <= V720_FRAME_MAX);
+	k->ndst++;
+	if (k->refuse)
+		return NULL;
+	if (k->dst == NULL) {
+		cr_assert((k->dst = malloc(V720_FRAME_MAX)) != NULL);
+		memset(k->dst, 0xa5, V720_FRAME_MAX);
+	}
+	return k->dst;
+}
+
+/* The engine's callbacks, and without frame_dst (media's own buffer). */
+static const struct media_cb cbs = { on_frame, on_audio, on_frame_dst };
+static const struct media_cb cbs_own = { on_frame, on_audio, NULL };
 
 static inline void
 sink_clear(struct sink *k)
@@ -79,6 +107,7 @@ sink_clear(struct sink *k)
 
 	for (i = 0; i < k->nframes && i < MAXOUT; i++)
 		free(k->frame[i]);
+	free(k->dst);
 	memset(k, 0, sizeof(*k));
 }
 

@@ -295,6 +295,70 @@ asm_reserve(struct media *m, size_t n)
 }
 
 /*
+ * k bytes at offset off of the fragments first..last, into dst; the
+ * caller has checked that off + k is within them.
+ */
+static void
+gather(struct media *m, uint32_t first, uint32_t last, size_t off,
+    uint8_t *dst, size_t k)
+{
+	const struct slot *s;
+	size_t take;
+	uint32_t j;
+
+	for (j = first; k > 0 && sdiff(last, j) >= 0; j++) {
+		s = data_at(m, j);
+		if (off >= s->sl_len) {
+			off -= s->sl_len;
+			continue;
+		}
+		take = s->sl_len - off < k ? s->sl_len - off : k;
+		memcpy(dst, s->sl_data + off, take);
+		dst += take;
+		k -= take;
+		off = 0;
+	}
+}
+
+/*
+ * A frame of several fragments, total bytes with its size trailer: the
+ * JPEG's length, or 0 (counted) when the trailer or the JPEG marks are
+ * wrong.  Checked on the fragments, so a bad frame costs no copy.
+ */
+static size_t
+frags_check(struct media *m, uint32_t first, uint32_t last, size_t total)
+{
+	uint8_t b[WIRE_TRAILER_LEN];
+	size_t n;
+
+	if (total < WIRE_TRAILER_LEN) {
+		m->m_st.drop_size++;
+		return 0;
+	}
+	n = total - WIRE_TRAILER_LEN;
+	if (n > V720_FRAME_MAX) {
+		m->m_st.drop_toobig++;
+		return 0;
+	}
+	gather(m, first, last, n, b, WIRE_TRAILER_LEN);
+	if (wire_get32(b) != n) {
+		m->m_st.drop_size++;
+		return 0;
+	}
+	if (n < 4) {
+		m->m_st.drop_jpeg++;
+		return 0;
+	}
+	gather(m, first, last, 0, b, 2);
+	gather(m, first, last, n - 2, b + 2, 2);
+	if (b[0] != 0xff || b[1] != 0xd8 || b[2] != 0xff || b[3] != 0xd9) {
+		m->m_st.drop_jpeg++;
+		return 0;
+	}
+	return n;
+}
+
+/*
  * Check and pass on the complete frame at m_cur, then finish its ids.
  * The size trailer is stripped from the concatenation, since it may
  * straddle the last two fragments.
@@ -304,6 +368,7 @@ deliver(struct media *m)
 {
 	struct slot *s = data_at(m, m->m_cur);
 	const uint8_t *jpeg = NULL;
+	uint8_t *dst = NULL;
 	uint64_t ts = s->sl_cts;
 	uint32_t first = m->m_cur, last = frame_last(m, first), j;
 	size_t total = 0, n = 0;
@@ -313,26 +378,20 @@ deliver(struct media *m)
 	if (first == last) {
 		n = single_len(s->sl_data, s->sl_len);
 		jpeg = s->sl_data;
-	} else if (total < WIRE_TRAILER_LEN)
-		m->m_st.drop_size++;
-	else if (total - WIRE_TRAILER_LEN > V720_FRAME_MAX ||
-	    asm_reserve(m, total) == -1)
-		m->m_st.drop_toobig++;
-	else {
-		for (n = 0, j = first; sdiff(last, j) >= 0; j++) {
-			s = data_at(m, j);
-			memcpy(m->m_asm + n, s->sl_data, s->sl_len);
-			n += s->sl_len;
+		if (!is_jpeg(jpeg, n)) {
+			m->m_st.drop_jpeg++;
+			jpeg = NULL;
 		}
-		n -= WIRE_TRAILER_LEN;
-		if (wire_get32(m->m_asm + n) == n)
-			jpeg = m->m_asm;
-		else
-			m->m_st.drop_size++;
-	}
-	if (jpeg != NULL && !is_jpeg(jpeg, n)) {
-		m->m_st.drop_jpeg++;
-		jpeg = NULL;
+	} else if ((n = frags_check(m, first, last, total)) > 0) {
+		if (m->m_cb.frame_dst != NULL)
+			dst = m->m_cb.frame_dst(m->m_arg, n);
+		if (dst == NULL && asm_reserve(m, n) == 0)
+			dst = m->m_asm;
+		if (dst != NULL) {
+			gather(m, first, last, 0, dst, n);
+			jpeg = dst;
+		} else
+			m->m_st.drop_toobig++;
 	}
 	if (jpeg != NULL) {
 		m->m_st.frames++;

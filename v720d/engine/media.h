@@ -70,6 +70,14 @@ struct media_cb {
 	 * removed if section 7 says so. */
 	void (*audio)(void *arg, uint8_t codec, const uint8_t *data,
 	    size_t len, uint64_t ts_ns);
+	/*
+	 * Optional: where to assemble a frame of several fragments, len
+	 * bytes (at most V720_FRAME_MAX), asked only once its checks passed
+	 * and always followed by frame() with that buffer; NULL for the
+	 * stream's own.  The engine assembles into the camera's ring slot,
+	 * so the frame is copied once from its fragments, not twice.
+	 */
+	uint8_t *(*frame_dst)(void *arg, size_t len);
 };
 
 struct media	*media_new(const struct media_cb *cb, void *arg);

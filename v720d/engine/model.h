@@ -224,6 +224,7 @@ struct chanev;
 #define RINGOUT_RTSP		2
 #define RINGOUT_NCONSUMERS	3
 void		 ringout_consumer(int, struct chanev *);
+uint8_t		*ringout_claim(struct camera *, uint64_t seq);
 int		 ringout_put(struct camera *, const struct cam_media *,
 		    const uint8_t *, size_t, struct cam_fslot *);
 int		 ringout_notice(int, struct camera *, const struct cam_fslot *,
@@ -243,6 +244,8 @@ void		 cam_private_free(struct camera *);
 void		 cam_relay_set(const struct cam_relay *);
 void		 obs_state(struct camera *);
 void		 obs_gone(const struct ctl_id *);
+/* Where the camera's next frame is assembled (its ring slot), or NULL. */
+uint8_t		*obs_frame_buf(struct camera *, uint64_t seq);
 void		 obs_frame(struct camera *, const struct cam_frame *);
 void		 obs_audio(struct camera *, const struct cam_frame *);
 /*

@@ -116,9 +116,20 @@ static int		batching;
 static uint64_t		batch_frame_ns;	/* first frame held, or 0 */
 
 /*
+ * A frame of several fragments is assembled straight into the ring slot
+ * it will be published in, so obs_frame() copies nothing more.
+ */
+uint8_t *
+obs_frame_buf(struct camera *cam, uint64_t seq)
+{
+	return ringout_claim(cam, seq);
+}
+
+/*
  * Every frame of every camera passes here, once: it is written into the
  * camera's ring (ringout.c), the one copy v720-web, the recorder and the
- * rtsp child read; each observer gets the bytes and the ring's notice.
+ * rtsp child read (unless it was assembled there: obs_frame_buf); each
+ * observer gets the bytes and the ring's notice.
  */
 void
 obs_frame(struct camera *cam, const struct cam_frame *f)

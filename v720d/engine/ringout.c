@@ -41,14 +41,9 @@ ringout_writes(int who, unsigned long long *n, unsigned long long *us)
 	*us = ce != NULL ? ce->c.write_ns / 1000 : 0;
 }
 
-/*
- * Write the frame into the camera's ring and fill the notice for it:
- * 0, or -1 when the camera has no ring and none can be made (memory or
- * descriptors short; the frame is lost for every consumer).
- */
-int
-ringout_put(struct camera *cam, const struct cam_media *cm,
-    const uint8_t *jpeg, size_t len, struct cam_fslot *fs)
+/* The camera's ring, made on its first frame: 0, or -1 (logged). */
+static int
+ringout_ring(struct camera *cam)
 {
 	if (cam->cam_ring == NULL &&
 	    (cam->cam_ring = fring_create("v720-frames")) == NULL) {
@@ -56,6 +51,33 @@ ringout_put(struct camera *cam, const struct cam_media *cm,
 			log_warn("%s: %s: frame ring", __func__, cam->cam_id);
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * Where the camera's frame seq is assembled (fring_claim), so that
+ * ringout_put() of those bytes copies nothing; NULL without a ring.
+ */
+uint8_t *
+ringout_claim(struct camera *cam, uint64_t seq)
+{
+	if (ringout_ring(cam) == -1)
+		return NULL;
+	return fring_claim(cam->cam_ring, seq);
+}
+
+/*
+ * Write the frame into the camera's ring (unless it was assembled there:
+ * ringout_claim) and fill the notice for it: 0, or -1 when the camera
+ * has no ring and none can be made (memory or descriptors short; the
+ * frame is lost for every consumer).
+ */
+int
+ringout_put(struct camera *cam, const struct cam_media *cm,
+    const uint8_t *jpeg, size_t len, struct cam_fslot *fs)
+{
+	if (ringout_ring(cam) == -1)
+		return -1;
 	memset(fs, 0, sizeof(*fs));
 	fs->fs_media = *cm;
 	fs->fs_len = len;

@@ -27,11 +27,14 @@
 static void	stream_frame(void *, const uint8_t *, size_t, uint64_t);
 static void	stream_audio(void *, uint8_t, const uint8_t *, size_t,
 		    uint64_t);
+static uint8_t	*stream_frame_dst(void *, size_t);
 
 static void	stream_open(struct camera *, uint64_t);
 static void	stream_nat_reply(struct camera *, const struct camjson *);
 
-static const struct media_cb	stream_cb = { stream_frame, stream_audio };
+static const struct media_cb	stream_cb = {
+	stream_frame, stream_audio, stream_frame_dst
+};
 
 /* What consumer o asks of cam: zero until it asks. */
 const struct cam_demand *
@@ -537,6 +540,15 @@ stream_media(struct camera *cam, const struct wire_hdr *h,
 		return;
 	if (media_packet(cam->cam_media, h, p, len, now_ns) == 1)
 		stream_confirm(cam);
+}
+
+/* The frame about to be passed on is frame_seq + 1 (stream_frame). */
+static uint8_t *
+stream_frame_dst(void *arg, size_t len)
+{
+	struct camera	*cam = arg;
+
+	return obs_frame_buf(cam, cam->cam_frame_seq + 1);
 }
 
 static void
