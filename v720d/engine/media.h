@@ -10,7 +10,8 @@
  * Bounds (a hostile camera cannot make this grow): a window of
  * MEDIA_WINDOW pkg_ids, at most MEDIA_BLOCKS_MAX payload blocks of
  * MEDIA_BLOCK bytes, one assembly buffer of at most V720_FRAME_MAX +
- * trailer, MEDIA_CONFIRM_MAX pending confirmations.  An idle stream holds
+ * trailer (made only when the caller's frame_dst gives none),
+ * MEDIA_CONFIRM_MAX pending confirmations.  An idle stream holds
  * only struct media itself: the ring and buffers are allocated on the
  * first packet and released by media_reset() or after MEDIA_IDLE_NS
  * without packets.
