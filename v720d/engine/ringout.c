@@ -41,27 +41,19 @@ ringout_writes(int who, unsigned long long *n, unsigned long long *us)
 	*us = ce != NULL ? ce->c.write_ns / 1000 : 0;
 }
 
-/* The camera's ring, made on its first frame: 0, or -1 (logged). */
-static int
-ringout_ring(struct camera *cam)
-{
-	if (cam->cam_ring == NULL &&
-	    (cam->cam_ring = fring_create("v720-frames")) == NULL) {
-		if (cam->cam_info.ci_drop_backlog++ % 100 == 0)
-			log_warn("%s: %s: frame ring", __func__, cam->cam_id);
-		return -1;
-	}
-	return 0;
-}
+#define RINGOUT_MEMFD	"v720-frames"
 
 /*
  * Where the camera's frame seq is assembled (fring_claim), so that
- * ringout_put() of those bytes copies nothing; NULL without a ring.
+ * ringout_put() of those bytes copies nothing; NULL without a ring (the
+ * frame then goes through media's own buffer, and ringout_put() counts
+ * and logs the failure once).
  */
 uint8_t *
 ringout_claim(struct camera *cam, uint64_t seq)
 {
-	if (ringout_ring(cam) == -1)
+	if (cam->cam_ring == NULL &&
+	    (cam->cam_ring = fring_create(RINGOUT_MEMFD)) == NULL)
 		return NULL;
 	return fring_claim(cam->cam_ring, seq);
 }
@@ -76,8 +68,12 @@ int
 ringout_put(struct camera *cam, const struct cam_media *cm,
     const uint8_t *jpeg, size_t len, struct cam_fslot *fs)
 {
-	if (ringout_ring(cam) == -1)
+	if (cam->cam_ring == NULL &&
+	    (cam->cam_ring = fring_create(RINGOUT_MEMFD)) == NULL) {
+		if (cam->cam_info.ci_drop_backlog++ % 100 == 0)
+			log_warn("%s: %s: frame ring", __func__, cam->cam_id);
 		return -1;
+	}
 	memset(fs, 0, sizeof(*fs));
 	fs->fs_media = *cm;
 	fs->fs_len = len;
