@@ -349,9 +349,10 @@ frags_check(struct media *m, uint32_t first, uint32_t last, size_t total)
 		m->m_st.drop_jpeg++;
 		return 0;
 	}
+	/* The JPEG's first two and last two bytes, as is_jpeg() sees them. */
 	gather(m, first, last, 0, b, 2);
 	gather(m, first, last, n - 2, b + 2, 2);
-	if (b[0] != 0xff || b[1] != 0xd8 || b[2] != 0xff || b[3] != 0xd9) {
+	if (!is_jpeg(b, sizeof(b))) {
 		m->m_st.drop_jpeg++;
 		return 0;
 	}
