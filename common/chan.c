@@ -406,6 +406,7 @@ chanev_handler(int fd, short event, void *arg)
 			goto closed;
 	}
 	if (event & EV_WRITE) {
+		ce->last_write_ns = chan_now_ns();
 		if (chan_flush(&ce->c) == -1)
 			goto closed;
 	}
@@ -448,10 +449,20 @@ chanev_unhold(struct chanev *ce)
 	ce->held = 0;
 }
 
+/* A pending linger timer goes with the channel. */
+static void
+chanev_unlinger(struct chanev *ce)
+{
+	if (ce->lingering)
+		evtimer_del(&ce->linger_ev);
+	ce->lingering = 0;
+}
+
 void
 chanev_shut(struct chanev *ce)
 {
 	chanev_unhold(ce);
+	chanev_unlinger(ce);
 	if (!ce->active)
 		return;
 	event_del(&ce->ev);
@@ -486,6 +497,7 @@ void
 chanev_clear(struct chanev *ce)
 {
 	chanev_unhold(ce);
+	chanev_unlinger(ce);
 	if (event_initialized(&ce->ev))
 		event_del(&ce->ev);
 	ce->active = 0;
@@ -499,7 +511,8 @@ chanev_update(struct chanev *ce)
 
 	if (!ce->active)
 		return;
-	if (chan_queued(&ce->c) > 0)
+	/* A lingering channel writes when its timer says, not before. */
+	if (chan_queued(&ce->c) > 0 && !ce->lingering)
 		events |= EV_WRITE;
 	if (events == ce->events && event_pending(&ce->ev, EV_READ, NULL))
 		return;
@@ -517,15 +530,59 @@ chanev_update(struct chanev *ce)
 static void
 chanev_flush_now(struct chanev *ce)
 {
+	uint64_t	now, next;
+	struct timeval	tv;
+
 	if (chanev_holding && (ce->held || chanev_nheld < CHANEV_HELD_MAX)) {
 		if (!ce->held)
 			chanev_held[chanev_nheld++] = ce;
 		ce->held = 1;
 		return;
 	}
-	if (chan_queued(&ce->c) > 0)
-		(void)chan_flush(&ce->c);
+	if (chan_queued(&ce->c) == 0) {
+		chanev_update(ce);
+		return;
+	}
+	now = chan_now_ns();
+	if (ce->linger_ns != 0 && chan_queued(&ce->c) < CHANEV_LINGER_MAX) {
+		if (ce->lingering)
+			return;		/* the timer writes it all */
+		next = ce->last_write_ns + ce->linger_ns;
+		if (now < next) {
+			tv.tv_sec = (next - now) / 1000000000ULL;
+			tv.tv_usec = (next - now) % 1000000000ULL / 1000;
+			evtimer_add(&ce->linger_ev, &tv);
+			ce->lingering = 1;
+			return;
+		}
+	}
+	chanev_unlinger(ce);
+	ce->last_write_ns = now;
+	(void)chan_flush(&ce->c);
 	chanev_update(ce);
+}
+
+static void
+chanev_linger_due(int fd, short ev, void *arg)
+{
+	struct chanev	*ce = arg;
+
+	ce->lingering = 0;
+	if (!ce->active)
+		return;
+	if (chan_queued(&ce->c) > 0) {
+		ce->last_write_ns = chan_now_ns();
+		(void)chan_flush(&ce->c);
+	}
+	chanev_update(ce);
+}
+
+void
+chanev_linger(struct chanev *ce, unsigned ms)
+{
+	chanev_unlinger(ce);
+	ce->linger_ns = (uint64_t)ms * 1000000ULL;
+	evtimer_set(&ce->linger_ev, chanev_linger_due, ce);
 }
 
 int

@@ -114,6 +114,10 @@ struct chanev {
 	int			 active;
 	int			 broken;	/* closed on a malformed frame */
 	int			 held;		/* on the held list, see below */
+	/* chanev_linger: at most one write per linger_ns, 0 for none */
+	struct event		 linger_ev;
+	uint64_t		 linger_ns, last_write_ns;
+	int			 lingering;	/* linger_ev is pending */
 	chanev_dispatch_cb	 dispatch;
 	chanev_closed_cb	 closed;
 	void			*arg;
@@ -137,6 +141,16 @@ void	 chanev_shut(struct chanev *);
  */
 void	 chanev_hold(void);
 void	 chanev_release(void);
+/*
+ * Write to this channel at most once per ms milliseconds (set after
+ * chanev_init; 0 writes at once again).  For a peer that needs no
+ * millisecond latency (the recorder, the rtsp child): under load the
+ * engine then wakes it ms times fewer, and a message that comes after a
+ * quiet spell still goes at once.  Past CHANEV_LINGER_MAX queued bytes
+ * the channel writes at once, so the queue stays small.
+ */
+#define CHANEV_LINGER_MAX	(64 * 1024)
+void	 chanev_linger(struct chanev *, unsigned ms);
 
 /* Copy a NUL-terminated string field out of a fixed wire struct: -1 if
  * it is not terminated inside its field. */

@@ -426,6 +426,96 @@ Test(chan, held_writes_go_out_together_at_release)
 	chan_clear(&rgone);
 }
 
+static uint64_t
+mono_ns(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/*
+ * A lingering channel (the engine's to the recorder and the rtsp child)
+ * writes the first message after a quiet spell at once, then at most once
+ * per period: what comes meanwhile is queued, in order, and goes in one
+ * write when the period is over; past CHANEV_LINGER_MAX queued bytes it
+ * writes at once.  A channel cleared while lingering is never written
+ * (freed: ASan would see its timer fire).
+ */
+Test(chan, lingering_writes_at_most_once_per_period)
+{
+	static uint8_t	 big[16 * 1024];
+	struct chanev	 x, *gone;
+	struct chan	 rx, rgone;
+	struct chan_msg	 m;
+	int		 sp[2], sq[2], i, n;
+	uint32_t	 next = 0, nextgone = 0;
+	uint64_t	 t0, nw;
+
+	event_init();
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sp), 0);
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sq), 0);
+	cr_assert_eq(chanev_init(&x, sp[0], ev_dispatch, ev_closed, NULL), 0);
+	cr_assert_neq(gone = calloc(1, sizeof(*gone)), NULL);
+	cr_assert_eq(chanev_init(gone, sq[0], ev_dispatch, ev_closed,
+	    NULL), 0);
+	cr_assert_eq(fcntl(sp[1], F_SETFL, O_NONBLOCK), 0);
+	cr_assert_eq(fcntl(sq[1], F_SETFL, O_NONBLOCK), 0);
+	cr_assert_eq(chan_init(&rx, sp[1]), 0);
+	cr_assert_eq(chan_init(&rgone, sq[1]), 0);
+	chanev_linger(&x, 200);
+	chanev_linger(gone, 50);
+
+	/* After a quiet spell: at once. */
+	t0 = mono_ns();
+	cr_assert_eq(chanev_compose(&x, IMSG_CTL_END, 0, -1, NULL, 0), 0);
+	cr_assert_eq(held_count(&rx, &next), 1, "the first waited");
+	cr_assert_eq(x.c.nwrites, 1);
+
+	/* Within the period: queued, nothing written. */
+	for (i = 1; i <= 5; i++)
+		cr_assert_eq(chanev_compose(&x, IMSG_CTL_END, i, -1, NULL,
+		    0), 0);
+	if (mono_ns() - t0 < 200000000ULL)
+		cr_assert_eq(held_count(&rx, &next), 0, "written early");
+	cr_assert_eq(x.c.nwrites, 1);
+
+	/* Its timer: all five in one write, not before the period. */
+	cr_assert_eq(chanev_compose(gone, IMSG_CTL_END, 0, -1, NULL, 0), 0);
+	cr_assert_eq(chanev_compose(gone, IMSG_CTL_END, 1, -1, NULL, 0), 0);
+	cr_assert_eq(held_count(&rgone, &nextgone), 1);
+	chanev_clear(gone);
+	free(gone);
+	while (x.lingering)
+		cr_assert_neq(event_loop(EVLOOP_ONCE), -1);
+	cr_assert_geq(mono_ns() - t0, 200000000ULL, "period cut short");
+	cr_assert_eq(held_count(&rx, &next), 5, "all five, in order");
+	cr_assert_eq(x.c.nwrites, 2, "in one write");
+	cr_assert_eq(held_count(&rgone, &nextgone), 0,
+	    "a channel cleared while lingering was written");
+
+	/* Big messages within a long period: written once past the limit. */
+	chanev_linger(&x, 60000);
+	nw = x.c.nwrites;
+	for (n = 0; x.c.nwrites == nw; n++) {
+		cr_assert_lt((size_t)n * sizeof(big), 2 * CHANEV_LINGER_MAX);
+		cr_assert_eq(chanev_compose(&x, IMSG_CTL_END, 6 + n, -1, big,
+		    sizeof(big)), 0);
+	}
+	cr_assert_geq((size_t)n * sizeof(big), CHANEV_LINGER_MAX,
+	    "written before the limit");
+	for (i = 0; i < n; i++) {
+		while (chan_get(&rx, &m) != 1)
+			cr_assert_gt(chan_read(&rx), 0, "message %d lost", i);
+		cr_assert_eq(m.hdr.ch_peerid, (uint32_t)(6 + i));
+		cr_assert_eq(m.len, sizeof(big));
+	}
+	chanev_clear(&x);
+	chan_clear(&rx);
+	chan_clear(&rgone);
+}
+
 /*
  * The stats count writes, not messages: queued messages go in one
  * sendmsg, a message carrying a descriptor starts a write of its own.

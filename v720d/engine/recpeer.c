@@ -43,6 +43,7 @@ recpeer_new(struct chan_msg *m)
 	    recpeer_closed, NULL) == -1)
 		fatal("recorder channel");
 	rec_ce.c.nofds = 1;	/* descriptors go to v720-web only */
+	chanev_linger(&rec_ce, REC_LINGER_MS);
 	rec_up = 1;
 	ringout_consumer(RINGOUT_REC, &rec_ce);
 	log_debug("recorder channel up");

@@ -154,6 +154,7 @@ rtsppeer_new(struct chan_msg *m)
 	    rtsppeer_closed, NULL) == -1)
 		fatal("rtsp channel");
 	rtsp_ce.c.nofds = 1;		/* the rtsp child never passes fds */
+	chanev_linger(&rtsp_ce, RTSP_LINGER_MS);
 	rtsp_up = 1;
 	ringout_consumer(RINGOUT_RTSP, &rtsp_ce);
 	log_debug("rtsp channel up");

@@ -35,5 +35,13 @@
 #define SNAPSHOT_WAIT_MS	10000
 #define SNAPSHOT_KEEP_MS	1000	/* copy a frame this often */
 #define MQTT_IMAGE_MS		10000	/* a frame to the mqtt child */
+/*
+ * At most one write per this many ms to a consumer that needs no
+ * millisecond latency (chanev_linger): a frame's timestamps travel with
+ * its notice, so only its arrival is late.  v720-web's MJPEG viewers
+ * get every frame at once.
+ */
+#define REC_LINGER_MS		20	/* recordings, motion: no viewer */
+#define RTSP_LINGER_MS		10	/* an NVR buffers far more */
 
 #endif
