@@ -377,6 +377,30 @@ held_count(struct chan *rd, uint32_t *next)
 }
 
 /*
+ * Two event channels, each with a reader (rx, rgone) on the other end;
+ * the second is allocated, to be cleared and freed while in use.
+ */
+static struct chanev *
+two_channels(struct chanev *x, struct chan *rx, struct chan *rgone)
+{
+	struct chanev	*gone;
+	int		 sp[2], sq[2];
+
+	event_init();
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sp), 0);
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sq), 0);
+	cr_assert_eq(chanev_init(x, sp[0], ev_dispatch, ev_closed, NULL), 0);
+	cr_assert_neq(gone = calloc(1, sizeof(*gone)), NULL);
+	cr_assert_eq(chanev_init(gone, sq[0], ev_dispatch, ev_closed,
+	    NULL), 0);
+	cr_assert_eq(fcntl(sp[1], F_SETFL, O_NONBLOCK), 0);
+	cr_assert_eq(fcntl(sq[1], F_SETFL, O_NONBLOCK), 0);
+	cr_assert_eq(chan_init(rx, sp[1]), 0);
+	cr_assert_eq(chan_init(rgone, sq[1]), 0);
+	return gone;
+}
+
+/*
  * Held channels write nothing until released, then all they queued in
  * order; one cleared (and freed) while held is left alone.
  */
@@ -384,20 +408,10 @@ Test(chan, held_writes_go_out_together_at_release)
 {
 	struct chanev	 x, *gone;
 	struct chan	 rx, rgone;
-	int		 sp[2], sq[2], i;
+	int		 i;
 	uint32_t	 next = 0, nextgone = 0;
 
-	event_init();
-	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sp), 0);
-	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sq), 0);
-	cr_assert_eq(chanev_init(&x, sp[0], ev_dispatch, ev_closed, NULL), 0);
-	cr_assert_neq(gone = calloc(1, sizeof(*gone)), NULL);
-	cr_assert_eq(chanev_init(gone, sq[0], ev_dispatch, ev_closed,
-	    NULL), 0);
-	cr_assert_eq(fcntl(sp[1], F_SETFL, O_NONBLOCK), 0);
-	cr_assert_eq(fcntl(sq[1], F_SETFL, O_NONBLOCK), 0);
-	cr_assert_eq(chan_init(&rx, sp[1]), 0);
-	cr_assert_eq(chan_init(&rgone, sq[1]), 0);
+	gone = two_channels(&x, &rx, &rgone);
 
 	/* Not held: out at once. */
 	cr_assert_eq(chanev_compose(&x, IMSG_CTL_END, 0, -1, NULL, 0), 0);
@@ -449,21 +463,11 @@ Test(chan, lingering_writes_at_most_once_per_period)
 	struct chanev	 x, *gone;
 	struct chan	 rx, rgone;
 	struct chan_msg	 m;
-	int		 sp[2], sq[2], i, n;
+	int		 i, n;
 	uint32_t	 next = 0, nextgone = 0;
 	uint64_t	 t0, nw;
 
-	event_init();
-	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sp), 0);
-	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sq), 0);
-	cr_assert_eq(chanev_init(&x, sp[0], ev_dispatch, ev_closed, NULL), 0);
-	cr_assert_neq(gone = calloc(1, sizeof(*gone)), NULL);
-	cr_assert_eq(chanev_init(gone, sq[0], ev_dispatch, ev_closed,
-	    NULL), 0);
-	cr_assert_eq(fcntl(sp[1], F_SETFL, O_NONBLOCK), 0);
-	cr_assert_eq(fcntl(sq[1], F_SETFL, O_NONBLOCK), 0);
-	cr_assert_eq(chan_init(&rx, sp[1]), 0);
-	cr_assert_eq(chan_init(&rgone, sq[1]), 0);
+	gone = two_channels(&x, &rx, &rgone);
 	chanev_linger(&x, 200);
 	chanev_linger(gone, 50);
 
