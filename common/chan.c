@@ -544,22 +544,38 @@ chanev_flush_now(struct chanev *ce)
 		return;
 	}
 	now = chan_now_ns();
-	if (ce->linger_ns != 0 && chan_queued(&ce->c) < CHANEV_LINGER_MAX) {
-		if (ce->lingering)
-			return;		/* the timer writes it all */
-		next = ce->last_write_ns + ce->linger_ns;
-		if (now < next) {
-			tv.tv_sec = (next - now) / 1000000000ULL;
-			tv.tv_usec = (next - now) % 1000000000ULL / 1000;
+	next = ce->last_write_ns + ce->linger_ns;
+	if (ce->linger_ns != 0 && !ce->pushed && now < next &&
+	    chan_queued(&ce->c) < CHANEV_LINGER_MAX) {
+		/*
+		 * Written by the first message after next, or by the timer
+		 * a period later if none comes: under load the engine is
+		 * awake anyway, and a timer of its own would wake it once
+		 * more per period.
+		 */
+		if (!ce->lingering) {
+			tv.tv_sec = (next + ce->linger_ns - now) / 1000000000ULL;
+			tv.tv_usec = (next + ce->linger_ns - now) %
+			    1000000000ULL / 1000;
 			evtimer_add(&ce->linger_ev, &tv);
 			ce->lingering = 1;
-			return;
 		}
+		return;
 	}
 	chanev_unlinger(ce);
+	ce->pushed = 0;
 	ce->last_write_ns = now;
 	(void)chan_flush(&ce->c);
 	chanev_update(ce);
+}
+
+void
+chanev_push(struct chanev *ce)
+{
+	if (!ce->active || chan_queued(&ce->c) == 0)
+		return;
+	ce->pushed = 1;
+	chanev_flush_now(ce);
 }
 
 static void
@@ -571,6 +587,7 @@ chanev_linger_due(int fd, short ev, void *arg)
 	if (!ce->active)
 		return;
 	if (chan_queued(&ce->c) > 0) {
+		ce->pushed = 0;
 		ce->last_write_ns = chan_now_ns();
 		(void)chan_flush(&ce->c);
 	}

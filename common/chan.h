@@ -118,6 +118,7 @@ struct chanev {
 	struct event		 linger_ev;
 	uint64_t		 linger_ns, last_write_ns;
 	int			 lingering;	/* linger_ev is pending */
+	int			 pushed;	/* chanev_push: write now */
 	chanev_dispatch_cb	 dispatch;
 	chanev_closed_cb	 closed;
 	void			*arg;
@@ -143,14 +144,19 @@ void	 chanev_hold(void);
 void	 chanev_release(void);
 /*
  * Write to this channel at most once per ms milliseconds (set after
- * chanev_init; 0 writes at once again).  For a peer that needs no
+ * chanev_init; 0 writes at once again), for a peer that needs no
  * millisecond latency (the recorder, the rtsp child): under load the
- * engine then wakes it ms times fewer, and a message that comes after a
- * quiet spell still goes at once.  Past CHANEV_LINGER_MAX queued bytes
- * the channel writes at once, so the queue stays small.
+ * engine then wakes it once per period, not once per batch.  What is
+ * queued goes with the first message after the period, or by a timer
+ * one more period later when none comes (so a message waits at most
+ * two periods); the first message after a quiet spell goes at once, and
+ * past CHANEV_LINGER_MAX queued bytes the channel writes at once, so the
+ * queue stays small.  chanev_push writes what is queued now (at
+ * chanev_release when held): a message somebody waits for.
  */
 #define CHANEV_LINGER_MAX	(64 * 1024)
 void	 chanev_linger(struct chanev *, unsigned ms);
+void	 chanev_push(struct chanev *);
 
 /* Copy a NUL-terminated string field out of a fixed wire struct: -1 if
  * it is not terminated inside its field. */

@@ -449,13 +449,27 @@ mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+static void
+sleep_until(uint64_t t)
+{
+	struct timespec	ts;
+	uint64_t	now;
+
+	while ((now = mono_ns()) < t) {
+		ts.tv_sec = (t - now) / 1000000000ULL;
+		ts.tv_nsec = (t - now) % 1000000000ULL;
+		nanosleep(&ts, NULL);
+	}
+}
+
 /*
  * A lingering channel (the engine's to the recorder and the rtsp child)
  * writes the first message after a quiet spell at once, then at most once
- * per period: what comes meanwhile is queued, in order, and goes in one
- * write when the period is over; past CHANEV_LINGER_MAX queued bytes it
- * writes at once.  A channel cleared while lingering is never written
- * (freed: ASan would see its timer fire).
+ * per period: what comes meanwhile is queued, in order, and goes with the
+ * first message after the period, or by its timer when none comes;
+ * chanev_push writes at once (at release when held); past
+ * CHANEV_LINGER_MAX queued bytes it writes at once.  A channel cleared
+ * while lingering is never written (freed: ASan would see its timer).
  */
 Test(chan, lingering_writes_at_most_once_per_period)
 {
@@ -465,10 +479,10 @@ Test(chan, lingering_writes_at_most_once_per_period)
 	struct chan_msg	 m;
 	int		 i, n;
 	uint32_t	 next = 0, nextgone = 0;
-	uint64_t	 t0, nw;
+	uint64_t	 t0, t1, nw;
 
 	gone = two_channels(&x, &rx, &rgone);
-	chanev_linger(&x, 200);
+	chanev_linger(&x, 100);
 	chanev_linger(gone, 50);
 
 	/* After a quiet spell: at once. */
@@ -481,30 +495,52 @@ Test(chan, lingering_writes_at_most_once_per_period)
 	for (i = 1; i <= 5; i++)
 		cr_assert_eq(chanev_compose(&x, IMSG_CTL_END, i, -1, NULL,
 		    0), 0);
-	if (mono_ns() - t0 < 200000000ULL)
+	if (mono_ns() - t0 < 100000000ULL)
 		cr_assert_eq(held_count(&rx, &next), 0, "written early");
 	cr_assert_eq(x.c.nwrites, 1);
 
-	/* Its timer: all five in one write, not before the period. */
+	/* The first message after the period takes them all, in one write
+	 * (the timer cannot have: the event loop did not run). */
+	sleep_until(t0 + 100000000ULL);
+	cr_assert_eq(chanev_compose(&x, IMSG_CTL_END, 6, -1, NULL, 0), 0);
+	cr_assert_eq(held_count(&rx, &next), 6, "not all six, in order");
+	cr_assert_eq(x.c.nwrites, 2, "in one write");
+	cr_assert(!x.lingering, "its timer left behind");
+
+	/* None comes after the period: the timer writes it. */
 	cr_assert_eq(chanev_compose(gone, IMSG_CTL_END, 0, -1, NULL, 0), 0);
 	cr_assert_eq(chanev_compose(gone, IMSG_CTL_END, 1, -1, NULL, 0), 0);
 	cr_assert_eq(held_count(&rgone, &nextgone), 1);
 	chanev_clear(gone);
 	free(gone);
+	t1 = mono_ns();
+	cr_assert_eq(chanev_compose(&x, IMSG_CTL_END, 7, -1, NULL, 0), 0);
 	while (x.lingering)
 		cr_assert_neq(event_loop(EVLOOP_ONCE), -1);
-	cr_assert_geq(mono_ns() - t0, 200000000ULL, "period cut short");
-	cr_assert_eq(held_count(&rx, &next), 5, "all five, in order");
-	cr_assert_eq(x.c.nwrites, 2, "in one write");
+	cr_assert_geq(mono_ns() - t1, 100000000ULL, "period cut short");
+	cr_assert_eq(held_count(&rx, &next), 1);
+	cr_assert_eq(x.c.nwrites, 3);
 	cr_assert_eq(held_count(&rgone, &nextgone), 0,
 	    "a channel cleared while lingering was written");
+
+	/* Pushed: at once, or at release when held. */
+	cr_assert_eq(chanev_compose(&x, IMSG_CTL_END, 8, -1, NULL, 0), 0);
+	chanev_push(&x);
+	cr_assert_eq(held_count(&rx, &next), 1, "pushed, not written");
+	chanev_hold();
+	cr_assert_eq(chanev_compose(&x, IMSG_CTL_END, 9, -1, NULL, 0), 0);
+	chanev_push(&x);
+	cr_assert_eq(held_count(&rx, &next), 0, "written while held");
+	chanev_release();
+	cr_assert_eq(held_count(&rx, &next), 1, "pushed, not released");
+	cr_assert_eq(x.c.nwrites, 5);
 
 	/* Big messages within a long period: written once past the limit. */
 	chanev_linger(&x, 60000);
 	nw = x.c.nwrites;
 	for (n = 0; x.c.nwrites == nw; n++) {
 		cr_assert_lt((size_t)n * sizeof(big), 2 * CHANEV_LINGER_MAX);
-		cr_assert_eq(chanev_compose(&x, IMSG_CTL_END, 6 + n, -1, big,
+		cr_assert_eq(chanev_compose(&x, IMSG_CTL_END, 10 + n, -1, big,
 		    sizeof(big)), 0);
 	}
 	cr_assert_geq((size_t)n * sizeof(big), CHANEV_LINGER_MAX,
@@ -512,7 +548,7 @@ Test(chan, lingering_writes_at_most_once_per_period)
 	for (i = 0; i < n; i++) {
 		while (chan_get(&rx, &m) != 1)
 			cr_assert_gt(chan_read(&rx), 0, "message %d lost", i);
-		cr_assert_eq(m.hdr.ch_peerid, (uint32_t)(6 + i));
+		cr_assert_eq(m.hdr.ch_peerid, (uint32_t)(10 + i));
 		cr_assert_eq(m.len, sizeof(big));
 	}
 	chanev_clear(&x);

@@ -34,6 +34,7 @@ static size_t			nurls, npurls;
 /* What the child was told of a camera (cam_private). */
 struct rtsp_told {
 	int	rt_state;	/* ci_state + 1, 0: nothing */
+	int	rt_waiting;	/* a new session waits for a frame */
 	char	rt_name[V720_NAME_MAX];
 };
 
@@ -184,8 +185,9 @@ rtsppeer_free(void)
 static void
 rtsppeer_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 {
-	struct ctl_req	 req;
-	struct camera	*cam;
+	struct ctl_req		 req;
+	struct camera		*cam;
+	struct rtsp_told	*t;
 
 	/* No descriptors: the channel is nofds. */
 	switch (m->hdr.ch_type) {
@@ -204,6 +206,10 @@ rtsppeer_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 		    (uint32_t)req.value)
 			break;
 		log_debug("%s: %d rtsp sessions", cam->cam_id, req.value);
+		if ((uint32_t)req.value > cam_demand(cam,
+		    &rtsppeer_observer)->cd_viewers && (t = cam_private(cam,
+		    &rtsppeer_observer, sizeof(*t))) != NULL)
+			t->rt_waiting = 1;
 		rtsppeer_demand(cam, req.value, proc_now_ms());
 		break;
 	default:
@@ -212,17 +218,30 @@ rtsppeer_dispatch(struct chanev *ce, struct chan_msg *m, void *arg)
 	}
 }
 
-/* A frame of a camera someone PLAYs, in its ring: announce it or drop it. */
+/*
+ * A frame of a camera someone PLAYs, in its ring: announce it or drop it.
+ * The channel lingers (RTSP_LINGER_MS), but a new session's first frame
+ * goes at once: it is what the client waits for to start.
+ */
 static void
 rtsppeer_frame(struct camera *cam, const struct cam_frame *f)
 {
+	struct rtsp_told	*t;
+
 	if (!rtsp_up || cam_demand(cam, &rtsppeer_observer)->cd_viewers == 0)
 		return;
-	if ((f->cf_fslot == NULL || ringout_notice(RINGOUT_RTSP, cam,
-	    f->cf_fslot, RTSP_QUEUE_MAX) == -1) &&
-	    cam->cam_info.ci_drop_rtsp++ % 100 == 0)
-		log_warnx("%s: rtsp child behind, %u frames not sent to it",
-		    cam->cam_id, cam->cam_info.ci_drop_rtsp);
+	if (f->cf_fslot == NULL || ringout_notice(RINGOUT_RTSP, cam,
+	    f->cf_fslot, RTSP_QUEUE_MAX) == -1) {
+		if (cam->cam_info.ci_drop_rtsp++ % 100 == 0)
+			log_warnx("%s: rtsp child behind, %u frames not sent "
+			    "to it", cam->cam_id, cam->cam_info.ci_drop_rtsp);
+		return;
+	}
+	if ((t = cam_private(cam, &rtsppeer_observer, sizeof(*t))) != NULL &&
+	    t->rt_waiting) {
+		t->rt_waiting = 0;
+		chanev_push(&rtsp_ce);
+	}
 }
 
 /* Audio goes on the channel (small, and the ring holds frames only); a
