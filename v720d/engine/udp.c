@@ -72,9 +72,14 @@ peer_cmp(struct camera *a, struct camera *b)
 		const struct sockaddr_in *p = (const void *)x;
 		const struct sockaddr_in *q = (const void *)y;
 
+		/* Every datagram looks its camera up here: no memcmp call
+		 * for four bytes (1.9 % of the engine at 500 cameras).  Any
+		 * order will do, so the addresses are compared as stored. */
 		if (p->sin_port != q->sin_port)
 			return p->sin_port < q->sin_port ? -1 : 1;
-		return memcmp(&p->sin_addr, &q->sin_addr, sizeof(p->sin_addr));
+		if (p->sin_addr.s_addr != q->sin_addr.s_addr)
+			return p->sin_addr.s_addr < q->sin_addr.s_addr ? -1 : 1;
+		return 0;
 	} else if (x->ss_family == AF_INET6) {
 		const struct sockaddr_in6 *p = (const void *)x;
 		const struct sockaddr_in6 *q = (const void *)y;
