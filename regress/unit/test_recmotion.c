@@ -11,6 +11,7 @@
 
 #include <criterion/criterion.h>
 
+#include "../../v720d/recorder/jpegdc.h"
 #include "../../v720d/recorder/motion.h"
 #include "../camsim/scene.h"
 #include "testjpeg.h"
@@ -270,6 +271,43 @@ Test(recmotion, dc_only_matches_libjpeg_every_layout)
 		if (lay[i].w)
 			free(c.rgb);
 	}
+	free(px.rgb);
+}
+
+/*
+ * Built tables are kept for every camera of the recorder and found again
+ * by their contents: pictures with tables of their own (optimal ones,
+ * each crop and quality its own), more than are kept, in turn and round
+ * again, are each libjpeg's picture, so a kept table is never another
+ * picture's and none a frame uses is replaced while it is read.
+ */
+Test(recmotion, dc_only_tables_kept_and_replaced)
+{
+	struct tj_mk	 mk = { .optimize = 1 };
+	struct tj_pix	 px, c;
+	uint8_t		*j[2 * JPEGDC_TABLES];
+	size_t		 len[2 * JPEGDC_TABLES];
+	char		 what[64];
+	int		 i, round;
+
+	j[0] = tj_scene(4, &len[0]);
+	px = tj_decode(j[0], len[0]);
+	free(j[0]);
+	for (i = 0; i < 2 * JPEGDC_TABLES; i++) {
+		c = crop(&px, px.w - 16 * i, px.h - 8 * i);
+		mk.quality = 40 + 5 * i;
+		j[i] = tj_make(&c, &mk, &len[i]);
+		free(c.rgb);
+	}
+	for (round = 0; round < 2; round++)
+		for (i = 0; i < 2 * JPEGDC_TABLES; i++) {
+			snprintf(what, sizeof(what), "picture %d, round %d",
+			    i, round);
+			cr_assert(same_picture(j[i], len[i], what),
+			    "%s: not DC-only", what);
+		}
+	for (i = 0; i < 2 * JPEGDC_TABLES; i++)
+		free(j[i]);
 	free(px.rgb);
 }
 

@@ -15,14 +15,49 @@ struct bits {
 	int		 b_fake;	/* zero bits appended past the data */
 };
 
+/* The s value bits as a signed number (T.81 F.2.2.1, EXTEND). */
+static inline int
+extend(int v, int s)
+{
+	return s == 0 || v >= 1 << (s - 1) ? v : v - (1 << s) + 1;
+}
+
+/*
+ * A DC difference: where its code and value bits fit in JPEGDC_DCV
+ * bits, how many bits that is and the difference, in one look-up.
+ */
+static void
+dcv_entry(int32_t *dcv, int code, int l, int s)
+{
+	int	k, fill;
+
+	if (l + s > JPEGDC_DCV)
+		return;
+	fill = 1 << (JPEGDC_DCV - l);
+	for (k = 0; k < fill; k++)
+		dcv[(code << (JPEGDC_DCV - l)) | k] =
+		    extend(k >> (JPEGDC_DCV - l - s), s) * 256 + l + s;
+}
+
 /*
  * For the AC coefficients, which are skipped: where a code and the
  * value bits after it fit in JPEGDC_SKIP bits, how many bits that is
  * and how far it moves along the block (run + 1; 16 for a run of
- * zeros, ZRL; 64 for the end of the block, EOB).
+ * zeros, ZRL; 64 for the end of the block, EOB).  Where a second one
+ * fits in the same bits too, the entry also holds both together, taken
+ * when the first does not end the block (about a third fewer look-ups
+ * in a camera's frames).
  */
+#define SKIP_BITS1(e)	((e) & 15)		/* the first alone */
+#define SKIP_ADV1(e)	((e) >> 4 & 127)
+#define SKIP_BITS2(e)	((e) >> 11 & 15)	/* both, or the first */
+#define SKIP_ADV2(e)	((e) >> 15 & 255)
+#define SKIP_ENTRY(b1, a1, b2, a2) \
+	((uint32_t)(b1) | (uint32_t)(a1) << 4 | (uint32_t)(b2) << 11 | \
+	 (uint32_t)(a2) << 15)
+
 static void
-skip_entry(struct jpegdc_huff *t, int code, int l, int sym)
+skip_entry(uint16_t *one, int code, int l, int sym)
 {
 	int	r = sym >> 4, s = sym & 15, adv, k, fill;
 
@@ -34,7 +69,33 @@ skip_entry(struct jpegdc_huff *t, int code, int l, int sym)
 		adv = r == 15 ? 16 : DCTSIZE2;
 	fill = 1 << (JPEGDC_SKIP - l);
 	for (k = 0; k < fill; k++)
-		t->h_skip[(code << (JPEGDC_SKIP - l)) | k] = adv << 8 | (l + s);
+		one[(code << (JPEGDC_SKIP - l)) | k] = adv << 8 | (l + s);
+}
+
+/* Each entry of one (adv << 8 | bits), and a second after it if it fits. */
+static void
+skip_pairs(struct jpegdc_huff *t, const uint16_t *one)
+{
+	int	i, n1, a1, n2, a2, rest;
+
+	for (i = 0; i < 1 << JPEGDC_SKIP; i++) {
+		if (one[i] == 0) {
+			t->h_skip[i] = 0;
+			continue;
+		}
+		n1 = one[i] & 0xff;
+		a1 = one[i] >> 8;
+		t->h_skip[i] = SKIP_ENTRY(n1, a1, n1, a1);
+		if (a1 >= DCTSIZE2)
+			continue;
+		/* The bits after the first, zeros shifted in behind. */
+		rest = (i << n1) & ((1 << JPEGDC_SKIP) - 1);
+		if (one[rest] == 0 || (one[rest] & 0xff) > JPEGDC_SKIP - n1)
+			continue;
+		n2 = one[rest] & 0xff;
+		a2 = one[rest] >> 8;
+		t->h_skip[i] = SKIP_ENTRY(n1, a1, n1 + n2, a1 + a2);
+	}
 }
 
 /*
@@ -45,16 +106,16 @@ skip_entry(struct jpegdc_huff *t, int code, int l, int sym)
 static int
 huff_build(struct jpegdc_huff *t, const JHUFF_TBL *src, int isdc)
 {
+	uint16_t one[1 << JPEGDC_SKIP];
 	int	 l, i, k, n = 0, code = 0, fill;
 
-	if (t->h_ok && memcmp(t->h_bits, src->bits, sizeof(t->h_bits)) == 0 &&
-	    memcmp(t->h_huffval, src->huffval, sizeof(t->h_huffval)) == 0)
-		return 0;
 	t->h_ok = 0;
 	memcpy(t->h_bits, src->bits, sizeof(t->h_bits));
 	memcpy(t->h_huffval, src->huffval, sizeof(t->h_huffval));
 	memset(t->h_look, 0, sizeof(t->h_look));
-	memset(t->h_skip, 0, sizeof(t->h_skip));
+	memset(one, 0, sizeof(one));
+	if (isdc)
+		memset(t->h_dcv, 0, sizeof(*t->h_dcv) << JPEGDC_DCV);
 	for (l = 1; l <= 16; l++)
 		n += src->bits[l];
 	if (n > 256)
@@ -76,7 +137,9 @@ huff_build(struct jpegdc_huff *t, const JHUFF_TBL *src, int isdc)
 			if (code >= 1 << l)
 				return -1;
 			if (!isdc)
-				skip_entry(t, code, l, src->huffval[n]);
+				skip_entry(one, code, l, src->huffval[n]);
+			else
+				dcv_entry(t->h_dcv, code, l, src->huffval[n]);
 			if (l > JPEGDC_LOOK)
 				continue;
 			/* Every JPEGDC_LOOK-bit word that starts with it. */
@@ -90,8 +153,47 @@ huff_build(struct jpegdc_huff *t, const JHUFF_TBL *src, int isdc)
 			return -1;
 		code <<= 1;
 	}
+	if (!isdc)
+		skip_pairs(t, one);
 	t->h_ok = 1;
 	return 0;
+}
+
+/*
+ * The built table for src: one kept (the same counts and values), or
+ * the one used longest ago built again.  NULL for a table libjpeg
+ * would refuse.  A frame uses at most 4 tables of a kind, fewer than
+ * JPEGDC_TABLES, so none it uses is replaced while it is read.
+ */
+static const struct jpegdc_huff *
+huff_get(struct jpegdc *jd, const JHUFF_TBL *src, int isdc)
+{
+	struct jpegdc_huff	*tabs = isdc ? jd->jd_dc : jd->jd_ac, *t;
+	uint64_t		 age, oldest = 0;
+	int			 i, old = 0;
+
+	for (i = 0; i < JPEGDC_TABLES; i++) {
+		t = &tabs[i];
+		if (t->h_ok && memcmp(t->h_bits, src->bits,
+		    sizeof(t->h_bits)) == 0 && memcmp(t->h_huffval,
+		    src->huffval, sizeof(t->h_huffval)) == 0) {
+			t->h_used = jd->jd_frames;
+			return t;
+		}
+		/* An empty slot first, then the one unused longest. */
+		age = t->h_ok ? jd->jd_frames - t->h_used : UINT64_MAX;
+		if (age > oldest) {
+			oldest = age;
+			old = i;
+		}
+	}
+	t = &tabs[old];
+	t->h_skip = isdc ? NULL : jd->jd_skip[old];
+	t->h_dcv = isdc ? jd->jd_dcv[old] : NULL;
+	if (huff_build(t, src, isdc) == -1)
+		return NULL;
+	t->h_used = jd->jd_frames;
+	return t;
 }
 
 /*
@@ -214,13 +316,6 @@ bits_restart(struct bits *b, int rst)
 	return 0;
 }
 
-/* The s value bits as a signed number (T.81 F.2.2.1, EXTEND). */
-static inline int
-extend(int v, int s)
-{
-	return s == 0 || v >= 1 << (s - 1) ? v : v - (1 << s) + 1;
-}
-
 /*
  * What libjpeg's 1x1 IDCT makes of a DC coefficient: dequantised,
  * divided by 8 rounding, its 10-bit range limit, plus 128.
@@ -241,13 +336,16 @@ jpegdc_decode(struct jpegdc *jd, j_decompress_ptr d, uint8_t *out, int w,
     int h)
 {
 	const struct jpegdc_huff	*dct[MCU_MAXBLK], *act[MCU_MAXBLK];
+	const struct jpegdc_huff	*dt, *at;
 	jpeg_component_info		*c, *y = &d->comp_info[0];
 	JQUANT_TBL			*qt;
 	struct bits			 b;
 	int				 comp[MCU_MAXBLK], bx[MCU_MAXBLK];
 	int				 by[MCU_MAXBLK], pred[MAX_COMPS_IN_SCAN];
 	int16_t				 dc[MCU_MAXBLK];
-	int				 ci, nblk = 0, i, k, s, r, v, q, e;
+	uint32_t			 e;
+	int32_t				 ev;
+	int				 ci, nblk = 0, i, k, s, r, v, q, n;
 	int				 mcux, mcuy, mx, my, left, rst = 0;
 
 	/* Grey from other colour spaces is not the first component. */
@@ -264,6 +362,7 @@ jpegdc_decode(struct jpegdc *jd, j_decompress_ptr d, uint8_t *out, int w,
 	    (qt = d->quant_tbl_ptrs[y->quant_tbl_no]) == NULL)
 		return -1;
 	q = qt->quantval[0];
+	jd->jd_frames++;
 	/* Each block of the MCU: its component, tables and place. */
 	for (ci = 0; ci < d->comps_in_scan; ci++) {
 		c = d->cur_comp_info[ci];
@@ -271,10 +370,10 @@ jpegdc_decode(struct jpegdc *jd, j_decompress_ptr d, uint8_t *out, int w,
 		    c->ac_tbl_no < 0 || c->ac_tbl_no >= NUM_HUFF_TBLS ||
 		    d->dc_huff_tbl_ptrs[c->dc_tbl_no] == NULL ||
 		    d->ac_huff_tbl_ptrs[c->ac_tbl_no] == NULL ||
-		    huff_build(&jd->jd_dc[c->dc_tbl_no],
-		    d->dc_huff_tbl_ptrs[c->dc_tbl_no], 1) == -1 ||
-		    huff_build(&jd->jd_ac[c->ac_tbl_no],
-		    d->ac_huff_tbl_ptrs[c->ac_tbl_no], 0) == -1)
+		    (dt = huff_get(jd, d->dc_huff_tbl_ptrs[c->dc_tbl_no],
+		    1)) == NULL ||
+		    (at = huff_get(jd, d->ac_huff_tbl_ptrs[c->ac_tbl_no],
+		    0)) == NULL)
 			return -1;
 		/* One component alone: an MCU is one block. */
 		mx = d->comps_in_scan == 1 ? 1 : c->h_samp_factor;
@@ -285,8 +384,8 @@ jpegdc_decode(struct jpegdc *jd, j_decompress_ptr d, uint8_t *out, int w,
 			comp[nblk] = ci;
 			bx[nblk] = ci == 0 ? i % mx : -1;
 			by[nblk] = ci == 0 ? i / mx : -1;
-			dct[nblk] = &jd->jd_dc[c->dc_tbl_no];
-			act[nblk] = &jd->jd_ac[c->ac_tbl_no];
+			dct[nblk] = dt;
+			act[nblk] = at;
 			nblk++;
 		}
 	}
@@ -322,10 +421,18 @@ jpegdc_decode(struct jpegdc *jd, j_decompress_ptr d, uint8_t *out, int w,
 			}
 			for (i = 0; i < nblk; i++) {
 				bits_fill(&b);
-				if ((s = huff_decode(&b, dct[i])) == -1)
-					return 0;
-				s &= 15;
-				v = extend(bits_get(&b, s), s);
+				if ((ev = dct[i]->h_dcv[b.b_acc >>
+				    (64 - JPEGDC_DCV)]) != 0) {
+					n = ev & 0xff;
+					b.b_acc <<= n;
+					b.b_n -= n;
+					v = (ev - n) / 256;
+				} else {
+					if ((s = huff_decode(&b, dct[i])) == -1)
+						return 0;
+					s &= 15;
+					v = extend(bits_get(&b, s), s);
+				}
 				/* Wraps like libjpeg's on hostile data. */
 				pred[comp[i]] = (int)((unsigned)pred[comp[i]] +
 				    (unsigned)v);
@@ -335,9 +442,17 @@ jpegdc_decode(struct jpegdc *jd, j_decompress_ptr d, uint8_t *out, int w,
 					e = act[i]->h_skip[b.b_acc >>
 					    (64 - JPEGDC_SKIP)];
 					if (e != 0) {
-						b.b_acc <<= e & 0xff;
-						b.b_n -= e & 0xff;
-						k += e >> 8;
+						/* The second only inside the
+						 * block, as one at a time. */
+						if (k + SKIP_ADV1(e) < DCTSIZE2) {
+							n = SKIP_BITS2(e);
+							k += SKIP_ADV2(e);
+						} else {
+							n = SKIP_BITS1(e);
+							k += SKIP_ADV1(e);
+						}
+						b.b_acc <<= n;
+						b.b_n -= n;
 						continue;
 					}
 					if ((s = huff_decode(&b, act[i])) == -1)

@@ -16,24 +16,43 @@
 #include <jpeglib.h>
 
 #define JPEGDC_LOOK	9	/* bits of a code looked up at once */
-#define JPEGDC_SKIP	11	/* bits of an AC code and value */
+#define JPEGDC_SKIP	13	/* bits of AC codes and values at once */
+#define JPEGDC_DCV	11	/* bits of a DC code and value at once */
+/* Built tables kept, of each kind: more than a frame can use (4). */
+#define JPEGDC_TABLES	6
 
 struct jpegdc_huff {
 	uint16_t	 h_look[1 << JPEGDC_LOOK];	/* len << 8 | value */
-	/* AC: a code and its value bits in one: skip << 8 | bits. */
-	uint16_t	 h_skip[1 << JPEGDC_SKIP];
 	int32_t		 h_maxcode[17];		/* -1: no code this long */
 	int32_t		 h_valoff[17];
 	uint8_t		 h_val[256];
-	/* The table it was built from, to reuse it for the next frame. */
+	/*
+	 * AC only: one or two codes with their value bits in one look-up,
+	 * see jpegdc.c (SKIP_*); 0 when the first does not fit.
+	 */
+	uint32_t	*h_skip;
+	/* DC only: a code and its value bits: value * 256 + bits, or 0. */
+	int32_t		*h_dcv;
+	/* The table it was built from, to find it for the next frame. */
 	uint8_t		 h_bits[17];
 	uint8_t		 h_huffval[256];
 	int		 h_ok;
+	uint64_t	 h_used;		/* last frame that used it */
 };
 
+/*
+ * The tables built so far, found again by their contents: cameras send
+ * the same ones in every frame (most the same as each other), so one
+ * struct jpegdc serves every camera of a process (about 270 KB, most of
+ * it the look-ups), and a table is built once, not per frame or per
+ * camera.  A frame with other tables replaces the ones used longest ago.
+ */
 struct jpegdc {
-	struct jpegdc_huff	 jd_dc[NUM_HUFF_TBLS];
-	struct jpegdc_huff	 jd_ac[NUM_HUFF_TBLS];
+	struct jpegdc_huff	 jd_dc[JPEGDC_TABLES];
+	struct jpegdc_huff	 jd_ac[JPEGDC_TABLES];
+	uint32_t		 jd_skip[JPEGDC_TABLES][1 << JPEGDC_SKIP];
+	int32_t			 jd_dcv[JPEGDC_TABLES][1 << JPEGDC_DCV];
+	uint64_t		 jd_frames;
 };
 
 /*

@@ -15,8 +15,10 @@ struct dec {
 	struct jpeg_decompress_struct	 d;
 	struct jpeg_error_mgr		 err;
 	jmp_buf				 jb;
-	struct jpegdc			 jd;
 };
+
+/* Built Huffman tables, shared by the cameras of the process (jpegdc.h). */
+static struct jpegdc	jd;
 
 static void
 dec_error_exit(j_common_ptr cinfo)
@@ -124,7 +126,7 @@ motion_decode(struct motion *m, const uint8_t *jpeg, size_t len)
 		m->m_have_bg = 0;
 	}
 	/* The DC coefficients alone when the layout allows (jpegdc.h). */
-	if (!m->m_libjpeg && jpegdc_decode(&dc->jd, &dc->d, m->m_cur, w, h) ==
+	if (!m->m_libjpeg && jpegdc_decode(&jd, &dc->d, m->m_cur, w, h) ==
 	    0) {
 		m->m_dconly++;
 		jpeg_abort_decompress(&dc->d);
