@@ -511,7 +511,7 @@ chanev_update(struct chanev *ce)
 
 	if (!ce->active)
 		return;
-	/* A lingering channel writes when its timer says, not before. */
+	/* A lingering channel writes with a later message or its timer. */
 	if (chan_queued(&ce->c) > 0 && !ce->lingering)
 		events |= EV_WRITE;
 	if (events == ce->events && event_pending(&ce->ev, EV_READ, NULL))
