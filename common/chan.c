@@ -406,7 +406,8 @@ chanev_handler(int fd, short event, void *arg)
 			goto closed;
 	}
 	if (event & EV_WRITE) {
-		ce->last_write_ns = chan_now_ns();
+		if (ce->linger_ns != 0)
+			ce->last_write_ns = chan_now_ns();
 		if (chan_flush(&ce->c) == -1)
 			goto closed;
 	}
@@ -530,7 +531,7 @@ chanev_update(struct chanev *ce)
 static void
 chanev_flush_now(struct chanev *ce)
 {
-	uint64_t	now, next;
+	uint64_t	now, next, wait;
 	struct timeval	tv;
 
 	if (chanev_holding && (ce->held || chanev_nheld < CHANEV_HELD_MAX)) {
@@ -543,28 +544,30 @@ chanev_flush_now(struct chanev *ce)
 		chanev_update(ce);
 		return;
 	}
-	now = chan_now_ns();
-	next = ce->last_write_ns + ce->linger_ns;
-	if (ce->linger_ns != 0 && !ce->pushed && now < next &&
-	    chan_queued(&ce->c) < CHANEV_LINGER_MAX) {
-		/*
-		 * Written by the first message after next, or by the timer
-		 * a period later if none comes: under load the engine is
-		 * awake anyway, and a timer of its own would wake it once
-		 * more per period.
-		 */
-		if (!ce->lingering) {
-			tv.tv_sec = (next + ce->linger_ns - now) / 1000000000ULL;
-			tv.tv_usec = (next + ce->linger_ns - now) %
-			    1000000000ULL / 1000;
-			evtimer_add(&ce->linger_ev, &tv);
-			ce->lingering = 1;
+	if (ce->linger_ns != 0) {
+		now = chan_now_ns();
+		next = ce->last_write_ns + ce->linger_ns;
+		if (!ce->pushed && now < next &&
+		    chan_queued(&ce->c) < CHANEV_LINGER_MAX) {
+			/*
+			 * Written by the first message after next, or by
+			 * the timer a period later if none comes: under
+			 * load the engine is awake anyway, and a timer of
+			 * its own would wake it once more per period.
+			 */
+			if (!ce->lingering) {
+				wait = next + ce->linger_ns - now;
+				tv.tv_sec = wait / 1000000000ULL;
+				tv.tv_usec = wait % 1000000000ULL / 1000;
+				evtimer_add(&ce->linger_ev, &tv);
+				ce->lingering = 1;
+			}
+			return;
 		}
-		return;
+		chanev_unlinger(ce);
+		ce->pushed = 0;
+		ce->last_write_ns = now;
 	}
-	chanev_unlinger(ce);
-	ce->pushed = 0;
-	ce->last_write_ns = now;
 	(void)chan_flush(&ce->c);
 	chanev_update(ce);
 }
