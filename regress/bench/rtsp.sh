@@ -4,7 +4,7 @@
 # (3) windows of SECONDS_ (10) s each, figures the median of the windows:
 #  1. web alone: engine CPU-s per 1000 frames (the web copy only);
 #  2. + rtsp, CLIENTS_ (2) RTP/JPEG sessions per camera (interleaved TCP,
-#     regress/bench/rtspload.py): rtsp child CPU-s per 1000 frames
+#     regress/bench/rtspload.c): rtsp child CPU-s per 1000 frames
 #     delivered to clients, and the engine's figure with a second copy;
 #  3. + recorder (record always, motion off): the engine with three
 #     consumer copies of every frame (web, rtsp, recorder).
@@ -34,6 +34,10 @@ rport=25410
 [ -x "$BUILD/v720d/rtsp/v720-rtsp" ] || { echo "run make first" >&2; exit 1; }
 . "$TOP/regress/bench/lib-bench.sh"
 ids=$(i=1; while [ $i -le "$cams" ]; do printf '0800c%07d\n' $i; i=$((i + 1)); done)
+# The RTSP load: C clients (the Python ones read every RTP packet in the
+# interpreter, a load on the two shared cores as big as what is measured).
+cc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -o "$OUT/rtspload" \
+    "$TOP/regress/bench/rtspload.c" || exit 1
 
 # conf PHASE: 1 web, 2 + rtsp, 3 + recorder
 conf() {
@@ -118,8 +122,8 @@ rtsp_phase() {
 	: >"$OUT/e$1"; : >"$OUT/r$1"
 	list=$(for id in $ids; do c=0; while [ $c -lt "$clients" ]; do echo "$id"; c=$((c + 1)); done; done)
 	rm -f "$OUT/load$1.fifo"; mkfifo "$OUT/load$1.fifo"
-	python3 "$TOP/regress/bench/rtspload.py" load 127.0.0.1 "$rport" "$secs" \
-	    "$wins" $list >"$OUT/load$1.fifo" 2>"$OUT/load$1.err" &
+	"$OUT/rtspload" 127.0.0.1 "$rport" "$secs" "$wins" $list \
+	    >"$OUT/load$1.fifo" 2>"$OUT/load$1.err" &
 	lp=$!
 	CLEANUP_PIDS="$CLEANUP_PIDS $lp"
 	exec 7<"$OUT/load$1.fifo"
@@ -129,12 +133,15 @@ rtsp_phase() {
 	i=0
 	while [ $i -lt "$wins" ]; do
 		s0=$(snap); t0=$(cpu_ticks "$eng"); r0=$(cpu_ticks "$rt")
+		l0=$(cpu_ticks "$lp")
 		read -r l <&7 || { echo "rtsp clients failed: $(cat "$OUT/load$1.err")" >&2; exit 1; }
 		t1=$(cpu_ticks "$eng"); r1=$(cpu_ticks "$rt"); s1=$(snap)
+		l1=$(cpu_ticks "$lp")
 		d=${l#frames }
 		window_figures $((t1 - t0)) "$s0" "$s1" >>"$OUT/e$1"
 		awk -v t=$((r1 - r0)) -v d="$d" -v hz="$hz" -v s="$secs" \
-		    'BEGIN { printf "%.4f %d %.1f\n", d ? t / hz * 1000 / d : 0, d, 100 * t / hz / s }' >>"$OUT/r$1"
+		    -v l=$((l1 - l0)) \
+		    'BEGIN { printf "%.4f %d %.1f %.1f\n", d ? t / hz * 1000 / d : 0, d, 100 * t / hz / s, 100 * l / hz / s }' >>"$OUT/r$1"
 		i=$((i + 1))
 	done
 	exec 7<&-
@@ -150,6 +157,7 @@ w2=$(cut -d' ' -f2 "$OUT/e2" | median); t2w=$(cut -d' ' -f3 "$OUT/e2" | median)
 r2=$(cut -d' ' -f1 "$OUT/r2" | median)
 d2=$(cut -d' ' -f2 "$OUT/r2" | median)
 c2=$(cut -d' ' -f3 "$OUT/r2" | median)
+l2=$(cut -d' ' -f4 "$OUT/r2" | median)
 
 conf 3
 kill -HUP "$V720D_PID"
@@ -164,6 +172,7 @@ drops=$("$V720CTL" -s "$OUT/ctl.sock" -j show camera 0800c0000001 |
 {
 	echo "rtsp: $cams cameras at 10 fps (stream always), medians of $wins windows of $secs s, $(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg)"
 	echo "  rtsp child, $clients RTP/JPEG sessions per camera (TCP): $r2 CPU-s per 1000 frames delivered ($d2 frames per window, $c2 % of a core)"
+	echo "  the RTSP clients themselves (regress/bench/rtspload.c): $l2 % of a core"
 	echo "  engine CPU-s per 1000 frames: web alone $e1; web + rtsp $e2; web + rtsp + recorder $e3"
 	awk -v a="$e1" -v b="$e2" -v c="$e3" 'BEGIN { if (a > 0) printf "  engine cost vs web alone: x%.2f with rtsp, x%.2f with rtsp and recorder\n", b / a, c / a }'
 	echo "  engine writes to consumer channels per 1000 frames: web alone $w1; web + rtsp $w2; web + rtsp + recorder $w3"

@@ -1,12 +1,7 @@
 #!/usr/bin/env python3
-"""RTSP clients for the benchmarks (regress/bench/rtsp.sh).
+"""An RTSP client's cold start for the benchmarks (regress/bench/rtsp.sh;
+the load itself is regress/bench/rtspload.c).
 
-    rtspload.py load HOST PORT SECONDS WINDOWS ID...
-        one interleaved (RTP over TCP) session per ID given (repeat an ID
-        for several clients of one camera), video and audio set up; after
-        all PLAY, prints "frames N" for each of WINDOWS windows of
-        SECONDS (video frames completed, RTP marker bit, all sessions),
-        each line when its window ends, so the caller can sample CPU.
     rtspload.py coldstart WEB_URL HOST PORT ID N
         N times each, alternating: the first complete MJPEG frame of an
         idle camera (coldstart.py), and the first complete RTSP video
@@ -15,7 +10,6 @@
         p50/min/max in ms for each.
 """
 import os
-import selectors
 import socket
 import statistics
 import sys
@@ -94,32 +88,6 @@ class Session:
         self.buf = b[i:]
 
 
-def load(host, port, secs, windows, ids):
-    sel = selectors.DefaultSelector()
-    ss = []
-    for cid in ids:
-        s = Session(host, port, cid)
-        s.start()
-        sel.register(s.s, selectors.EVENT_READ, s)
-        ss.append(s)
-    print("sessions %d playing" % len(ss), flush=True)
-    for _ in range(windows):
-        f0 = sum(s.frames for s in ss)
-        end = time.monotonic() + secs
-        while time.monotonic() < end:
-            for key, _ in sel.select(timeout=0.2):
-                try:
-                    d = key.data.s.recv(262144)
-                except BlockingIOError:
-                    continue
-                if not d:
-                    raise SystemExit("%s closed" % key.data.url)
-                key.data.feed(d)
-        print("frames %d" % (sum(s.frames for s in ss) - f0), flush=True)
-    for s in ss:
-        s.s.close()
-
-
 def first_rtsp(host, port, cid):
     t0 = time.monotonic()
     s = Session(host, port, cid)
@@ -155,9 +123,7 @@ def coldstart(web, host, port, cid, n):
 
 if __name__ == "__main__":
     a = sys.argv[1:]
-    if a and a[0] == "load" and len(a) >= 6:
-        load(a[1], int(a[2]), float(a[3]), int(a[4]), a[5:])
-    elif a and a[0] == "coldstart" and len(a) == 6:
+    if a and a[0] == "coldstart" and len(a) == 6:
         coldstart(a[1], a[2], int(a[3]), a[4], int(a[5]))
     else:
         sys.exit(__doc__)
