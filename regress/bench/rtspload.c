@@ -28,6 +28,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "benchc.h"
+
 #define BUFSZ		(256 * 1024)
 #define URLSZ		512
 
@@ -40,15 +42,6 @@ struct sess {
 	size_t		 len;
 	unsigned long	 frames;
 };
-
-static double
-now_s(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* A header's value in head (lines "Name: value\r\n"), or NULL. */
 static const char *
@@ -239,8 +232,8 @@ main(int argc, char *argv[])
 	for (w = 0; w < windows; w++) {
 		for (f0 = 0, i = 0; i < nsess; i++)
 			f0 += ss[i].frames;
-		end = now_s() + secs;
-		while (now_s() < end) {
+		end = now(CLOCK_MONOTONIC) + secs;
+		while (now(CLOCK_MONOTONIC) < end) {
 			if ((k = epoll_wait(ep, evs, 64, 200)) == -1) {
 				if (errno == EINTR)
 					continue;
