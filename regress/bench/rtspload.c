@@ -131,7 +131,7 @@ start(struct sess *s, const char *host, int port, const char *id)
 	struct sockaddr_in	 sin;
 	char			 head[4096], base[URLSZ], ctl[2][URLSZ];
 	char			 tr[128], *sdp, *line, *c;
-	int			 nctl = 0, i, one = 1;
+	int			 nctl = 0, media = 0, i, one = 1;
 
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
@@ -148,11 +148,15 @@ start(struct sess *s, const char *host, int port, const char *id)
 	    head, sizeof(head));
 	if (header(head, "Content-Base", base, sizeof(base)) == NULL)
 		snprintf(base, sizeof(base), "%s/", s->url);
-	/* The first two media's controls, relative to the base or not. */
+	/* The first two media's controls (not the session's), relative to
+	 * the base or not. */
 	for (line = strtok(sdp, "\r\n"); line != NULL && nctl < 2;
 	    line = strtok(NULL, "\r\n")) {
-		if (strncmp(line, "a=control:", 10) != 0 || line[10] == '*')
+		if (strncmp(line, "m=", 2) == 0)
+			media = 1;
+		if (!media || strncmp(line, "a=control:", 10) != 0)
 			continue;
+		media = 0;
 		c = line + 10;
 		if (strstr(c, "://") != NULL)
 			snprintf(ctl[nctl], URLSZ, "%s", c);
