@@ -41,11 +41,12 @@ struct jpegdc_huff {
 };
 
 /*
- * The tables built so far, found again by their contents: cameras send
- * the same ones in every frame (most the same as each other), so one
- * struct jpegdc serves every camera of a process (about 270 KB, most of
- * it the look-ups), and a table is built once, not per frame or per
- * camera.  A frame with other tables replaces the ones used longest ago.
+ * The tables built so far, found again by their contents: a camera
+ * sends the same ones in every frame, and cameras of one make the same
+ * as each other as a rule, so one struct jpegdc serves every camera of
+ * a process (266 KB, most of it the look-ups) and a table is built once,
+ * not per frame or per camera.  A frame with other tables replaces the
+ * ones used longest ago.
  */
 struct jpegdc {
 	struct jpegdc_huff	 jd_dc[JPEGDC_TABLES];
