@@ -1,7 +1,10 @@
 #!/bin/sh
 # The rtsp child in the frame path (issue 18, "Measure"), CAMERAS (50)
 # camsim cameras at 10 fps streaming always, three phases of WINDOWS_
-# (3) windows of SECONDS_ (10) s each, figures the median of the windows:
+# (3) windows of SECONDS_ (10) s each, figures the median of the windows,
+# run in the order 1 2 3 3 2 1 (PASSES_=1: 1 2 3) so that the machine's
+# speed drifting during the run (README: it runs the same binary at two
+# speeds, minutes at a time) weighs on the three phases alike:
 #  1. web alone: engine CPU-s per 1000 frames (the web copy only);
 #  2. + rtsp, CLIENTS_ (2) RTP/JPEG sessions per camera (interleaved TCP,
 #     regress/bench/rtspload.c): rtsp child CPU-s per 1000 frames
@@ -18,7 +21,8 @@
 # Then cold start, STARTS_ (10) each: an idle camera's first MJPEG frame
 # against its first RTSP frame (same engine, same camera).  CPU from
 # /proc (utime+stime).  Never fails on speed.
-#   CAMERAS=50 SECONDS_=10 WINDOWS_=3 CLIENTS_=2 STARTS_=10 sh regress/bench/rtsp.sh
+#   CAMERAS=50 SECONDS_=10 WINDOWS_=3 CLIENTS_=2 STARTS_=10 PASSES_=2 \
+#   sh regress/bench/rtsp.sh
 : "${TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${BUILD:=$TOP}"
 : "${OUT:=$TOP/regress/out/bench/rtsp}"
@@ -29,6 +33,7 @@ secs=${SECONDS_:-10}
 wins=${WINDOWS_:-3}
 clients=${CLIENTS_:-2}
 starts=${STARTS_:-10}
+passes=${PASSES_:-2}
 port=25400
 rport=25410
 [ -x "$BUILD/v720d/rtsp/v720-rtsp" ] || { echo "run make first" >&2; exit 1; }
@@ -112,17 +117,19 @@ engine_window() {
 	_t1=$(cpu_ticks "$eng"); _s1=$(snap)
 	window_figures $((_t1 - _t0)) "$_s0" "$_s1"
 }
-: >"$OUT/p1"
-i=0; while [ $i -lt "$wins" ]; do engine_window >>"$OUT/p1"; i=$((i + 1)); done
-e1=$(median <"$OUT/p1")
-w1=$(cut -d' ' -f2 "$OUT/p1" | median); t1w=$(cut -d' ' -f3 "$OUT/p1" | median)
+: >"$OUT/p1"; : >"$OUT/e2"; : >"$OUT/r2"; : >"$OUT/e3"; : >"$OUT/r3"
+web_phase() {
+	i=0; while [ $i -lt "$wins" ]; do engine_window >>"$OUT/p1"; i=$((i + 1)); done
+}
+web_phase
 
 # Phase 2: rtsp, CLIENTS_ sessions per camera; windows paced by the client.
+# rtsp_phase PHASE WINDOWS: appends to $OUT/eN and rN.
 rtsp_phase() {
-	: >"$OUT/e$1"; : >"$OUT/r$1"
+	nw=$2
 	list=$(for id in $ids; do c=0; while [ $c -lt "$clients" ]; do echo "$id"; c=$((c + 1)); done; done)
 	rm -f "$OUT/load$1.fifo"; mkfifo "$OUT/load$1.fifo"
-	"$OUT/rtspload" 127.0.0.1 "$rport" "$secs" "$wins" $list \
+	"$OUT/rtspload" 127.0.0.1 "$rport" "$secs" "$nw" $list \
 	    >"$OUT/load$1.fifo" 2>"$OUT/load$1.err" &
 	lp=$!
 	CLEANUP_PIDS="$CLEANUP_PIDS $lp"
@@ -131,7 +138,7 @@ rtsp_phase() {
 	echo "  $l" >&2
 	rt=$(child_pid "$V720D_PID" "v720d: rtsp")
 	i=0
-	while [ $i -lt "$wins" ]; do
+	while [ $i -lt "$nw" ]; do
 		s0=$(snap); t0=$(cpu_ticks "$eng"); r0=$(cpu_ticks "$rt")
 		l0=$(cpu_ticks "$lp")
 		read -r l <&7 || { echo "rtsp clients failed: $(cat "$OUT/load$1.err")" >&2; exit 1; }
@@ -151,30 +158,54 @@ conf 2
 kill -HUP "$V720D_PID"
 wait_for 20 child_pid "$V720D_PID" "v720d: rtsp" || { echo "no rtsp child" >&2; exit 1; }
 sleep 2
-rtsp_phase 2
+rtsp_phase 2 "$wins"
+
+conf 3
+kill -HUP "$V720D_PID"
+wait_for 20 child_pid "$V720D_PID" "v720d: recorder" || { echo "no recorder" >&2; exit 1; }
+sleep 3
+rtsp_phase 3 $((wins * passes))
+# Back down: the consumers leave by a reload as they came.
+gone() { ! child_pid "$V720D_PID" "$1"; }
+if [ "$passes" -ge 2 ]; then
+	conf 2
+	kill -HUP "$V720D_PID"
+	wait_for 20 gone "v720d: recorder" || { echo "recorder stays" >&2; exit 1; }
+	sleep 2
+	rtsp_phase 2 "$wins"
+	conf 1
+	kill -HUP "$V720D_PID"
+	wait_for 20 gone "v720d: rtsp" || { echo "rtsp child stays" >&2; exit 1; }
+	sleep 2
+	web_phase
+fi
+e1=$(median <"$OUT/p1")
+w1=$(cut -d' ' -f2 "$OUT/p1" | median); t1w=$(cut -d' ' -f3 "$OUT/p1" | median)
 e2=$(median <"$OUT/e2")
 w2=$(cut -d' ' -f2 "$OUT/e2" | median); t2w=$(cut -d' ' -f3 "$OUT/e2" | median)
 r2=$(cut -d' ' -f1 "$OUT/r2" | median)
 d2=$(cut -d' ' -f2 "$OUT/r2" | median)
 c2=$(cut -d' ' -f3 "$OUT/r2" | median)
 l2=$(cut -d' ' -f4 "$OUT/r2" | median)
-
-conf 3
-kill -HUP "$V720D_PID"
-wait_for 20 child_pid "$V720D_PID" "v720d: recorder" || { echo "no recorder" >&2; exit 1; }
-sleep 3
-rtsp_phase 3
 e3=$(median <"$OUT/e3")
 w3=$(cut -d' ' -f2 "$OUT/e3" | median); t3w=$(cut -d' ' -f3 "$OUT/e3" | median)
 drops=$("$V720CTL" -s "$OUT/ctl.sock" -j show camera 0800c0000001 |
     sed -n 's/.*"dropped_rtsp":\([0-9]*\).*/\1/p')
 
 {
-	echo "rtsp: $cams cameras at 10 fps (stream always), medians of $wins windows of $secs s, $(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg)"
+	echo "rtsp: $cams cameras at 10 fps (stream always), medians of $((wins * passes)) windows of $secs s per phase (order $([ "$passes" -ge 2 ] && echo '1 2 3 3 2 1' || echo '1 2 3')), $(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg)"
 	echo "  rtsp child, $clients RTP/JPEG sessions per camera (TCP): $r2 CPU-s per 1000 frames delivered ($d2 frames per window, $c2 % of a core)"
 	echo "  the RTSP clients themselves (regress/bench/rtspload.c): $l2 % of a core"
 	echo "  engine CPU-s per 1000 frames: web alone $e1; web + rtsp $e2; web + rtsp + recorder $e3"
 	awk -v a="$e1" -v b="$e2" -v c="$e3" 'BEGIN { if (a > 0) printf "  engine cost vs web alone: x%.2f with rtsp, x%.2f with rtsp and recorder\n", b / a, c / a }'
+	if [ "$passes" -ge 2 ]; then
+		# pass PHASEFILE 1|2: the median of that pass's windows
+		pass() { if [ "$2" = 1 ]; then head -n "$wins" "$1"; else tail -n "$wins" "$1"; fi | cut -d' ' -f1 | median; }
+		awk -v a1="$(pass "$OUT/p1" 1)" -v b1="$(pass "$OUT/e2" 1)" \
+		    -v c1="$(pass "$OUT/e3" 1)" -v a2="$(pass "$OUT/p1" 2)" \
+		    -v b2="$(pass "$OUT/e2" 2)" -v c2="$(pass "$OUT/e3" 2)" \
+		    'BEGIN { if (a1 > 0 && a2 > 0) printf "  the same per pass (1 2 3, then 3 2 1): web alone %s, %s; x%.2f, x%.2f with rtsp; x%.2f, x%.2f with rtsp and recorder\n", a1, a2, b1 / a1, b2 / a2, c1 / a1, c2 / a2 }'
+	fi
 	echo "  engine writes to consumer channels per 1000 frames: web alone $w1; web + rtsp $w2; web + rtsp + recorder $w3"
 	echo "  seconds in those writes per 1000 frames (wall clock, the wakees running meanwhile included): web alone $t1w; web + rtsp $t2w; web + rtsp + recorder $t3w"
 	for p in 1 2 3; do
