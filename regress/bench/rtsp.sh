@@ -18,11 +18,17 @@
 # (a write that wakes a consumer may let it run first).  And the engine's
 # own wakeups: its sleeps and preemptions (/proc), what woke it for the
 # UDP socket, its recvmmsg and sendmmsg calls (its stats line).
+# PIN_=1 gives the engine CPU 0 to itself and everything else (camsim,
+# the other children, the clients) the other CPUs: what a consumer costs
+# the engine is then its own work for it, not the consumer running on
+# the engine's core.  Not the default: alone on its core the engine is
+# idle more and reads smaller batches, so its figures are not those of
+# the usual runs (README, "Session 13").
 # Then cold start, STARTS_ (10) each: an idle camera's first MJPEG frame
 # against its first RTSP frame (same engine, same camera).  CPU from
 # /proc (utime+stime).  Never fails on speed.
 #   CAMERAS=50 SECONDS_=10 WINDOWS_=3 CLIENTS_=2 STARTS_=10 PASSES_=2 \
-#   sh regress/bench/rtsp.sh
+#   PIN_=0 sh regress/bench/rtsp.sh
 : "${TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${BUILD:=$TOP}"
 : "${OUT:=$TOP/regress/out/bench/rtsp}"
@@ -34,6 +40,12 @@ wins=${WINDOWS_:-3}
 clients=${CLIENTS_:-2}
 starts=${STARTS_:-10}
 passes=${PASSES_:-2}
+pin=${PIN_:-0}
+# nproc counts only the CPUs this shell may use: not after the taskset.
+ncpu=$(getconf _NPROCESSORS_ONLN)
+[ "$ncpu" -ge 2 ] || pin=0
+# Whatever this shell starts inherits CPUs 1-; the engine moves to CPU 0.
+[ "$pin" = 1 ] && { taskset -p -c 1-$((ncpu - 1)) $$ >/dev/null || exit 1; }
 port=25400
 rport=25410
 [ -x "$BUILD/v720d/rtsp/v720-rtsp" ] || { echo "run make first" >&2; exit 1; }
@@ -105,6 +117,7 @@ conf 1
 start_v720d "$OUT/v720d.conf"
 wait_for 10 test -S "$OUT/ctl.sock" || { echo "v720d did not start" >&2; exit 1; }
 eng=$(child_pid "$V720D_PID" engine)
+[ "$pin" = 1 ] && { taskset -a -p -c 0 "$eng" >/dev/null || exit 1; }
 start_camsim --cameras "$cams" --bootstrap "127.0.0.1:$((port + 1))" \
     --fps 10 --duration 100000 --seed 1
 wait_for 60 streaming || { echo "cameras not streaming" >&2; exit 1; }
@@ -193,7 +206,7 @@ drops=$("$V720CTL" -s "$OUT/ctl.sock" -j show camera 0800c0000001 |
     sed -n 's/.*"dropped_rtsp":\([0-9]*\).*/\1/p')
 
 {
-	echo "rtsp: $cams cameras at 10 fps (stream always), medians of $((wins * passes)) windows of $secs s per phase (order $([ "$passes" -ge 2 ] && echo '1 2 3 3 2 1' || echo '1 2 3')), $(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg)"
+	echo "rtsp: $cams cameras at 10 fps (stream always), medians of $((wins * passes)) windows of $secs s per phase (order $([ "$passes" -ge 2 ] && echo '1 2 3 3 2 1' || echo '1 2 3')), $ncpu CPUs$([ "$pin" = 1 ] && echo ', the engine alone on CPU 0'), load $(cut -d' ' -f1 /proc/loadavg)"
 	echo "  rtsp child, $clients RTP/JPEG sessions per camera (TCP): $r2 CPU-s per 1000 frames delivered ($d2 frames per window, $c2 % of a core)"
 	echo "  the RTSP clients themselves (regress/bench/rtspload.c): $l2 % of a core"
 	echo "  engine CPU-s per 1000 frames: web alone $e1; web + rtsp $e2; web + rtsp + recorder $e3"
@@ -219,7 +232,8 @@ kill -TERM "$CAMSIM_PID" 2>/dev/null
 kill -TERM "$V720D_PID"
 wait 2>/dev/null
 
-# Cold start: one camera, idle timeout 1 s.
+# Cold start: one camera, idle timeout 1 s, on every CPU again.
+[ "$pin" = 1 ] && taskset -p -c 0-$((ncpu - 1)) $$ >/dev/null
 uid=0800c0000001
 {
 	echo "$userline"
