@@ -40,6 +40,7 @@ wins=${WINDOWS_:-3}
 clients=${CLIENTS_:-2}
 starts=${STARTS_:-10}
 passes=${PASSES_:-2}
+case $passes in 1|2) ;; *) echo "PASSES_ is 1 or 2" >&2; exit 1 ;; esac
 pin=${PIN_:-0}
 # nproc counts only the CPUs this shell may use: not after the taskset.
 ncpu=$(getconf _NPROCESSORS_ONLN)
