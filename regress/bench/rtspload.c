@@ -15,14 +15,15 @@
 #include <sys/types.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
 
 #include <err.h>
-#include <poll.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,6 +207,7 @@ main(int argc, char *argv[])
 {
 	struct epoll_event	 ev, evs[64];
 	struct pollfd		 pfd;
+	struct stat		 st;
 	struct sess		*ss, *s;
 	double			 secs, end;
 	unsigned long		 f0, f;
@@ -263,10 +265,13 @@ main(int argc, char *argv[])
 	}
 	/*
 	 * The bench reads this process's CPU after the last line: stay until
-	 * it closes the pipe (POLLERR on our end), at most 10 s.
+	 * it closes the pipe (POLLERR on our end), at most 10 s.  Run by
+	 * hand (a terminal, a file) there is nobody to wait for.
 	 */
-	pfd.fd = STDOUT_FILENO;
-	pfd.events = 0;
-	(void)poll(&pfd, 1, 10000);
+	if (fstat(STDOUT_FILENO, &st) == 0 && S_ISFIFO(st.st_mode)) {
+		pfd.fd = STDOUT_FILENO;
+		pfd.events = 0;
+		(void)poll(&pfd, 1, 10000);
+	}
 	return 0;
 }
