@@ -361,8 +361,15 @@ record_tick(int64_t now_us)
 			event_end(rc);
 		if (rc->rc_mux == NULL)
 			continue;
+		/*
+		 * The post-roll ends by the frames' own times, in
+		 * record_frame: frames reach us a little late (the engine's
+		 * channel lingers, a busy machine more), and closing here
+		 * by the clock let a late post-roll frame open a file of
+		 * its own.  Here: the stream stopped, or a pause or reload.
+		 */
 		if (now_us - rc->rc_last_us > REC_IDLE_CLOSE_MS * 1000LL ||
-		    !wanted(rc, now_us))
+		    !wanted(rc, rc->rc_last_us))
 			seg_close(rc);
 	}
 }
