@@ -118,6 +118,22 @@ wait_for 10 cam_at 127.0.0.1 ||
     fail "after the reboot the camera is $(where)"
 view reboot "$OUT/camsim1b.log"
 cam_at 127.0.0.1 || fail "the camera is $(where)"
+# Move only once the engine has the new connection's heartbeat rhythm
+# (two heartbeats), as the attacker's held registrations show: before,
+# its deadline is the 15 s default, longer than camsim waits for a 101
+# (10 s), and the moved camera needs a second connection (CI reached the
+# move after one heartbeat).
+learned() {
+	ctl show camera "$U" 2>/dev/null >"$OUT/cam_learned"
+	port=$(sed -n 's/^address: 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$OUT/cam_learned")
+	[ -n "$port" ] || return 1
+	dl=$(grep "held, its connection from 127.0.0.1:$port is alive" \
+	    "$OUT/v720d.log" | tail -n 1 | sed -n 's/.*, deadline \([0-9]*\) ms).*/\1/p')
+	[ -n "$dl" ] && [ "$dl" -lt 10000 ]
+}
+wait_for 30 learned ||
+    fail "the engine never learned the rebooted camera's heartbeat: $(grep "held, its connection" "$OUT/v720d.log" | tail -n 1)"
+say "the engine's deadline for the rebooted camera: $dl ms"
 attack_end reboot 1000
 
 # The camera moves: its old connection dies silently (frozen process, no
