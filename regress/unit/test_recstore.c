@@ -271,7 +271,7 @@ Test(recstore, late_postroll_frames_stay_in_the_event_file, .init = setup,
 	struct rseg	*s;
 	struct revt	*e;
 	int64_t		 us, late = 150000;
-	char		 id[8];
+	char		 id[16];
 	int		 i, p;
 
 	rec->r_cfg.cr_segment_s = 300;
